@@ -1,0 +1,251 @@
+/* cli.c - option table (the single source for --help), getopt_long parsing,
+ * validation with one clear line per mistake. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+
+enum {
+    OPT_TRIES = 256,
+    OPT_STRICT,
+    OPT_COLOR,
+    OPT_MAX_EXPAND,
+};
+
+static const struct option longopts[] = {
+    {"server", required_argument, NULL, 's'},
+    {"timeout", required_argument, NULL, 't'},
+    {"tries", required_argument, NULL, OPT_TRIES},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"json", no_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"max-expand", required_argument, NULL, OPT_MAX_EXPAND},
+    {"file", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void rdc_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("rdnscheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void rdc_cli_usage(FILE *f)
+{
+    fputs("Usage: rdnscheck [OPTION]... TARGET...\n"
+          "       rdnscheck [OPTION]... -f FILE\n"
+          "Check that each address has reverse DNS (PTR) whose name resolves back to it\n"
+          "(forward-confirmed reverse DNS), as mail receivers require.\n"
+          "\n"
+          "TARGET is an IPv4 or IPv6 address, a host name (each of its A and AAAA\n"
+          "addresses is checked) or a CIDR block (every address in it).\n"
+          "\n"
+          "Options:\n"
+          "  -s, --server LIST     DNS servers to ask, comma-separated ADDR, ADDR:PORT or\n"
+          "                        [IPV6]:PORT (default: the system resolver configuration)\n"
+          "  -t, --timeout MS      per-try timeout in milliseconds (default 2000)\n"
+          "      --tries N         tries per query (default 3)\n"
+          "  -c, --concurrency N   targets in flight at once (default 256)\n"
+          "  -j, --json            JSON Lines output, one object per address\n"
+          "  -q, --quiet           print nothing on standard output; exit status only\n"
+          "  -v, --verbose         show every query, answer, TTL and CNAME hop\n"
+          "      --strict          warnings count as failures\n"
+          "      --color WHEN      colour the verdicts: auto (default), always, never\n"
+          "  -4, -6                for host name targets, check only IPv4 / IPv6 addresses\n"
+          "      --max-expand N    largest CIDR block accepted (default 65536)\n"
+          "  -f, --file FILE       read targets from FILE, one per line ('-': standard input)\n"
+          "  -h, --help            show this help and exit\n"
+          "  -V, --version         show the version and exit\n"
+          "\n"
+          "Exit status:\n"
+          "  0  every address passed (warnings allowed unless --strict)\n"
+          "  1  at least one address failed\n"
+          "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
+          "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
+          "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
+          "\n"
+          "Examples:\n"
+          "  rdnscheck 192.0.2.10\n"
+          "  rdnscheck --json mail.example.com\n"
+          "  rdnscheck -q \"$ip\" || exit 1\n"
+          "  rdnscheck -s 127.0.0.1:5353 -f addresses.txt\n",
+          f);
+}
+
+void rdc_cli_version(FILE *f)
+{
+    fprintf(f, "rdnscheck %s (c-ares %s)\n", RDC_VERSION, rdc_resolver_version());
+}
+
+/* Parses a decimal number in [min, max]; no sign, no junk. */
+static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool bad_number(const char *opt, const char *arg, uint64_t min, uint64_t max)
+{
+    char shown[128];
+    rdc_escape_bytes(arg, strlen(arg), shown, sizeof shown);
+    rdc_errorf("%s needs a whole number from %" PRIu64 " to %" PRIu64 ", not '%s'", opt, min, max,
+               shown);
+    return false;
+}
+
+bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->timeout_ms = 2000;
+    o->tries = 3;
+    o->concurrency = 256;
+    o->max_expand = 65536;
+    o->color = RDC_COLOR_AUTO;
+    bool only4 = false, only6 = false;
+    uint64_t v;
+    char err[512];
+
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        int c = getopt_long(argc, argv, ":s:t:c:jqvf:hV46", longopts, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 's':
+            if (!rdc_servers_parse(optarg, o->servers, RDC_MAX_SERVERS, &o->nservers, err,
+                                   sizeof err)) {
+                rdc_errorf("%s", err);
+                return false;
+            }
+            break;
+        case 't':
+            if (!number(optarg, 1, 600000, &v))
+                return bad_number("--timeout", optarg, 1, 600000);
+            o->timeout_ms = (unsigned)v;
+            break;
+        case OPT_TRIES:
+            if (!number(optarg, 1, 20, &v))
+                return bad_number("--tries", optarg, 1, 20);
+            o->tries = (unsigned)v;
+            break;
+        case 'c':
+            if (!number(optarg, 1, 20000, &v))
+                return bad_number("--concurrency", optarg, 1, 20000);
+            o->concurrency = (unsigned)v;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                o->color = RDC_COLOR_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                o->color = RDC_COLOR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = RDC_COLOR_NEVER;
+            else {
+                char shown[64];
+                rdc_escape_bytes(optarg, strlen(optarg), shown, sizeof shown);
+                rdc_errorf("--color takes auto, always or never, not '%s'", shown);
+                return false;
+            }
+            break;
+        case OPT_MAX_EXPAND:
+            if (!number(optarg, 1, 16777216, &v))
+                return bad_number("--max-expand", optarg, 1, 16777216);
+            o->max_expand = v;
+            break;
+        case 'f':
+            if (o->file) {
+                rdc_errorf("-f/--file given twice; give one FILE");
+                return false;
+            }
+            o->file = optarg;
+            break;
+        case '4':
+            only4 = true;
+            break;
+        case '6':
+            only6 = true;
+            break;
+        case 'h':
+            o->help = true;
+            return true;
+        case 'V':
+            o->version = true;
+            return true;
+        case ':': {
+            char shown[128];
+            const char *opt = argv[optind - 1];
+            rdc_escape_bytes(opt, strlen(opt), shown, sizeof shown);
+            rdc_errorf("option '%s' needs an argument (see --help)", shown);
+            return false;
+        }
+        default: {
+            char shown[128];
+            const char *opt = argv[optind - 1];
+            if (optopt && optopt < 256)
+                snprintf(shown, sizeof shown, "-%c", optopt);
+            else
+                rdc_escape_bytes(opt, strlen(opt), shown, sizeof shown);
+            rdc_errorf("unknown option '%s' (see --help)", shown);
+            return false;
+        }
+        }
+    }
+    /* -4 and -6 together mean both, like neither */
+    o->want4 = only4 || !only6;
+    o->want6 = only6 || !only4;
+    o->targets = argv + optind;
+    o->ntargets = (size_t)(argc - optind);
+    if (o->ntargets == 0 && o->file == NULL) {
+        rdc_errorf("no target given (see --help)");
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < o->ntargets; i++) {
+        rdc_target_t t;
+        const char *a = o->targets[i];
+        if (!rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err)) {
+            char shown[300];
+            rdc_escape_bytes(a, strlen(a), shown, sizeof shown);
+            rdc_errorf("'%s': %s", shown, err);
+            ok = false;
+        }
+    }
+    return ok;
+}

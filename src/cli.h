@@ -1,0 +1,39 @@
+/* cli.h - command line: options, usage text, validation, error messages.
+ * The one place that prints diagnostics (rdc_errorf). */
+#ifndef RDC_CLI_H
+#define RDC_CLI_H
+
+#include <stdio.h>
+
+#include "rdnscheck.h"
+#include "resolver.h"
+
+#define RDC_MAX_SERVERS 32
+
+typedef enum rdc_color_when { RDC_COLOR_AUTO, RDC_COLOR_ALWAYS, RDC_COLOR_NEVER } rdc_color_when_t;
+
+typedef struct rdc_options {
+    rdc_server_t servers[RDC_MAX_SERVERS];
+    size_t nservers;
+    unsigned timeout_ms, tries, concurrency;
+    bool json, quiet, verbose, strict, want4, want6;
+    rdc_color_when_t color;
+    uint64_t max_expand;
+    const char *file;
+    char **targets; /* into argv */
+    size_t ntargets;
+    bool help, version;
+} rdc_options_t;
+
+/* Writes "rdnscheck: <message>\n" to stderr. */
+void rdc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses argv. On a usage error prints one line (and a hint) to stderr and
+ * returns false. Validates every command-line target, so that a bad one
+ * stops the run before anything is looked up. */
+bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o);
+
+void rdc_cli_usage(FILE *f);
+void rdc_cli_version(FILE *f);
+
+#endif

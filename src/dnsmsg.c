@@ -1,0 +1,289 @@
+/* dnsmsg.c - DNS response parsing (RFC 1035 §4.1) with our own wire-name
+ * decoder, so every version of c-ares gets one policy for hostile data: loops
+ * and forward pointers refused, odd octets kept and escaped, never dropped. */
+#include "dnsmsg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
+{
+    size_t pos = *off, outlen = 0;
+    size_t end = 0; /* where the name ends in the message, once known */
+    size_t limit = pos; /* a pointer must point before this */
+    int hops = 0;
+    for (;;) {
+        if (pos >= len)
+            return false;
+        uint8_t c = msg[pos];
+        if ((c & 0xc0) == 0xc0) {
+            if (pos + 1 >= len)
+                return false;
+            size_t target = (size_t)(c & 0x3f) << 8 | msg[pos + 1];
+            if (end == 0)
+                end = pos + 2;
+            /* RFC 1035 §4.1.4: pointers point at a prior occurrence. */
+            if (target >= limit || ++hops > 64)
+                return false;
+            pos = target;
+            limit = target;
+            continue;
+        }
+        if ((c & 0xc0) != 0)
+            return false; /* 0x40/0x80: obsolete or undefined label types */
+        if (c == 0) {
+            if (outlen + 1 > RDC_NAME_WIRE_MAX)
+                return false;
+            out[outlen] = 0;
+            *off = end ? end : pos + 1;
+            return true;
+        }
+        if (pos + 1 + c > len || outlen + 1 + c + 1 > RDC_NAME_WIRE_MAX)
+            return false;
+        memcpy(out + outlen, msg + pos, (size_t)c + 1);
+        outlen += (size_t)c + 1;
+        pos += (size_t)c + 1;
+    }
+}
+
+const char *rdc_type_name(uint16_t type, char *buf)
+{
+    switch (type) {
+    case RDC_TYPE_A:
+        return "A";
+    case RDC_TYPE_CNAME:
+        return "CNAME";
+    case RDC_TYPE_PTR:
+        return "PTR";
+    case RDC_TYPE_TXT:
+        return "TXT";
+    case RDC_TYPE_AAAA:
+        return "AAAA";
+    case 2:
+        return "NS";
+    case 6:
+        return "SOA";
+    case 15:
+        return "MX";
+    case 41:
+        return "OPT";
+    default:
+        snprintf(buf, 16, "TYPE%u", type);
+        return buf;
+    }
+}
+
+const char *rdc_rcode_name(unsigned rcode, char *buf)
+{
+    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                        "NOTIMP",  "REFUSED"};
+    if (rcode < sizeof names / sizeof names[0])
+        return names[rcode];
+    snprintf(buf, 16, "RCODE%u", rcode);
+    return buf;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* One parsed answer-section RR; only the parts we use. */
+typedef struct rr {
+    uint8_t owner[RDC_NAME_WIRE_MAX + 1];
+    uint16_t type, klass;
+    uint32_t ttl;
+    size_t rdata, rdlen;
+} rr_t;
+
+static bool parse_rr(const uint8_t *msg, size_t len, size_t *off, rr_t *rr)
+{
+    if (!rdc_wire_name_decode(msg, len, off, rr->owner))
+        return false;
+    if (*off + 10 > len)
+        return false;
+    rr->type = get16(msg + *off);
+    rr->klass = get16(msg + *off + 2);
+    rr->ttl = get32(msg + *off + 4);
+    rr->rdlen = get16(msg + *off + 8);
+    rr->rdata = *off + 10;
+    if (rr->rdata + rr->rdlen > len)
+        return false;
+    *off = rr->rdata + rr->rdlen;
+    return true;
+}
+
+/* Decodes a name that must fill the rdata exactly (CNAME, PTR). */
+static bool rdata_name(const uint8_t *msg, size_t len, const rr_t *rr, uint8_t *out)
+{
+    size_t p = rr->rdata;
+    return rdc_wire_name_decode(msg, len, &p, out) && p == rr->rdata + rr->rdlen;
+}
+
+static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_t len,
+                     const rr_t *rr)
+{
+    char owner[RDC_NAME_TEXT_MAX], data[RDC_NAME_TEXT_MAX], tb[16];
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+    rdc_name_to_text(rr->owner, owner);
+    if ((rr->type == RDC_TYPE_PTR || rr->type == RDC_TYPE_CNAME) &&
+        rdata_name(msg, len, rr, name)) {
+        size_t n = rdc_name_to_text(name, data);
+        if (name[0] != 0) {
+            data[n] = '.';
+            data[n + 1] = '\0';
+        }
+    } else if (rr->type == RDC_TYPE_A && rr->rdlen == 4) {
+        rdc_addr_t a = {.family = 4};
+        memcpy(a.b, msg + rr->rdata, 4);
+        rdc_addr_format(&a, data);
+    } else if (rr->type == RDC_TYPE_AAAA && rr->rdlen == 16) {
+        rdc_addr_t a = {.family = 6};
+        memcpy(a.b, msg + rr->rdata, 16);
+        rdc_addr_format(&a, data);
+    } else if (rr->type == RDC_TYPE_TXT && rr->rdlen > 0) {
+        data[0] = '"';
+        size_t n = rdc_escape_bytes(msg + rr->rdata + 1, msg[rr->rdata] < rr->rdlen
+                                                             ? msg[rr->rdata]
+                                                             : rr->rdlen - 1,
+                                    data + 1, 200);
+        data[n + 1] = '"';
+        data[n + 2] = '\0';
+    } else {
+        snprintf(data, sizeof data, "(%zu octets)", rr->rdlen);
+    }
+    rdc_buf_printf(t, "%s%s. %lu %s %s\n", indent, owner, (unsigned long)rr->ttl,
+                   rdc_type_name(rr->type, tb), data);
+}
+
+static void fail(rdc_answer_t *out, const char *why)
+{
+    out->status = RDC_DNS_S_ERROR;
+    out->error = why;
+    out->nrecords = 0;
+    out->nmore = 0;
+}
+
+void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
+                      rdc_answer_t *out, rdc_buf_t *trace, const char *indent)
+{
+    out->rcode = 0;
+    out->tc = false;
+    out->cname_hops = 0;
+    out->dangling = false;
+    out->error = NULL;
+    out->nrecords = 0;
+    out->nmore = 0;
+    memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
+
+    if (len < 12)
+        return fail(out, "answer shorter than a DNS header");
+    out->rcode = msg[3] & 0x0f;
+    out->tc = (msg[2] & 0x02) != 0;
+    if ((msg[2] & 0x80) == 0)
+        return fail(out, "answer without the QR bit");
+    unsigned qd = get16(msg + 4), an = get16(msg + 6);
+
+    size_t off = 12;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+    for (unsigned i = 0; i < qd; i++) {
+        if (!rdc_wire_name_decode(msg, len, &off, name) || off + 4 > len)
+            return fail(out, "malformed question section");
+        if (i == 0 && (!rdc_name_equal(name, qname) || get16(msg + off) != qtype))
+            return fail(out, "answer to a different question");
+        off += 4;
+    }
+
+    switch (out->rcode) {
+    case 0:
+    case 3:
+        break;
+    case 2:
+        out->status = RDC_DNS_S_SERVFAIL;
+        return;
+    case 5:
+        out->status = RDC_DNS_S_REFUSED;
+        return;
+    default:
+        out->status = RDC_DNS_S_ERROR;
+        out->error = out->rcode == 1   ? "the server answered FORMERR"
+                     : out->rcode == 4 ? "the server answered NOTIMP"
+                                       : "the server answered an unexpected rcode";
+        return;
+    }
+
+    /* Parse the answer section once; remember where the RRs are. */
+    enum { MAXRR = 512 };
+    static _Thread_local rr_t rrs[MAXRR];
+    unsigned nrr = 0;
+    for (unsigned i = 0; i < an; i++) {
+        rr_t rr;
+        if (!parse_rr(msg, len, &off, &rr))
+            return fail(out, "malformed answer record");
+        if (trace)
+            trace_rr(trace, indent, msg, len, &rr);
+        if (rr.klass != 1)
+            continue;
+        if (rr.type == RDC_TYPE_A && rr.rdlen != 4)
+            return fail(out, "A record with a length other than 4");
+        if (rr.type == RDC_TYPE_AAAA && rr.rdlen != 16)
+            return fail(out, "AAAA record with a length other than 16");
+        if (nrr < MAXRR && (rr.type == qtype || rr.type == RDC_TYPE_CNAME))
+            rrs[nrr++] = rr;
+    }
+
+    /* Follow the CNAME chain from qname inside the answer (RFC 1034 §3.6.2,
+     * and RFC 2317 classless delegation), collecting records of qtype. */
+    uint8_t *cur = out->final_name;
+    for (;;) {
+        bool found = false;
+        for (unsigned i = 0; i < nrr; i++) {
+            if (rrs[i].type != qtype || !rdc_name_equal(rrs[i].owner, cur))
+                continue;
+            found = true;
+            if (out->nrecords == RDC_MAX_RECORDS) {
+                out->nmore++;
+                continue;
+            }
+            rdc_record_t *rec = &out->records[out->nrecords];
+            rec->ttl = rrs[i].ttl;
+            if (qtype == RDC_TYPE_PTR) {
+                if (!rdata_name(msg, len, &rrs[i], rec->name))
+                    return fail(out, "malformed name in a PTR record");
+            } else if (qtype == RDC_TYPE_A || qtype == RDC_TYPE_AAAA) {
+                rec->addr.family = qtype == RDC_TYPE_A ? 4 : 6;
+                memset(rec->addr.b, 0, sizeof rec->addr.b);
+                memcpy(rec->addr.b, msg + rrs[i].rdata, rrs[i].rdlen);
+            }
+            out->nrecords++;
+        }
+        if (found)
+            break;
+        unsigned j;
+        for (j = 0; j < nrr; j++)
+            if (rrs[j].type == RDC_TYPE_CNAME && rdc_name_equal(rrs[j].owner, cur))
+                break;
+        if (j == nrr)
+            break;
+        if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
+            return fail(out, "CNAME chain too long or looping");
+        uint8_t target[RDC_NAME_WIRE_MAX + 1];
+        if (!rdata_name(msg, len, &rrs[j], target))
+            return fail(out, "malformed name in a CNAME record");
+        memcpy(cur, target, sizeof target);
+    }
+
+    if (out->nrecords > 0)
+        out->status = RDC_DNS_OK;
+    else if (out->rcode == 3)
+        out->status = RDC_DNS_NXDOMAIN;
+    else {
+        out->status = RDC_DNS_NODATA;
+        out->dangling = out->cname_hops > 0;
+    }
+}

@@ -1,0 +1,865 @@
+/* engine.c - the check engine: a ring of in-flight targets (the window, which
+ * is also the reorder buffer), a per-address state machine (PTR, then one
+ * forward lookup per distinct PTR name, shared through a run-wide cache),
+ * CNAME chasing across answers (RFC 2317), and in-order emission. */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsmsg.h"
+#include "util.h"
+
+#define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
+#define TRACE_INDENT "      "
+
+typedef struct rdc_engine engine_t;
+typedef struct lookup lookup_t;
+
+/* One DNS question, followed across answers when an answer ends in a CNAME
+ * whose target it does not contain (authoritative servers answer that way
+ * for a cross-zone RFC 2317 delegation). */
+struct lookup {
+    engine_t *e;
+    uint16_t type;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+    unsigned hops;
+    bool via_cname;
+    rdc_buf_t trace; /* verbose only */
+    unsigned long long t0;
+    void (*done)(lookup_t *l, const rdc_answer_t *a);
+    void *owner;
+};
+
+typedef struct slot slot_t;
+
+/* One address under check. */
+typedef struct chk {
+    slot_t *slot;
+    rdc_result_t res;
+    lookup_t ptr;
+    unsigned pending; /* forward lookups outstanding, + 1 while starting */
+    unsigned long long t0;
+    rdc_buf_t trace;
+    bool started;
+} chk_t;
+
+typedef struct waiter {
+    chk_t *c;
+    size_t idx; /* which name of c */
+    struct waiter *next;
+} waiter_t;
+
+/* A forward lookup of one PTR name in one family, shared by every address
+ * whose PTR names it. */
+typedef struct fwd {
+    lookup_t lk;
+    uint8_t key[RDC_NAME_WIRE_MAX + 1]; /* lower-cased */
+    uint8_t family;
+    uint32_t hash;
+    bool done;
+    rdc_dns_status_t status;
+    bool via_cname;
+    size_t naddrs;
+    rdc_addr_t *addrs;
+    char *trace;
+    waiter_t *waiters;
+    struct fwd *next;             /* hash chain */
+    struct fwd *older, *newer;    /* finished entries, oldest first */
+} fwd_t;
+
+/* A hostname target: its A and AAAA lookups. */
+typedef struct host {
+    engine_t *e;
+    slot_t *slot;
+    lookup_t lk[2]; /* A, AAAA */
+    bool active[2];
+    rdc_dns_status_t status[2];
+    size_t naddrs[2];
+    rdc_addr_t *addrs[2];
+    char *trace[2];
+    unsigned pending;
+} host_t;
+
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
+
+struct slot {
+    enum slot_state state;
+    rdc_item_t item;
+    unsigned pending; /* unfinished children + 1 while starting */
+    size_t nchildren;
+    chk_t **children;
+    rdc_result_t *extra; /* results without an address (host errors) */
+    size_t nextra;
+    host_t *host;
+};
+
+struct rdc_engine {
+    rdc_loop_t *loop;
+    rdc_resolver_t *res;
+    rdc_engine_opts_t o;
+    slot_t *ring;
+    size_t nring;
+    unsigned long long head, tail; /* sequence numbers: emit head, start tail */
+    fwd_t **table;
+    size_t tsize, nfwd, ndone;
+    fwd_t *oldest, *newest;
+    rdc_answer_t scratch;
+    bool oom;
+    bool input_ready;
+    int input_fd;
+};
+
+/* ---------------------------------------------------------------- lookups */
+
+static bool query_safe(const uint8_t *wire, char *text)
+{
+    /* Only names whose text form needs no escapes are sent: c-ares 1.18's
+     * query builder does not parse \DDD. */
+    for (size_t off = 0; wire[off] != 0; off += (size_t)wire[off] + 1)
+        for (uint8_t k = 1; k <= wire[off]; k++) {
+            uint8_t c = wire[off + k];
+            if (c < 0x21 || c > 0x7e || c == '.' || c == '\\' || c == '"' || c == ';')
+                return false;
+        }
+    rdc_name_to_text(wire, text);
+    return true;
+}
+
+static void lookup_send(lookup_t *l);
+
+static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
+                     bool cancelled)
+{
+    if (cancelled)
+        return; /* the engine is being torn down; touch nothing */
+    lookup_t *l = arg;
+    engine_t *e = l->e;
+    rdc_answer_t *a = &e->scratch;
+    char tb[16], rb[16], qn[RDC_NAME_TEXT_MAX];
+    bool tracing = e->o.verbose;
+    unsigned long long ms = rdc_now_ms() - l->t0;
+
+    if (tracing) {
+        rdc_name_to_text(l->name, qn);
+        rdc_buf_printf(&l->trace, "    %s %s: ", rdc_type_name(l->type, tb), qn);
+    }
+    if (msg != NULL) {
+        rdc_buf_t tmp = {0};
+        rdc_answer_parse(msg, len, l->name, l->type, a, tracing ? &tmp : NULL, TRACE_INDENT);
+        if (tracing) {
+            if (a->status == RDC_DNS_S_ERROR && a->error)
+                rdc_buf_printf(&l->trace, "%s, %s (%llu ms)\n", rdc_rcode_name(a->rcode, rb),
+                               a->error, ms);
+            else
+                rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_rcode_name(a->rcode, rb), ms);
+            if (tmp.s)
+                rdc_buf_append(&l->trace, tmp.s, tmp.len);
+        }
+        rdc_buf_free(&tmp);
+    } else {
+        memset(a, 0, offsetof(rdc_answer_t, records));
+        a->status = st;
+        if (tracing)
+            rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_dns_status_text(st), ms);
+    }
+    if (a->cname_hops > 0)
+        l->via_cname = true;
+    if (a->status == RDC_DNS_NODATA && a->dangling) {
+        l->hops += a->cname_hops;
+        char text[RDC_NAME_TEXT_MAX];
+        if (l->hops <= RDC_MAX_CNAME_HOPS && query_safe(a->final_name, text)) {
+            memcpy(l->name, a->final_name, sizeof l->name);
+            lookup_send(l);
+            return;
+        }
+        if (l->hops > RDC_MAX_CNAME_HOPS) {
+            a->status = RDC_DNS_S_ERROR;
+            if (tracing)
+                rdc_buf_puts(&l->trace, TRACE_INDENT "CNAME chain too long or looping\n");
+        }
+    } else if (a->status == RDC_DNS_OK && l->hops + a->cname_hops > RDC_MAX_CNAME_HOPS) {
+        a->status = RDC_DNS_S_ERROR;
+    }
+    l->done(l, a);
+}
+
+static void lookup_send(lookup_t *l)
+{
+    char text[RDC_NAME_TEXT_MAX];
+    l->t0 = rdc_now_ms();
+    if (!query_safe(l->name, text)) {
+        memset(&l->e->scratch, 0, offsetof(rdc_answer_t, records));
+        l->e->scratch.status = RDC_DNS_S_ERROR;
+        l->done(l, &l->e->scratch);
+        return;
+    }
+    rdc_resolver_query(l->e->res, text, l->type, on_query, l);
+}
+
+static void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *name,
+                        void (*done)(lookup_t *, const rdc_answer_t *), void *owner)
+{
+    memset(l, 0, sizeof *l);
+    l->e = e;
+    l->type = type;
+    memcpy(l->name, name, RDC_NAME_WIRE_MAX + 1);
+    l->done = done;
+    l->owner = owner;
+}
+
+/* ---------------------------------------------------------------- slots */
+
+static void slot_release(slot_t *s)
+{
+    if (--s->pending == 0)
+        s->state = SLOT_DONE;
+}
+
+static void chk_release(chk_t *c)
+{
+    if (--c->pending > 0)
+        return;
+    engine_t *e = c->ptr.e;
+    if (e->o.verbose)
+        c->res.trace = rdc_buf_take(&c->trace);
+    if (!rdc_verdict_compute(&c->res, e->o.strict))
+        e->oom = true;
+    c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
+    slot_release(c->slot);
+}
+
+/* ---------------------------------------------------------------- forward cache */
+
+static uint32_t hash_name(const uint8_t *key, uint8_t family)
+{
+    uint32_t h = 2166136261u ^ family;
+    for (size_t i = 0; key[i] != 0; i += (size_t)key[i] + 1)
+        for (size_t k = 0; k <= key[i]; k++)
+            h = (h ^ key[i + k]) * 16777619u;
+    return h;
+}
+
+static void lower_name(const uint8_t *in, uint8_t *out)
+{
+    size_t i = 0;
+    for (; in[i] != 0; i += (size_t)in[i] + 1) {
+        out[i] = in[i];
+        for (size_t k = 1; k <= in[i]; k++) {
+            uint8_t c = in[i + k];
+            out[i + k] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+        }
+    }
+    out[i] = 0;
+}
+
+static void fwd_unlink_table(engine_t *e, fwd_t *f)
+{
+    fwd_t **pp = &e->table[f->hash & (e->tsize - 1)];
+    while (*pp != f)
+        pp = &(*pp)->next;
+    *pp = f->next;
+}
+
+static void fwd_free(fwd_t *f)
+{
+    free(f->addrs);
+    free(f->trace);
+    rdc_buf_free(&f->lk.trace);
+    free(f);
+}
+
+static void fwd_evict(engine_t *e)
+{
+    while (e->ndone > FWD_CACHE_MAX && e->oldest) {
+        fwd_t *f = e->oldest;
+        e->oldest = f->newer;
+        if (e->oldest)
+            e->oldest->older = NULL;
+        else
+            e->newest = NULL;
+        fwd_unlink_table(e, f);
+        e->ndone--;
+        e->nfwd--;
+        fwd_free(f);
+    }
+}
+
+/* Copies what a finished forward lookup found into one name of one check. */
+static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, size_t idx, bool shared)
+{
+    rdc_name_result_t *n = &c->res.names[idx];
+    n->status = f->status;
+    n->via_cname = f->via_cname;
+    if (f->naddrs > 0) {
+        n->addrs = malloc(f->naddrs * sizeof *n->addrs);
+        if (n->addrs == NULL) {
+            e->oom = true;
+        } else {
+            memcpy(n->addrs, f->addrs, f->naddrs * sizeof *n->addrs);
+            n->naddrs = f->naddrs;
+        }
+    }
+    for (size_t i = 0; i < n->naddrs; i++)
+        if (rdc_addr_equal(&n->addrs[i], &c->res.addr))
+            n->confirmed = true;
+    if (e->o.verbose && f->trace) {
+        rdc_buf_puts(&c->trace, f->trace);
+        if (shared)
+            rdc_buf_puts(&c->trace, TRACE_INDENT "(answer shared with an earlier check)\n");
+    }
+    chk_release(c);
+}
+
+static void fwd_done(lookup_t *l, const rdc_answer_t *a)
+{
+    fwd_t *f = l->owner;
+    engine_t *e = l->e;
+    f->done = true;
+    f->status = a->status;
+    f->via_cname = l->via_cname;
+    if (a->status == RDC_DNS_OK) {
+        f->addrs = malloc(a->nrecords * sizeof *f->addrs);
+        if (f->addrs == NULL) {
+            e->oom = true;
+            f->status = RDC_DNS_S_ERROR;
+        } else {
+            for (size_t i = 0; i < a->nrecords; i++)
+                f->addrs[i] = a->records[i].addr;
+            f->naddrs = a->nrecords;
+        }
+    }
+    f->trace = rdc_buf_take(&l->trace);
+    /* finished: join the eviction list */
+    f->older = e->newest;
+    f->newer = NULL;
+    if (e->newest)
+        e->newest->newer = f;
+    else
+        e->oldest = f;
+    e->newest = f;
+    e->ndone++;
+    waiter_t *w = f->waiters;
+    f->waiters = NULL;
+    while (w) {
+        waiter_t *next = w->next;
+        fwd_deliver(e, f, w->c, w->idx, false);
+        free(w);
+        w = next;
+    }
+    fwd_evict(e);
+}
+
+static bool table_grow(engine_t *e)
+{
+    size_t n = e->tsize ? e->tsize * 2 : 1024;
+    fwd_t **t = calloc(n, sizeof *t);
+    if (t == NULL)
+        return false;
+    for (size_t i = 0; i < e->tsize; i++) {
+        fwd_t *f = e->table[i];
+        while (f) {
+            fwd_t *next = f->next;
+            f->next = t[f->hash & (n - 1)];
+            t[f->hash & (n - 1)] = f;
+            f = next;
+        }
+    }
+    free(e->table);
+    e->table = t;
+    e->tsize = n;
+    return true;
+}
+
+/* Asks for the forward addresses of name idx of c, sharing the lookup. */
+static void fwd_request(engine_t *e, chk_t *c, size_t idx, const uint8_t *wire)
+{
+    uint8_t key[RDC_NAME_WIRE_MAX + 1];
+    uint8_t fam = c->res.addr.family;
+    lower_name(wire, key);
+    uint32_t h = hash_name(key, fam);
+    fwd_t *f = NULL;
+    if (e->tsize) {
+        for (f = e->table[h & (e->tsize - 1)]; f; f = f->next)
+            if (f->hash == h && f->family == fam && rdc_name_equal(f->key, key))
+                break;
+    }
+    c->pending++;
+    if (f && f->done) {
+        fwd_deliver(e, f, c, idx, true);
+        return;
+    }
+    waiter_t *w = malloc(sizeof *w);
+    if (w == NULL) {
+        e->oom = true;
+        c->res.names[idx].status = RDC_DNS_S_ERROR;
+        chk_release(c);
+        return;
+    }
+    w->c = c;
+    w->idx = idx;
+    if (f) {
+        w->next = f->waiters;
+        f->waiters = w;
+        return;
+    }
+    if ((e->nfwd + 1 > e->tsize && !table_grow(e)) || (f = calloc(1, sizeof *f)) == NULL) {
+        free(w);
+        e->oom = true;
+        c->res.names[idx].status = RDC_DNS_S_ERROR;
+        chk_release(c);
+        return;
+    }
+    memcpy(f->key, key, sizeof key);
+    f->family = fam;
+    f->hash = h;
+    f->next = e->table[h & (e->tsize - 1)];
+    e->table[h & (e->tsize - 1)] = f;
+    e->nfwd++;
+    w->next = NULL;
+    f->waiters = w;
+    lookup_init(&f->lk, e, fam == 4 ? RDC_TYPE_A : RDC_TYPE_AAAA, wire, fwd_done, f);
+    lookup_send(&f->lk);
+}
+
+/* ---------------------------------------------------------------- address checks */
+
+static void ptr_done(lookup_t *l, const rdc_answer_t *a)
+{
+    chk_t *c = l->owner;
+    engine_t *e = l->e;
+    c->res.ptr_status = a->status;
+    if (e->o.verbose && l->trace.s)
+        rdc_buf_append(&c->trace, l->trace.s, l->trace.len);
+    rdc_buf_free(&l->trace);
+    if (a->status != RDC_DNS_OK) {
+        chk_release(c);
+        return;
+    }
+    /* distinct names, in answer order */
+    size_t n = 0;
+    const uint8_t *wires[RDC_MAX_RECORDS];
+    c->res.names = calloc(a->nrecords, sizeof *c->res.names);
+    if (c->res.names == NULL) {
+        e->oom = true;
+        c->res.ptr_status = RDC_DNS_S_ERROR;
+        chk_release(c);
+        return;
+    }
+    for (size_t i = 0; i < a->nrecords; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = rdc_name_equal(wires[j], a->records[i].name);
+        if (dup)
+            continue;
+        char text[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(a->records[i].name, text);
+        rdc_name_result_t *nr = &c->res.names[n];
+        nr->name = rdc_strdup(text);
+        if (nr->name == NULL) {
+            e->oom = true;
+            break;
+        }
+        wires[n++] = a->records[i].name;
+        if (n > e->o.max_names)
+            nr->kind = RDC_NAME_SKIPPED;
+        else if (rdc_name_is_reverse(a->records[i].name))
+            nr->kind = RDC_NAME_RELATIVE;
+        else if (!rdc_name_is_hostname(a->records[i].name))
+            nr->kind = RDC_NAME_INVALID;
+        else
+            nr->kind = RDC_NAME_CHECKED;
+    }
+    c->res.nnames = n;
+    /* The wires point into e->scratch, which the next answer overwrites:
+     * copy them before any lookup can complete. */
+    uint8_t (*copies)[RDC_NAME_WIRE_MAX + 1] = malloc(n * sizeof *copies + 1);
+    if (copies == NULL) {
+        e->oom = true;
+        chk_release(c);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(copies[i], wires[i], RDC_NAME_WIRE_MAX + 1);
+    c->pending++; /* hold while requesting */
+    for (size_t i = 0; i < n; i++)
+        if (c->res.names[i].kind == RDC_NAME_CHECKED)
+            fwd_request(e, c, i, copies[i]);
+    free(copies);
+    chk_release(c); /* the PTR step */
+    chk_release(c); /* the hold */
+}
+
+static chk_t *chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input)
+{
+    chk_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->slot = s;
+    c->res.input = rdc_strdup(input);
+    c->res.line = s->item.line;
+    c->res.has_addr = true;
+    c->res.addr = *addr;
+    if (c->res.input == NULL) {
+        free(c);
+        return NULL;
+    }
+    char rev[RDC_REVNAME_MAX];
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_reverse_name(addr, rev);
+    rdc_name_from_text(rev, strlen(rev), wire, NULL);
+    lookup_init(&c->ptr, e, RDC_TYPE_PTR, wire, ptr_done, c);
+    return c;
+}
+
+static void chk_start(chk_t *c)
+{
+    c->t0 = rdc_now_ms();
+    c->pending = 2; /* the PTR step, and a hold while starting */
+    c->slot->pending++;
+    lookup_send(&c->ptr);
+    chk_release(c);
+}
+
+static void chk_free(chk_t *c)
+{
+    if (c == NULL)
+        return;
+    rdc_result_clear(&c->res);
+    rdc_buf_free(&c->trace);
+    rdc_buf_free(&c->ptr.trace);
+    free(c);
+}
+
+/* ---------------------------------------------------------------- hostname targets */
+
+static bool slot_add_extra(engine_t *e, slot_t *s, rdc_code_t code, const char *fix,
+                           const char *msg)
+{
+    rdc_result_t *x = realloc(s->extra, (s->nextra + 1) * sizeof *x);
+    if (x == NULL) {
+        e->oom = true;
+        return false;
+    }
+    s->extra = x;
+    rdc_result_t *r = &x[s->nextra++];
+    memset(r, 0, sizeof *r);
+    r->input = rdc_strdup(s->item.input);
+    r->line = s->item.line;
+    r->ptr_status = RDC_DNS_OK;
+    if (!rdc_result_add_problem(r, code, fix, "%s", msg))
+        e->oom = true;
+    r->verdict = rdc_code_severity(code) == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL : RDC_FAIL;
+    return true;
+}
+
+static void host_finish(host_t *h);
+
+static void host_release(host_t *h)
+{
+    if (--h->pending == 0)
+        host_finish(h);
+}
+
+static void host_done(lookup_t *l, const rdc_answer_t *a)
+{
+    host_t *h = l->owner;
+    engine_t *e = l->e;
+    int fi = l == &h->lk[0] ? 0 : 1;
+    h->status[fi] = a->status;
+    if (a->status == RDC_DNS_OK && a->nrecords > 0) {
+        h->addrs[fi] = malloc(a->nrecords * sizeof(rdc_addr_t));
+        if (h->addrs[fi] == NULL) {
+            e->oom = true;
+        } else {
+            for (size_t i = 0; i < a->nrecords; i++) {
+                bool dup = false;
+                for (size_t j = 0; j < h->naddrs[fi] && !dup; j++)
+                    dup = rdc_addr_equal(&h->addrs[fi][j], &a->records[i].addr);
+                if (!dup)
+                    h->addrs[fi][h->naddrs[fi]++] = a->records[i].addr;
+            }
+        }
+    }
+    h->trace[fi] = rdc_buf_take(&l->trace);
+    host_release(h);
+}
+
+/* Both families answered: one check per address, or a result saying why
+ * there is none. */
+static void host_finish(host_t *h)
+{
+    engine_t *e = h->e;
+    slot_t *s = h->slot;
+    char name[RDC_NAME_TEXT_MAX], msg[RDC_NAME_TEXT_MAX + 128];
+    rdc_name_to_text(s->item.host, name);
+    size_t total = h->naddrs[0] + h->naddrs[1];
+    bool temp = false;
+    for (int k = 0; k < 2; k++) {
+        if (!h->active[k] || !rdc_dns_status_is_temporary(h->status[k]))
+            continue;
+        temp = true;
+        snprintf(msg, sizeof msg, "the %s lookup of %s %s", k == 0 ? "A" : "AAAA", name,
+                 rdc_dns_status_text(h->status[k]));
+        slot_add_extra(e, s, rdc_dns_status_code(h->status[k]),
+                       "try again later; if it persists, check the resolver (-s)", msg);
+    }
+    if (total == 0 && !temp) {
+        const char *which = h->active[0] && h->active[1] ? "A or AAAA"
+                            : h->active[0]               ? "A"
+                                                         : "AAAA";
+        snprintf(msg, sizeof msg, "%s has no %s record (%s)", name, which,
+                 h->status[0] == RDC_DNS_NXDOMAIN || h->status[1] == RDC_DNS_NXDOMAIN
+                     ? "the name does not exist"
+                     : "the name exists without one");
+        slot_add_extra(e, s, RDC_NO_ADDRESS,
+                       "check the host name, or give the address to check instead", msg);
+    }
+    if (e->o.verbose && s->nextra > 0) {
+        rdc_buf_t t = {0};
+        for (int k = 0; k < 2; k++)
+            if (h->trace[k])
+                rdc_buf_puts(&t, h->trace[k]);
+        s->extra[s->nextra - 1].trace = rdc_buf_take(&t);
+    }
+    s->children = calloc(total ? total : 1, sizeof *s->children);
+    if (s->children == NULL) {
+        e->oom = true;
+        total = 0;
+    }
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < h->naddrs[k]; i++) {
+            chk_t *c = chk_new(e, s, &h->addrs[k][i], s->item.input);
+            if (c == NULL) {
+                e->oom = true;
+                continue;
+            }
+            if (e->o.verbose && h->trace[k])
+                rdc_buf_puts(&c->trace, h->trace[k]);
+            s->children[s->nchildren++] = c;
+        }
+    s->pending++; /* hold while starting the children */
+    for (size_t i = 0; i < s->nchildren; i++)
+        chk_start(s->children[i]);
+    slot_release(s); /* the host step */
+    slot_release(s); /* the hold */
+}
+
+static void host_free(host_t *h)
+{
+    if (h == NULL)
+        return;
+    for (int k = 0; k < 2; k++) {
+        free(h->addrs[k]);
+        free(h->trace[k]);
+        rdc_buf_free(&h->lk[k].trace);
+    }
+    free(h);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static void slot_clear(slot_t *s)
+{
+    for (size_t i = 0; i < s->nchildren; i++)
+        chk_free(s->children[i]);
+    free(s->children);
+    for (size_t i = 0; i < s->nextra; i++)
+        rdc_result_clear(&s->extra[i]);
+    free(s->extra);
+    host_free(s->host);
+    rdc_item_clear(&s->item);
+    memset(s, 0, sizeof *s);
+}
+
+static void slot_start(engine_t *e, slot_t *s)
+{
+    s->state = SLOT_RUNNING;
+    s->pending = 1; /* hold while starting */
+    switch (s->item.kind) {
+    case RDC_ITEM_ERROR: {
+        s->extra = calloc(1, sizeof *s->extra);
+        if (s->extra == NULL) {
+            e->oom = true;
+            break;
+        }
+        rdc_result_t *r = &s->extra[0];
+        s->nextra = 1;
+        r->input = rdc_strdup(s->item.input);
+        r->line = s->item.line;
+        r->verdict = RDC_ERROR;
+        if (!rdc_result_add_problem(r, RDC_INVALID_TARGET, NULL, "%s", s->item.error))
+            e->oom = true;
+        break;
+    }
+    case RDC_ITEM_ADDR: {
+        s->children = calloc(1, sizeof *s->children);
+        chk_t *c = s->children ? chk_new(e, s, &s->item.addr, s->item.input) : NULL;
+        if (c == NULL) {
+            e->oom = true;
+            break;
+        }
+        s->children[0] = c;
+        s->nchildren = 1;
+        chk_start(c);
+        break;
+    }
+    case RDC_ITEM_HOST: {
+        host_t *h = calloc(1, sizeof *h);
+        if (h == NULL) {
+            e->oom = true;
+            break;
+        }
+        s->host = h;
+        h->e = e;
+        h->slot = s;
+        h->active[0] = e->o.want4;
+        h->active[1] = e->o.want6;
+        h->pending = 1 + (unsigned)h->active[0] + (unsigned)h->active[1];
+        s->pending++; /* the host step */
+        for (int k = 0; k < 2; k++) {
+            if (!h->active[k])
+                continue;
+            lookup_init(&h->lk[k], e, k == 0 ? RDC_TYPE_A : RDC_TYPE_AAAA, s->item.host,
+                        host_done, h);
+            lookup_send(&h->lk[k]);
+        }
+        host_release(h); /* the start hold */
+        break;
+    }
+    }
+    slot_release(s);
+}
+
+static void on_input(void *ctx, int fd, bool readable, bool writable)
+{
+    engine_t *e = ctx;
+    (void)writable;
+    if (readable) {
+        e->input_ready = true;
+        rdc_loop_watch(e->loop, fd, false, false, NULL, NULL);
+        e->input_fd = -1;
+    }
+}
+
+rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_engine_opts_t *o)
+{
+    engine_t *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->loop = loop;
+    e->res = res;
+    e->o = *o;
+    if (e->o.concurrency == 0)
+        e->o.concurrency = 1;
+    e->nring = e->o.concurrency;
+    e->ring = calloc(e->nring, sizeof *e->ring);
+    e->input_fd = -1;
+    if (e->ring == NULL) {
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, rdc_emit_fn emit,
+                                void *ectx, volatile sig_atomic_t *stop)
+{
+    bool eof = false;
+    e->input_ready = true;
+    for (;;) {
+        if (stop && *stop)
+            return RDC_RUN_STOPPED;
+        /* fill the window */
+        while (!eof && e->input_ready && e->tail - e->head < e->nring) {
+            slot_t *s = &e->ring[e->tail % e->nring];
+            int fd = -1;
+            rdc_src_status_t st = src(sctx, &s->item, &fd);
+            if (st == RDC_SRC_EOF) {
+                eof = true;
+                break;
+            }
+            if (st == RDC_SRC_FAIL)
+                return RDC_RUN_INPUT_FAILED;
+            if (st == RDC_SRC_WAIT) {
+                if (fd >= 0 && rdc_loop_watch(e->loop, fd, true, false, on_input, e)) {
+                    e->input_ready = false;
+                    e->input_fd = fd;
+                }
+                /* an fd epoll cannot watch (a regular file) is always ready */
+                break;
+            }
+            e->tail++;
+            slot_start(e, s);
+            if (e->oom)
+                return RDC_RUN_NO_MEMORY;
+        }
+        /* emit finished targets in input order */
+        while (e->head < e->tail && e->ring[e->head % e->nring].state == SLOT_DONE) {
+            slot_t *s = &e->ring[e->head % e->nring];
+            bool ok = true;
+            for (size_t i = 0; ok && i < s->nchildren; i++)
+                ok = emit(ectx, &s->children[i]->res);
+            for (size_t i = 0; ok && i < s->nextra; i++)
+                ok = emit(ectx, &s->extra[i]);
+            slot_clear(s);
+            e->head++;
+            if (!ok)
+                return RDC_RUN_OUTPUT_FAILED;
+        }
+        if (e->oom)
+            return RDC_RUN_NO_MEMORY;
+        if (eof && e->head == e->tail)
+            return RDC_RUN_DONE;
+        if (e->head == e->tail && e->input_ready)
+            continue; /* only input to read: no need to wait */
+        if (!emit(ectx, NULL)) /* about to wait: let the output flush */
+            return RDC_RUN_OUTPUT_FAILED;
+        int wait = rdc_resolver_timeout(e->res, 1000);
+        int n = rdc_loop_wait(e->loop, wait);
+        if (n < 0 && errno != EINTR)
+            return RDC_RUN_NO_MEMORY;
+        if (n == 0)
+            rdc_resolver_tick(e->res);
+    }
+}
+
+void rdc_engine_free(rdc_engine_t *e)
+{
+    if (e == NULL)
+        return;
+    if (e->input_fd >= 0)
+        rdc_loop_watch(e->loop, e->input_fd, false, false, NULL, NULL);
+    for (unsigned long long q = e->head; q < e->tail; q++)
+        slot_clear(&e->ring[q % e->nring]);
+    /* forward lookups: pending ones have waiters whose checks are freed */
+    for (size_t i = 0; i < e->tsize; i++) {
+        fwd_t *f = e->table[i];
+        while (f) {
+            fwd_t *next = f->next;
+            waiter_t *w = f->waiters;
+            while (w) {
+                waiter_t *wn = w->next;
+                free(w);
+                w = wn;
+            }
+            fwd_free(f);
+            f = next;
+        }
+    }
+    free(e->table);
+    free(e->ring);
+    free(e);
+}
+
+void rdc_item_clear(rdc_item_t *it)
+{
+    if (it == NULL)
+        return;
+    free(it->input);
+    free(it->error);
+    memset(it, 0, sizeof *it);
+}

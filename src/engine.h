@@ -1,0 +1,69 @@
+/* engine.h - runs checks: a bounded window of targets in flight, per-address
+ * state machines (PTR -> forward lookups, shared per run), results handed out
+ * in input order. Internal. */
+#ifndef RDC_ENGINE_H
+#define RDC_ENGINE_H
+
+#include <signal.h>
+
+#include "loop.h"
+#include "rdnscheck.h"
+#include "resolver.h"
+
+/* One unit of input, produced by a target source. */
+typedef enum rdc_item_kind { RDC_ITEM_ADDR, RDC_ITEM_HOST, RDC_ITEM_ERROR } rdc_item_kind_t;
+
+typedef struct rdc_item {
+    rdc_item_kind_t kind;
+    char *input;          /* owned; the target as given, escaped */
+    unsigned long line;   /* line in FILE, or 0 */
+    rdc_addr_t addr;      /* ADDR */
+    uint8_t host[RDC_NAME_WIRE_MAX + 1]; /* HOST, wire form */
+    char *error;          /* owned; ERROR: why the target is bad */
+} rdc_item_t;
+
+typedef enum rdc_src_status {
+    RDC_SRC_ITEM,  /* *item filled */
+    RDC_SRC_EOF,   /* no more input */
+    RDC_SRC_WAIT,  /* nothing available yet: wait until *fd is readable */
+    RDC_SRC_FAIL   /* input unreadable; the source keeps the reason */
+} rdc_src_status_t;
+
+typedef rdc_src_status_t (*rdc_source_fn)(void *ctx, rdc_item_t *item, int *fd);
+
+/* Called for every result in input order, and with r == NULL before the
+ * engine waits for the network (a moment to flush buffered output). Return
+ * false to stop the run (the output is gone). */
+typedef bool (*rdc_emit_fn)(void *ctx, const rdc_result_t *r);
+
+typedef struct rdc_engine_opts {
+    unsigned concurrency; /* targets in flight, >= 1 */
+    unsigned max_names;   /* PTR names checked per address */
+    bool strict, verbose, want4, want6;
+} rdc_engine_opts_t;
+
+typedef enum rdc_run_status {
+    RDC_RUN_DONE = 0,
+    RDC_RUN_OUTPUT_FAILED, /* emit returned false */
+    RDC_RUN_STOPPED,       /* *stop became non-zero */
+    RDC_RUN_INPUT_FAILED,  /* the source failed */
+    RDC_RUN_NO_MEMORY
+} rdc_run_status_t;
+
+typedef struct rdc_engine rdc_engine_t;
+
+rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_engine_opts_t *o);
+
+/* Pulls items from src, checks them, emits results in order. Returns when
+ * the input is exhausted and every result emitted, or early as the status
+ * says. stop may be NULL. */
+rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, rdc_emit_fn emit,
+                                void *ectx, volatile sig_atomic_t *stop);
+
+/* Frees the engine and every unfinished check. Free the resolver FIRST (its
+ * cancelled callbacks must still find the engine's objects). NULL: no-op. */
+void rdc_engine_free(rdc_engine_t *e);
+
+void rdc_item_clear(rdc_item_t *it);
+
+#endif

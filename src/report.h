@@ -1,0 +1,29 @@
+/* report.h - writing results for people (text) and programs (JSON Lines).
+ * Every string written is already printable ASCII (escaped upstream); the
+ * JSON writer escapes again for JSON's own rules. Internal. */
+#ifndef RDC_REPORT_H
+#define RDC_REPORT_H
+
+#include <stdio.h>
+
+#include "rdnscheck.h"
+
+typedef struct rdc_report_opts {
+    bool color;   /* ANSI colours on the verdict mark */
+    bool unicode; /* UTF-8 marks instead of ASCII ones */
+    bool verbose; /* print the lookup chain */
+} rdc_report_opts_t;
+
+/* One result as a text block: a verdict line, then reasons and fixes. */
+void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o);
+
+/* The closing line "5 checked: 3 pass, 1 warn, 1 fail". */
+void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);
+
+/* One result as one JSON object on one line. */
+void rdc_report_json(FILE *f, const rdc_result_t *r);
+
+/* Writes s as a JSON string literal (with quotes). */
+void rdc_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,101 @@
+/* report_json.c - JSON Lines output: one compact object per address, keys in
+ * a fixed order, always valid UTF-8 (in fact ASCII: names arrive escaped). */
+#include "report.h"
+
+void rdc_json_string(FILE *f, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    putc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            putc('\\', f);
+            putc(c, f);
+        } else if (c < 0x20 || c >= 0x7f) {
+            /* cannot happen for escaped input; never emit raw bytes anyway */
+            fputs("\\u00", f);
+            putc(hex[c >> 4], f);
+            putc(hex[c & 15], f);
+        } else {
+            putc(c, f);
+        }
+    }
+    putc('"', f);
+}
+
+static void problems(FILE *f, const rdc_result_t *r)
+{
+    static const char *const sev[] = {"warn", "tempfail", "fail", "error"};
+    fputs(",\"problems\":[", f);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const rdc_problem_t *p = &r->problems[i];
+        fputs(i ? ",{\"code\":" : "{\"code\":", f);
+        rdc_json_string(f, rdc_code_name(p->code));
+        fputs(",\"severity\":", f);
+        rdc_json_string(f, sev[p->severity]);
+        fputs(",\"message\":", f);
+        rdc_json_string(f, p->message);
+        if (p->fix) {
+            fputs(",\"fix\":", f);
+            rdc_json_string(f, p->fix);
+        }
+        putc('}', f);
+    }
+    putc(']', f);
+}
+
+void rdc_report_json(FILE *f, const rdc_result_t *r)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    fputs("{\"input\":", f);
+    rdc_json_string(f, r->input ? r->input : "");
+    if (r->verdict == RDC_ERROR) {
+        fprintf(f, ",\"line\":%lu,\"verdict\":\"error\"", r->line);
+        problems(f, r);
+        fputs("}\n", f);
+        return;
+    }
+    fputs(",\"ip\":", f);
+    if (r->has_addr)
+        rdc_json_string(f, rdc_addr_format(&r->addr, ip));
+    else
+        fputs("null", f);
+    fprintf(f, ",\"verdict\":\"%s\",\"ptr\":[", rdc_verdict_name(r->verdict));
+    for (size_t i = 0; i < r->nnames; i++) {
+        if (i)
+            putc(',', f);
+        rdc_json_string(f, r->names[i].name);
+    }
+    fputs("],\"confirmed\":[", f);
+    bool first = true;
+    for (size_t i = 0; i < r->nnames; i++) {
+        if (!r->names[i].confirmed)
+            continue;
+        if (!first)
+            putc(',', f);
+        first = false;
+        rdc_json_string(f, r->names[i].name);
+    }
+    fputs("],\"forward\":{", f);
+    first = true;
+    for (size_t i = 0; i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->kind != RDC_NAME_CHECKED)
+            continue;
+        if (!first)
+            putc(',', f);
+        first = false;
+        rdc_json_string(f, n->name);
+        putc(':', f);
+        putc('[', f);
+        for (size_t k = 0; k < n->naddrs; k++) {
+            if (k)
+                putc(',', f);
+            rdc_json_string(f, rdc_addr_format(&n->addrs[k], ip));
+        }
+        putc(']', f);
+    }
+    putc('}', f);
+    problems(f, r);
+    fprintf(f, ",\"elapsed_ms\":%u}\n", r->elapsed_ms);
+}

@@ -1,0 +1,64 @@
+/* report_text.c - the human report: one line per address with a verdict
+ * mark, then for anything but a pass the reason and what to do. */
+#include "report.h"
+
+#include <string.h>
+
+static const char *const marks_ascii[] = {"+", "!", "?", "x", "x"};
+static const char *const marks_utf8[] = {"\u2714", "\u26a0", "\u21bb", "\u2718", "\u2718"};
+static const char *const colors[] = {"\033[32m", "\033[33m", "\033[35m", "\033[31m",
+                                     "\033[1;31m"};
+
+void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    const char *mark = (o->unicode ? marks_utf8 : marks_ascii)[r->verdict];
+    if (o->color)
+        fprintf(f, "%s%s %-8s\033[0m ", colors[r->verdict], mark, rdc_verdict_name(r->verdict));
+    else
+        fprintf(f, "%s %-8s ", mark, rdc_verdict_name(r->verdict));
+    if (r->verdict == RDC_ERROR) {
+        if (r->line)
+            fprintf(f, "line %lu: ", r->line);
+        fprintf(f, "%s\n", r->input ? r->input : "");
+    } else {
+        fputs(r->has_addr ? rdc_addr_format(&r->addr, ip) : r->input, f);
+        if (r->has_addr) {
+            fputs("  ", f);
+            if (r->nnames == 0)
+                fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)",
+                      f);
+            for (size_t i = 0; i < r->nnames; i++)
+                fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
+            /* a host name or block: say where the address came from */
+            if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
+                fprintf(f, "  (from %s)", r->input);
+        }
+        putc('\n', f);
+    }
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const rdc_problem_t *p = &r->problems[i];
+        fprintf(f, "    %s: %s\n", rdc_code_name(p->code), p->message);
+        if (p->fix)
+            fprintf(f, "    fix: %s\n", p->fix);
+    }
+    if (o->verbose && r->trace)
+        fputs(r->trace, f);
+}
+
+void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)
+{
+    static const rdc_verdict_t order[] = {RDC_PASS, RDC_WARN, RDC_FAIL, RDC_TEMPFAIL, RDC_ERROR};
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c->n[i];
+    fprintf(f, "%lu checked:", total);
+    bool first = true;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (c->n[order[i]] == 0)
+            continue;
+        fprintf(f, "%s %lu %s", first ? "" : ",", c->n[order[i]], rdc_verdict_name(order[i]));
+        first = false;
+    }
+    putc('\n', f);
+}

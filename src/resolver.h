@@ -1,0 +1,64 @@
+/* resolver.h - asynchronous DNS queries on c-ares, driven by rdc_loop.
+ * The only module that sees c-ares; everything above it gets raw answers. */
+#ifndef RDC_RESOLVER_H
+#define RDC_RESOLVER_H
+
+#include "loop.h"
+#include "rdnscheck.h"
+
+typedef struct rdc_server {
+    rdc_addr_t addr;
+    unsigned port; /* 0 = 53 */
+} rdc_server_t;
+
+typedef struct rdc_resolver_opts {
+    const rdc_server_t *servers; /* NULL: the system configuration */
+    size_t nservers;
+    unsigned timeout_ms; /* per try; c-ares doubles it on each pass */
+    unsigned tries;
+} rdc_resolver_opts_t;
+
+typedef struct rdc_resolver rdc_resolver_t;
+
+/* Called once per query. msg/len is the server's answer (valid only during
+ * the call) when there is one; otherwise msg is NULL and status says why
+ * (timeout, unreachable, error). cancelled is set when the resolver is
+ * being freed: do not start new queries then. */
+typedef void (*rdc_query_cb_t)(void *arg, const uint8_t *msg, size_t len,
+                               rdc_dns_status_t status, bool cancelled);
+
+/* Creates a resolver whose sockets live in loop. On failure returns NULL
+ * and writes a one-line reason to err. */
+rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o, char *err,
+                                 size_t errlen);
+
+/* Cancels all queries (their callbacks run with cancelled=true), then frees.
+ * Never call from inside a query callback. NULL is a no-op. */
+void rdc_resolver_free(rdc_resolver_t *r);
+
+/* Sends a class IN query for name (text form, no escapes needed: callers
+ * only pass LDH-safe names) and type. The callback may run before this
+ * returns (e.g. when no server can be used). */
+void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
+                        void *arg);
+
+/* Milliseconds until c-ares next needs rdc_resolver_tick (capped at
+ * max_ms), or max_ms when nothing is outstanding. */
+int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms);
+
+/* Lets c-ares handle expired timeouts. Call when the wait timed out. */
+void rdc_resolver_tick(rdc_resolver_t *r);
+
+/* Queries sent, and tries that timed out, since creation. */
+unsigned long rdc_resolver_queries(const rdc_resolver_t *r);
+unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r);
+
+/* Parses a server list "ADDR[,ADDR:PORT][,[IPV6]:PORT]..." (at most max
+ * entries). On failure returns false and writes a reason to err. */
+bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen);
+
+/* The c-ares version in use, e.g. "1.18.1". */
+const char *rdc_resolver_version(void);
+
+#endif

@@ -1,0 +1,32 @@
+/* util.h - small internal helpers shared by the core modules: a growable
+ * text buffer and checked allocation. Not part of the public API. */
+#ifndef RDC_UTIL_H
+#define RDC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+/* A growable NUL-terminated string. A zeroed struct is an empty buffer;
+ * after an allocation failure `failed` is set and further appends do nothing. */
+typedef struct rdc_buf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} rdc_buf_t;
+
+void rdc_buf_append(rdc_buf_t *b, const char *s, size_t n);
+void rdc_buf_puts(rdc_buf_t *b, const char *s);
+void rdc_buf_printf(rdc_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rdc_buf_vprintf(rdc_buf_t *b, const char *fmt, va_list ap);
+/* Hands the string to the caller (NULL when empty or failed) and resets b. */
+char *rdc_buf_take(rdc_buf_t *b);
+void rdc_buf_free(rdc_buf_t *b);
+
+/* strdup that returns NULL for NULL. */
+char *rdc_strdup(const char *s);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+unsigned long long rdc_now_ms(void);
+
+#endif

@@ -1,0 +1,367 @@
+/* verdict.c - pure rules from lookup results to a verdict and a list of
+ * problems with plain-English reasons and fixes. The rules follow how mail
+ * receivers decide (see README "Verdicts"): Exim accepts any confirming
+ * name, adns demands all, so a partial set is a warning; any DNS failure on
+ * the path is temporary (Postfix answers 450), unless a definite failure
+ * already decides the address. */
+#include "rdnscheck.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    const char *name;
+    rdc_severity_t severity;
+} codes[RDC_CODE_COUNT] = {
+    [RDC_NO_PTR] = {"no-ptr", RDC_SEV_FAIL},
+    [RDC_PTR_NO_ADDRESS] = {"ptr-no-address", RDC_SEV_FAIL},
+    [RDC_PTR_MISMATCH] = {"ptr-mismatch", RDC_SEV_FAIL},
+    [RDC_PTR_INVALID_NAME] = {"ptr-invalid-name", RDC_SEV_FAIL},
+    [RDC_PTR_RELATIVE_NAME] = {"ptr-relative-name", RDC_SEV_FAIL},
+    [RDC_PTR_PARTIAL] = {"ptr-partial", RDC_SEV_WARN},
+    [RDC_PTR_CNAME] = {"ptr-cname", RDC_SEV_WARN},
+    [RDC_PTR_TOO_MANY] = {"ptr-too-many", RDC_SEV_WARN},
+    [RDC_NO_ADDRESS] = {"no-address", RDC_SEV_FAIL},
+    [RDC_DNS_TIMEOUT] = {"dns-timeout", RDC_SEV_TEMPFAIL},
+    [RDC_DNS_SERVFAIL] = {"dns-servfail", RDC_SEV_TEMPFAIL},
+    [RDC_DNS_REFUSED] = {"dns-refused", RDC_SEV_TEMPFAIL},
+    [RDC_DNS_UNREACHABLE] = {"dns-unreachable", RDC_SEV_TEMPFAIL},
+    [RDC_DNS_ERROR] = {"dns-error", RDC_SEV_TEMPFAIL},
+    [RDC_INVALID_TARGET] = {"invalid-target", RDC_SEV_ERROR},
+};
+
+const char *rdc_code_name(rdc_code_t c)
+{
+    return c < RDC_CODE_COUNT ? codes[c].name : "unknown";
+}
+
+rdc_severity_t rdc_code_severity(rdc_code_t c)
+{
+    return c < RDC_CODE_COUNT ? codes[c].severity : RDC_SEV_ERROR;
+}
+
+const char *rdc_verdict_name(rdc_verdict_t v)
+{
+    static const char *const names[] = {"pass", "warn", "tempfail", "fail", "error"};
+    return v <= RDC_ERROR ? names[v] : "error";
+}
+
+bool rdc_dns_status_is_temporary(rdc_dns_status_t s)
+{
+    return s >= RDC_DNS_S_TIMEOUT;
+}
+
+rdc_code_t rdc_dns_status_code(rdc_dns_status_t s)
+{
+    switch (s) {
+    case RDC_DNS_S_TIMEOUT:
+        return RDC_DNS_TIMEOUT;
+    case RDC_DNS_S_SERVFAIL:
+        return RDC_DNS_SERVFAIL;
+    case RDC_DNS_S_REFUSED:
+        return RDC_DNS_REFUSED;
+    case RDC_DNS_S_UNREACHABLE:
+        return RDC_DNS_UNREACHABLE;
+    default:
+        return RDC_DNS_ERROR;
+    }
+}
+
+const char *rdc_dns_status_text(rdc_dns_status_t s)
+{
+    switch (s) {
+    case RDC_DNS_OK:
+        return "answered";
+    case RDC_DNS_NODATA:
+        return "exists but has no record of that type (NODATA)";
+    case RDC_DNS_NXDOMAIN:
+        return "does not exist (NXDOMAIN)";
+    case RDC_DNS_S_TIMEOUT:
+        return "timed out";
+    case RDC_DNS_S_SERVFAIL:
+        return "failed with SERVFAIL";
+    case RDC_DNS_S_REFUSED:
+        return "was REFUSED by the server";
+    case RDC_DNS_S_UNREACHABLE:
+        return "could not reach any DNS server";
+    case RDC_DNS_S_ERROR:
+        return "got a broken or unusable answer";
+    }
+    return "failed";
+}
+
+void rdc_result_clear(rdc_result_t *r)
+{
+    if (r == NULL)
+        return;
+    free(r->input);
+    for (size_t i = 0; i < r->nnames; i++) {
+        free(r->names[i].name);
+        free(r->names[i].addrs);
+    }
+    free(r->names);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        free(r->problems[i].message);
+        free(r->problems[i].fix);
+    }
+    free(r->problems);
+    free(r->trace);
+    memset(r, 0, sizeof *r);
+}
+
+static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
+                          va_list ap)
+{
+    rdc_problem_t *p = realloc(r->problems, (r->nproblems + 1) * sizeof *p);
+    if (p == NULL)
+        return false;
+    r->problems = p;
+    rdc_buf_t b = {0};
+    rdc_buf_vprintf(&b, fmt, ap);
+    char *msg = rdc_buf_take(&b);
+    char *fx = rdc_strdup(fix);
+    if (msg == NULL || (fix != NULL && fx == NULL)) {
+        free(msg);
+        free(fx);
+        return false;
+    }
+    p[r->nproblems].code = code;
+    p[r->nproblems].severity = rdc_code_severity(code);
+    p[r->nproblems].message = msg;
+    p[r->nproblems].fix = fx;
+    r->nproblems++;
+    return true;
+}
+
+bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
+                            ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = add_problem_v(r, code, fix, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* Formats a fix text into a static-size buffer owned by the caller. */
+static const char *fixf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *fixf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+/* For a PTR that lost its trailing dot in a zone file ("mail.example.test"
+ * + origin "2.0.192.in-addr.arpa"), guess the intended name: strip the
+ * longest label suffix that it shares with the address's reverse name. */
+static size_t intended_len(const char *name, const char *rev)
+{
+    size_t nl = strlen(name), rl = strlen(rev);
+    size_t best = nl;
+    size_t i = nl, j = rl;
+    while (i > 0 && j > 0) {
+        /* compare one label from the end */
+        size_t ie = i, je = j;
+        while (i > 0 && name[i - 1] != '.')
+            i--;
+        while (j > 0 && rev[j - 1] != '.')
+            j--;
+        if (ie - i != je - j || strncasecmp(name + i, rev + j, ie - i) != 0)
+            break;
+        if (i == 0)
+            break;
+        best = i - 1; /* without the dot before the label */
+        i--;
+        if (j == 0)
+            break;
+        j--;
+    }
+    return best;
+}
+
+static const char *family_rr(const rdc_addr_t *a)
+{
+    return a->family == 4 ? "A" : "AAAA";
+}
+
+/* Adds the problem explaining why one PTR name does not confirm. */
+static bool name_problem(rdc_result_t *r, const rdc_name_result_t *n, const char *ip,
+                         const char *rev)
+{
+    char fix[2048];
+    const char *rr = family_rr(&r->addr);
+    switch (n->kind) {
+    case RDC_NAME_INVALID:
+        return rdc_result_add_problem(
+            r, RDC_PTR_INVALID_NAME,
+            fixf(fix, sizeof fix,
+                 "have the PTR record changed to a real host name (letters, digits, hyphens, "
+                 "at least one dot) whose %s record is %s",
+                 rr, ip),
+            "PTR name %s is not a valid host name; receivers do not look it up", n->name);
+    case RDC_NAME_RELATIVE: {
+        size_t keep = intended_len(n->name, rev);
+        return rdc_result_add_problem(
+            r, RDC_PTR_RELATIVE_NAME,
+            fixf(fix, sizeof fix,
+                 "end the name with a dot in the reverse zone file (\"%.*s.\"), so it is not "
+                 "taken relative to the zone",
+                 (int)keep, n->name),
+            "PTR name %s ends in the reverse zone: the zone file most likely lacks the "
+            "trailing dot after \"%.*s\"",
+            n->name, (int)keep, n->name);
+    }
+    case RDC_NAME_SKIPPED:
+        return true;
+    case RDC_NAME_CHECKED:
+        break;
+    }
+    if (rdc_dns_status_is_temporary(n->status))
+        return rdc_result_add_problem(r, rdc_dns_status_code(n->status),
+                                      "try again later; if it persists, check the resolver "
+                                      "(-s) and the name servers of the PTR name's zone",
+                                      "the %s lookup of PTR name %s %s", rr, n->name,
+                                      rdc_dns_status_text(n->status));
+    if (n->status != RDC_DNS_OK || n->naddrs == 0)
+        return rdc_result_add_problem(
+            r, RDC_PTR_NO_ADDRESS,
+            fixf(fix, sizeof fix, "add an %s record %s -> %s, or have the PTR changed to a "
+                                  "name that has one",
+                 rr, n->name, ip),
+            "PTR name %s has no %s record (the name %s)", n->name, rr,
+            n->status == RDC_DNS_NXDOMAIN ? "does not exist" : "exists without one");
+    rdc_buf_t addrs = {0};
+    for (size_t i = 0; i < n->naddrs && i < 8; i++) {
+        char t[RDC_ADDR_TEXT_MAX];
+        rdc_buf_printf(&addrs, "%s%s", i ? ", " : "", rdc_addr_format(&n->addrs[i], t));
+    }
+    if (n->naddrs > 8)
+        rdc_buf_printf(&addrs, " and %zu more", n->naddrs - 8);
+    bool ok = rdc_result_add_problem(
+        r, RDC_PTR_MISMATCH,
+        fixf(fix, sizeof fix,
+             "add %s to the %s records of %s, or have the PTR changed to the name that has it",
+             ip, rr, n->name),
+        "PTR name %s resolves to %s, not %s", n->name, addrs.s ? addrs.s : "?", ip);
+    rdc_buf_free(&addrs);
+    return ok;
+}
+
+bool rdc_verdict_compute(rdc_result_t *r, bool strict)
+{
+    char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX], fix[2048];
+    rdc_addr_format(&r->addr, ip);
+    rdc_addr_reverse_name(&r->addr, rev);
+    const char *rr = family_rr(&r->addr);
+    bool ok = true;
+
+    if (rdc_dns_status_is_temporary(r->ptr_status)) {
+        ok = rdc_result_add_problem(r, rdc_dns_status_code(r->ptr_status),
+                                    "try again later; if it persists, check the resolver (-s) "
+                                    "and the name servers of the reverse zone",
+                                    "the PTR lookup of %s %s", rev,
+                                    rdc_dns_status_text(r->ptr_status));
+    } else if (r->nnames == 0) {
+        ok = rdc_result_add_problem(
+            r, RDC_NO_PTR,
+            fixf(fix, sizeof fix,
+                 "ask whoever owns the IP - your hosting provider, not your registrar - to set "
+                 "PTR for %s to a name whose %s record is %s",
+                 ip, rr, ip),
+            "%s has no PTR record (%s %s)", ip, rev,
+            r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR");
+    } else {
+        size_t nconf = 0, nconsidered = 0, nskipped = 0, ncname = 0;
+        for (size_t i = 0; i < r->nnames; i++) {
+            const rdc_name_result_t *n = &r->names[i];
+            if (n->kind == RDC_NAME_SKIPPED) {
+                nskipped++;
+                continue;
+            }
+            nconsidered++;
+            if (n->confirmed) {
+                nconf++;
+                ncname += n->via_cname;
+            }
+        }
+        if (nconf == 0) {
+            for (size_t i = 0; ok && i < r->nnames; i++)
+                ok = name_problem(r, &r->names[i], ip, rev);
+        } else {
+            /* Some confirm. An undecided name still leaves the verdict open;
+             * definite failures make the set a lottery between receivers. */
+            rdc_buf_t bad = {0};
+            size_t nbad = 0;
+            for (size_t i = 0; ok && i < r->nnames; i++) {
+                const rdc_name_result_t *n = &r->names[i];
+                if (n->confirmed || n->kind == RDC_NAME_SKIPPED)
+                    continue;
+                if (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)) {
+                    ok = name_problem(r, n, ip, rev);
+                    continue;
+                }
+                rdc_buf_printf(&bad, "%s%s", nbad ? ", " : "", n->name);
+                nbad++;
+            }
+            if (ok && nbad > 0)
+                ok = rdc_result_add_problem(
+                    r, RDC_PTR_PARTIAL,
+                    "remove the PTR records that do not confirm (or fix their forward "
+                    "records): receivers that take only one name pick one at random",
+                    "only %zu of %zu PTR names confirm; not confirming: %s", nconf, nconsidered,
+                    bad.s ? bad.s : "?");
+            rdc_buf_free(&bad);
+        }
+        if (ok && ncname > 0)
+            ok = rdc_result_add_problem(
+                r, RDC_PTR_CNAME,
+                "point the PTR at the canonical name (the CNAME's target), not at an alias "
+                "(RFC 1912 §2.1)",
+                "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
+        if (ok && nskipped > 0)
+            ok = rdc_result_add_problem(
+                r, RDC_PTR_TOO_MANY,
+                "keep one PTR record per address, the name the server uses in HELO",
+                "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
+    }
+
+    rdc_severity_t worst = RDC_SEV_WARN;
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].severity > worst)
+            worst = r->problems[i].severity;
+    if (r->nproblems == 0)
+        r->verdict = RDC_PASS;
+    else if (worst == RDC_SEV_WARN)
+        r->verdict = strict ? RDC_FAIL : RDC_WARN;
+    else
+        r->verdict = worst == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL
+                     : worst == RDC_SEV_FAIL   ? RDC_FAIL
+                                               : RDC_ERROR;
+    return ok;
+}
+
+void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r)
+{
+    c->n[r->verdict]++;
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].code < RDC_CODE_COUNT)
+            c->codes[r->problems[i].code]++;
+}
+
+rdc_exit_t rdc_exit_for_counts(const rdc_counts_t *c)
+{
+    if (c->n[RDC_ERROR])
+        return RDC_EXIT_USAGE;
+    if (c->n[RDC_FAIL])
+        return RDC_EXIT_FAIL;
+    if (c->n[RDC_TEMPFAIL])
+        return RDC_EXIT_TEMPFAIL;
+    return RDC_EXIT_OK;
+}

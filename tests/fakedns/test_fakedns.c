@@ -1,0 +1,1116 @@
+/* test_fakedns.c - cmocka self-test of the fakedns responder.
+ * Sends hand-built queries over UDP and TCP to a live responder and checks the
+ * bytes of every reply, for each scripted action, plus the fakedns binary. */
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fakedns.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define T_EOF (-2)
+#define T_TIMEOUT (-1)
+
+/* ----------------------------------------------------------------- helpers */
+
+static long long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static unsigned u16at(const unsigned char *p, size_t off)
+{
+    return (unsigned)p[off] << 8 | p[off + 1];
+}
+
+/* Plain dotted name (no escapes) to wire form; returns the length. */
+static size_t wire(const char *name, unsigned char *out)
+{
+    size_t o = 0;
+    const char *p = name;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t l = dot ? (size_t)(dot - p) : strlen(p);
+        out[o++] = (unsigned char)l;
+        memcpy(out + o, p, l);
+        o += l;
+        p += l;
+        if (*p == '.')
+            p++;
+    }
+    out[o++] = 0;
+    return o;
+}
+
+/* Query with RD=1 for a wire name; edns = advertised UDP size or 0 for none. */
+static size_t mkq_wire(unsigned char *out, unsigned id, const unsigned char *qn, size_t qnlen,
+                       unsigned qtype, unsigned edns)
+{
+    size_t o = 0;
+    out[o++] = (unsigned char)(id >> 8);
+    out[o++] = (unsigned char)id;
+    out[o++] = 0x01;
+    out[o++] = 0x00;
+    const unsigned char counts[8] = {0, 1, 0, 0, 0, 0, 0, (unsigned char)(edns ? 1 : 0)};
+    memcpy(out + o, counts, 8);
+    o += 8;
+    memcpy(out + o, qn, qnlen);
+    o += qnlen;
+    out[o++] = (unsigned char)(qtype >> 8);
+    out[o++] = (unsigned char)qtype;
+    out[o++] = 0;
+    out[o++] = 1;
+    if (edns) {
+        const unsigned char opt[11] = {
+            0, 0, 41, (unsigned char)(edns >> 8), (unsigned char)edns, 0, 0, 0, 0, 0, 0};
+        memcpy(out + o, opt, sizeof opt);
+        o += sizeof opt;
+    }
+    return o;
+}
+
+static size_t mkq(unsigned char *out, unsigned id, const char *name, unsigned qtype, unsigned edns)
+{
+    unsigned char qn[256];
+    size_t l = wire(name, qn);
+    return mkq_wire(out, id, qn, l, qtype, edns);
+}
+
+static int udp_open(unsigned port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* One datagram, or T_TIMEOUT. */
+static long udp_recv(int fd, unsigned char *buf, size_t cap, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) <= 0)
+        return T_TIMEOUT;
+    ssize_t n = recv(fd, buf, cap, 0);
+    assert_true(n >= 0);
+    return (long)n;
+}
+
+static long udp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r, size_t rcap,
+                     int timeout_ms)
+{
+    int fd = udp_open(port);
+    assert_int_equal(send(fd, q, ql, 0), (ssize_t)ql);
+    long n = udp_recv(fd, r, rcap, timeout_ms);
+    close(fd);
+    return n;
+}
+
+static int tcp_open_at(int family, unsigned port)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    memset(&ss, 0, sizeof ss);
+    if (family == AF_INET) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sl = sizeof *s4;
+    } else {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        s6->sin6_addr = in6addr_loopback;
+        sl = sizeof *s6;
+    }
+    int fd = socket(family, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&ss, sl), 0);
+    return fd;
+}
+
+static int tcp_open(unsigned port)
+{
+    return tcp_open_at(AF_INET, port);
+}
+
+static void tcp_send(int fd, const unsigned char *q, size_t ql)
+{
+    unsigned char buf[2048];
+    assert_true(ql + 2 <= sizeof buf);
+    buf[0] = (unsigned char)(ql >> 8);
+    buf[1] = (unsigned char)ql;
+    memcpy(buf + 2, q, ql);
+    assert_int_equal(send(fd, buf, ql + 2, MSG_NOSIGNAL), (ssize_t)(ql + 2));
+}
+
+/* Read up to n bytes until EOF; returns bytes read, or T_TIMEOUT if the
+ * deadline passes first. */
+static long read_n(int fd, unsigned char *buf, size_t n, int timeout_ms)
+{
+    size_t got = 0;
+    long long deadline = ms_now() + timeout_ms;
+    while (got < n) {
+        long long left = deadline - ms_now();
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            return T_TIMEOUT;
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r < 0 && errno == ECONNRESET)
+            r = 0;
+        assert_true(r >= 0);
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (long)got;
+}
+
+/* One length-prefixed message: its length, T_EOF, or T_TIMEOUT. */
+static long tcp_recv(int fd, unsigned char *r, size_t rcap, int timeout_ms)
+{
+    unsigned char pfx[2];
+    long n = read_n(fd, pfx, 2, timeout_ms);
+    if (n == T_TIMEOUT)
+        return T_TIMEOUT;
+    if (n < 2)
+        return T_EOF;
+    size_t len = u16at(pfx, 0);
+    assert_true(len <= rcap);
+    n = read_n(fd, r, len, timeout_ms);
+    assert_int_equal(n, (long)len);
+    return n;
+}
+
+static long tcp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r, size_t rcap)
+{
+    int fd = tcp_open(port);
+    tcp_send(fd, q, ql);
+    long n = tcp_recv(fd, r, rcap, 2000);
+    close(fd);
+    return n;
+}
+
+static fakedns_t *start(const char *script)
+{
+    char err[256];
+    fakedns_t *d = fakedns_start(script, err, sizeof err);
+    if (!d)
+        fail_msg("fakedns_start: %s", err);
+    assert_true(fakedns_port(d) > 0);
+    return d;
+}
+
+/* Offset just past the question section of a reply (qdcount 1 assumed). */
+static size_t after_question(const unsigned char *m, size_t len)
+{
+    size_t o = 12;
+    while (o < len && m[o] != 0)
+        o += 1u + m[o];
+    return o + 5;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static const char basic_script[] = "# basic\n"
+                                   "match host.example.test A\n"
+                                   "  rr host.example.test 300 A 192.0.2.1\n";
+
+static const unsigned char basic_reply[] = {
+    0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1, 0, 0, 0, 0,
+    /* question */
+    4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0,
+    1,
+    /* answer */
+    4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0,
+    1, 0, 0, 0x01, 0x2c, 0, 4, 192, 0, 2, 1};
+
+static void test_answer_udp_exact(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start(basic_script);
+    size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+    long n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)sizeof basic_reply);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    assert_int_equal(fakedns_queries(d, "host.example.test", "A"), 1);
+    assert_int_equal(fakedns_queries_tcp(d, NULL, NULL), 0);
+    fakedns_stop(d);
+}
+
+static void test_answer_tcp_pipelined(void **state)
+{
+    (void)state;
+    unsigned char q[512], q2[512], r[4096];
+    fakedns_t *d = start(basic_script);
+    size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+    size_t ql2 = mkq(q2, 0x4321, "host.example.test", 1, 0);
+    int fd = tcp_open(fakedns_port(d));
+    /* Two queries in one segment, then a third after the replies. */
+    unsigned char both[1024];
+    both[0] = 0;
+    both[1] = (unsigned char)ql;
+    memcpy(both + 2, q, ql);
+    both[2 + ql] = 0;
+    both[3 + ql] = (unsigned char)ql2;
+    memcpy(both + 4 + ql, q2, ql2);
+    assert_int_equal(send(fd, both, ql + ql2 + 4, 0), (ssize_t)(ql + ql2 + 4));
+    long n = tcp_recv(fd, r, sizeof r, 2000);
+    assert_int_equal(n, (long)sizeof basic_reply);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    n = tcp_recv(fd, r, sizeof r, 2000);
+    assert_int_equal(n, (long)sizeof basic_reply);
+    assert_int_equal(u16at(r, 0), 0x4321);
+    assert_memory_equal(r + 2, basic_reply + 2, sizeof basic_reply - 2);
+    tcp_send(fd, q, ql);
+    n = tcp_recv(fd, r, sizeof r, 2000);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    close(fd);
+    assert_int_equal(fakedns_queries_tcp(d, "HOST.example.test.", "A"), 3);
+    assert_int_equal(fakedns_queries(d, NULL, "PTR"), 0);
+    fakedns_stop(d);
+}
+
+static void test_rcodes(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match sf.test A rcode=SERVFAIL\n"
+                         "match nx.test * rcode=nxdomain noaa\n"
+                         "match ext.test A rcode=23\n"
+                         "match num.test A rcode=4 aa\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 1, "sf.test", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql); /* header + question only */
+    assert_int_equal(r[2], 0x85);
+    assert_int_equal(r[3], 0x02);
+    assert_int_equal(u16at(r, 6), 0);
+    assert_memory_equal(r + 12, q + 12, ql - 12);
+
+    ql = mkq(q, 2, "nx.test", 16, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x81);
+    assert_int_equal(r[3], 0x03);
+
+    /* No rule: REFUSED, no AA. */
+    ql = mkq(q, 3, "other.test", 1, 0);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x81);
+    assert_int_equal(r[3], 0x05);
+
+    ql = mkq(q, 4, "num.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(r[3], 0x04);
+
+    /* Extended rcode 23 = 1 << 4 | 7: low bits in header, high in OPT TTL. */
+    ql = mkq(q, 5, "ext.test", 1, 1232);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[3], 0x07);
+    assert_int_equal(u16at(r, 10), 1);
+    const unsigned char opt[11] = {0, 0, 41, 0x04, 0xd0, 1, 0, 0, 0, 0, 0};
+    assert_memory_equal(r + n - 11, opt, 11);
+    fakedns_stop(d);
+
+    d = start("default rcode=NXDOMAIN\n");
+    ql = mkq(q, 6, "any.test", 1, 0);
+    n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[3], 0x03);
+    assert_int_equal(r[2] & 0x04, 0);
+    fakedns_stop(d);
+}
+
+static void test_tc(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match tc.test A tc\n rr tc.test 60 A 192.0.2.9\n");
+    size_t ql = mkq(q, 7, "tc.test", 1, 0);
+    long n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x87); /* QR AA TC RD */
+    assert_int_equal(u16at(r, 6), 0);
+    n = tcp_xchg(fakedns_port(d), q, ql, r, sizeof r);
+    assert_int_equal(n, (long)ql + 9 + 14);
+    assert_int_equal(r[2], 0x85);
+    assert_int_equal(u16at(r, 6), 1);
+    const unsigned char a[4] = {192, 0, 2, 9};
+    assert_memory_equal(r + n - 4, a, 4);
+    fakedns_stop(d);
+}
+
+static void test_drop_then_answer(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match a.test A times=2 drop\n"
+                         "match a.test A times=1 rcode=SERVFAIL\n"
+                         "match a.test A\n rr a.test 1 A 10.0.0.1\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 8, "a.test", 1, 0);
+    assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 200), T_TIMEOUT);
+    /* Dropped over TCP too: no reply, connection stays open. */
+    int fd = tcp_open(port);
+    tcp_send(fd, q, ql);
+    assert_int_equal(tcp_recv(fd, r, sizeof r, 200), T_TIMEOUT);
+    tcp_send(fd, q, ql);
+    assert_true(tcp_recv(fd, r, sizeof r, 2000) > 0);
+    assert_int_equal(r[3], 2);
+    close(fd);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 8 + 14);
+    assert_int_equal(r[3], 0);
+    assert_int_equal(fakedns_queries(d, "a.test", "A"), 4);
+    assert_int_equal(fakedns_queries_tcp(d, "a.test", NULL), 2);
+    fakedns_stop(d);
+}
+
+/* Send 40 queries at once; bit i of the result is set if query i was answered. */
+static unsigned long long droprate_pattern(const char *script, int *answered)
+{
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start(script);
+    int fd = udp_open(fakedns_port(d));
+    for (unsigned i = 0; i < 40; i++) {
+        size_t ql = mkq(q, 100 + i, "dr.test", 1, 0);
+        assert_int_equal(send(fd, q, ql, 0), (ssize_t)ql);
+        sleep_ms(1);
+    }
+    unsigned long long bits = 0;
+    *answered = 0;
+    long n;
+    while ((n = udp_recv(fd, r, sizeof r, 300)) > 0) {
+        unsigned id = u16at(r, 0) - 100;
+        assert_true(id < 40);
+        bits |= 1ULL << id;
+        (*answered)++;
+    }
+    close(fd);
+    assert_int_equal(fakedns_queries(d, "dr.test", "A"), 40);
+    fakedns_stop(d);
+    return bits;
+}
+
+static void test_droprate(void **state)
+{
+    (void)state;
+    int a1, a2, a3;
+    unsigned long long p1 = droprate_pattern("default seed=7\nmatch dr.test A droprate=50\n", &a1);
+    unsigned long long p2 = droprate_pattern("default seed=7\nmatch dr.test A droprate=50\n", &a2);
+    assert_true(a1 > 5 && a1 < 35);
+    assert_int_equal(a1, a2);
+    assert_true(p1 == p2);
+    droprate_pattern("match dr.test A droprate=100\n", &a3);
+    assert_int_equal(a3, 0);
+    droprate_pattern("match dr.test A droprate=0\n", &a3);
+    assert_int_equal(a3, 40);
+}
+
+static void test_delay_does_not_block(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match slow.test A delay=400\n rr slow.test 5 A 10.1.1.1\n"
+                         "match fast.test A\n rr fast.test 5 A 10.2.2.2\n");
+    unsigned port = fakedns_port(d);
+    long long t0 = ms_now();
+    int us = udp_open(port);
+    size_t ql = mkq(q, 0x0a0a, "slow.test", 1, 0);
+    assert_int_equal(send(us, q, ql, 0), (ssize_t)ql);
+    int ts = tcp_open(port);
+    tcp_send(ts, q, ql);
+
+    size_t fl = mkq(q, 0x0b0b, "fast.test", 1, 0);
+    long n = tcp_xchg(port, q, fl, r, sizeof r);
+    assert_true(n > 0);
+    n = udp_xchg(port, q, fl, r, sizeof r, 2000);
+    assert_true(n > 0);
+    assert_true(ms_now() - t0 < 300);
+
+    n = udp_recv(us, r, sizeof r, 3000);
+    long long el = ms_now() - t0;
+    assert_int_equal(n, (long)ql + 11 + 14);
+    assert_int_equal(u16at(r, 0), 0x0a0a);
+    assert_true(el >= 390);
+    n = tcp_recv(ts, r, sizeof r, 3000);
+    assert_int_equal(n, (long)ql + 11 + 14);
+    const unsigned char a[4] = {10, 1, 1, 1};
+    assert_memory_equal(r + n - 4, a, 4);
+    close(us);
+    close(ts);
+    fakedns_stop(d);
+}
+
+static void test_wrongid_and_qname(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096], w[256];
+    fakedns_t *d = start("match w.test A wrongid\n rr w.test 5 A 10.0.0.5\n"
+                         "match qn.test A qname=Other.Example\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 0x7777, "w.test", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 8 + 14);
+    assert_int_equal(u16at(r, 0), 0x7778);
+    ql = mkq(q, 0xffff, "w.test", 1, 0);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_int_equal(u16at(r, 0), 0x0000);
+
+    ql = mkq(q, 0x5555, "qn.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    size_t wl = wire("Other.Example", w);
+    assert_int_equal(n, 12 + (long)wl + 4);
+    assert_int_equal(u16at(r, 0), 0x5555);
+    assert_memory_equal(r + 12, w, wl);
+    assert_int_equal(u16at(r, 12 + wl), 1);
+    fakedns_stop(d);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match e.test A empty\n rr e.test 5 A 10.0.0.6\n");
+    size_t ql = mkq(q, 9, "e.test", 1, 0);
+    assert_int_equal(udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000), 0);
+    assert_int_equal(tcp_xchg(fakedns_port(d), q, ql, r, sizeof r), (long)ql + 8 + 14);
+    fakedns_stop(d);
+}
+
+static void test_tcp_refuse_and_half(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096], full[4096];
+    fakedns_t *d = start("match rf.test A tcp=refuse\n rr rf.test 5 A 10.0.0.7\n"
+                         "match hf.test TXT tcp=half\n"
+                         " rr hf.test 5 TXT \"0123456789abcdef\" \"xyz\"\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 10, "rf.test", 1, 0);
+    assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 2000), (long)ql + 9 + 14);
+    int fd = tcp_open(port);
+    tcp_send(fd, q, ql);
+    assert_int_equal(read_n(fd, r, sizeof r, 2000), 0); /* EOF, no bytes */
+    close(fd);
+
+    ql = mkq(q, 11, "hf.test", 16, 0);
+    long fn = udp_xchg(port, q, ql, full, sizeof full, 2000);
+    assert_true(fn > 0);
+    fd = tcp_open(port);
+    tcp_send(fd, q, ql);
+    long n = read_n(fd, r, sizeof r, 2000);
+    close(fd);
+    assert_int_equal(n, 2 + fn / 2);
+    assert_int_equal(u16at(r, 0), (unsigned)fn);
+    assert_memory_equal(r + 2, full, (size_t)fn / 2);
+    assert_int_equal(fakedns_queries_tcp(d, NULL, NULL), 2);
+    fakedns_stop(d);
+}
+
+static void test_rawmsg(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match rm.test A\n rawmsg 8180 0001 00\n rawmsg 05 0000 0000 c00c\n"
+                         "match rw.test A wrongid\n rawmsg ff\n"
+                         "match r0.test A\n rawmsg\n");
+    unsigned port = fakedns_port(d);
+    const unsigned char want[] = {0xab, 0xcd, 0x81, 0x80, 0, 1, 0, 5, 0, 0, 0, 0, 0xc0, 0x0c};
+    size_t ql = mkq(q, 0xabcd, "rm.test", 1, 4096);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)sizeof want);
+    assert_memory_equal(r, want, sizeof want);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_int_equal(n, (long)sizeof want);
+    assert_memory_equal(r, want, sizeof want);
+
+    ql = mkq(q, 0x0102, "rw.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    const unsigned char want2[] = {0x01, 0x03, 0xff};
+    assert_int_equal(n, 3);
+    assert_memory_equal(r, want2, 3);
+
+    ql = mkq(q, 0x0a0b, "r0.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, 2);
+    assert_int_equal(u16at(r, 0), 0x0a0b);
+    fakedns_stop(d);
+}
+
+static void test_raw_rawcount(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match raw.test A\n"
+                         " rr raw.test 5 A 10.0.0.8\n"
+                         " raw c00c 0001 0001 00000005 0004 0a000009\n"
+                         "match lie.test A rawcount=7\n"
+                         " raw c0 0c\n"
+                         " raw 00 01\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 12, "raw.test", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 24 + 16);
+    assert_int_equal(u16at(r, 6), 2);
+    const unsigned char tail[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 10, 0, 0, 9};
+    assert_memory_equal(r + n - 16, tail, 16);
+
+    ql = mkq(q, 13, "lie.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 4);
+    assert_int_equal(u16at(r, 6), 7);
+    const unsigned char tail2[] = {0xc0, 0x0c, 0x00, 0x01};
+    assert_memory_equal(r + n - 4, tail2, 4);
+    fakedns_stop(d);
+}
+
+static void test_repeat_300(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[65536], nm[256];
+    fakedns_t *d = start("match 1.2.0.192.in-addr.arpa PTR\n"
+                         " rr 1.2.0.192.in-addr.arpa 300 PTR host.example.test repeat=300\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 0x3000, "1.2.0.192.in-addr.arpa", 12, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2] & 0x02, 0x02);
+    assert_int_equal(u16at(r, 6), 0);
+
+    /* With EDNS: still too large for 1232, TC plus OPT. */
+    size_t qle = mkq(q, 0x3001, "1.2.0.192.in-addr.arpa", 12, 4096);
+    n = udp_xchg(port, q, qle, r, sizeof r, 2000);
+    assert_int_equal(n, (long)qle);
+    assert_int_equal(r[2] & 0x02, 0x02);
+    assert_int_equal(u16at(r, 10), 1);
+
+    ql = mkq(q, 0x3002, "1.2.0.192.in-addr.arpa", 12, 0);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_true(n > 0);
+    assert_int_equal(r[2] & 0x02, 0);
+    assert_int_equal(u16at(r, 6), 300);
+    size_t off = after_question(r, (size_t)n), ownl = ql - 12 - 4;
+    for (unsigned i = 1; i <= 300; i++) {
+        char name[64];
+        assert_memory_equal(r + off, q + 12, ownl);
+        off += ownl;
+        assert_int_equal(u16at(r, off), 12);
+        assert_int_equal(u16at(r, off + 2), 1);
+        assert_int_equal(u16at(r, off + 6), 300);
+        size_t rdl = u16at(r, off + 8);
+        off += 10;
+        snprintf(name, sizeof name, "n%u-host.example.test", i);
+        size_t wl = wire(name, nm);
+        assert_int_equal(rdl, wl);
+        assert_memory_equal(r + off, nm, wl);
+        off += rdl;
+    }
+    assert_int_equal(off, (size_t)n);
+    fakedns_stop(d);
+}
+
+static void test_edns_sizes(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    /* 30 A records of 24 octets: 720 > 512, < 1232. */
+    fakedns_t *d = start("match big.test A\n rr big.test 60 A 10.9.9.9 repeat=30\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 20, "big.test", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x87);
+    assert_int_equal(u16at(r, 10), 0);
+
+    ql = mkq(q, 21, "big.test", 1, 4096);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 30 * 24);
+    assert_int_equal(r[2], 0x85);
+    assert_int_equal(u16at(r, 6), 30);
+    assert_int_equal(u16at(r, 10), 1);
+    const unsigned char opt[11] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
+    assert_memory_equal(r + n - 11, opt, 11);
+    size_t off = after_question(r, (size_t)n);
+    assert_int_equal(r[off], 3); /* uncompressed owner */
+
+    /* Advertised 600 < 757: truncated. */
+    ql = mkq(q, 22, "big.test", 1, 600);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x87);
+    fakedns_stop(d);
+}
+
+static void test_hostile_names(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match 9.2.0.192.in-addr.arpa PTR\n"
+                         " rr @ 7 PTR ev\\000il\\027\\255\\\"\\\\\\.x.test.\n"
+                         " rr 9.2.0.192.in-addr.arpa 7 PTR .\n"
+                         " rr 9.2.0.192.in-addr.arpa 7 CNAME a\\ b\n");
+    const unsigned char rr1[] = {0,    0,   12,  0,   1,   0,   0,   0,   7,   0,   18,
+                                 11,   'e', 'v', 0,   'i', 'l', 27,  255, '"', '\\', '.',
+                                 'x',  4,   't', 'e', 's', 't', 0};
+    const unsigned char rr2[] = {1, '9', 1, '2', 1, '0', 3, '1', '9', '2', 7, 'i', 'n', '-',
+                                 'a', 'd', 'd', 'r', 4, 'a', 'r', 'p', 'a', 0, 0, 12, 0, 1,
+                                 0, 0, 0, 7, 0, 1, 0};
+    const unsigned char rr3_rd[] = {0, 5, 3, 'a', ' ', 'b', 0};
+    size_t ql = mkq(q, 30, "9.2.0.192.in-addr.arpa", 12, 0);
+    long n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
+    assert_int_equal(u16at(r, 6), 3);
+    size_t off = ql;
+    assert_memory_equal(r + off, rr1, sizeof rr1);
+    off += sizeof rr1;
+    assert_memory_equal(r + off, rr2, sizeof rr2);
+    off += sizeof rr2;
+    assert_memory_equal(r + off, rr2, 24); /* owner */
+    off += 24;
+    assert_int_equal(u16at(r, off), 5);
+    off += 8;
+    assert_memory_equal(r + off, rr3_rd, sizeof rr3_rd);
+    assert_int_equal(n, (long)(off + sizeof rr3_rd));
+    fakedns_stop(d);
+}
+
+static void test_rdata_types(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match t.test *\n"
+                         " rr t.test 1 AAAA 2001:db8::1\n"
+                         " rr t.test 2 MX 10 mail.test\n"
+                         " rr t.test 3 TXT \"a b\" plain \"q\\\"\\065\" \"\"\n"
+                         " rr t.test 4 CNAME c.test.\n");
+    size_t ql = mkq(q, 40, "t.test", 255, 0);
+    long n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
+    assert_true(n > 0);
+    assert_int_equal(u16at(r, 6), 4);
+    size_t off = ql;
+    const unsigned char own[] = {1, 't', 4, 't', 'e', 's', 't', 0};
+    const unsigned char aaaa[] = {0, 28, 0, 1, 0, 0, 0, 1, 0, 16, 0x20, 0x01, 0x0d, 0xb8, 0, 0,
+                                  0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    const unsigned char mx[] = {0, 15, 0, 1, 0, 0, 0, 2, 0, 13, 0, 10, 4, 'm', 'a', 'i', 'l',
+                                4, 't', 'e', 's', 't', 0};
+    const unsigned char txt[] = {0, 16, 0, 1, 0, 0, 0, 3, 0, 15, 3, 'a', ' ', 'b',
+                                 5, 'p', 'l', 'a', 'i', 'n', 3, 'q', '"', 'A', 0};
+    const unsigned char cname[] = {0, 5, 0, 1, 0, 0, 0, 4, 0, 8, 1, 'c', 4, 't', 'e', 's', 't', 0};
+    const unsigned char *rrs[] = {aaaa, mx, txt, cname};
+    const size_t lens[] = {sizeof aaaa, sizeof mx, sizeof txt, sizeof cname};
+    for (size_t i = 0; i < 4; i++) {
+        assert_memory_equal(r + off, own, sizeof own);
+        off += sizeof own;
+        assert_memory_equal(r + off, rrs[i], lens[i]);
+        off += lens[i];
+    }
+    assert_int_equal(off, (size_t)n);
+    fakedns_stop(d);
+}
+
+static void test_case_and_wildcard(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start("match HoSt.Example.TEST. a noaa\n rr x.test 5 A 10.0.0.1\n"
+                         "match * TXT rcode=SERVFAIL\n"
+                         "match \\042.test 65000 rcode=3\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 50, "hOsT.eXaMpLe.TeSt", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 8 + 14);
+    assert_int_equal(r[2], 0x81);
+    assert_memory_equal(r + 12, q + 12, ql - 12); /* question copied verbatim */
+    ql = mkq(q, 51, "whatever.example", 16, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(r[3], 2);
+    ql = mkq(q, 52, "*.test", 65000, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(r[3], 3);
+    assert_int_equal(fakedns_queries(d, "\\042.TEST", "TYPE65000"), 1);
+    assert_int_equal(fakedns_queries(d, "*", "65000"), 1);
+    assert_int_equal(fakedns_queries(d, "host.example.test", NULL), 1);
+    assert_int_equal(fakedns_queries(d, NULL, NULL), 3);
+    assert_int_equal(fakedns_queries(d, "bad..name", NULL), 0);
+    assert_int_equal(fakedns_queries(d, NULL, "NOPE"), 0);
+    fakedns_stop(d);
+}
+
+static void test_malformed_queries(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    fakedns_t *d = start(basic_script);
+    unsigned port = fakedns_port(d);
+    /* qdcount 0: FORMERR with the ID and RD copied. */
+    const unsigned char q0[12] = {0x11, 0x22, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    long n = udp_xchg(port, q0, sizeof q0, r, sizeof r, 2000);
+    const unsigned char want[12] = {0x11, 0x22, 0x81, 0x01, 0, 0, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(n, 12);
+    assert_memory_equal(r, want, 12);
+    /* Truncated question over TCP. */
+    size_t ql = mkq(q, 0x1122, "host.example.test", 1, 0);
+    n = tcp_xchg(port, q, ql - 3, r, sizeof r);
+    assert_int_equal(n, 12);
+    assert_memory_equal(r, want, 12);
+    /* Too short for a header, or a response: ignored. */
+    assert_int_equal(udp_xchg(port, q, 5, r, sizeof r, 150), T_TIMEOUT);
+    q[2] |= 0x80;
+    assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 150), T_TIMEOUT);
+    assert_int_equal(fakedns_queries(d, NULL, NULL), 0);
+    /* Still serving. */
+    ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    fakedns_stop(d);
+}
+
+static void test_many_clients(void **state)
+{
+    (void)state;
+    enum { NC = 100 };
+    unsigned char q[512], r[4096];
+    int fds[NC];
+    fakedns_t *d = start(basic_script);
+    unsigned port = fakedns_port(d);
+    for (int i = 0; i < NC; i++)
+        fds[i] = tcp_open(port);
+    for (int k = 0; k < 3; k++) {
+        for (int i = 0; i < NC; i++) {
+            size_t ql = mkq(q, (unsigned)(i * 3 + k), "host.example.test", 1, 0);
+            tcp_send(fds[i], q, ql);
+        }
+        size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+        assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 2000), (long)sizeof basic_reply);
+    }
+    for (int i = NC - 1; i >= 0; i--) {
+        for (int k = 0; k < 3; k++) {
+            long n = tcp_recv(fds[i], r, sizeof r, 2000);
+            assert_int_equal(n, (long)sizeof basic_reply);
+            assert_int_equal(u16at(r, 0), (unsigned)(i * 3 + k));
+            assert_memory_equal(r + 2, basic_reply + 2, sizeof basic_reply - 2);
+        }
+        close(fds[i]);
+    }
+    assert_int_equal(fakedns_queries_tcp(d, NULL, "A"), 3 * NC);
+    assert_int_equal(fakedns_queries(d, NULL, "A"), 3 * NC + 3);
+    fakedns_stop(d);
+}
+
+static void test_start_at_and_errors(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    char err[256];
+    fakedns_stop(NULL);
+
+    fakedns_t *d = fakedns_start_at(basic_script, "::1", 0, err, sizeof err);
+    if (!d) {
+        fail_msg("::1: %s", err);
+    }
+    unsigned port = fakedns_port(d);
+    int fd = tcp_open_at(AF_INET6, port);
+    size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+    tcp_send(fd, q, ql);
+    assert_int_equal(tcp_recv(fd, r, sizeof r, 2000), (long)sizeof basic_reply);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    close(fd);
+    fakedns_stop(d);
+
+    /* Same port twice: the second must fail. */
+    d = start(basic_script);
+    port = fakedns_port(d);
+    fakedns_t *d2 = fakedns_start_at(basic_script, "127.0.0.1", port, err, sizeof err);
+    assert_null(d2);
+    assert_non_null(strstr(err, "bind"));
+    fakedns_stop(d);
+    /* ...and now it is free again (the TCP socket never carried a connection). */
+    d = fakedns_start_at(basic_script, NULL, port, err, sizeof err);
+    if (!d)
+        fail_msg("rebind %u: %s", port, err);
+    assert_int_equal(fakedns_port(d), port);
+    assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 2000), (long)sizeof basic_reply);
+    fakedns_stop(d);
+
+    assert_null(fakedns_start_at(basic_script, "not-an-address", 0, err, sizeof err));
+    assert_non_null(strstr(err, "bad address"));
+    assert_null(fakedns_start_at(basic_script, NULL, 70000, err, sizeof err));
+    assert_null(fakedns_start(NULL, err, sizeof err));
+    assert_null(fakedns_start("bogus\n", NULL, 0));
+}
+
+static void test_script_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *script;
+        const char *want;
+    } cases[] = {
+        {"bogus x\n", "line 1: unknown directive"},
+        {"# c\n\nrr a.test 1 A 1.2.3.4\n", "line 3: rr before any match"},
+        {"match a.test\n", "line 1: match needs"},
+        {"match a.test BOGUS\n", "line 1: bad qtype"},
+        {"match a..test A\n", "line 1: qname 'a..test': empty label"},
+        {"match a.test A rcode=WHAT\n", "line 1: bad rcode"},
+        {"match a.test A frob\n", "line 1: unknown option 'frob'"},
+        {"match a.test A droprate=101\n", "line 1: droprate"},
+        {"match a.test A times=0\n", "line 1: times"},
+        {"match a.test A tcp=maybe\n", "line 1: tcp="},
+        {"match a.test A seed=3\n", "line 1: seed="},
+        {"default\ndefault\n", "line 2: duplicate default"},
+        {"default times=2\n", "line 1: times="},
+        {"match a.test A\n rr a.test 1 A 300.1.1.1\n", "line 2: bad address"},
+        {"match a.test A\n rr a.test x A 1.1.1.1\n", "line 2: bad ttl"},
+        {"match a.test A\n rr a.test 1 SOA x\n", "line 2: unsupported rr type"},
+        {"match a.test A\n rr a.test 1 MX mail.test\n", "line 2: MX needs"},
+        {"match a.test A\n rr a.test 1 TXT \"open\n", "line 2: unterminated quoted"},
+        {"match a.test A\n rr a.test 1 PTR x\\256.test\n", "line 2: name 'x\\256.test': \\DDD"},
+        {"match a.test A\n rr a.test 1 PTR x\\25.test\n", "line 2: name"},
+        {"match a.test A\n raw abc\n", "line 2: raw: odd number"},
+        {"match a.test A\n raw zz\n", "line 2: raw: bad hex"},
+        {"match a.test A\n rawmsg 00\n raw 00\n", "line 3: raw cannot be combined"},
+        {"match a.test A\n rr a.test 1 A 1.1.1.1\n rawmsg 00\n", "line 3: rawmsg cannot"},
+        {"match a.test A\n rr a.test 1 PTR x.test repeat=0\n", "line 2: repeat"},
+        {"match a.test A\n rr a.test 1 A 1.1.1.1 repeat=6000\n", "line 2: answer section too large"},
+        {"match "
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test A\n",
+         "line 1: qname"},
+        {"match a.test A\n\n  rr a.test 1 TXT \"" /* 256 octets */
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
+         "line 3: TXT: TXT string longer than 255"},
+    };
+    char err[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        err[0] = '\0';
+        fakedns_t *d = fakedns_start(cases[i].script, err, sizeof err);
+        if (d) {
+            fakedns_stop(d);
+            fail_msg("case %zu accepted: %s", i, cases[i].script);
+        }
+        if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+            fail_msg("case %zu: got '%s', want prefix '%s'", i, err, cases[i].want);
+    }
+    /* Valid edge cases are accepted. */
+    fakedns_t *d = start("MATCH a.test A # comment\r\n"
+                         "\t rr a.test 1 TXT \"has # hash\" # and comment\n"
+                         "default rcode=0 aa seed=99 delay=0\n");
+    fakedns_stop(d);
+}
+
+struct logbuf {
+    char text[4096];
+    size_t len;
+};
+
+static void log_cb(void *ctx, const char *proto, const char *qname, const char *qtype)
+{
+    struct logbuf *b = ctx;
+    int n = snprintf(b->text + b->len, sizeof b->text - b->len, "%s %s %s\n", proto, qname, qtype);
+    if (n > 0)
+        b->len += (size_t)n;
+}
+
+static void test_log_callback(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    char err[256];
+    static struct logbuf lb;
+    memset(&lb, 0, sizeof lb);
+    fakedns_t *d = fakedns_start_ex("default rcode=NXDOMAIN\n", NULL, 0, log_cb, &lb, err,
+                                    sizeof err);
+    assert_non_null(d);
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 1, "Host.Test", 12, 0);
+    assert_true(udp_xchg(port, q, ql, r, sizeof r, 2000) > 0);
+    const unsigned char evil[] = {5, 'a', '.', 0, ' ', '\\', 2, 0xff, '"', 0};
+    ql = mkq_wire(q, 2, evil, sizeof evil, 65000, 0);
+    assert_true(tcp_xchg(port, q, ql, r, sizeof r) > 0);
+    const unsigned char root[] = {0};
+    ql = mkq_wire(q, 3, root, 1, 2, 0);
+    assert_true(udp_xchg(port, q, ql, r, sizeof r, 2000) > 0);
+    fakedns_stop(d);
+    assert_string_equal(lb.text, "udp Host.Test PTR\n"
+                                 "tcp a\\.\\000\\032\\\\.\\255\\\" TYPE65000\n"
+                                 "udp . NS\n");
+}
+
+/* ------------------------------------------------------------ the binary */
+
+static int run_bin(char *const argv[], const char *errpath)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0)
+            dup2(fd, 2);
+        execv(FAKEDNS_BIN, argv);
+        _exit(127);
+    }
+    return (int)pid;
+}
+
+static char *read_text(const char *path)
+{
+    static char buf[8192];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_binary(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[4096];
+    char dir[] = "/tmp/fakedns_test.XXXXXX", sp[128], pp[128], lp[128], ep[128], bad[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sp, sizeof sp, "%s/script", dir);
+    snprintf(pp, sizeof pp, "%s/port", dir);
+    snprintf(lp, sizeof lp, "%s/log", dir);
+    snprintf(ep, sizeof ep, "%s/stderr", dir);
+    snprintf(bad, sizeof bad, "%s/bad", dir);
+    write_text(sp, basic_script);
+    write_text(bad, "match a.test A\nmatch b.test A rcode=NOPE\n");
+
+    char *argv[] = {"fakedns", "-s", sp, "-P", pp, "-l", lp, NULL};
+    int pid = run_bin(argv, ep);
+    unsigned port = 0;
+    for (int i = 0; i < 500 && !port; i++) {
+        char *t = read_text(pp);
+        if (t) {
+            size_t tl = strlen(t);
+            assert_true(tl > 1 && t[tl - 1] == '\n');
+            port = (unsigned)strtoul(t, NULL, 10);
+        } else {
+            sleep_ms(10);
+        }
+    }
+    assert_true(port > 0);
+    size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
+    assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 2000), (long)sizeof basic_reply);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    ql = mkq(q, 0x1234, "x.test", 28, 0);
+    assert_int_equal(tcp_xchg(port, q, ql, r, sizeof r), (long)ql);
+    assert_int_equal(r[3], 5);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_string_equal(read_text(lp), "udp host.example.test A\ntcp x.test AAAA\n");
+
+    char *argv2[] = {"fakedns", "-s", bad, NULL};
+    pid = run_bin(argv2, ep);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 2);
+    char *e = read_text(ep);
+    assert_non_null(strstr(e, "line 2: bad rcode"));
+    char *nl = strchr(e, '\n');
+    assert_non_null(nl);
+    assert_int_equal(nl[1], '\0');
+
+    char *argv3[] = {"fakedns", "-p", "x", NULL};
+    pid = run_bin(argv3, ep);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_int_equal(WEXITSTATUS(st), 2);
+
+    /* SIGINT also stops it cleanly. */
+    char *argv4[] = {"fakedns", "-s", sp, "-a", "127.0.0.1", NULL};
+    pid = run_bin(argv4, ep);
+    sleep_ms(200);
+    assert_int_equal(kill(pid, SIGINT), 0);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+
+    unlink(sp);
+    unlink(pp);
+    unlink(lp);
+    unlink(ep);
+    unlink(bad);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_answer_udp_exact),
+        cmocka_unit_test(test_answer_tcp_pipelined),
+        cmocka_unit_test(test_rcodes),
+        cmocka_unit_test(test_tc),
+        cmocka_unit_test(test_drop_then_answer),
+        cmocka_unit_test(test_droprate),
+        cmocka_unit_test(test_delay_does_not_block),
+        cmocka_unit_test(test_wrongid_and_qname),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_tcp_refuse_and_half),
+        cmocka_unit_test(test_rawmsg),
+        cmocka_unit_test(test_raw_rawcount),
+        cmocka_unit_test(test_repeat_300),
+        cmocka_unit_test(test_edns_sizes),
+        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_rdata_types),
+        cmocka_unit_test(test_case_and_wildcard),
+        cmocka_unit_test(test_malformed_queries),
+        cmocka_unit_test(test_many_clients),
+        cmocka_unit_test(test_start_at_and_errors),
+        cmocka_unit_test(test_script_errors),
+        cmocka_unit_test(test_log_callback),
+        cmocka_unit_test(test_binary),
+    };
+    signal(SIGPIPE, SIG_IGN);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
