@@ -241,6 +241,7 @@ write_unbound_conf() {
         printf '    module-config: "iterator"\n'
         printf '    do-not-query-localhost: no\n'
         printf '    qname-minimisation: no\n'
+        printf '    rrset-roundrobin: no\n'
         printf '    infra-host-ttl: 30\n'
         printf '    infra-keep-probing: yes\n'
         printf '    cache-max-negative-ttl: 10\n'

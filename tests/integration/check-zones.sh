@@ -65,6 +65,9 @@ expect both 'NOERROR|' only-aaaa.example.test A
 expect both 'NOERROR|' only-txt.example.test A
 expect both 'NXDOMAIN|' missing.example.test A
 expect both 'NOERROR|192.0.2.250' wrong45.example.test A
+expect both 'NOERROR|host.unserved.test.' -x 192.0.2.46
+expect knot 'REFUSED|' host.unserved.test A
+expect unbound 'SERVFAIL|' host.unserved.test A
 expect both 'NXDOMAIN|' -x 192.0.2.49
 expect both 'NOERROR|mail.example.test.50.2.0.192.in-addr.arpa.' -x 192.0.2.50
 expect both 'NOERROR|mail.example.test.2.0.192.in-addr.arpa.' -x 192.0.2.54

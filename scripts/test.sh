@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build rdnscheck and run every test: unit, fault injection (scripted DNS
+# responder), integration against a real Knot DNS server (and Unbound in
+# front of it), docs parity and fuzz-corpus replay; once in a normal -Werror
+# build, once under AddressSanitizer + UBSan, and the CLI cases under
+# valgrind. Installs what is missing (Debian packages) and starts and stops
+# the servers itself. Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
+      unbound groff-base man-db valgrind clang)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "== installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+rundir=$(mktemp -d /tmp/rdnscheck-test.XXXXXX)
+cleanup() {
+    "$root/scripts/servers.sh" stop "$rundir" >/dev/null 2>&1 || true
+    rm -rf "$rundir"
+}
+trap cleanup EXIT INT TERM
+
+echo "== starting Knot and Unbound on loopback"
+"$root/scripts/servers.sh" start "$rundir"
+export RDC_KNOT="127.0.0.1:${RDC_KNOT_PORT:-53535}"
+export RDC_UNBOUND="127.0.0.1:${RDC_UNBOUND_PORT:-53536}"
+
+status=0
+run_suite() { # build-dir, cmake args...
+    local dir=$1
+    shift
+    echo "== build $dir ($*)"
+    cmake -S "$root" -B "$root/$dir" -DRDC_WERROR=ON "$@" >/dev/null
+    cmake --build "$root/$dir" -j"$jobs" >/dev/null
+    echo "== test $dir"
+    (cd "$root/$dir" && ctest --output-on-failure -j"$jobs" --timeout 300 -LE valgrind) || status=1
+}
+
+run_suite build
+run_suite build-asan -DRDC_SANITIZE=ON
+echo "== valgrind: CLI cases"
+(cd "$root/build" && ctest --output-on-failure -L valgrind --timeout 900) || status=1
+exit $status
