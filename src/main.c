@@ -75,7 +75,7 @@ static bool want_color(rdc_color_when_t w)
 int main(int argc, char **argv)
 {
     rdc_options_t o;
-    int status = RDC_EXIT_USAGE;
+    int status = (int)RDC_EXIT_USAGE;
     rdc_loop_t *loop = NULL;
     rdc_resolver_t *res = NULL;
     rdc_engine_t *eng = NULL;
@@ -175,16 +175,16 @@ int main(int argc, char **argv)
             status = 128 + SIGPIPE; /* the reader went away: end quietly, as if killed */
         else {
             rdc_errorf("cannot write the report: %s", strerror(out.write_errno));
-            status = RDC_EXIT_USAGE;
+            status = (int)RDC_EXIT_USAGE;
         }
     } else if (rs == RDC_RUN_STOPPED) {
         rdc_errorf("stopped by %s; results above are those decided so far",
                    stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-        status = stop_signal == SIGINT ? RDC_EXIT_SIGINT : RDC_EXIT_SIGTERM;
+        status = (int)(stop_signal == SIGINT ? RDC_EXIT_SIGINT : RDC_EXIT_SIGTERM);
     } else if (rs == RDC_RUN_DONE) {
-        status = rdc_exit_for_counts(&out.counts);
+        status = (int)rdc_exit_for_counts(&out.counts);
     } else {
-        status = RDC_EXIT_USAGE;
+        status = (int)RDC_EXIT_USAGE;
     }
 
 done:

@@ -18,7 +18,8 @@ typedef struct rdc_buf {
 void rdc_buf_append(rdc_buf_t *b, const char *s, size_t n);
 void rdc_buf_puts(rdc_buf_t *b, const char *s);
 void rdc_buf_printf(rdc_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void rdc_buf_vprintf(rdc_buf_t *b, const char *fmt, va_list ap);
+void rdc_buf_vprintf(rdc_buf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Hands the string to the caller (NULL when empty or failed) and resets b. */
 char *rdc_buf_take(rdc_buf_t *b);
 void rdc_buf_free(rdc_buf_t *b);

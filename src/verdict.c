@@ -113,6 +113,8 @@ void rdc_result_clear(rdc_result_t *r)
 }
 
 static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
+                          va_list ap) __attribute__((format(printf, 4, 0)));
+static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
                           va_list ap)
 {
     rdc_problem_t *p = realloc(r->problems, (r->nproblems + 1) * sizeof *p);
