@@ -18,6 +18,7 @@
 #   RDC_KNOT_PORT     Knot port (default 53535)
 #   RDC_UNBOUND_PORT  Unbound port (default 53536)
 #   RDC_ZONES_DIR     zone files to serve (default tests/integration/zones)
+#   RDC_NO_IPV6=1     do not try ::1 (Knot on 127.0.0.1 only)
 #
 # A zone file's zone name is taken from its $ORIGIN line, so adding a
 # NAME.zone file with "$ORIGIN name." is all it takes to serve a new zone.
@@ -131,13 +132,14 @@ port_busy() {
 check_port_free() {
     local port=$1 what=$2
     if port_busy udp "$port" || port_busy tcp "$port"; then
-        ss -Hlnup "sport = :$port" 2>/dev/null >&2 || true
-        ss -Hlntp "sport = :$port" 2>/dev/null >&2 || true
+        ss -Hlnup "sport = :$port" >&2 2>/dev/null || true
+        ss -Hlntp "sport = :$port" >&2 2>/dev/null || true
         die "port $port (for $what) is already in use by another process; set ${3} to another port"
     fi
 }
 
 ipv6_loopback_available() {
+    [[ ${RDC_NO_IPV6:-0} == 0 ]] || return 1
     [[ -r /proc/net/if_inet6 ]] || return 1
     grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 || return 1
     [[ $(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null || echo 0) == 0 ]]
@@ -164,6 +166,16 @@ zone_list() {
     done
 }
 
+# knot_socket_path: RUNDIR/knot.sock, or a short path in /tmp when that is too
+# long for a Unix socket (knotd refuses to start then).
+knot_socket_path() {
+    local p="$RUNDIR/knot.sock"
+    if ((${#p} > 100)); then
+        p="${TMPDIR:-/tmp}/rdc-knot-$(id -u)-$KNOT_PORT.sock"
+    fi
+    printf '%s\n' "$p"
+}
+
 write_knot_conf() {
     local listen=$1 conf="$RUNDIR/knot.conf" name file
     {
@@ -180,7 +192,7 @@ write_knot_conf() {
         printf '  - target: "%s/knot.log"\n' "$RUNDIR"
         printf '    any: info\n'
         printf 'control:\n'
-        printf '    listen: "%s/knot.sock"\n' "$RUNDIR"
+        printf '    listen: "%s"\n' "$(knot_socket_path)"
         printf 'database:\n'
         printf '    storage: "%s/db"\n' "$RUNDIR"
         printf 'template:\n'

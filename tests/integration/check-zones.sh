@@ -68,6 +68,13 @@ expect both 'NOERROR|192.0.2.250' wrong45.example.test A
 expect both 'NOERROR|host.unserved.test.' -x 192.0.2.46
 expect knot 'REFUSED|' host.unserved.test A
 expect unbound 'SERVFAIL|' host.unserved.test A
+expect both 'NOERROR|chain1.example.test.' -x 192.0.2.47
+# Knot follows a CNAME chain for 5 hops within one answer, Unbound to the end.
+expect knot 'NOERROR|CNAME:chain2.example.test. CNAME:chain3.example.test. CNAME:chain4.example.test. CNAME:chain5.example.test. CNAME:chain6.example.test.' chain1.example.test A
+expect unbound 'NOERROR|192.0.2.47 CNAME:chain10.example.test. CNAME:chain2.example.test. CNAME:chain3.example.test. CNAME:chain4.example.test. CNAME:chain5.example.test. CNAME:chain6.example.test. CNAME:chain7.example.test. CNAME:chain8.example.test. CNAME:chain9.example.test.' chain1.example.test A
+expect both 'NOERROR|loop1.example.test.' -x 192.0.2.48
+expect knot 'NOERROR|CNAME:loop1.example.test. CNAME:loop2.example.test.' loop1.example.test A
+expect unbound 'SERVFAIL|' loop1.example.test A
 expect both 'NXDOMAIN|' -x 192.0.2.49
 expect both 'NOERROR|mail.example.test.50.2.0.192.in-addr.arpa.' -x 192.0.2.50
 expect both 'NOERROR|mail.example.test.2.0.192.in-addr.arpa.' -x 192.0.2.54
@@ -87,28 +94,35 @@ expect both 'NOERROR|192.0.2.65' host65.example.test A
 # RFC 2317 style, same zone: Knot follows the CNAME in one answer.
 expect both 'NOERROR|CNAME:129.128-26.2.0.192.in-addr.arpa. host129.example.test.' -x 192.0.2.129
 expect both 'NOERROR|192.0.2.129' host129.example.test A
-# 40 PTRs: truncated over UDP (bufsize 1232 and without EDNS), complete over TCP.
+# 192.0.2.200: 16 long PTRs, 192.0.2.199: 40 PTRs; both truncated over UDP
+# (bufsize 1232, and without EDNS), complete over TCP and > 1232 octets.
 for who in knot unbound; do
     if [[ $who == knot ]]; then port=$KNOT_PORT; else port=$UNBOUND_PORT; fi
-    for mode in +bufsize=1232 +noedns; do
+    for ip_count in 192.0.2.200:16 192.0.2.199:40; do
+        ip=${ip_count%:*}
+        want=${ip_count#*:}
+        for mode in +bufsize=1232 +noedns; do
+            checks=$((checks + 1))
+            if ! kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +ignore "$mode" -x "$ip" |
+                grep -q '^;; Flags: .*\btc\b'; then
+                printf 'FAIL %-7s -x %s %s over UDP is not truncated\n' "$who" "$ip" "$mode"
+                failures=$((failures + 1))
+            fi
+        done
         checks=$((checks + 1))
-        if ! kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +ignore "$mode" -x 192.0.2.200 |
-            grep -q '^;; Flags: .*\btc\b'; then
-            printf 'FAIL %-7s -x 192.0.2.200 %s over UDP is not truncated\n' "$who" "$mode"
+        n=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +tcp +short -x "$ip" | wc -l)
+        size=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +tcp -x "$ip" |
+            sed -n 's/^;; Received \([0-9]*\) B.*/\1/p')
+        if [[ $n -ne $want || ${size:-0} -le 1232 ]]; then
+            printf 'FAIL %-7s -x %s +tcp: %s PTRs, %s octets (want %s, > 1232)\n' \
+                "$who" "$ip" "$n" "$size" "$want"
             failures=$((failures + 1))
         fi
     done
-    checks=$((checks + 1))
-    n=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +tcp +short -x 192.0.2.200 | wc -l)
-    size=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +tcp -x 192.0.2.200 |
-        sed -n 's/^;; Received \([0-9]*\) B.*/\1/p')
-    if [[ $n -ne 40 || ${size:-0} -le 1232 ]]; then
-        printf 'FAIL %-7s -x 192.0.2.200 +tcp: %s PTRs, %s octets (want 40, > 1232)\n' \
-            "$who" "$n" "$size"
-        failures=$((failures + 1))
-    fi
 done
-expect both 'NOERROR|192.0.2.200' tcp-fallback-long-ptr-target-number-40.example.test A
+expect both 'NOERROR|192.0.2.200' \
+    tcp-fallback-16-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.16-second-label-also-unique-for-no-compression.example.test A
+expect both 'NOERROR|192.0.2.199' too-many-ptrs-40.example.test A
 expect both 'NOERROR|multi.example.test.' -x 192.0.2.201
 expect both 'NOERROR|multi.example.test.' -x 192.0.2.202
 expect both 'NOERROR|192.0.2.201 192.0.2.202' multi.example.test A

@@ -11,13 +11,18 @@
  * Arguments that are not given are taken from the environment:
  *   RDC_BINARY          path of the rdnscheck binary
  *   RDC_CASES           path of the cases file
- *   RDC_KNOT_SERVER     Knot address:port    (default 127.0.0.1:$RDC_KNOT_PORT)
- *   RDC_UNBOUND_SERVER  Unbound address:port (default 127.0.0.1:$RDC_UNBOUND_PORT)
+ *   RDC_KNOT_SERVER     Knot address:port    (default 127.0.0.1:$RDC_KNOT_PORT;
+ *                       RDC_KNOT is an alias)
+ *   RDC_UNBOUND_SERVER  Unbound address:port (default 127.0.0.1:$RDC_UNBOUND_PORT;
+ *                       RDC_UNBOUND is an alias)
  *   RDC_KNOT_PORT       default 53535
  *   RDC_UNBOUND_PORT    default 53536
  *   RDC_CASE_FILTER     run only the cases whose name matches (cmocka pattern,
  *                       '*' and '?' wildcards)
  *   RDC_CASE_TIME_LIMIT default per-case time limit in ms (20000)
+ *   RDC_TIME_SCALE      multiply every time limit (e.g. 10 under valgrind)
+ *   RDC_WRAPPER         command words put before the binary, e.g.
+ *                       "valgrind -q --error-exitcode=99 --leak-check=full"
  *   RDC_VERBOSE         if set and not "0", print every command and its output
  *
  * The runner fails loudly (exit 1, nothing run) if Knot does not answer, or if
@@ -60,12 +65,13 @@
 
 enum stream { STREAM_STDOUT, STREAM_STDERR };
 
-enum check_kind { CHECK_HAS, CHECK_LACKS, CHECK_ORDER };
+enum check_kind { CHECK_HAS, CHECK_LACKS, CHECK_ORDER, CHECK_COUNT };
 
 struct check {
     enum check_kind kind;
     enum stream stream;
     char *text;
+    long count; /* CHECK_COUNT: expected number of occurrences */
     int line;
 };
 
@@ -114,6 +120,9 @@ static char g_tmp_root[PATH_MAX];
 static bool g_knot6_ok;
 static bool g_verbose;
 static long g_default_time_limit = DEFAULT_TIME_LIMIT_MS;
+static long g_time_scale = 1;
+static char **g_wrapper;
+static size_t g_nwrapper;
 static int g_silent_udp = -1;
 static int g_silent_tcp = -1;
 
@@ -121,6 +130,8 @@ static struct test_case *g_cases;
 static size_t g_ncases;
 
 /* ------------------------------------------------------------------ util */
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 static void die(const char *fmt, ...)
 {
@@ -255,8 +266,8 @@ static long now_ms(void)
 /* Replace every placeholder in s; returns a new string. */
 static char *expand(const char *s, const char *tmpdir)
 {
-    static const char *const names[] = {"@KNOT@", "@KNOT6@", "@UNBOUND@", "@DEAD@",
-                                        "@SILENT@", "@TMP@"};
+    static const char *const names[] = {"@KNOT@", "@KNOT6@",  "@UNBOUND@",
+                                        "@DEAD@", "@SILENT@", "@TMP@"};
     const char *values[6];
     struct buffer b = {0};
 
@@ -376,6 +387,7 @@ static void add_check(struct test_case *tc, enum check_kind kind, enum stream st
     c.kind = kind;
     c.stream = stream;
     c.text = xstrdup(text);
+    c.count = 0;
     c.line = lineno;
     APPEND(tc->checks, tc->nchecks, c);
 }
@@ -545,6 +557,18 @@ static void load_cases(const char *path)
             add_check(cur, CHECK_LACKS, STREAM_STDERR, val, lineno);
         } else if (strcmp(key, "stderr-order") == 0) {
             add_check(cur, CHECK_ORDER, STREAM_STDERR, val, lineno);
+        } else if (strcmp(key, "stdout-count") == 0 || strcmp(key, "stderr-count") == 0) {
+            char *sp = val + strcspn(val, " \t");
+            long count;
+
+            if (*sp == '\0') {
+                die("%s:%d: %s wants 'N TEXT'", path, lineno, key);
+            }
+            *sp = '\0';
+            count = parse_number(val, key, lineno);
+            add_check(cur, CHECK_COUNT, key[3] == 'o' ? STREAM_STDOUT : STREAM_STDERR, trim(sp + 1),
+                      lineno);
+            cur->checks[cur->nchecks - 1].count = count;
         } else if (strcmp(key, "stdout-lines") == 0) {
             cur->stdout_lines = parse_number(val, key, lineno);
         } else if (strcmp(key, "stderr-lines") == 0) {
@@ -635,9 +659,8 @@ static bool parse_server(const char *spec, struct sockaddr_storage *ss, socklen_
 static bool dns_probe(const char *spec)
 {
     static const unsigned char query[] = {
-        0x52, 0x44, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 7,   'e',
-        'x',  'a',  'm',  'p',  'l',  'e',  4,    't',  'e',  's',  't',  0,    0x00, 0x06,
-        0x00, 0x01};
+        0x52, 0x44, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 7,    'e',  'x',
+        'a',  'm',  'p',  'l',  'e',  4,    't',  'e',  's',  't',  0,    0x00, 0x06, 0x00, 0x01};
     struct sockaddr_storage ss;
     socklen_t len;
     unsigned char reply[4096];
@@ -782,8 +805,8 @@ static void make_pipe(int p[2])
     set_cloexec(p[1]);
 }
 
-static void run_child(char **argv, const char *stdin_text, char **env, size_t nenv,
-                      const char *cwd, long limit_ms, struct run_result *r)
+static void run_child(char **argv, const char *stdin_text, char **env, size_t nenv, const char *cwd,
+                      long limit_ms, struct run_result *r)
 {
     int in[2];
     int out[2];
@@ -820,6 +843,9 @@ static void run_child(char **argv, const char *stdin_text, char **env, size_t ne
         dup2(out[1], STDOUT_FILENO);
         dup2(err[1], STDERR_FILENO);
         signal(SIGPIPE, SIG_DFL);
+        /* A fixed locale: ASCII verdict marks, C messages. */
+        setenv("LC_ALL", "C", 1);
+        unsetenv("NO_COLOR");
         for (size_t i = 0; i < nenv; i++) {
             char *eq = strchr(env[i], '=');
             char *name = xstrndup(env[i], (size_t)(eq - env[i]));
@@ -829,7 +855,7 @@ static void run_child(char **argv, const char *stdin_text, char **env, size_t ne
         if (cwd != NULL && chdir(cwd) != 0) {
             _exit(126);
         }
-        execv(argv[0], argv);
+        execvp(argv[0], argv);
         fprintf(stderr, "test_cli: cannot execute %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
@@ -1046,7 +1072,7 @@ static void run_case(void **state)
     struct buffer report = {0};
     struct buffer cmd = {0};
     size_t nfail = 0;
-    long limit = tc->time_limit_ms > 0 ? tc->time_limit_ms : g_default_time_limit;
+    long limit = (tc->time_limit_ms > 0 ? tc->time_limit_ms : g_default_time_limit) * g_time_scale;
 
     if (tc->requires != NULL && strcmp(tc->requires, "knot6") == 0 && !g_knot6_ok) {
         print_message("SKIP %s: Knot does not answer on %s\n", tc->name, g_knot6);
@@ -1069,6 +1095,9 @@ static void run_case(void **state)
         free(content);
     }
 
+    for (size_t i = 0; i < g_nwrapper; i++) {
+        APPEND(argv, argc, xstrdup(g_wrapper[i]));
+    }
     APPEND(argv, argc, xstrdup(g_binary));
     if (!tc->noserver && !arg_present(tc, "-s", "--server")) {
         APPEND(argv, argc, xstrdup("-s"));
@@ -1131,11 +1160,25 @@ static void run_case(void **state)
                 break;
             case CHECK_LACKS:
                 if (strstr(buf_str(b), text) != NULL) {
-                    buf_printf(&report, "  - line %d: %s has (but must not): %s\n", c->line,
-                               sname, text);
+                    buf_printf(&report, "  - line %d: %s has (but must not): %s\n", c->line, sname,
+                               text);
                     nfail++;
                 }
                 break;
+            case CHECK_COUNT: {
+                long seen = 0;
+
+                for (hit = strstr(buf_str(b), text); hit != NULL;
+                     hit = strstr(hit + strlen(text), text)) {
+                    seen++;
+                }
+                if (seen != c->count) {
+                    buf_printf(&report, "  - line %d: %s has %ld times, expected %ld: %s\n",
+                               c->line, sname, seen, c->count, text);
+                    nfail++;
+                }
+                break;
+            }
             case CHECK_ORDER:
                 hit = strstr(order_pos[c->stream], text);
                 if (hit == NULL) {
@@ -1236,8 +1279,9 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc > 4 || (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
-        fprintf(stderr, "Usage: %s [RDNSCHECK [CASES [KNOT_ADDR:PORT]]]\n"
-                        "(see the comment at the top of test_cli.c for the environment)\n",
+        fprintf(stderr,
+                "Usage: %s [RDNSCHECK [CASES [KNOT_ADDR:PORT]]]\n"
+                "(see the comment at the top of test_cli.c for the environment)\n",
                 argv[0]);
         return 2;
     }
@@ -1254,6 +1298,8 @@ int main(int argc, char **argv)
         snprintf(g_knot, sizeof(g_knot), "%s", argv[3]);
     } else if (getenv("RDC_KNOT_SERVER") != NULL) {
         snprintf(g_knot, sizeof(g_knot), "%s", getenv("RDC_KNOT_SERVER"));
+    } else if (getenv("RDC_KNOT") != NULL) {
+        snprintf(g_knot, sizeof(g_knot), "%s", getenv("RDC_KNOT"));
     } else {
         snprintf(g_knot, sizeof(g_knot), "127.0.0.1:%s", knot_port);
     }
@@ -1264,6 +1310,8 @@ int main(int argc, char **argv)
     }
     if (getenv("RDC_UNBOUND_SERVER") != NULL) {
         snprintf(g_unbound, sizeof(g_unbound), "%s", getenv("RDC_UNBOUND_SERVER"));
+    } else if (getenv("RDC_UNBOUND") != NULL) {
+        snprintf(g_unbound, sizeof(g_unbound), "%s", getenv("RDC_UNBOUND"));
     } else {
         snprintf(g_unbound, sizeof(g_unbound), "127.0.0.1:%s", unbound_port);
     }
@@ -1273,6 +1321,20 @@ int main(int argc, char **argv)
         if (g_default_time_limit <= 0) {
             g_default_time_limit = DEFAULT_TIME_LIMIT_MS;
         }
+    }
+    if (getenv("RDC_TIME_SCALE") != NULL) {
+        g_time_scale = atol(getenv("RDC_TIME_SCALE"));
+        if (g_time_scale <= 0) {
+            g_time_scale = 1;
+        }
+    }
+    if (getenv("RDC_WRAPPER") != NULL) {
+        char *words = xstrdup(getenv("RDC_WRAPPER"));
+
+        for (char *w = strtok(words, " \t"); w != NULL; w = strtok(NULL, " \t")) {
+            APPEND(g_wrapper, g_nwrapper, xstrdup(w));
+        }
+        free(words);
     }
     signal(SIGPIPE, SIG_IGN);
 
@@ -1317,9 +1379,10 @@ int main(int argc, char **argv)
 
     fprintf(stderr,
             "test_cli: %zu cases from %s\n"
-            "test_cli: binary %s\n"
+            "test_cli: binary %s%s%s\n"
             "test_cli: @KNOT@=%s @KNOT6@=%s%s @UNBOUND@=%s @DEAD@=%s @SILENT@=%s\n",
-            g_ncases, g_cases_path, g_binary, g_knot, g_knot6,
+            g_ncases, g_cases_path, g_nwrapper > 0 ? getenv("RDC_WRAPPER") : "",
+            g_nwrapper > 0 ? " " : "", g_binary, g_knot, g_knot6,
             g_knot6_ok ? "" : " (not answering)", g_unbound, g_dead, g_silent);
 
     tests = xmalloc(g_ncases * sizeof(*tests));
