@@ -17,6 +17,10 @@ enum {
     OPT_STRICT,
     OPT_COLOR,
     OPT_MAX_EXPAND,
+    OPT_RATE,
+    OPT_UNORDERED,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
 };
 
 static const struct option longopts[] = {
@@ -30,6 +34,10 @@ static const struct option longopts[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"color", required_argument, NULL, OPT_COLOR},
     {"max-expand", required_argument, NULL, OPT_MAX_EXPAND},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"unordered", no_argument, NULL, OPT_UNORDERED},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"file", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -62,7 +70,13 @@ void rdc_cli_usage(FILE *f)
           "                        [IPV6]:PORT (default: the system resolver configuration)\n"
           "  -t, --timeout MS      per-try timeout in milliseconds (default 2000)\n"
           "      --tries N         tries per query (default 3)\n"
-          "  -c, --concurrency N   targets in flight at once (default 256)\n"
+          "  -c, --concurrency N   targets in flight at once, at most (default 256); the\n"
+          "                        window halves when queries time out and grows back\n"
+          "      --rate QPS        send at most QPS queries per second (default: no limit)\n"
+          "      --unordered       print results as they finish, not in input order\n"
+          "      --progress        show a progress line on standard error (a terminal)\n"
+          "      --no-progress     never show it (default: shown for long runs when\n"
+          "                        standard error is a terminal)\n"
           "  -j, --json            JSON Lines output, one object per address\n"
           "  -q, --quiet           print nothing on standard output; exit status only\n"
           "  -v, --verbose         show every query, answer, TTL and CNAME hop\n"
@@ -125,6 +139,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
     o->concurrency = 256;
     o->max_expand = 65536;
     o->color = RDC_COLOR_AUTO;
+    o->progress = -1;
     bool only4 = false, only6 = false;
     uint64_t v;
     char err[512];
@@ -183,6 +198,20 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
                 rdc_errorf("--color takes auto, always or never, not '%s'", shown);
                 return false;
             }
+            break;
+        case OPT_RATE:
+            if (!number(optarg, 1, 10000000, &v))
+                return bad_number("--rate", optarg, 1, 10000000);
+            o->rate = (unsigned)v;
+            break;
+        case OPT_UNORDERED:
+            o->unordered = true;
+            break;
+        case OPT_PROGRESS:
+            o->progress = 1;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = 0;
             break;
         case OPT_MAX_EXPAND:
             if (!number(optarg, 1, 16777216, &v))

@@ -15,8 +15,9 @@ typedef enum rdc_color_when { RDC_COLOR_AUTO, RDC_COLOR_ALWAYS, RDC_COLOR_NEVER 
 typedef struct rdc_options {
     rdc_server_t servers[RDC_MAX_SERVERS];
     size_t nservers;
-    unsigned timeout_ms, tries, concurrency;
-    bool json, quiet, verbose, strict, want4, want6;
+    unsigned timeout_ms, tries, concurrency, rate;
+    bool json, quiet, verbose, strict, want4, want6, unordered;
+    int progress; /* -1 auto, 0 never, 1 always (on a terminal) */
     rdc_color_when_t color;
     uint64_t max_expand;
     const char *file;

@@ -27,6 +27,8 @@ struct lookup {
     uint16_t type;
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
     unsigned hops;
+    unsigned tries;   /* timed-out tries counted against --tries */
+    unsigned free;    /* retries not counted: lost to congestion */
     bool via_cname;
     rdc_buf_t trace; /* verbose only */
     unsigned long long t0;
@@ -84,10 +86,11 @@ typedef struct host {
     unsigned pending;
 } host_t;
 
-enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE, SLOT_EMITTED };
 
 struct slot {
     enum slot_state state;
+    engine_t *e;
     rdc_item_t item;
     unsigned pending; /* unfinished children + 1 while starting */
     size_t nchildren;
@@ -111,6 +114,18 @@ struct rdc_engine {
     bool oom;
     bool input_ready;
     int input_fd;
+    /* window control (AIMD on timeouts) */
+    double window, ssthresh;
+    unsigned inflight;
+    unsigned long timeouts_seen;
+    unsigned long long last_cut_ms;
+    /* answers and timeouts in this and the previous interval */
+    unsigned long ans_cur, ans_prev, to_cur, to_prev;
+    unsigned long long interval_start;
+    rdc_engine_stats_t stats;
+    /* --unordered: finished slots waiting to be emitted, in finishing order */
+    size_t *doneq;
+    size_t dq_head, dq_len;
 };
 
 /* ---------------------------------------------------------------- lookups */
@@ -131,6 +146,30 @@ static bool query_safe(const uint8_t *wire, char *text)
 
 static void lookup_send(lookup_t *l);
 
+#define RDC_FREE_RETRIES 6 /* resends after congestion losses, on top of --tries */
+
+/* Rolls the answer/timeout counters over once per try timeout. */
+static void count_interval(engine_t *e)
+{
+    unsigned long long now = rdc_now_ms();
+    if (now - e->interval_start < e->o.cut_interval_ms)
+        return;
+    bool idle = now - e->interval_start >= 2ull * e->o.cut_interval_ms;
+    e->ans_prev = idle ? 0 : e->ans_cur;
+    e->to_prev = idle ? 0 : e->to_cur;
+    e->ans_cur = e->to_cur = 0;
+    e->interval_start = now;
+}
+
+/* Losses look like congestion when the server answers most queries but a
+ * few percent go missing; a server that is down or a name that is always
+ * dropped does not qualify. */
+static bool congested(const engine_t *e)
+{
+    unsigned long a = e->ans_cur + e->ans_prev, t = e->to_cur + e->to_prev;
+    return a >= 20 && t * 50 > a + t;
+}
+
 static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
                      bool cancelled)
 {
@@ -146,6 +185,24 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     if (tracing) {
         rdc_name_to_text(l->name, qn);
         rdc_buf_printf(&l->trace, "    %s %s: ", rdc_type_name(l->type, tb), qn);
+    }
+    count_interval(e);
+    if (msg == NULL && st == RDC_DNS_S_TIMEOUT) {
+        e->to_cur++;
+        /* A loss among many answers is congestion we caused (the window
+         * halves): resend without using up a try. Otherwise a try is used. */
+        bool free_retry = congested(e) && l->free < RDC_FREE_RETRIES;
+        if (free_retry || ++l->tries < e->o.tries) {
+            if (free_retry)
+                l->free++;
+            e->stats.retries++;
+            if (tracing)
+                rdc_buf_printf(&l->trace, "timed out (%llu ms), sending again\n", ms);
+            lookup_send(l);
+            return;
+        }
+    } else {
+        e->ans_cur++;
     }
     if (msg != NULL) {
         rdc_buf_t tmp = {0};
@@ -215,8 +272,22 @@ static void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *
 
 static void slot_release(slot_t *s)
 {
-    if (--s->pending == 0)
-        s->state = SLOT_DONE;
+    if (--s->pending > 0)
+        return;
+    engine_t *e = s->e;
+    s->state = SLOT_DONE;
+    e->inflight--;
+    e->stats.done++;
+    /* additive increase: fast below ssthresh, one per window above it */
+    if (e->window < e->o.concurrency) {
+        e->window += e->window < e->ssthresh ? 1.0 : 1.0 / e->window;
+        if (e->window > e->o.concurrency)
+            e->window = e->o.concurrency;
+    }
+    if (e->doneq) {
+        e->doneq[(e->dq_head + e->dq_len) % e->nring] = (size_t)(s - e->ring);
+        e->dq_len++;
+    }
 }
 
 static void chk_release(chk_t *c)
@@ -678,6 +749,9 @@ static void slot_clear(slot_t *s)
 static void slot_start(engine_t *e, slot_t *s)
 {
     s->state = SLOT_RUNNING;
+    s->e = e;
+    e->inflight++;
+    e->stats.started++;
     s->pending = 1; /* hold while starting */
     switch (s->item.kind) {
     case RDC_ITEM_ERROR: {
@@ -755,14 +829,60 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
     e->o = *o;
     if (e->o.concurrency == 0)
         e->o.concurrency = 1;
-    e->nring = e->o.concurrency;
+    /* Ordered output: the ring is the reorder buffer, so a slow target holds
+     * back at most a window of results. Unordered: a slow target only
+     * pins its own slot, so give the ring room to keep the window busy. */
+    e->nring = e->o.concurrency * (e->o.unordered ? 4u : 1u);
     e->ring = calloc(e->nring, sizeof *e->ring);
+    if (e->o.unordered)
+        e->doneq = calloc(e->nring, sizeof *e->doneq);
     e->input_fd = -1;
-    if (e->ring == NULL) {
+    /* slow start: a burst of thousands of queries would overflow the
+     * server's socket buffer before any loss could be seen */
+    e->window = e->o.concurrency < 64 ? e->o.concurrency : 64;
+    e->ssthresh = e->o.concurrency;
+    e->stats.min_window = e->o.concurrency;
+    if (e->ring == NULL || (e->o.unordered && e->doneq == NULL)) {
+        free(e->ring);
+        free(e->doneq);
         free(e);
         return NULL;
     }
     return e;
+}
+
+/* Multiplicative decrease: timeouts mean queries were lost (a server or a
+ * socket buffer dropping under load), so halve the window, at most once per
+ * try timeout, never below the floor. */
+static void window_adjust(engine_t *e)
+{
+    unsigned long t = rdc_resolver_timeouts(e->res);
+    if (t == e->timeouts_seen)
+        return;
+    e->timeouts_seen = t;
+    unsigned long long now = rdc_now_ms();
+    if (e->last_cut_ms != 0 && now - e->last_cut_ms < e->o.cut_interval_ms)
+        return;
+    e->last_cut_ms = now;
+    double floor = e->o.concurrency < 8 ? e->o.concurrency : 8;
+    e->window = e->window / 2 < floor ? floor : e->window / 2;
+    e->ssthresh = e->window;
+    e->stats.cuts++;
+    if ((unsigned)e->window < e->stats.min_window)
+        e->stats.min_window = (unsigned)e->window;
+}
+
+static bool emit_slot(engine_t *e, slot_t *s, rdc_emit_fn emit, void *ectx)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < s->nchildren; i++)
+        ok = emit(ectx, &s->children[i]->res);
+    for (size_t i = 0; ok && i < s->nextra; i++)
+        ok = emit(ectx, &s->extra[i]);
+    (void)e;
+    slot_clear(s);
+    s->state = SLOT_EMITTED;
+    return ok;
 }
 
 rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, rdc_emit_fn emit,
@@ -773,8 +893,10 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
     for (;;) {
         if (stop && *stop)
             return RDC_RUN_STOPPED;
+        window_adjust(e);
         /* fill the window */
-        while (!eof && e->input_ready && e->tail - e->head < e->nring) {
+        while (!eof && e->input_ready && e->tail - e->head < e->nring &&
+               e->inflight < (unsigned)e->window) {
             slot_t *s = &e->ring[e->tail % e->nring];
             int fd = -1;
             rdc_src_status_t st = src(sctx, &s->item, &fd);
@@ -797,34 +919,48 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
             if (e->oom)
                 return RDC_RUN_NO_MEMORY;
         }
-        /* emit finished targets in input order */
-        while (e->head < e->tail && e->ring[e->head % e->nring].state == SLOT_DONE) {
-            slot_t *s = &e->ring[e->head % e->nring];
-            bool ok = true;
-            for (size_t i = 0; ok && i < s->nchildren; i++)
-                ok = emit(ectx, &s->children[i]->res);
-            for (size_t i = 0; ok && i < s->nextra; i++)
-                ok = emit(ectx, &s->extra[i]);
-            slot_clear(s);
-            e->head++;
-            if (!ok)
+        /* emit: in input order, or (unordered) in finishing order */
+        while (e->dq_len > 0) {
+            slot_t *s = &e->ring[e->doneq[e->dq_head]];
+            e->dq_head = (e->dq_head + 1) % e->nring;
+            e->dq_len--;
+            if (!emit_slot(e, s, emit, ectx))
                 return RDC_RUN_OUTPUT_FAILED;
+        }
+        while (e->head < e->tail) {
+            slot_t *s = &e->ring[e->head % e->nring];
+            if (s->state == SLOT_DONE && e->doneq == NULL) {
+                if (!emit_slot(e, s, emit, ectx))
+                    return RDC_RUN_OUTPUT_FAILED;
+            }
+            if (s->state != SLOT_EMITTED)
+                break;
+            s->state = SLOT_FREE;
+            e->head++;
         }
         if (e->oom)
             return RDC_RUN_NO_MEMORY;
+        if (e->o.progress)
+            e->o.progress(e->o.progress_ctx, &e->stats, eof);
         if (eof && e->head == e->tail)
             return RDC_RUN_DONE;
         if (e->head == e->tail && e->input_ready)
             continue; /* only input to read: no need to wait */
         if (!emit(ectx, NULL)) /* about to wait: let the output flush */
             return RDC_RUN_OUTPUT_FAILED;
-        int wait = rdc_resolver_timeout(e->res, 1000);
+        int wait = rdc_resolver_timeout(e->res, e->o.progress ? 200 : 1000);
         int n = rdc_loop_wait(e->loop, wait);
         if (n < 0 && errno != EINTR)
             return RDC_RUN_NO_MEMORY;
         if (n == 0)
             rdc_resolver_tick(e->res);
+        rdc_resolver_pump(e->res);
     }
+}
+
+const rdc_engine_stats_t *rdc_engine_stats(const rdc_engine_t *e)
+{
+    return &e->stats;
 }
 
 void rdc_engine_free(rdc_engine_t *e)
@@ -852,6 +988,7 @@ void rdc_engine_free(rdc_engine_t *e)
     }
     free(e->table);
     free(e->ring);
+    free(e->doneq);
     free(e);
 }
 

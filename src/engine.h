@@ -36,10 +36,26 @@ typedef rdc_src_status_t (*rdc_source_fn)(void *ctx, rdc_item_t *item, int *fd);
  * false to stop the run (the output is gone). */
 typedef bool (*rdc_emit_fn)(void *ctx, const rdc_result_t *r);
 
+/* Counters a progress display or a summary can show. */
+typedef struct rdc_engine_stats {
+    unsigned long started, done; /* targets */
+    unsigned long cuts;          /* window halvings after timeouts */
+    unsigned long retries;       /* queries sent again after a timeout */
+    unsigned min_window;         /* smallest window reached */
+} rdc_engine_stats_t;
+
+/* Called once per loop turn (at least every 200 ms while it is set). */
+typedef void (*rdc_progress_fn)(void *ctx, const rdc_engine_stats_t *s, bool input_done);
+
 typedef struct rdc_engine_opts {
-    unsigned concurrency; /* targets in flight, >= 1 */
+    unsigned concurrency; /* targets in flight at most, >= 1 */
     unsigned max_names;   /* PTR names checked per address */
+    unsigned tries;       /* tries per query (the engine retries timeouts) */
+    unsigned cut_interval_ms; /* the window halves at most this often */
     bool strict, verbose, want4, want6;
+    bool unordered; /* emit in finishing order, not input order */
+    rdc_progress_fn progress;
+    void *progress_ctx;
 } rdc_engine_opts_t;
 
 typedef enum rdc_run_status {
@@ -59,6 +75,8 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
  * says. stop may be NULL. */
 rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, rdc_emit_fn emit,
                                 void *ectx, volatile sig_atomic_t *stop);
+
+const rdc_engine_stats_t *rdc_engine_stats(const rdc_engine_t *e);
 
 /* Frees the engine and every unfinished check. Free the resolver FIRST (its
  * cancelled callbacks must still find the engine's objects). NULL: no-op. */

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "engine.h"
 #include "report.h"
 #include "target.h"
+#include "util.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -27,7 +29,92 @@ typedef struct out {
     rdc_report_opts_t ro;
     rdc_counts_t counts;
     int write_errno;
+    /* progress line on stderr */
+    bool progress, drawn;
+    unsigned long long t0, last_draw;
+    uint64_t total; /* targets, 0 when unknown (a FILE) */
 } out_t;
+
+static void progress_clear(out_t *out)
+{
+    if (out->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        out->drawn = false;
+    }
+}
+
+static void progress_draw(void *ctx, const rdc_engine_stats_t *st, bool input_done)
+{
+    out_t *out = ctx;
+    unsigned long long now = rdc_now_ms();
+    if (now - out->last_draw < 200)
+        return;
+    out->last_draw = now;
+    double secs = (double)(now - out->t0) / 1000.0;
+    double rate = secs > 0 ? (double)st->done / secs : 0;
+    uint64_t total = out->total ? out->total : (input_done ? st->started : 0);
+    char eta[32] = "";
+    if (total && rate > 0 && st->done <= total) {
+        unsigned long left = (unsigned long)((double)(total - st->done) / rate);
+        snprintf(eta, sizeof eta, "  ETA %lu:%02lu", left / 60, left % 60);
+    }
+    const unsigned long *n = out->counts.n;
+    if (total)
+        fprintf(stderr, "\r\033[K%lu/%llu %3.0f%%  %.0f/s%s  pass %lu  warn %lu  fail %lu  tempfail %lu",
+                st->done, (unsigned long long)total, 100.0 * (double)st->done / (double)total, rate,
+                eta, n[RDC_PASS], n[RDC_WARN], n[RDC_FAIL], n[RDC_TEMPFAIL]);
+    else
+        fprintf(stderr, "\r\033[K%lu done  %.0f/s  pass %lu  warn %lu  fail %lu  tempfail %lu",
+                st->done, rate, n[RDC_PASS], n[RDC_WARN], n[RDC_FAIL], n[RDC_TEMPFAIL]);
+    fflush(stderr);
+    out->drawn = true;
+}
+
+/* Targets on the command line, counting every address of a block; 0 when a
+ * FILE follows (its length is unknown until read). */
+static uint64_t count_targets(const rdc_options_t *o)
+{
+    if (o->file)
+        return 0;
+    uint64_t n = 0;
+    for (size_t i = 0; i < o->ntargets; i++) {
+        rdc_target_t t;
+        char err[256];
+        const char *a = o->targets[i];
+        if (rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err))
+            n += t.kind == RDC_T_CIDR ? t.count : 1;
+    }
+    return n;
+}
+
+static bool want_progress(const rdc_options_t *o, uint64_t total)
+{
+    if (o->quiet || o->progress == 0 || !isatty(STDERR_FILENO))
+        return false;
+    if (o->progress == 1)
+        return true;
+    struct winsize ws;
+    unsigned rows = 24;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        rows = ws.ws_row;
+    return total == 0 || total > rows;
+}
+
+/* Per-code counts on stderr: the figures an admin pastes into a ticket. */
+static void problem_summary(const rdc_counts_t *c)
+{
+    bool any = false;
+    for (int k = 0; k < RDC_CODE_COUNT; k++) {
+        if (c->codes[k] == 0)
+            continue;
+        fprintf(stderr, "%s %lu %s", any ? "," : "problems:", c->codes[k],
+                rdc_code_name((rdc_code_t)k));
+        any = true;
+    }
+    if (any)
+        fputc('\n', stderr);
+}
 
 static bool emit(void *ctx, const rdc_result_t *r)
 {
@@ -40,6 +127,7 @@ static bool emit(void *ctx, const rdc_result_t *r)
         return true;
     }
     rdc_counts_add(&out->counts, r);
+    progress_clear(out);
     if (r->verdict == RDC_ERROR) {
         const char *why = r->nproblems ? r->problems[0].message : "invalid target";
         if (r->line)
@@ -123,6 +211,7 @@ int main(int argc, char **argv)
         .nservers = o.nservers,
         .timeout_ms = o.timeout_ms,
         .tries = o.tries,
+        .rate = o.rate,
     };
     res = rdc_resolver_new(loop, &ro, err, sizeof err);
     if (res == NULL) {
@@ -132,11 +221,21 @@ int main(int argc, char **argv)
     rdc_engine_opts_t eo = {
         .concurrency = o.concurrency,
         .max_names = 16,
+        .tries = o.tries,
         .strict = o.strict,
         .verbose = o.verbose && !o.json,
         .want4 = o.want4,
         .want6 = o.want6,
+        .unordered = o.unordered,
+        .cut_interval_ms = o.timeout_ms,
     };
+    out.total = count_targets(&o);
+    out.progress = want_progress(&o, out.total);
+    out.t0 = rdc_now_ms();
+    if (out.progress) {
+        eo.progress = progress_draw;
+        eo.progress_ctx = &out;
+    }
     eng = rdc_engine_new(loop, res, &eo);
     if (eng == NULL) {
         rdc_errorf("out of memory");
@@ -158,12 +257,24 @@ int main(int argc, char **argv)
         break;
     }
 
+    progress_clear(&out);
     if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && !o.json) {
         unsigned long total = 0;
         for (int i = 0; i <= RDC_ERROR; i++)
             total += out.counts.n[i];
-        if (total > 1 || rs == RDC_RUN_STOPPED)
+        if (total > 1 || rs == RDC_RUN_STOPPED) {
             rdc_report_text_summary(stdout, &out.counts);
+            fflush(stdout);
+            problem_summary(&out.counts);
+        }
+    }
+    if (o.verbose && eng && res) {
+        const rdc_engine_stats_t *st = rdc_engine_stats(eng);
+        fprintf(stderr,
+                "rdnscheck: %lu queries, %lu timed out, %lu sent again; window %u at least, "
+                "halved %lu times\n",
+                rdc_resolver_queries(res), rdc_resolver_timeouts(res), st->retries,
+                st->min_window, st->cuts);
     }
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
         rs = RDC_RUN_OUTPUT_FAILED;

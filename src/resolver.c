@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #define CARES_NO_DEPRECATED
 #include "resolver.h"
+#include "util.h"
 
 #include <ares.h>
 #include <arpa/inet.h>
@@ -14,11 +15,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A query held back by the rate limit. */
+typedef struct held {
+    struct held *next;
+    uint16_t type;
+    rdc_query_cb_t cb;
+    void *arg;
+    char name[];
+} held_t;
+
 struct rdc_resolver {
     ares_channel ch;
     rdc_loop_t *loop;
     unsigned long queries, timeouts;
+    bool limited;
+    rdc_bucket_t bucket;
+    held_t *held_head, *held_tail;
 };
+
+void rdc_bucket_init(rdc_bucket_t *b, unsigned rate, unsigned long long now_ms)
+{
+    b->rate = rate;
+    /* a burst of 1/20 s worth keeps any one-second window within 5% of the
+     * rate; at least one token so a low rate still sends */
+    b->burst = rate / 20.0 < 1.0 ? 1.0 : rate / 20.0;
+    b->tokens = b->burst;
+    b->last_ms = now_ms;
+}
+
+static void bucket_refill(rdc_bucket_t *b, unsigned long long now_ms)
+{
+    if (now_ms > b->last_ms) {
+        b->tokens += (double)(now_ms - b->last_ms) * b->rate / 1000.0;
+        if (b->tokens > b->burst)
+            b->tokens = b->burst;
+        b->last_ms = now_ms;
+    }
+}
+
+bool rdc_bucket_take(rdc_bucket_t *b, unsigned long long now_ms)
+{
+    bucket_refill(b, now_ms);
+    if (b->tokens < 1.0)
+        return false;
+    b->tokens -= 1.0;
+    return true;
+}
+
+unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms)
+{
+    rdc_bucket_t t = *b;
+    bucket_refill(&t, now_ms);
+    if (t.tokens >= 1.0)
+        return 0;
+    double ms = (1.0 - t.tokens) * 1000.0 / t.rate;
+    return (unsigned)ms + 1;
+}
 
 typedef struct qctx {
     rdc_resolver_t *r;
@@ -52,6 +104,10 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
         return NULL;
     }
     r->loop = loop;
+    if (o->rate > 0) {
+        r->limited = true;
+        rdc_bucket_init(&r->bucket, o->rate, rdc_now_ms());
+    }
     if (lib_refs++ == 0 && (rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
         snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
         goto fail;
@@ -65,7 +121,10 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
      * ECONNREFUSED. EDNS explicitly: setting flags drops the default on 1.22+. */
     opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH;
     opts.timeout = (int)o->timeout_ms;
-    opts.tries = (int)o->tries;
+    /* One pass over the servers per query: the engine retries timed-out
+     * queries itself, so it sees every loss at once (to shrink its window)
+     * and can resend under the smaller window. */
+    opts.tries = 1;
     opts.sock_state_cb = sock_state;
     opts.sock_state_cb_data = r;
     opts.lookups = (char *)"b"; /* DNS only, never /etc/hosts */
@@ -126,6 +185,12 @@ void rdc_resolver_free(rdc_resolver_t *r)
 {
     if (r == NULL)
         return;
+    while (r->held_head) {
+        held_t *h = r->held_head;
+        r->held_head = h->next;
+        h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
+        free(h);
+    }
     ares_destroy(r->ch);
     if (--lib_refs == 0)
         ares_library_cleanup();
@@ -135,7 +200,7 @@ void rdc_resolver_free(rdc_resolver_t *r)
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     qctx_t *q = arg;
-    q->r->timeouts += (unsigned long)timeouts;
+    (void)timeouts;
     bool cancelled = false;
     rdc_dns_status_t st = RDC_DNS_S_ERROR;
     const uint8_t *msg = NULL;
@@ -161,6 +226,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         }
         break;
     case ARES_ETIMEOUT:
+        q->r->timeouts++;
         st = RDC_DNS_S_TIMEOUT;
         break;
     case ARES_ECONNREFUSED:
@@ -179,8 +245,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
     free(q);
 }
 
-void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
-                        void *arg)
+static void send_now(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
+                     void *arg)
 {
     qctx_t *q = malloc(sizeof *q);
     if (q == NULL) {
@@ -194,8 +260,51 @@ void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_
     ares_query(r->ch, name, 1 /* C_IN */, type, on_answer, q);
 }
 
+void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
+                        void *arg)
+{
+    if (!r->limited || (r->held_head == NULL && rdc_bucket_take(&r->bucket, rdc_now_ms()))) {
+        send_now(r, name, type, cb, arg);
+        return;
+    }
+    size_t n = strlen(name) + 1;
+    held_t *h = malloc(sizeof *h + n);
+    if (h == NULL) {
+        cb(arg, NULL, 0, RDC_DNS_S_ERROR, false);
+        return;
+    }
+    h->next = NULL;
+    h->type = type;
+    h->cb = cb;
+    h->arg = arg;
+    memcpy(h->name, name, n);
+    if (r->held_tail)
+        r->held_tail->next = h;
+    else
+        r->held_head = h;
+    r->held_tail = h;
+}
+
+void rdc_resolver_pump(rdc_resolver_t *r)
+{
+    unsigned long long now = rdc_now_ms();
+    while (r->held_head && rdc_bucket_take(&r->bucket, now)) {
+        held_t *h = r->held_head;
+        r->held_head = h->next;
+        if (r->held_head == NULL)
+            r->held_tail = NULL;
+        send_now(r, h->name, h->type, h->cb, h->arg);
+        free(h);
+    }
+}
+
 int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
 {
+    if (r->held_head) {
+        unsigned w = rdc_bucket_wait_ms(&r->bucket, rdc_now_ms());
+        if (max_ms < 0 || w < (unsigned)max_ms)
+            max_ms = (int)w;
+    }
     struct timeval maxtv = {max_ms / 1000, (max_ms % 1000) * 1000}, tv;
     struct timeval *t = ares_timeout(r->ch, max_ms < 0 ? NULL : &maxtv, &tv);
     if (t == NULL)

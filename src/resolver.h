@@ -14,8 +14,9 @@ typedef struct rdc_server {
 typedef struct rdc_resolver_opts {
     const rdc_server_t *servers; /* NULL: the system configuration */
     size_t nservers;
-    unsigned timeout_ms; /* per try; c-ares doubles it on each pass */
-    unsigned tries;
+    unsigned timeout_ms; /* per try of one server */
+    unsigned tries;      /* kept for the caller; c-ares makes one pass per query */
+    unsigned rate; /* queries per second at most; 0 = no limit */
 } rdc_resolver_opts_t;
 
 typedef struct rdc_resolver rdc_resolver_t;
@@ -49,7 +50,24 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms);
 /* Lets c-ares handle expired timeouts. Call when the wait timed out. */
 void rdc_resolver_tick(rdc_resolver_t *r);
 
-/* Queries sent, and tries that timed out, since creation. */
+/* Sends queries held back by the rate limit whose time has come. Call on
+ * every loop turn. */
+void rdc_resolver_pump(rdc_resolver_t *r);
+
+/* A token bucket: `rate` tokens per second, holding at most `burst`. Pure,
+ * so the limit is unit-tested without clocks. */
+typedef struct rdc_bucket {
+    double rate, burst, tokens;
+    unsigned long long last_ms;
+} rdc_bucket_t;
+
+void rdc_bucket_init(rdc_bucket_t *b, unsigned rate, unsigned long long now_ms);
+/* Takes one token if there is one at now_ms. */
+bool rdc_bucket_take(rdc_bucket_t *b, unsigned long long now_ms);
+/* Milliseconds until a token is there (0 if one is). */
+unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms);
+
+/* Queries sent, and queries that timed out (on every server), since creation. */
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r);
 unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r);
 

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Benchmark: full FCrDNS over a /16 against a real Knot DNS server on
+# loopback, compared with the server's own ceiling (dnsperf) in the same run.
+# The /16 is 198.18.0.0/16, the range RFC 2544 sets aside for benchmarks.
+# Zone truth: 80% pass, 10% no PTR, 5% mismatch, 5% PTR name without address.
+# Machines here are shared and noisy (2 cores, server, load generator and
+# tool on the same cores): compare ratios and medians taken in one run.
+# Usage: scripts/bench.sh [--quick | --callgrind]
+#   --quick      one repetition, no 1M-line run
+#   --callgrind  only count instructions (valgrind --tool=callgrind) for
+#                4,096 addresses: repeatable on a noisy machine, for comparing
+#                versions of hot code; prints the total and the top functions
+#   --syscalls   only count system calls (strace -c) for the same 4,096
+#   --serve      start the server with the bench zones and wait (for manual
+#                experiments: rdnscheck -s 127.0.0.1:53545 -f DIR/list.txt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+quick=0
+cg=0
+case "${1:-}" in
+--quick) quick=1 ;;
+--callgrind) cg=1 ;;
+--syscalls) cg=2 ;;
+--serve) cg=3 ;;
+esac
+reps=$((quick ? 1 : 3))
+port=${RDC_BENCH_PORT:-53545}
+
+pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils dnsperf time)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "== build (Release)"
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRDC_TESTS=OFF >/dev/null
+cmake --build build-bench -j"$(nproc)" >/dev/null
+bin=$root/build-bench/rdnscheck
+
+dir=$(mktemp -d /tmp/rdnscheck-bench.XXXXXX)
+knot_pid=
+cleanup() {
+    [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null && wait "$knot_pid" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+echo "== generate zones, address list and dnsperf queries"
+awk -v dir="$dir" 'BEGIN {
+    rev = dir "/rev.zone"; fwd = dir "/fwd.zone"; lst = dir "/list.txt"; q = dir "/queries.txt"
+    print "$ORIGIN 18.198.in-addr.arpa.\n$TTL 3600\n@ SOA ns.bench.test. h.bench.test. 1 3600 600 86400 300\n@ NS ns.bench.test." > rev
+    print "$ORIGIN bench.test.\n$TTL 3600\n@ SOA ns h 1 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1" > fwd
+    for (i = 0; i < 256; i++) for (j = 0; j < 256; j++) {
+        n = i * 256 + j; c = n % 20
+        print "198.18." i "." j > lst
+        print j "." i ".18.198.in-addr.arpa PTR" > q
+        if (c < 2) { nop++; continue }
+        if (c == 2) { print j "." i " PTR m-" i "-" j ".bench.test." > rev
+                      print "m-" i "-" j " A 198.19." i "." j > fwd
+                      print "m-" i "-" j ".bench.test A" > q; mis++; continue }
+        if (c == 3) { print j "." i " PTR x-" i "-" j ".bench.test." > rev
+                      print "x-" i "-" j ".bench.test A" > q; noa++; continue }
+        print j "." i " PTR h-" i "-" j ".bench.test." > rev
+        print "h-" i "-" j " A 198.18." i "." j > fwd
+        print "h-" i "-" j ".bench.test A" > q; pass++
+    }
+    printf "%d %d %d %d\n", pass, nop, mis, noa > (dir "/truth")
+}'
+read -r t_pass t_noptr t_mis t_noaddr < "$dir/truth"
+echo "   truth: pass $t_pass, no-ptr $t_noptr, ptr-mismatch $t_mis, ptr-no-address $t_noaddr"
+
+cat > "$dir/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$port
+    rundir: $dir
+database:
+    storage: $dir
+log:
+  - target: $dir/knot.log
+    any: warning
+zone:
+  - domain: 18.198.in-addr.arpa
+    file: $dir/rev.zone
+  - domain: bench.test
+    file: $dir/fwd.zone
+CONF
+knotd -c "$dir/knot.conf" &
+knot_pid=$!
+for _ in $(seq 100); do
+    kdig @127.0.0.1 -p "$port" +short +timeout=1 5.0.18.198.in-addr.arpa PTR 2>/dev/null | grep -q bench && break
+    sleep 0.2
+done
+kdig @127.0.0.1 -p "$port" +short 5.0.18.198.in-addr.arpa PTR | grep -q bench || {
+    echo "knotd did not come up"; cat "$dir/knot.log"; exit 1; }
+
+if [ "$cg" -eq 3 ]; then
+    echo "== serving on 127.0.0.1:$port; addresses in $dir/list.txt; Ctrl-C to stop"
+    wait "$knot_pid"
+fi
+if [ "$cg" -eq 2 ]; then
+    command -v strace >/dev/null || apt-get install -y -qq strace >/dev/null
+    head -n 4096 "$dir/list.txt" > "$dir/small.txt"
+    echo "== strace -c: rdnscheck --json -f (4,096 addresses)"
+    strace -c -o "$dir/st.out" "$bin" -s "127.0.0.1:$port" --json -f "$dir/small.txt" > "$dir/o.json" || true
+    head -n 14 "$dir/st.out"
+    exit 0
+fi
+if [ "$cg" -eq 1 ]; then
+    command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
+    head -n 4096 "$dir/list.txt" > "$dir/small.txt"
+    echo "== callgrind: rdnscheck --json -f (4,096 addresses)"
+    valgrind --tool=callgrind --callgrind-out-file="$dir/cg.out" "$bin" -s "127.0.0.1:$port" \
+        --json -f "$dir/small.txt" > /dev/null 2> "$dir/cg.err" || true
+    grep -E "Collected" "$dir/cg.err" | sed 's/^==[0-9]*== /   /'
+    callgrind_annotate "$dir/cg.out" 2>/dev/null | sed -n '/Ir/,$p' | head -n 30
+    exit 0
+fi
+
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+echo "== 1. server ceiling: dnsperf, same query mix (PTR + A per address), ${reps}x 10 s"
+: > "$dir/qps"
+for _ in $(seq "$reps"); do
+    dnsperf -s 127.0.0.1 -p "$port" -d "$dir/queries.txt" -l 10 -q 2000 -c 1 2>&1 |
+        awk '/Queries per second/ {print $4}' >> "$dir/qps"
+done
+ceiling=$(median < "$dir/qps")
+echo "   dnsperf: median $ceiling queries/s (runs: $(tr '\n' ' ' < "$dir/qps"))"
+
+run_check() { # label, input file, expected lines, rdnscheck args...
+    local label=$1 input=$2 expect=$3
+    shift 3
+    : > "$dir/walls"
+    local rss=0
+    for _ in $(seq "$reps"); do
+        /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" -s "127.0.0.1:$port" --json -f "$input" "$@" \
+            > "$dir/out.jsonl" || true
+        read -r wall kb < <(tail -n 1 "$dir/time")
+        echo "$wall" >> "$dir/walls"
+        [ "$kb" -gt "$rss" ] && rss=$kb
+        awk -v e="$expect" -v tp="$t_pass" -v tn="$t_noptr" -v tm="$t_mis" -v ta="$t_noaddr" \
+            -v rep="$(( expect / 65536 ))" '
+            /"verdict":"pass"/ {p++} /"code":"no-ptr"/ {n++} /"code":"ptr-mismatch"/ {m++}
+            /"code":"ptr-no-address"/ {a++} /"verdict":"tempfail"/ {t++}
+            END { ok = (NR == e && p == tp*rep && n == tn*rep && m == tm*rep && a == ta*rep && t == 0)
+                  printf "   %d results: pass %d, no-ptr %d, mismatch %d, no-address %d, tempfail %d -> %s\n",
+                         NR, p, n, m, a, t, ok ? "all correct" : "WRONG"
+                  exit ok ? 0 : 1 }' "$dir/out.jsonl" || echo "   !! verdict counts differ from the zone truth"
+    done
+    local wall
+    wall=$(median < "$dir/walls")
+    local cps
+    cps=$(awk -v n="$expect" -v w="$wall" 'BEGIN {printf "%.0f", n / w}')
+    local pct
+    pct=$(awk -v c="$cps" -v q="$ceiling" 'BEGIN {printf "%.0f", 200 * c / q}')
+    echo "   $label: median wall ${wall}s (runs: $(tr '\n' ' ' < "$dir/walls")), $cps checks/s," \
+         "peak RSS $((rss / 1024)) MiB, $pct% of the dnsperf ceiling (2 x checks/s / queries/s)"
+}
+
+echo "== 2. rdnscheck -f over the /16, default concurrency"
+run_check "default" "$dir/list.txt" 65536
+echo "== 3. rdnscheck -f over the /16, --concurrency 10000"
+run_check "-c 10000" "$dir/list.txt" 65536 --concurrency 10000
+if [ "$quick" -eq 0 ]; then
+    echo "== 4. 1,048,576 lines (the /16 sixteen times)"
+    for _ in $(seq 16); do cat "$dir/list.txt"; done > "$dir/big.txt"
+    reps=1 run_check "1M lines" "$dir/big.txt" 1048576
+fi
