@@ -93,16 +93,26 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* One parsed answer-section RR; only the parts we use. */
+/* One parsed answer-section RR; only the parts we use. The owner is kept
+ * as its offset in the message (decoded again when compared) so that every
+ * RR a 64 KiB message can hold fits in a small table. */
 typedef struct rr {
-    uint8_t owner[RDC_NAME_WIRE_MAX + 1];
+    uint8_t owner[RDC_NAME_WIRE_MAX + 1]; /* filled by parse_rr only */
+    size_t owner_off;
     uint16_t type, klass;
     uint32_t ttl;
     size_t rdata, rdlen;
 } rr_t;
 
+typedef struct rr_ref {
+    uint32_t owner_off, rdata;
+    uint16_t type, rdlen;
+    uint32_t ttl;
+} rr_ref_t;
+
 static bool parse_rr(const uint8_t *msg, size_t len, size_t *off, rr_t *rr)
 {
+    rr->owner_off = *off;
     if (!rdc_wire_name_decode(msg, len, off, rr->owner))
         return false;
     if (*off + 10 > len)
@@ -119,10 +129,24 @@ static bool parse_rr(const uint8_t *msg, size_t len, size_t *off, rr_t *rr)
 }
 
 /* Decodes a name that must fill the rdata exactly (CNAME, PTR). */
+static bool rdata_name_at(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen,
+                          uint8_t *out)
+{
+    size_t p = rdata;
+    return rdc_wire_name_decode(msg, len, &p, out) && p == rdata + rdlen;
+}
+
 static bool rdata_name(const uint8_t *msg, size_t len, const rr_t *rr, uint8_t *out)
 {
-    size_t p = rr->rdata;
-    return rdc_wire_name_decode(msg, len, &p, out) && p == rr->rdata + rr->rdlen;
+    return rdata_name_at(msg, len, rr->rdata, rr->rdlen, out);
+}
+
+/* Owner of a stored RR equals name (the owner decoded without error once). */
+static bool owner_is(const uint8_t *msg, size_t len, const rr_ref_t *r, const uint8_t *name)
+{
+    uint8_t owner[RDC_NAME_WIRE_MAX + 1];
+    size_t off = r->owner_off;
+    return rdc_wire_name_decode(msg, len, &off, owner) && rdc_name_equal(owner, name);
 }
 
 static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_t len,
@@ -130,7 +154,11 @@ static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_
 {
     char owner[RDC_NAME_TEXT_MAX], data[RDC_NAME_TEXT_MAX], tb[16];
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    rdc_name_to_text(rr->owner, owner);
+    size_t on = rdc_name_to_text(rr->owner, owner);
+    if (rr->owner[0] != 0) {
+        owner[on] = '.'; /* absolute, like the rdata names */
+        owner[on + 1] = '\0';
+    }
     if ((rr->type == RDC_TYPE_PTR || rr->type == RDC_TYPE_CNAME) &&
         rdata_name(msg, len, rr, name)) {
         size_t n = rdc_name_to_text(name, data);
@@ -157,7 +185,7 @@ static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_
     } else {
         snprintf(data, sizeof data, "(%zu octets)", rr->rdlen);
     }
-    rdc_buf_printf(t, "%s%s. %lu %s %s\n", indent, owner, (unsigned long)rr->ttl,
+    rdc_buf_printf(t, "%s%s %lu %s %s\n", indent, owner, (unsigned long)rr->ttl,
                    rdc_type_name(rr->type, tb), data);
 }
 
@@ -217,9 +245,10 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
         return;
     }
 
-    /* Parse the answer section once; remember where the RRs are. */
-    enum { MAXRR = 512 };
-    static _Thread_local rr_t rrs[MAXRR];
+    /* Parse the answer section once; remember where the RRs are. An RR
+     * takes at least 11 octets, so MAXRR covers any 64 KiB message. */
+    enum { MAXRR = 65536 / 11 + 1 };
+    static _Thread_local rr_ref_t rrs[MAXRR];
     unsigned nrr = 0;
     for (unsigned i = 0; i < an; i++) {
         rr_t rr;
@@ -234,7 +263,8 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
         if (rr.type == RDC_TYPE_AAAA && rr.rdlen != 16)
             return fail(out, "AAAA record with a length other than 16");
         if (nrr < MAXRR && (rr.type == qtype || rr.type == RDC_TYPE_CNAME))
-            rrs[nrr++] = rr;
+            rrs[nrr++] = (rr_ref_t){(uint32_t)rr.owner_off, (uint32_t)rr.rdata, rr.type,
+                                    (uint16_t)rr.rdlen, rr.ttl};
     }
 
     /* Follow the CNAME chain from qname inside the answer (RFC 1034 §3.6.2,
@@ -243,7 +273,7 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     for (;;) {
         bool found = false;
         for (unsigned i = 0; i < nrr; i++) {
-            if (rrs[i].type != qtype || !rdc_name_equal(rrs[i].owner, cur))
+            if (rrs[i].type != qtype || !owner_is(msg, len, &rrs[i], cur))
                 continue;
             found = true;
             if (out->nrecords == RDC_MAX_RECORDS) {
@@ -253,7 +283,7 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
             rdc_record_t *rec = &out->records[out->nrecords];
             rec->ttl = rrs[i].ttl;
             if (qtype == RDC_TYPE_PTR) {
-                if (!rdata_name(msg, len, &rrs[i], rec->name))
+                if (!rdata_name_at(msg, len, rrs[i].rdata, rrs[i].rdlen, rec->name))
                     return fail(out, "malformed name in a PTR record");
             } else if (qtype == RDC_TYPE_A || qtype == RDC_TYPE_AAAA) {
                 rec->addr.family = qtype == RDC_TYPE_A ? 4 : 6;
@@ -266,14 +296,14 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
             break;
         unsigned j;
         for (j = 0; j < nrr; j++)
-            if (rrs[j].type == RDC_TYPE_CNAME && rdc_name_equal(rrs[j].owner, cur))
+            if (rrs[j].type == RDC_TYPE_CNAME && owner_is(msg, len, &rrs[j], cur))
                 break;
         if (j == nrr)
             break;
         if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
             return fail(out, "CNAME chain too long or looping");
         uint8_t target[RDC_NAME_WIRE_MAX + 1];
-        if (!rdata_name(msg, len, &rrs[j], target))
+        if (!rdata_name_at(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
             return fail(out, "malformed name in a CNAME record");
         memcpy(cur, target, sizeof target);
     }

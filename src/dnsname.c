@@ -50,22 +50,23 @@ size_t rdc_name_to_text(const uint8_t *wire, char *buf)
 size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap)
 {
     const uint8_t *s = data;
+    char tmp[4];
+    size_t need = 0;
+    for (size_t i = 0; i < len; i++)
+        need += (size_t)(put_escaped(tmp, s[i], false) - tmp);
+    /* everything fits: no ellipsis; otherwise keep room for "..." */
+    size_t room = need + 1 <= cap ? cap - 1 : cap - 4;
     char *p = buf;
-    char *end = buf + cap;
     for (size_t i = 0; i < len; i++) {
-        char tmp[4];
-        char *t = put_escaped(tmp, s[i], false);
-        size_t n = (size_t)(t - tmp);
-        if ((size_t)(end - p) < n + 4) {
-            /* leave room for "..." and the NUL */
-            while ((size_t)(end - p) < 4)
-                p--;
-            memcpy(p, "...", 3);
-            p += 3;
+        size_t n = (size_t)(put_escaped(tmp, s[i], false) - tmp);
+        if ((size_t)(p - buf) + n > room)
             break;
-        }
         memcpy(p, tmp, n);
         p += n;
+    }
+    if (need + 1 > cap) {
+        memcpy(p, "...", 3);
+        p += 3;
     }
     *p = '\0';
     return (size_t)(p - buf);

@@ -52,7 +52,7 @@ void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)
     unsigned long total = 0;
     for (int i = 0; i <= RDC_ERROR; i++)
         total += c->n[i];
-    fprintf(f, "%lu checked:", total);
+    fprintf(f, "%lu checked%s", total, total ? ":" : "");
     bool first = true;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (c->n[order[i]] == 0)

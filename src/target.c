@@ -25,6 +25,14 @@ static bool all_in(const char *s, size_t len, const char *set)
     return true;
 }
 
+static bool strpbrk_n(const char *s, size_t len, const char *set)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != '\0' && strchr(set, s[i]) != NULL)
+            return true;
+    return false;
+}
+
 /* Explains why a digits-and-dots string is not an IPv4 address. */
 static const char *v4_reason(const char *s, size_t len)
 {
@@ -37,7 +45,10 @@ static const char *v4_reason(const char *s, size_t len)
             return "empty octet in IPv4 address";
         if (n > 1 && s[start] == '0')
             return "IPv4 octet with a leading zero (ambiguous: some tools read it as octal)";
-        if (n > 3 || strtoul(s + start, NULL, 10) > 255)
+        unsigned long v = 0;
+        for (size_t k = start; k < i && v <= 255; k++)
+            v = v * 10 + (unsigned long)(s[k] - '0');
+        if (n > 3 || v > 255)
             return "IPv4 octet over 255";
         if (i < len)
             parts++;
@@ -95,7 +106,7 @@ bool rdc_target_parse(const char *s, size_t len, uint64_t max_expand, rdc_target
             snprintf(err, errlen, "not a valid IPv6 address");
         return false;
     }
-    if (all_in(s, len, "0123456789.")) {
+    if (all_in(s, len, "0123456789.") && strpbrk_n(s, len, "0123456789")) {
         if (rdc_addr_parse(s, len, &t->addr)) {
             t->kind = RDC_T_ADDR;
             return true;

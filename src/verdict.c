@@ -325,7 +325,7 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
             ok = rdc_result_add_problem(
                 r, RDC_PTR_CNAME,
                 "point the PTR at the canonical name (the CNAME's target), not at an alias "
-                "(RFC 1912 §2.1)",
+                "(RFC 1912 section 2.1)",
                 "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
         if (ok && nskipped > 0)
             ok = rdc_result_add_problem(

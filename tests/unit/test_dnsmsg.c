@@ -1,0 +1,1087 @@
+/* test_dnsmsg.c - unit tests of dnsmsg.c: the wire-name decoder and the
+ * answer parser, on DNS messages built byte by byte. */
+#include "unit.h"
+
+#include "dnsmsg.h"
+
+/* ------------------------------------------------------------ builder */
+
+typedef struct msg {
+    uint8_t b[65536];
+    size_t n;
+} msg_t;
+
+static msg_t *msg_new(void)
+{
+    msg_t *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    return m;
+}
+
+static void put8(msg_t *m, unsigned v)
+{
+    assert_true(m->n < sizeof m->b);
+    m->b[m->n++] = (uint8_t)v;
+}
+
+static void put16(msg_t *m, unsigned v)
+{
+    put8(m, v >> 8 & 0xff);
+    put8(m, v & 0xff);
+}
+
+static void put32(msg_t *m, uint32_t v)
+{
+    put16(m, v >> 16);
+    put16(m, v & 0xffff);
+}
+
+static void putbytes(msg_t *m, const void *p, size_t n)
+{
+    assert_true(m->n + n <= sizeof m->b);
+    memcpy(m->b + m->n, p, n);
+    m->n += n;
+}
+
+/* Plain labels of a dotted name, without the terminating root. */
+static void putlabels(msg_t *m, const char *dotted)
+{
+    const char *p = dotted;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        put8(m, (unsigned)n);
+        putbytes(m, p, n);
+        p += n;
+        if (*p == '.')
+            p++;
+    }
+}
+
+/* A whole uncompressed name; returns its offset. */
+static size_t putname(msg_t *m, const char *dotted)
+{
+    size_t at = m->n;
+    putlabels(m, dotted);
+    put8(m, 0);
+    return at;
+}
+
+static void putptr(msg_t *m, size_t target)
+{
+    put16(m, 0xc000u | (unsigned)target);
+}
+
+enum {
+    RCODE_NOERROR = 0,
+    RCODE_FORMERR,
+    RCODE_SERVFAIL,
+    RCODE_NXDOMAIN,
+    RCODE_NOTIMP,
+    RCODE_REFUSED
+};
+
+/* Header of a response (QR, RD, RA set). */
+static void header(msg_t *m, unsigned rcode, unsigned qd, unsigned an)
+{
+    m->n = 0;
+    put16(m, 0x1234);
+    put8(m, 0x81); /* QR, RD */
+    put8(m, 0x80 | rcode);
+    put16(m, qd);
+    put16(m, an);
+    put16(m, 0);
+    put16(m, 0);
+}
+
+/* Question; returns the offset of its name (for compression pointers). */
+static size_t question(msg_t *m, const char *qname, unsigned qtype)
+{
+    size_t at = putname(m, qname);
+    put16(m, qtype);
+    put16(m, 1);
+    return at;
+}
+
+/* RR header after an owner name already written; returns where RDLENGTH is. */
+static size_t rr_head(msg_t *m, unsigned type, unsigned klass, uint32_t ttl)
+{
+    put16(m, type);
+    put16(m, klass);
+    put32(m, ttl);
+    size_t at = m->n;
+    put16(m, 0);
+    return at;
+}
+
+static void rr_end(msg_t *m, size_t rdlen_at)
+{
+    size_t len = m->n - rdlen_at - 2;
+    m->b[rdlen_at] = (uint8_t)(len >> 8);
+    m->b[rdlen_at + 1] = (uint8_t)len;
+}
+
+/* RR with a compressed owner (pointer) and a name rdata (uncompressed). */
+static void rr_name(msg_t *m, size_t owner, unsigned type, uint32_t ttl, const char *target)
+{
+    putptr(m, owner);
+    size_t at = rr_head(m, type, 1, ttl);
+    putname(m, target);
+    rr_end(m, at);
+}
+
+static void rr_addr4(msg_t *m, size_t owner, uint32_t ttl, uint8_t a, uint8_t b, uint8_t c,
+                     uint8_t d)
+{
+    putptr(m, owner);
+    size_t at = rr_head(m, RDC_TYPE_A, 1, ttl);
+    const uint8_t ip[4] = {a, b, c, d};
+    putbytes(m, ip, 4);
+    rr_end(m, at);
+}
+
+static void wire(uint8_t *out, const char *dotted)
+{
+    msg_t *m = msg_new();
+    putname(m, dotted);
+    assert_true(m->n <= RDC_NAME_WIRE_MAX);
+    memcpy(out, m->b, m->n);
+    free(m);
+}
+
+static rdc_answer_t *answer_new(void)
+{
+    rdc_answer_t *a = malloc(sizeof *a);
+    assert_non_null(a);
+    memset(a, 0xa5, sizeof *a); /* the parser must set every field it reports */
+    return a;
+}
+
+/* Parses m (copied into an exact-size block) as the answer to (qname, qtype). */
+static void parse(const msg_t *m, const char *qname, unsigned qtype, rdc_answer_t *a,
+                  rdc_buf_t *trace)
+{
+    uint8_t q[RDC_NAME_WIRE_MAX + 1];
+    memset(q, 0, sizeof q);
+    wire(q, qname);
+    uint8_t *copy = unit_memdup(m->b, m->n);
+    rdc_answer_parse(copy, m->n, q, (uint16_t)qtype, a, trace, "  ");
+    free(copy);
+}
+
+static void name_text(const uint8_t *w, char *buf)
+{
+    rdc_name_to_text(w, buf);
+}
+
+static void assert_name(const uint8_t *w, const char *want)
+{
+    char buf[RDC_NAME_TEXT_MAX];
+    name_text(w, buf);
+    if (strcmp(buf, want) != 0)
+        print_error("name %s, expected %s\n", buf, want);
+    assert_string_equal(buf, want);
+}
+
+/* ------------------------------------------------------------ name decoder */
+
+static bool decode(const msg_t *m, size_t *off, uint8_t *out)
+{
+    uint8_t *copy = unit_memdup(m->b, m->n);
+    bool ok = rdc_wire_name_decode(copy, m->n, off, out);
+    free(copy);
+    return ok;
+}
+
+static void test_decode_plain(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    header(m, 0, 0, 0);
+    size_t at = putname(m, "mail.example.test");
+    put16(m, 0xdead);
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    size_t off = at;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, at + 19);
+    assert_name(out, "mail.example.test");
+    /* the root */
+    header(m, 0, 0, 0);
+    put8(m, 0);
+    off = 12;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, 13);
+    assert_int_equal(out[0], 0);
+    free(m);
+}
+
+static void test_decode_backward_pointers(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    header(m, 0, 0, 0);
+    size_t base = putname(m, "example.test");
+    size_t mid = m->n;
+    putlabels(m, "mail");
+    putptr(m, base);
+    size_t top = m->n;
+    putlabels(m, "a.b");
+    putptr(m, mid); /* pointer to a name that itself ends in a pointer */
+    size_t bare = m->n;
+    putptr(m, top); /* a name that is only a pointer */
+    size_t end = m->n;
+
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    size_t off = mid;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, top); /* past the pointer, not past the target */
+    assert_name(out, "mail.example.test");
+    off = top;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, bare);
+    assert_name(out, "a.b.mail.example.test");
+    off = bare;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, end);
+    assert_name(out, "a.b.mail.example.test");
+    /* pointer into the middle of an earlier name (a suffix) */
+    header(m, 0, 0, 0);
+    putname(m, "www.example.test");
+    putlabels(m, "mx");
+    putptr(m, 12 + 4);
+    off = 12 + 18;
+    assert_true(decode(m, &off, out));
+    assert_name(out, "mx.example.test");
+    free(m);
+}
+
+static void test_decode_bad_pointers(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    size_t off;
+
+    /* forward pointer */
+    header(m, 0, 0, 0);
+    putptr(m, 14);
+    putname(m, "example.test");
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* pointer to itself */
+    header(m, 0, 0, 0);
+    putptr(m, 12);
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* pointer to the start of its own name (a loop through labels) */
+    header(m, 0, 0, 0);
+    putlabels(m, "a");
+    putptr(m, 12);
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* two names pointing at each other */
+    header(m, 0, 0, 0);
+    putptr(m, 14);
+    putptr(m, 12);
+    off = 14;
+    assert_false(decode(m, &off, out));
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* out of bounds (also forward) */
+    header(m, 0, 0, 0);
+    putptr(m, 0x3fff);
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* pointer cut after its first byte */
+    header(m, 0, 0, 0);
+    putname(m, "example.test");
+    putlabels(m, "mail");
+    put8(m, 0xc0);
+    off = 26;
+    assert_false(decode(m, &off, out));
+
+    /* reserved label types 0x40 and 0x80 (and a "label" of 64..191) */
+    static const unsigned kinds[] = {0x40, 0x41, 0x7f, 0x80, 0xbf};
+    for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
+        header(m, 0, 0, 0);
+        putname(m, "example.test");
+        put8(m, kinds[i]);
+        put8(m, 12);
+        for (int k = 0; k < 70; k++)
+            put8(m, 'a');
+        put8(m, 0);
+        off = 26;
+        assert_false(decode(m, &off, out));
+    }
+
+    /* offset at or past the end */
+    header(m, 0, 0, 0);
+    off = 12;
+    assert_false(decode(m, &off, out));
+    off = 100;
+    assert_false(decode(m, &off, out));
+    free(m);
+}
+
+static void test_decode_truncated(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    size_t off;
+    /* label runs past the end */
+    header(m, 0, 0, 0);
+    put8(m, 5);
+    putbytes(m, "ab", 2);
+    off = 12;
+    assert_false(decode(m, &off, out));
+    /* labels but no root */
+    header(m, 0, 0, 0);
+    putlabels(m, "example.test");
+    off = 12;
+    assert_false(decode(m, &off, out));
+    /* label exactly at the end, root missing */
+    header(m, 0, 0, 0);
+    put8(m, 1);
+    put8(m, 'a');
+    off = 12;
+    assert_false(decode(m, &off, out));
+    free(m);
+}
+
+static void put_label_n(msg_t *m, size_t n, char c)
+{
+    put8(m, (unsigned)n);
+    for (size_t i = 0; i < n; i++)
+        put8(m, (unsigned char)c);
+}
+
+static void test_decode_lengths(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    size_t off;
+
+    /* 255 octets: accepted */
+    header(m, 0, 0, 0);
+    put_label_n(m, 63, 'a');
+    put_label_n(m, 63, 'b');
+    put_label_n(m, 63, 'c');
+    put_label_n(m, 61, 'd');
+    put8(m, 0);
+    off = 12;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, 12 + 255);
+    assert_int_equal(out[192], 61);
+    assert_int_equal(out[254], 0);
+
+    /* 256 octets: refused */
+    header(m, 0, 0, 0);
+    put_label_n(m, 63, 'a');
+    put_label_n(m, 63, 'b');
+    put_label_n(m, 63, 'c');
+    put_label_n(m, 62, 'd');
+    put8(m, 0);
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* far too long */
+    header(m, 0, 0, 0);
+    for (int i = 0; i < 5; i++)
+        put_label_n(m, 63, 'x');
+    put8(m, 0);
+    off = 12;
+    assert_false(decode(m, &off, out));
+
+    /* too long only once pointers are followed */
+    header(m, 0, 0, 0);
+    put_label_n(m, 63, 'a');
+    put_label_n(m, 63, 'b');
+    put_label_n(m, 63, 'c');
+    put8(m, 0); /* 193 octets at 12 */
+    size_t ok_at = m->n;
+    put_label_n(m, 61, 'd');
+    putptr(m, 12); /* 62 + 193 = 255 */
+    size_t bad_at = m->n;
+    put_label_n(m, 62, 'e');
+    putptr(m, 12); /* 63 + 193 = 256 */
+    off = ok_at;
+    assert_true(decode(m, &off, out));
+    off = bad_at;
+    assert_false(decode(m, &off, out));
+
+    /* 63-octet label fine; a 64 length byte is a reserved type */
+    header(m, 0, 0, 0);
+    put_label_n(m, 63, 'a');
+    put8(m, 0);
+    off = 12;
+    assert_true(decode(m, &off, out));
+    header(m, 0, 0, 0);
+    put_label_n(m, 64, 'a');
+    put8(m, 0);
+    off = 12;
+    assert_false(decode(m, &off, out));
+    free(m);
+}
+
+/* A chain of backward pointers, each to the previous one. */
+static void test_decode_pointer_chain(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    uint8_t out[RDC_NAME_WIRE_MAX + 1];
+    header(m, 0, 0, 0);
+    putname(m, "a");
+    size_t prev = 12;
+    size_t at = 0;
+    for (int i = 0; i < 64; i++) {
+        at = m->n;
+        putptr(m, prev);
+        prev = at;
+    }
+    size_t off = at;
+    assert_true(decode(m, &off, out));
+    assert_int_equal(off, at + 2);
+    assert_name(out, "a");
+    free(m);
+}
+
+/* ------------------------------------------------------------ answers */
+
+#define REV "50.2.0.192.in-addr.arpa"
+
+static void test_answer_ptr_several(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 3);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    size_t first = m->n;
+    rr_name(m, q, RDC_TYPE_PTR, 3600, "mail.example.test");
+    rr_name(m, q, RDC_TYPE_PTR, 300, "mx.example.test");
+    /* the third with a compressed rdata pointing into the first one */
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_PTR, 1, 60);
+    putlabels(m, "smtp");
+    putptr(m, first + 12 + 5); /* "example.test" in the first rdata */
+    rr_end(m, at);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->rcode, 0);
+    assert_false(a->tc);
+    assert_false(a->dangling);
+    assert_null(a->error);
+    assert_int_equal(a->cname_hops, 0);
+    assert_int_equal(a->nrecords, 3);
+    assert_int_equal(a->nmore, 0);
+    assert_name(a->records[0].name, "mail.example.test");
+    assert_name(a->records[1].name, "mx.example.test");
+    assert_name(a->records[2].name, "smtp.example.test");
+    assert_int_equal(a->records[0].ttl, 3600);
+    assert_int_equal(a->records[1].ttl, 300);
+    assert_int_equal(a->records[2].ttl, 60);
+    assert_name(a->final_name, REV);
+    free(a);
+    free(m);
+}
+
+static void test_answer_question_case_and_tc(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 1);
+    m->b[2] |= 0x02; /* TC */
+    size_t q = question(m, "50.2.0.192.IN-ADDR.Arpa", RDC_TYPE_PTR); /* 0x20 mixing */
+    rr_name(m, q, RDC_TYPE_PTR, 1, "mail.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_true(a->tc);
+    assert_int_equal(a->nrecords, 1);
+    free(a);
+    free(m);
+}
+
+static void test_answer_a_aaaa(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 2);
+    size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, q, 300, 192, 0, 2, 50);
+    rr_addr4(m, q, 300, 198, 51, 100, 7);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 2);
+    char buf[RDC_ADDR_TEXT_MAX];
+    assert_int_equal(a->records[0].addr.family, 4);
+    assert_string_equal(rdc_addr_format(&a->records[0].addr, buf), "192.0.2.50");
+    assert_string_equal(rdc_addr_format(&a->records[1].addr, buf), "198.51.100.7");
+
+    header(m, 0, 1, 1);
+    q = question(m, "mail.example.test", RDC_TYPE_AAAA);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_AAAA, 1, 300);
+    static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25};
+    putbytes(m, v6, 16);
+    rr_end(m, at);
+    parse(m, "mail.example.test", RDC_TYPE_AAAA, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 1);
+    assert_int_equal(a->records[0].addr.family, 6);
+    assert_string_equal(rdc_addr_format(&a->records[0].addr, buf), "2001:db8::25");
+    free(a);
+    free(m);
+}
+
+static void test_answer_nxdomain_nodata(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_int_equal(a->rcode, 3);
+    assert_int_equal(a->nrecords, 0);
+    assert_false(a->dangling);
+
+    header(m, 0, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_int_equal(a->nrecords, 0);
+    assert_false(a->dangling);
+    assert_int_equal(a->cname_hops, 0);
+
+    /* records of another type, of another class or another owner: still NODATA */
+    header(m, 0, 1, 3);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_TXT, 1, 5);
+    put8(m, 2);
+    putbytes(m, "hi", 2);
+    rr_end(m, at);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_PTR, 3 /* CH */, 5);
+    putname(m, "chaos.example.test");
+    rr_end(m, at);
+    putname(m, "51.2.0.192.in-addr.arpa");
+    at = rr_head(m, RDC_TYPE_PTR, 1, 5);
+    putname(m, "other.example.test");
+    rr_end(m, at);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_int_equal(a->nrecords, 0);
+    free(a);
+    free(m);
+}
+
+static void test_answer_rcodes(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned rcode;
+        rdc_dns_status_t status;
+        const char *error; /* substring, or NULL */
+    } cases[] = {
+        {RCODE_SERVFAIL, RDC_DNS_S_SERVFAIL, NULL},  {RCODE_REFUSED, RDC_DNS_S_REFUSED, NULL},
+        {RCODE_FORMERR, RDC_DNS_S_ERROR, "FORMERR"}, {RCODE_NOTIMP, RDC_DNS_S_ERROR, "NOTIMP"},
+        {6, RDC_DNS_S_ERROR, "unexpected rcode"},    {9, RDC_DNS_S_ERROR, "unexpected rcode"},
+        {15, RDC_DNS_S_ERROR, "unexpected rcode"},
+    };
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        header(m, cases[i].rcode, 1, 1);
+        size_t q = question(m, REV, RDC_TYPE_PTR);
+        rr_name(m, q, RDC_TYPE_PTR, 1, "mail.example.test"); /* ignored */
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        assert_int_equal(a->status, cases[i].status);
+        assert_int_equal(a->rcode, cases[i].rcode);
+        assert_int_equal(a->nrecords, 0);
+        if (cases[i].error)
+            assert_true(unit_contains(a->error, cases[i].error));
+        else
+            assert_null(a->error);
+    }
+    free(a);
+    free(m);
+}
+
+static void test_answer_malformed(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+
+    /* shorter than a header */
+    header(m, 0, 0, 0);
+    m->n = 11;
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_non_null(a->error);
+
+    /* no QR bit */
+    header(m, 0, 1, 0);
+    m->b[2] &= 0x7f;
+    question(m, REV, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "QR"));
+
+    /* question cut short */
+    header(m, 0, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    m->n -= 2;
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "question"));
+
+    /* a record cut after its owner */
+    header(m, 0, 1, 2);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 1, "mail.example.test");
+    putptr(m, q);
+    put16(m, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "malformed answer record"));
+    assert_int_equal(a->nrecords, 0);
+
+    /* ANCOUNT larger than the records present */
+    header(m, 0, 1, 2);
+    q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 1, "mail.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_int_equal(a->nrecords, 0);
+
+    /* RDLENGTH past the end of the message */
+    header(m, 0, 1, 1);
+    q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_PTR, 1, 1);
+    putname(m, "mail.example.test");
+    rr_end(m, at);
+    m->b[at + 1] = (uint8_t)(m->b[at + 1] + 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "malformed answer record"));
+
+    /* PTR rdata longer than its name (junk after it) */
+    header(m, 0, 1, 1);
+    q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_PTR, 1, 1);
+    putname(m, "mail.example.test");
+    put8(m, 0x99);
+    rr_end(m, at);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "PTR"));
+
+    /* PTR rdata shorter than its name (the name runs into the next RR) */
+    header(m, 0, 1, 1);
+    q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_PTR, 1, 1);
+    putname(m, "mail.example.test");
+    rr_end(m, at);
+    m->b[at + 1] = (uint8_t)(m->b[at + 1] - 3);
+    m->n -= 3;
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+
+    /* PTR rdata with a forward pointer */
+    header(m, 0, 1, 1);
+    q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_PTR, 1, 1);
+    putptr(m, m->n + 2);
+    rr_end(m, at);
+    putname(m, "mail.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    free(a);
+    free(m);
+}
+
+static void test_answer_bad_address_length(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 1);
+    size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_A, 1, 1);
+    putbytes(m, "\xc0\x00\x02\x32\x00", 5);
+    rr_end(m, at);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "A record"));
+    assert_int_equal(a->nrecords, 0);
+
+    header(m, 0, 1, 1);
+    q = question(m, "mail.example.test", RDC_TYPE_AAAA);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_AAAA, 1, 1);
+    putbytes(m, "\xc0\x00\x02\x32", 4);
+    rr_end(m, at);
+    parse(m, "mail.example.test", RDC_TYPE_AAAA, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "AAAA"));
+    free(a);
+    free(m);
+}
+
+static void test_answer_other_question(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    /* other name */
+    header(m, 0, 1, 1);
+    size_t q = question(m, "51.2.0.192.in-addr.arpa", RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 1, "evil.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "different question"));
+    assert_int_equal(a->nrecords, 0);
+    /* other type */
+    header(m, 0, 1, 1);
+    q = question(m, REV, RDC_TYPE_TXT);
+    rr_name(m, q, RDC_TYPE_PTR, 1, "evil.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "different question"));
+    /* a prefix of the name */
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, "2.0.192.in-addr.arpa", RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    free(a);
+    free(m);
+}
+
+/* RFC 2317: 50.2.0.192.in-addr.arpa CNAME 50.0-25.2.0.192.in-addr.arpa, PTR there. */
+static void test_answer_cname_chain(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 3);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    /* the PTR comes first: order in the section must not matter */
+    size_t own2 = m->n;
+    putname(m, "50.sub.0-25.2.0.192.in-addr.arpa");
+    size_t at = rr_head(m, RDC_TYPE_PTR, 1, 77);
+    putname(m, "mail.example.test");
+    rr_end(m, at);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "50.0-25.2.0.192.in-addr.arpa");
+    putname(m, "50.0-25.2.0.192.in-addr.arpa");
+    at = rr_head(m, RDC_TYPE_CNAME, 1, 10);
+    putptr(m, own2);
+    rr_end(m, at);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->cname_hops, 2);
+    assert_false(a->dangling);
+    assert_int_equal(a->nrecords, 1);
+    assert_name(a->records[0].name, "mail.example.test");
+    assert_int_equal(a->records[0].ttl, 77);
+    assert_name(a->final_name, "50.sub.0-25.2.0.192.in-addr.arpa");
+    free(a);
+    free(m);
+}
+
+static void test_answer_cname_dangling(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 1);
+    size_t q = question(m, "alias.example.test", RDC_TYPE_A);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "Target.Example.Test");
+    parse(m, "alias.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_true(a->dangling);
+    assert_int_equal(a->cname_hops, 1);
+    assert_int_equal(a->nrecords, 0);
+    assert_name(a->final_name, "Target.Example.Test");
+
+    /* NXDOMAIN at the end of a chain: NXDOMAIN, final name is the target */
+    header(m, RCODE_NXDOMAIN, 1, 1);
+    q = question(m, "alias.example.test", RDC_TYPE_A);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "gone.example.test");
+    parse(m, "alias.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_int_equal(a->cname_hops, 1);
+    assert_name(a->final_name, "gone.example.test");
+    free(a);
+    free(m);
+}
+
+static void test_answer_cname_loop(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 2);
+    size_t q = question(m, "a.example.test", RDC_TYPE_A);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "b.example.test");
+    putname(m, "b.example.test");
+    size_t at = rr_head(m, RDC_TYPE_CNAME, 1, 10);
+    putptr(m, q);
+    rr_end(m, at);
+    parse(m, "a.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "CNAME"));
+    assert_int_equal(a->nrecords, 0);
+
+    /* self loop */
+    header(m, 0, 1, 1);
+    q = question(m, "a.example.test", RDC_TYPE_A);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "a.example.test");
+    parse(m, "a.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    free(a);
+    free(m);
+}
+
+/* A chain of n CNAMEs c0 -> c1 -> ... -> cn, with an A record at cn. */
+static void build_chain(msg_t *m, unsigned n)
+{
+    char from[32], to[32];
+    header(m, 0, 1, n + 1);
+    question(m, "c0.example.test", RDC_TYPE_A);
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(from, sizeof from, "c%u.example.test", i);
+        snprintf(to, sizeof to, "c%u.example.test", i + 1);
+        putname(m, from);
+        size_t at = rr_head(m, RDC_TYPE_CNAME, 1, 1);
+        putname(m, to);
+        rr_end(m, at);
+    }
+    snprintf(to, sizeof to, "c%u.example.test", n);
+    putname(m, to);
+    size_t at = rr_head(m, RDC_TYPE_A, 1, 1);
+    putbytes(m, "\xc0\x00\x02\x01", 4);
+    rr_end(m, at);
+}
+
+static void test_answer_cname_hop_limit(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    build_chain(m, RDC_MAX_CNAME_HOPS);
+    parse(m, "c0.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->cname_hops, RDC_MAX_CNAME_HOPS);
+    assert_int_equal(a->nrecords, 1);
+    build_chain(m, RDC_MAX_CNAME_HOPS + 1);
+    parse(m, "c0.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_int_equal(a->nrecords, 0);
+    free(a);
+    free(m);
+}
+
+static void build_many_ptr(msg_t *m, unsigned n)
+{
+    header(m, 0, 1, n);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    size_t target = m->n + 2 + 10; /* rdata of the first record */
+    for (unsigned i = 0; i < n; i++) {
+        putptr(m, q);
+        size_t at = rr_head(m, RDC_TYPE_PTR, 1, i);
+        if (i == 0) {
+            putname(m, "example.test");
+        } else {
+            char l[16];
+            snprintf(l, sizeof l, "h%u", i);
+            putlabels(m, l);
+            putptr(m, target);
+        }
+        rr_end(m, at);
+    }
+}
+
+static void test_answer_many_records(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    build_many_ptr(m, RDC_MAX_RECORDS);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, RDC_MAX_RECORDS);
+    assert_int_equal(a->nmore, 0);
+
+    build_many_ptr(m, RDC_MAX_RECORDS + 6);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, RDC_MAX_RECORDS);
+    assert_int_equal(a->nmore, 6);
+    assert_name(a->records[0].name, "example.test");
+    assert_name(a->records[1].name, "h1.example.test");
+    assert_name(a->records[RDC_MAX_RECORDS - 1].name, "h63.example.test");
+    assert_int_equal(a->records[RDC_MAX_RECORDS - 1].ttl, RDC_MAX_RECORDS - 1);
+    free(a);
+    free(m);
+}
+
+/* dnsmsg.h: nmore is "matching records beyond the limit". A 64 KiB TCP
+ * answer holds thousands of PTR records; all beyond 64 should be counted. */
+static void test_answer_nmore_counts_all(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    build_many_ptr(m, 600);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    rdc_dns_status_t status = a->status;
+    size_t nrecords = a->nrecords, nmore = a->nmore;
+    free(a); /* before the asserts: no leak report when they fail */
+    free(m);
+    assert_int_equal(status, RDC_DNS_OK);
+    assert_int_equal(nrecords, RDC_MAX_RECORDS);
+    assert_int_equal(nmore, 600 - RDC_MAX_RECORDS);
+}
+
+static void test_answer_hostile_ptr_bytes(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 1);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_PTR, 1, 1);
+    static const uint8_t name[] = {6, 'a', 0, 0x1b, 0xff, '.', 'b', 4, 't', 'e', 's', 't', 0};
+    putbytes(m, name, sizeof name);
+    rr_end(m, at);
+    rdc_buf_t trace = {0};
+    parse(m, REV, RDC_TYPE_PTR, a, &trace);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 1);
+    assert_memory_equal(a->records[0].name, name, sizeof name);
+    assert_name(a->records[0].name, "a\\000\\027\\255\\.b.test");
+    assert_non_null(trace.s);
+    assert_string_equal(trace.s, "  50.2.0.192.in-addr.arpa. 1 PTR a\\000\\027\\255\\.b.test.\n");
+    for (const char *p = trace.s; *p; p++)
+        assert_true(*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
+    rdc_buf_free(&trace);
+    free(a);
+    free(m);
+}
+
+static void test_answer_trace(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 6);
+    size_t q = question(m, "www.example.test", RDC_TYPE_A);
+    rr_name(m, q, RDC_TYPE_CNAME, 300, "mail.example.test");
+    size_t own = m->n;
+    putname(m, "mail.example.test");
+    size_t at = rr_head(m, RDC_TYPE_A, 1, 3600);
+    putbytes(m, "\xc0\x00\x02\x32", 4);
+    rr_end(m, at);
+    putptr(m, own);
+    at = rr_head(m, RDC_TYPE_AAAA, 1, 60);
+    putbytes(m, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+    rr_end(m, at);
+    putptr(m, own);
+    at = rr_head(m, RDC_TYPE_TXT, 1, 5);
+    put8(m, 6);
+    putbytes(m, "hi \"x\"", 6);
+    rr_end(m, at);
+    putptr(m, own);
+    at = rr_head(m, 99, 1, 7);
+    putbytes(m, "abcd", 4);
+    rr_end(m, at);
+    putptr(m, own);
+    at = rr_head(m, 15, 1, 8); /* MX: not decoded */
+    put16(m, 10);
+    putptr(m, own);
+    rr_end(m, at);
+    rdc_buf_t trace = {0};
+    parse(m, "www.example.test", RDC_TYPE_A, a, &trace);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 1);
+    assert_int_equal(a->cname_hops, 1);
+    assert_non_null(trace.s);
+    assert_string_equal(trace.s, "  www.example.test. 300 CNAME mail.example.test.\n"
+                                 "  mail.example.test. 3600 A 192.0.2.50\n"
+                                 "  mail.example.test. 60 AAAA 2001:db8::1\n"
+                                 "  mail.example.test. 5 TXT \"hi\\032\\\"x\\\"\"\n"
+                                 "  mail.example.test. 7 TYPE99 (4 octets)\n"
+                                 "  mail.example.test. 8 MX (4 octets)\n");
+    rdc_buf_free(&trace);
+
+    /* no trace buffer: nothing to write, same result */
+    parse(m, "www.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    free(a);
+    free(m);
+}
+
+static void test_type_rcode_names(void **state)
+{
+    (void)state;
+    char buf[16];
+    assert_string_equal(rdc_type_name(RDC_TYPE_PTR, buf), "PTR");
+    assert_string_equal(rdc_type_name(RDC_TYPE_A, buf), "A");
+    assert_string_equal(rdc_type_name(RDC_TYPE_AAAA, buf), "AAAA");
+    assert_string_equal(rdc_type_name(RDC_TYPE_CNAME, buf), "CNAME");
+    assert_string_equal(rdc_type_name(65, buf), "TYPE65");
+    assert_string_equal(rdc_type_name(65535, buf), "TYPE65535");
+    assert_string_equal(rdc_rcode_name(0, buf), "NOERROR");
+    assert_string_equal(rdc_rcode_name(3, buf), "NXDOMAIN");
+    assert_string_equal(rdc_rcode_name(5, buf), "REFUSED");
+    assert_string_equal(rdc_rcode_name(11, buf), "RCODE11");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_plain),
+        cmocka_unit_test(test_decode_backward_pointers),
+        cmocka_unit_test(test_decode_bad_pointers),
+        cmocka_unit_test(test_decode_truncated),
+        cmocka_unit_test(test_decode_lengths),
+        cmocka_unit_test(test_decode_pointer_chain),
+        cmocka_unit_test(test_answer_ptr_several),
+        cmocka_unit_test(test_answer_question_case_and_tc),
+        cmocka_unit_test(test_answer_a_aaaa),
+        cmocka_unit_test(test_answer_nxdomain_nodata),
+        cmocka_unit_test(test_answer_rcodes),
+        cmocka_unit_test(test_answer_malformed),
+        cmocka_unit_test(test_answer_bad_address_length),
+        cmocka_unit_test(test_answer_other_question),
+        cmocka_unit_test(test_answer_cname_chain),
+        cmocka_unit_test(test_answer_cname_dangling),
+        cmocka_unit_test(test_answer_cname_loop),
+        cmocka_unit_test(test_answer_cname_hop_limit),
+        cmocka_unit_test(test_answer_many_records),
+        cmocka_unit_test(test_answer_nmore_counts_all),
+        cmocka_unit_test(test_answer_hostile_ptr_bytes),
+        cmocka_unit_test(test_answer_trace),
+        cmocka_unit_test(test_type_rcode_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

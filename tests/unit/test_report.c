@@ -1,0 +1,467 @@
+/* test_report.c - unit tests of report_json.c / report_text.c (written to an
+ * open_memstream FILE and compared) and of rdc_servers_parse. */
+#define _POSIX_C_SOURCE 200809L
+#include "unit.h"
+
+#include "report.h"
+#include "resolver.h"
+
+/* ------------------------------------------------------------ capture */
+
+typedef struct capture {
+    FILE *f;
+    char *buf;
+    size_t len;
+} capture_t;
+
+static void cap_open(capture_t *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->f);
+}
+
+/* Closes the stream; the caller frees the returned text. */
+static char *cap_close(capture_t *c)
+{
+    assert_int_equal(fclose(c->f), 0);
+    assert_non_null(c->buf);
+    assert_int_equal(strlen(c->buf), c->len);
+    return c->buf;
+}
+
+static char *json_string(const char *s)
+{
+    capture_t c;
+    cap_open(&c);
+    rdc_json_string(c.f, s);
+    return cap_close(&c);
+}
+
+/* ------------------------------------------------------------ builders */
+
+static char *xdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    assert_non_null(d);
+    memcpy(d, s, n);
+    return d;
+}
+
+static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
+                                   bool confirmed, const char *a1, const char *a2)
+{
+    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
+    assert_non_null(n);
+    r->names = n;
+    n = &r->names[r->nnames++];
+    memset(n, 0, sizeof *n);
+    n->name = xdup(name);
+    n->kind = kind;
+    n->confirmed = confirmed;
+    const char *as[2] = {a1, a2};
+    for (int i = 0; i < 2; i++) {
+        if (as[i] == NULL)
+            continue;
+        rdc_addr_t *a = realloc(n->addrs, (n->naddrs + 1) * sizeof *a);
+        assert_non_null(a);
+        n->addrs = a;
+        assert_true(rdc_addr_parse(as[i], strlen(as[i]), &n->addrs[n->naddrs]));
+        n->naddrs++;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static void test_json_string(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", "\"\""},
+        {"plain text", "\"plain text\""},
+        {"a\"b", "\"a\\\"b\""},
+        {"a\\b", "\"a\\\\b\""},
+        {"\\000", "\"\\\\000\""},
+        {"\x01", "\"\\u0001\""},
+        {"\x1f", "\"\\u001f\""},
+        {"\n\t\r", "\"\\u000a\\u0009\\u000d\""},
+        {"\x1b[31m", "\"\\u001b[31m\""},
+        {"\x7f", "\"\\u007f\""},
+        {"/<>'~", "\"/<>'~\""},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *s = json_string(cases[i].in);
+        assert_string_equal(s, cases[i].out);
+        free(s);
+    }
+    /* bytes >= 0x80 never come out raw */
+    char in[129];
+    for (int i = 0; i < 128; i++)
+        in[i] = (char)(0x80 + i);
+    in[128] = '\0';
+    char *s = json_string(in);
+    assert_true(unit_printable(s));
+    assert_int_equal(strlen(s), 2 + 128 * 6);
+    free(s);
+}
+
+static void test_json_full_line(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    r.input = xdup("192.0.2.50");
+    r.has_addr = true;
+    assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
+    r.verdict = RDC_WARN;
+    r.ptr_status = RDC_DNS_OK;
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "192.0.2.50", "198.51.100.1");
+    add_name(&r, "other.example.test", RDC_NAME_CHECKED, false, "192.0.2.99", NULL);
+    add_name(&r, "bad\\032name", RDC_NAME_INVALID, false, NULL, NULL);
+    add_name(&r, "skipped.example.test", RDC_NAME_SKIPPED, false, NULL, NULL);
+    assert_true(
+        rdc_result_add_problem(&r, RDC_PTR_PARTIAL, "remove \"other\"", "only %d of %d", 1, 3));
+    assert_true(rdc_result_add_problem(&r, RDC_PTR_TOO_MANY, NULL, "4 PTR names"));
+    r.elapsed_ms = 12;
+    capture_t c;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    char *s = cap_close(&c);
+    assert_string_equal(
+        s, "{\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"warn\","
+           "\"ptr\":[\"mail.example.test\",\"other.example.test\",\"bad\\\\032name\","
+           "\"skipped.example.test\"],"
+           "\"confirmed\":[\"mail.example.test\"],"
+           "\"forward\":{\"mail.example.test\":[\"192.0.2.50\",\"198.51.100.1\"],"
+           "\"other.example.test\":[\"192.0.2.99\"]},"
+           "\"problems\":[{\"code\":\"ptr-partial\",\"severity\":\"warn\",\"message\":\"only 1 "
+           "of 3\",\"fix\":\"remove \\\"other\\\"\"},"
+           "{\"code\":\"ptr-too-many\",\"severity\":\"warn\",\"message\":\"4 PTR names\"}],"
+           "\"elapsed_ms\":12}\n");
+    free(s);
+    rdc_result_clear(&r);
+}
+
+static void test_json_minimal_lines(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    capture_t c;
+    char *s;
+
+    /* a plain pass on IPv6, no problems */
+    memset(&r, 0, sizeof r);
+    r.input = xdup("2001:DB8::25");
+    r.has_addr = true;
+    assert_true(rdc_addr_parse("2001:DB8::25", 12, &r.addr));
+    r.verdict = RDC_PASS;
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "2001:db8::25", NULL);
+    r.elapsed_ms = 0;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"2001:DB8::25\",\"ip\":\"2001:db8::25\",\"verdict\":"
+                           "\"pass\",\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail."
+                           "example.test\"],\"forward\":{\"mail.example.test\":[\"2001:db8::25\"]"
+                           "},\"problems\":[],\"elapsed_ms\":0}\n");
+    free(s);
+    rdc_result_clear(&r);
+
+    /* no PTR at all, tempfail */
+    memset(&r, 0, sizeof r);
+    r.input = xdup("192.0.2.1");
+    r.has_addr = true;
+    assert_true(rdc_addr_parse("192.0.2.1", 9, &r.addr));
+    r.verdict = RDC_TEMPFAIL;
+    assert_true(rdc_result_add_problem(&r, RDC_DNS_TIMEOUT, "try again", "timed out"));
+    r.elapsed_ms = 4000;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"192.0.2.1\",\"ip\":\"192.0.2.1\",\"verdict\":\"tempfail\""
+                           ",\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
+                           "\"dns-timeout\",\"severity\":\"tempfail\",\"message\":\"timed out\","
+                           "\"fix\":\"try again\"}],\"elapsed_ms\":4000}\n");
+    free(s);
+    rdc_result_clear(&r);
+
+    /* a host name without an address: ip null */
+    memset(&r, 0, sizeof r);
+    r.input = xdup("mail.example.test");
+    r.verdict = RDC_FAIL;
+    assert_true(rdc_result_add_problem(&r, RDC_NO_ADDRESS, NULL, "no address"));
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"mail.example.test\",\"ip\":null,\"verdict\":\"fail\","
+                           "\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
+                           "\"no-address\",\"severity\":\"fail\",\"message\":\"no address\"}],"
+                           "\"elapsed_ms\":0}\n");
+    free(s);
+    rdc_result_clear(&r);
+}
+
+static void test_json_error_line(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    r.input = xdup("bogus\\032\"line\"");
+    r.line = 7;
+    r.verdict = RDC_ERROR;
+    assert_true(rdc_result_add_problem(&r, RDC_INVALID_TARGET, NULL, "not a host name: %s",
+                                       "only letters"));
+    capture_t c;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    char *s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"bogus\\\\032\\\"line\\\"\",\"line\":7,\"verdict\":"
+                           "\"error\",\"problems\":[{\"code\":\"invalid-target\",\"severity\":"
+                           "\"error\",\"message\":\"not a host name: only letters\"}]}\n");
+    free(s);
+    rdc_result_clear(&r);
+
+    /* NULL input prints as "" */
+    memset(&r, 0, sizeof r);
+    r.verdict = RDC_ERROR;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"\",\"line\":0,\"verdict\":\"error\",\"problems\":[]}\n");
+    free(s);
+}
+
+/* The JSON line of a real verdict is plain ASCII: no \u00XX escapes of
+ * non-ASCII bytes (which would turn UTF-8 text into mojibake). */
+static void test_json_verdict_texts_ascii(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    r.input = xdup("192.0.2.50");
+    r.has_addr = true;
+    assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
+    r.ptr_status = RDC_DNS_OK;
+    rdc_name_result_t *n =
+        add_name(&r, "alias.example.test", RDC_NAME_CHECKED, true, "192.0.2.50", NULL);
+    n->via_cname = true;
+    assert_true(rdc_verdict_compute(&r, false));
+    assert_int_equal(r.verdict, RDC_WARN);
+    capture_t c;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    char *s = cap_close(&c);
+    rdc_result_clear(&r);
+    int has_code = unit_contains(s, "\"code\":\"ptr-cname\"");
+    int has_u00 = unit_contains(s, "\\u00");
+    if (has_u00)
+        print_error("%s", s);
+    free(s); /* before the asserts: no leak report when they fail */
+    assert_true(has_code);
+    assert_false(has_u00);
+}
+
+/* ------------------------------------------------------------ text */
+
+static char *summary(unsigned long pass, unsigned long warn, unsigned long tempfail,
+                     unsigned long fail, unsigned long error)
+{
+    rdc_counts_t c;
+    memset(&c, 0, sizeof c);
+    c.n[RDC_PASS] = pass;
+    c.n[RDC_WARN] = warn;
+    c.n[RDC_TEMPFAIL] = tempfail;
+    c.n[RDC_FAIL] = fail;
+    c.n[RDC_ERROR] = error;
+    capture_t cap;
+    cap_open(&cap);
+    rdc_report_text_summary(cap.f, &c);
+    return cap_close(&cap);
+}
+
+static void test_text_summary(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long n[5]; /* pass, warn, tempfail, fail, error */
+        const char *want;
+    } cases[] = {
+        {{3, 1, 0, 1, 0}, "5 checked: 3 pass, 1 warn, 1 fail\n"},
+        {{1, 0, 0, 0, 0}, "1 checked: 1 pass\n"},
+        {{0, 0, 0, 2, 0}, "2 checked: 2 fail\n"},
+        {{1, 2, 3, 4, 5}, "15 checked: 1 pass, 2 warn, 4 fail, 3 tempfail, 5 error\n"},
+        {{0, 0, 1, 0, 1}, "2 checked: 1 tempfail, 1 error\n"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        const unsigned long *n = cases[i].n;
+        char *s = summary(n[0], n[1], n[2], n[3], n[4]);
+        assert_string_equal(s, cases[i].want);
+        free(s);
+    }
+}
+
+static void test_text_result(void **state)
+{
+    (void)state;
+    rdc_report_opts_t o = {.color = false, .unicode = false, .verbose = false};
+    rdc_result_t r;
+    capture_t c;
+    char *s;
+
+    memset(&r, 0, sizeof r);
+    r.input = xdup("192.0.2.50");
+    r.has_addr = true;
+    assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
+    r.verdict = RDC_PASS;
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "192.0.2.50", NULL);
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_string_equal(s, "+ pass     192.0.2.50  mail.example.test\n");
+    free(s);
+    rdc_result_clear(&r);
+
+    memset(&r, 0, sizeof r);
+    r.input = xdup("bogus\\032line");
+    r.line = 3;
+    r.verdict = RDC_ERROR;
+    assert_true(rdc_result_add_problem(&r, RDC_INVALID_TARGET, NULL, "bad"));
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_string_equal(s, "x error    line 3: bogus\\032line\n    invalid-target: bad\n");
+    free(s);
+    rdc_result_clear(&r);
+}
+
+/* ------------------------------------------------------------ servers */
+
+static void test_servers_accept(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *addr[3];
+        unsigned port[3];
+    } cases[] = {
+        {"127.0.0.1", 1, {"127.0.0.1"}, {0}},
+        {"127.0.0.1:5353", 1, {"127.0.0.1"}, {5353}},
+        {"127.0.0.1:1", 1, {"127.0.0.1"}, {1}},
+        {"127.0.0.1:65535", 1, {"127.0.0.1"}, {65535}},
+        {"[::1]:53", 1, {"::1"}, {53}},
+        {"[::1]", 1, {"::1"}, {0}},
+        {"::1", 1, {"::1"}, {0}},
+        {"2001:db8::1", 1, {"2001:db8::1"}, {0}},
+        {"[2001:DB8::1]:5300", 1, {"2001:db8::1"}, {5300}},
+        {"127.0.0.1,::1", 2, {"127.0.0.1", "::1"}, {0, 0}},
+        {"192.0.2.53:53,[2001:db8::53]:5353,198.51.100.1",
+         3,
+         {"192.0.2.53", "2001:db8::53", "198.51.100.1"},
+         {53, 5353, 0}},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        rdc_server_t out[4];
+        size_t n = 99;
+        char err[256] = "";
+        bool ok = rdc_servers_parse(cases[i].in, out, 4, &n, err, sizeof err);
+        if (!ok)
+            print_error("servers \"%s\": %s\n", cases[i].in, err);
+        assert_true(ok);
+        assert_int_equal(n, cases[i].n);
+        for (size_t k = 0; k < n; k++) {
+            char buf[RDC_ADDR_TEXT_MAX];
+            assert_string_equal(rdc_addr_format(&out[k].addr, buf), cases[i].addr[k]);
+            assert_int_equal(out[k].port, cases[i].port[k]);
+        }
+    }
+}
+
+static void test_servers_reject(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "[::1",
+        "[::1]53",
+        "[::1]:",
+        "[::1]:0",
+        "[::1]:65536",
+        "127.0.0.1:0",
+        "127.0.0.1:65536",
+        "127.0.0.1:99999",
+        "127.0.0.1:053",
+        "127.0.0.1:",
+        "127.0.0.1:5a",
+        "127.0.0.1:-53",
+        "host.example:53",
+        "host.example",
+        "localhost",
+        "",
+        ",",
+        "127.0.0.1,",
+        ",127.0.0.1",
+        "127.0.0.1,,::1",
+        "[127.0.0.1]:53",
+        "[127.0.0.1]",
+        "[::ffff:127.0.0.1]:53",
+        " 127.0.0.1",
+        "127.0.0.1 ",
+        "fe80::1%eth0",
+        "256.0.0.1",
+        "010.0.0.1",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        rdc_server_t out[4];
+        size_t n = 0;
+        char err[256] = "";
+        bool ok = rdc_servers_parse(bad[i], out, 4, &n, err, sizeof err);
+        if (ok)
+            print_error("servers \"%s\" accepted (%zu)\n", bad[i], n);
+        assert_false(ok);
+        assert_true(unit_contains(err, "bad DNS server"));
+        assert_true(unit_printable(err));
+    }
+    /* the entry is named in the message */
+    rdc_server_t out[4];
+    size_t n = 0;
+    char err[256] = "";
+    assert_false(rdc_servers_parse("127.0.0.1,host.example:53", out, 4, &n, err, sizeof err));
+    assert_true(unit_contains(err, "'host.example:53'"));
+    assert_false(rdc_servers_parse("\x1b[31m", out, 4, &n, err, sizeof err));
+    assert_true(unit_contains(err, "'\\027[31m'"));
+}
+
+static void test_servers_max(void **state)
+{
+    (void)state;
+    rdc_server_t out[2];
+    size_t n = 0;
+    char err[256] = "";
+    assert_true(rdc_servers_parse("192.0.2.1,192.0.2.2", out, 2, &n, err, sizeof err));
+    assert_int_equal(n, 2);
+    assert_false(rdc_servers_parse("192.0.2.1,192.0.2.2,192.0.2.3", out, 2, &n, err, sizeof err));
+    assert_true(unit_contains(err, "too many"));
+    assert_true(unit_contains(err, "2"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_json_full_line),
+        cmocka_unit_test(test_json_minimal_lines),
+        cmocka_unit_test(test_json_error_line),
+        cmocka_unit_test(test_json_verdict_texts_ascii),
+        cmocka_unit_test(test_text_summary),
+        cmocka_unit_test(test_text_result),
+        cmocka_unit_test(test_servers_accept),
+        cmocka_unit_test(test_servers_reject),
+        cmocka_unit_test(test_servers_max),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

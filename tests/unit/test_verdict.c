@@ -1,0 +1,664 @@
+/* test_verdict.c - unit tests of verdict.c: rdc_verdict_compute on results
+ * built by hand, problem codes, severities, exit status precedence. */
+#include "unit.h"
+
+#include "rdnscheck.h"
+
+/* ------------------------------------------------------------ builders */
+
+static char *xdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    assert_non_null(d);
+    memcpy(d, s, n);
+    return d;
+}
+
+static void result_init(rdc_result_t *r, const char *ip, rdc_dns_status_t ptr_status)
+{
+    memset(r, 0, sizeof *r);
+    r->input = xdup(ip);
+    r->has_addr = true;
+    assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
+    r->ptr_status = ptr_status;
+}
+
+/* Adds a PTR name; addrs is a comma-separated list of forward addresses. */
+static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
+                                   rdc_dns_status_t status, bool confirmed, bool via_cname,
+                                   const char *addrs)
+{
+    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
+    assert_non_null(n);
+    r->names = n;
+    n = &r->names[r->nnames++];
+    memset(n, 0, sizeof *n);
+    n->name = xdup(name);
+    n->kind = kind;
+    n->status = status;
+    n->confirmed = confirmed;
+    n->via_cname = via_cname;
+    if (addrs != NULL && *addrs) {
+        const char *p = addrs;
+        while (*p) {
+            const char *c = strchr(p, ',');
+            size_t len = c ? (size_t)(c - p) : strlen(p);
+            rdc_addr_t *a = realloc(n->addrs, (n->naddrs + 1) * sizeof *a);
+            assert_non_null(a);
+            n->addrs = a;
+            assert_true(rdc_addr_parse(p, len, &n->addrs[n->naddrs]));
+            n->naddrs++;
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+    }
+    return n;
+}
+
+static rdc_name_result_t *confirmed_name(rdc_result_t *r, const char *name, const char *ip)
+{
+    return add_name(r, name, RDC_NAME_CHECKED, RDC_DNS_OK, true, false, ip);
+}
+
+static const rdc_problem_t *find(const rdc_result_t *r, rdc_code_t code)
+{
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].code == code)
+            return &r->problems[i];
+    return NULL;
+}
+
+static void dump(const rdc_result_t *r)
+{
+    print_message("verdict %s, %zu problems\n", rdc_verdict_name(r->verdict), r->nproblems);
+    for (size_t i = 0; i < r->nproblems; i++)
+        print_message("  %s: %s\n    fix: %s\n", rdc_code_name(r->problems[i].code),
+                      r->problems[i].message, r->problems[i].fix ? r->problems[i].fix : "-");
+}
+
+/* Computes, checks verdict and the exact set of codes (in order), and that
+ * every text is printable ASCII with the right severity. */
+static void compute_expect(rdc_result_t *r, bool strict, rdc_verdict_t verdict, size_t ncodes, ...)
+{
+    assert_true(rdc_verdict_compute(r, strict));
+    bool bad = r->verdict != verdict || r->nproblems != ncodes;
+    va_list ap;
+    va_start(ap, ncodes);
+    for (size_t i = 0; i < ncodes && !bad; i++) {
+        rdc_code_t c = (rdc_code_t)va_arg(ap, int);
+        bad = r->problems[i].code != c;
+    }
+    va_end(ap);
+    if (bad)
+        dump(r);
+    assert_int_equal(r->verdict, verdict);
+    assert_int_equal(r->nproblems, ncodes);
+    va_start(ap, ncodes);
+    for (size_t i = 0; i < ncodes; i++) {
+        rdc_code_t c = (rdc_code_t)va_arg(ap, int);
+        assert_int_equal(r->problems[i].code, c);
+    }
+    va_end(ap);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const rdc_problem_t *p = &r->problems[i];
+        assert_int_equal(p->severity, rdc_code_severity(p->code));
+        assert_non_null(p->message);
+        assert_true(unit_printable(p->message));
+        assert_true(strlen(p->message) > 0);
+    }
+}
+
+#define IP4 "192.0.2.50"
+#define REV4 "50.2.0.192.in-addr.arpa"
+
+/* ------------------------------------------------------------ verdicts */
+
+static void test_pass(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    compute_expect(&r, false, RDC_PASS, 0);
+    rdc_result_clear(&r);
+    /* strict leaves a pass alone */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", "198.51.100.1," IP4);
+    compute_expect(&r, true, RDC_PASS, 0);
+    rdc_result_clear(&r);
+    /* two names, both confirm */
+    result_init(&r, "2001:db8::25", RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", "2001:db8::25");
+    confirmed_name(&r, "b.example.test", "2001:db8::25");
+    compute_expect(&r, false, RDC_PASS, 0);
+    rdc_result_clear(&r);
+}
+
+static void test_no_ptr(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_NXDOMAIN);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_NO_PTR);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_FAIL);
+    assert_true(unit_contains(r.problems[0].message, IP4 " has no PTR record"));
+    assert_true(unit_contains(r.problems[0].message, REV4 " does not exist"));
+    assert_non_null(r.problems[0].fix);
+    assert_true(unit_contains(r.problems[0].fix, "PTR for " IP4));
+    assert_true(unit_contains(r.problems[0].fix, "A record is " IP4));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_NODATA);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_NO_PTR);
+    assert_true(unit_contains(r.problems[0].message, REV4 " has no PTR"));
+    rdc_result_clear(&r);
+
+    result_init(&r, "2001:db8::25", RDC_DNS_NXDOMAIN);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_NO_PTR);
+    assert_true(unit_contains(r.problems[0].fix, "AAAA record is 2001:db8::25"));
+    assert_true(unit_contains(r.problems[0].message, "ip6.arpa"));
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_no_address(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_NO_ADDRESS);
+    assert_true(unit_contains(r.problems[0].message, "mail.example.test has no A record"));
+    assert_true(unit_contains(r.problems[0].message, "does not exist"));
+    assert_true(unit_contains(r.problems[0].fix, "mail.example.test -> " IP4));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_NODATA, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_NO_ADDRESS);
+    assert_true(unit_contains(r.problems[0].message, "exists without one"));
+    rdc_result_clear(&r);
+
+    /* answered, but no address of our family */
+    result_init(&r, "2001:db8::25", RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_NO_ADDRESS);
+    assert_true(unit_contains(r.problems[0].message, "no AAAA record"));
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_mismatch(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false,
+             "192.0.2.99,198.51.100.1");
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_MISMATCH);
+    assert_true(unit_contains(r.problems[0].message,
+                              "mail.example.test resolves to 192.0.2.99, 198.51.100.1, not " IP4));
+    assert_true(
+        unit_contains(r.problems[0].fix, "add " IP4 " to the A records of mail.example.test"));
+    rdc_result_clear(&r);
+
+    /* long address lists are cut after 8 */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false,
+             "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6,10.0.0.7,10.0.0.8,10.0.0.9,"
+             "10.0.0.10");
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_MISMATCH);
+    assert_true(unit_contains(r.problems[0].message, "10.0.0.8 and 2 more, not " IP4));
+    assert_false(unit_contains(r.problems[0].message, "10.0.0.9"));
+    rdc_result_clear(&r);
+
+    /* two names, neither confirms: one problem each */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_MISMATCH, RDC_PTR_NO_ADDRESS);
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_invalid_name(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "192.0.2.50", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_INVALID_NAME);
+    assert_true(unit_contains(r.problems[0].message, "192.0.2.50 is not a valid host name"));
+    assert_true(unit_contains(r.problems[0].fix, "A record is " IP4));
+    rdc_result_clear(&r);
+
+    /* an escaped hostile name stays as given */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "a\\000\\027b.test", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_INVALID_NAME);
+    assert_true(unit_contains(r.problems[0].message, "a\\000\\027b.test"));
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_relative_name(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test.2.0.192.in-addr.arpa", RDC_NAME_RELATIVE, RDC_DNS_OK, false,
+             false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_RELATIVE_NAME);
+    const rdc_problem_t *p = &r.problems[0];
+    assert_non_null(p->fix);
+    assert_true(unit_contains(p->fix, "(\"mail.example.test.\")"));
+    assert_true(unit_contains(p->message, "mail.example.test.2.0.192.in-addr.arpa"));
+    assert_true(unit_contains(p->message, "after \"mail.example.test\""));
+    rdc_result_clear(&r);
+
+    /* a /16 zone origin, upper case */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mx1.example.test.0.192.IN-ADDR.ARPA", RDC_NAME_RELATIVE, RDC_DNS_OK, false, false,
+             NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_RELATIVE_NAME);
+    assert_true(unit_contains(r.problems[0].fix, "(\"mx1.example.test.\")"));
+    rdc_result_clear(&r);
+
+    /* IPv6: origin 8.b.d.0.1.0.0.2.ip6.arpa */
+    result_init(&r, "2001:db8::25", RDC_DNS_OK);
+    add_name(&r, "mail.example.test.8.b.d.0.1.0.0.2.ip6.arpa", RDC_NAME_RELATIVE, RDC_DNS_OK, false,
+             false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_RELATIVE_NAME);
+    assert_true(unit_contains(r.problems[0].fix, "(\"mail.example.test.\")"));
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_partial(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.99");
+    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_WARN);
+    assert_true(unit_contains(r.problems[0].message,
+                              "only 1 of 2 PTR names confirm; not confirming: b.example.test"));
+    rdc_result_clear(&r);
+
+    /* invalid and missing names count as not confirming */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "bad name", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "c.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
+    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
+    assert_true(unit_contains(r.problems[0].message,
+                              "only 1 of 3 PTR names confirm; not confirming: bad name, "
+                              "c.example.test"));
+    rdc_result_clear(&r);
+
+    /* strict */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.99");
+    compute_expect(&r, true, RDC_FAIL, 1, RDC_PTR_PARTIAL);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_WARN);
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_cname(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "alias.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, true, true, IP4);
+    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_CNAME);
+    assert_true(unit_contains(r.problems[0].message, "alias"));
+    assert_true(unit_contains(r.problems[0].fix, "canonical name"));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "alias.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, true, true, IP4);
+    compute_expect(&r, true, RDC_FAIL, 1, RDC_PTR_CNAME);
+    rdc_result_clear(&r);
+
+    /* a CNAME on a name that does not confirm is no ptr-cname */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    add_name(&r, "alias.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, true, "192.0.2.1");
+    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_too_many(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    add_name(&r, "c.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_TOO_MANY);
+    assert_true(unit_contains(r.problems[0].message, "3 PTR names; only the first 1 were checked"));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, true, RDC_FAIL, 1, RDC_PTR_TOO_MANY);
+    rdc_result_clear(&r);
+
+    /* skipped names beside a failure: the failure decides */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    add_name(&r, "b.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_MISMATCH, RDC_PTR_TOO_MANY);
+    rdc_result_clear(&r);
+
+    /* partial + cname + too many, in that order */
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, true, true, IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NODATA, false, false, NULL);
+    add_name(&r, "c.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_WARN, 3, RDC_PTR_PARTIAL, RDC_PTR_CNAME, RDC_PTR_TOO_MANY);
+    rdc_result_clear(&r);
+}
+
+static void test_ptr_lookup_temporary(void **state)
+{
+    (void)state;
+    static const struct {
+        rdc_dns_status_t status;
+        rdc_code_t code;
+        const char *text;
+    } cases[] = {
+        {RDC_DNS_S_TIMEOUT, RDC_DNS_TIMEOUT, "timed out"},
+        {RDC_DNS_S_SERVFAIL, RDC_DNS_SERVFAIL, "SERVFAIL"},
+        {RDC_DNS_S_REFUSED, RDC_DNS_REFUSED, "REFUSED"},
+        {RDC_DNS_S_UNREACHABLE, RDC_DNS_UNREACHABLE, "could not reach"},
+        {RDC_DNS_S_ERROR, RDC_DNS_ERROR, "broken"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        for (int strict = 0; strict < 2; strict++) {
+            rdc_result_t r;
+            result_init(&r, IP4, cases[i].status);
+            compute_expect(&r, strict != 0, RDC_TEMPFAIL, 1, cases[i].code);
+            assert_int_equal(r.problems[0].severity, RDC_SEV_TEMPFAIL);
+            assert_true(unit_contains(r.problems[0].message, "PTR lookup of " REV4));
+            assert_true(unit_contains(r.problems[0].message, cases[i].text));
+            assert_non_null(r.problems[0].fix);
+            rdc_result_clear(&r);
+        }
+    }
+}
+
+static void test_forward_lookup_temporary(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_DNS_TIMEOUT);
+    assert_true(unit_contains(r.problems[0].message, "A lookup of PTR name mail.example.test"));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_S_SERVFAIL, false, false, NULL);
+    compute_expect(&r, true, RDC_TEMPFAIL, 1, RDC_DNS_SERVFAIL);
+    rdc_result_clear(&r);
+}
+
+/* A definite failure beside a timeout decides the address: fail. */
+static void test_fail_beside_timeout(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_MISMATCH, RDC_DNS_TIMEOUT);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_REFUSED, false, false, NULL);
+    add_name(&r, "x", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_DNS_REFUSED, RDC_PTR_INVALID_NAME);
+    rdc_result_clear(&r);
+}
+
+/* One name confirms, another times out: undecided. */
+static void test_confirm_beside_timeout(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_DNS_TIMEOUT);
+    assert_null(find(&r, RDC_PTR_PARTIAL));
+    rdc_result_clear(&r);
+
+    /* plus a mismatching third: partial (warn) and timeout: tempfail */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    add_name(&r, "c.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    compute_expect(&r, true, RDC_TEMPFAIL, 2, RDC_DNS_TIMEOUT, RDC_PTR_PARTIAL);
+    assert_true(unit_contains(find(&r, RDC_PTR_PARTIAL)->message, "only 1 of 3"));
+    rdc_result_clear(&r);
+}
+
+/* rdnscheck.h: "All strings are printable ASCII" in a result; the JSON
+ * writer turns any other byte into a \u00XX escape (mojibake). Every
+ * problem the rules can produce, message and fix. */
+static void test_problem_texts_printable_ascii(void **state)
+{
+    (void)state;
+    rdc_result_t r[8];
+    result_init(&r[0], IP4, RDC_DNS_NXDOMAIN);
+    result_init(&r[1], IP4, RDC_DNS_S_TIMEOUT);
+    result_init(&r[2], IP4, RDC_DNS_OK);
+    add_name(&r[2], "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    add_name(&r[2], "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
+    add_name(&r[2], "c.example.test", RDC_NAME_CHECKED, RDC_DNS_S_SERVFAIL, false, false, NULL);
+    add_name(&r[2], "x", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
+    add_name(&r[2], "m.2.0.192.in-addr.arpa", RDC_NAME_RELATIVE, RDC_DNS_OK, false, false, NULL);
+    result_init(&r[3], IP4, RDC_DNS_OK);
+    add_name(&r[3], "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, true, true, IP4);
+    add_name(&r[3], "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NODATA, false, false, NULL);
+    add_name(&r[3], "c.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
+    result_init(&r[4], "2001:db8::25", RDC_DNS_NODATA);
+    result_init(&r[5], "2001:db8::25", RDC_DNS_S_REFUSED);
+    result_init(&r[6], "2001:db8::25", RDC_DNS_S_UNREACHABLE);
+    result_init(&r[7], "2001:db8::25", RDC_DNS_S_ERROR);
+    bool seen[RDC_CODE_COUNT] = {false};
+    int bad = 0;
+    for (size_t k = 0; k < ARRAY_LEN(r); k++) {
+        assert_true(rdc_verdict_compute(&r[k], false));
+        for (size_t i = 0; i < r[k].nproblems; i++) {
+            const rdc_problem_t *p = &r[k].problems[i];
+            seen[p->code] = true;
+            if (!unit_printable(p->message) || (p->fix && !unit_printable(p->fix))) {
+                print_error("%s: not printable ASCII: %s / %s\n", rdc_code_name(p->code),
+                            p->message, p->fix ? p->fix : "-");
+                bad++;
+            }
+        }
+        rdc_result_clear(&r[k]);
+    }
+    /* every code the rules produce was exercised */
+    for (int c = 0; c < RDC_CODE_COUNT; c++)
+        if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET && !seen[c]) {
+            print_error("code %s not produced\n", rdc_code_name((rdc_code_t)c));
+            bad++;
+        }
+    assert_int_equal(bad, 0);
+}
+
+/* rdc_result_add_problem: formatted message, optional fix, severity. */
+static void test_add_problem(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    assert_true(rdc_result_add_problem(&r, RDC_INVALID_TARGET, NULL, "bad %s at %d", "x", 3));
+    assert_true(rdc_result_add_problem(&r, RDC_NO_ADDRESS, "fix it", "%s", "no address"));
+    assert_int_equal(r.nproblems, 2);
+    assert_string_equal(r.problems[0].message, "bad x at 3");
+    assert_null(r.problems[0].fix);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_ERROR);
+    assert_string_equal(r.problems[1].fix, "fix it");
+    assert_int_equal(r.problems[1].severity, RDC_SEV_FAIL);
+    rdc_result_clear(&r);
+    assert_int_equal(r.nproblems, 0);
+    assert_null(r.problems);
+    rdc_result_clear(NULL);
+}
+
+/* ------------------------------------------------------------ names, exit */
+
+static void test_code_names(void **state)
+{
+    (void)state;
+    static const struct {
+        rdc_code_t code;
+        const char *name;
+        rdc_severity_t sev;
+    } want[] = {
+        {RDC_NO_PTR, "no-ptr", RDC_SEV_FAIL},
+        {RDC_PTR_NO_ADDRESS, "ptr-no-address", RDC_SEV_FAIL},
+        {RDC_PTR_MISMATCH, "ptr-mismatch", RDC_SEV_FAIL},
+        {RDC_PTR_INVALID_NAME, "ptr-invalid-name", RDC_SEV_FAIL},
+        {RDC_PTR_RELATIVE_NAME, "ptr-relative-name", RDC_SEV_FAIL},
+        {RDC_PTR_PARTIAL, "ptr-partial", RDC_SEV_WARN},
+        {RDC_PTR_CNAME, "ptr-cname", RDC_SEV_WARN},
+        {RDC_PTR_TOO_MANY, "ptr-too-many", RDC_SEV_WARN},
+        {RDC_NO_ADDRESS, "no-address", RDC_SEV_FAIL},
+        {RDC_DNS_TIMEOUT, "dns-timeout", RDC_SEV_TEMPFAIL},
+        {RDC_DNS_SERVFAIL, "dns-servfail", RDC_SEV_TEMPFAIL},
+        {RDC_DNS_REFUSED, "dns-refused", RDC_SEV_TEMPFAIL},
+        {RDC_DNS_UNREACHABLE, "dns-unreachable", RDC_SEV_TEMPFAIL},
+        {RDC_DNS_ERROR, "dns-error", RDC_SEV_TEMPFAIL},
+        {RDC_INVALID_TARGET, "invalid-target", RDC_SEV_ERROR},
+    };
+    assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        assert_string_equal(rdc_code_name(want[i].code), want[i].name);
+        assert_int_equal(rdc_code_severity(want[i].code), want[i].sev);
+    }
+    for (int i = 0; i < RDC_CODE_COUNT; i++) {
+        const char *n = rdc_code_name((rdc_code_t)i);
+        assert_non_null(n);
+        assert_string_not_equal(n, "unknown");
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(n, rdc_code_name((rdc_code_t)j));
+    }
+    assert_string_equal(rdc_code_name(RDC_CODE_COUNT), "unknown");
+    assert_int_equal(rdc_code_severity(RDC_CODE_COUNT), RDC_SEV_ERROR);
+
+    assert_string_equal(rdc_verdict_name(RDC_PASS), "pass");
+    assert_string_equal(rdc_verdict_name(RDC_WARN), "warn");
+    assert_string_equal(rdc_verdict_name(RDC_TEMPFAIL), "tempfail");
+    assert_string_equal(rdc_verdict_name(RDC_FAIL), "fail");
+    assert_string_equal(rdc_verdict_name(RDC_ERROR), "error");
+}
+
+static void test_dns_status(void **state)
+{
+    (void)state;
+    assert_false(rdc_dns_status_is_temporary(RDC_DNS_OK));
+    assert_false(rdc_dns_status_is_temporary(RDC_DNS_NODATA));
+    assert_false(rdc_dns_status_is_temporary(RDC_DNS_NXDOMAIN));
+    assert_true(rdc_dns_status_is_temporary(RDC_DNS_S_TIMEOUT));
+    assert_true(rdc_dns_status_is_temporary(RDC_DNS_S_SERVFAIL));
+    assert_true(rdc_dns_status_is_temporary(RDC_DNS_S_REFUSED));
+    assert_true(rdc_dns_status_is_temporary(RDC_DNS_S_UNREACHABLE));
+    assert_true(rdc_dns_status_is_temporary(RDC_DNS_S_ERROR));
+    assert_int_equal(rdc_dns_status_code(RDC_DNS_S_TIMEOUT), RDC_DNS_TIMEOUT);
+    assert_int_equal(rdc_dns_status_code(RDC_DNS_S_SERVFAIL), RDC_DNS_SERVFAIL);
+    assert_int_equal(rdc_dns_status_code(RDC_DNS_S_REFUSED), RDC_DNS_REFUSED);
+    assert_int_equal(rdc_dns_status_code(RDC_DNS_S_UNREACHABLE), RDC_DNS_UNREACHABLE);
+    assert_int_equal(rdc_dns_status_code(RDC_DNS_S_ERROR), RDC_DNS_ERROR);
+    for (int s = RDC_DNS_OK; s <= RDC_DNS_S_ERROR; s++) {
+        const char *t = rdc_dns_status_text((rdc_dns_status_t)s);
+        assert_non_null(t);
+        assert_true(unit_printable(t));
+        for (int k = RDC_DNS_OK; k < s; k++)
+            assert_string_not_equal(t, rdc_dns_status_text((rdc_dns_status_t)k));
+    }
+}
+
+static rdc_exit_t exit_for(unsigned long pass, unsigned long warn, unsigned long tempfail,
+                           unsigned long fail, unsigned long error)
+{
+    rdc_counts_t c;
+    memset(&c, 0, sizeof c);
+    c.n[RDC_PASS] = pass;
+    c.n[RDC_WARN] = warn;
+    c.n[RDC_TEMPFAIL] = tempfail;
+    c.n[RDC_FAIL] = fail;
+    c.n[RDC_ERROR] = error;
+    return rdc_exit_for_counts(&c);
+}
+
+static void test_exit_precedence(void **state)
+{
+    (void)state;
+    assert_int_equal(exit_for(0, 0, 0, 0, 0), RDC_EXIT_OK);
+    assert_int_equal(exit_for(5, 0, 0, 0, 0), RDC_EXIT_OK);
+    assert_int_equal(exit_for(5, 3, 0, 0, 0), RDC_EXIT_OK);
+    assert_int_equal(exit_for(0, 3, 0, 0, 0), RDC_EXIT_OK);
+    assert_int_equal(exit_for(5, 3, 1, 0, 0), RDC_EXIT_TEMPFAIL);
+    assert_int_equal(exit_for(5, 3, 1, 1, 0), RDC_EXIT_FAIL);
+    assert_int_equal(exit_for(0, 0, 0, 1, 0), RDC_EXIT_FAIL);
+    assert_int_equal(exit_for(0, 0, 9, 1, 0), RDC_EXIT_FAIL);
+    assert_int_equal(exit_for(5, 3, 1, 1, 1), RDC_EXIT_USAGE);
+    assert_int_equal(exit_for(0, 0, 0, 0, 1), RDC_EXIT_USAGE);
+    assert_int_equal(exit_for(0, 0, 1, 0, 1), RDC_EXIT_USAGE);
+}
+
+static void test_counts_add(void **state)
+{
+    (void)state;
+    rdc_counts_t c;
+    memset(&c, 0, sizeof c);
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    add_name(&r, "c.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
+    assert_true(rdc_verdict_compute(&r, false));
+    rdc_counts_add(&c, &r);
+    rdc_counts_add(&c, &r);
+    assert_int_equal(c.n[RDC_TEMPFAIL], 2);
+    assert_int_equal(c.n[RDC_PASS], 0);
+    assert_int_equal(c.codes[RDC_DNS_TIMEOUT], 2);
+    assert_int_equal(c.codes[RDC_PTR_PARTIAL], 2);
+    assert_int_equal(c.codes[RDC_NO_PTR], 0);
+    assert_int_equal(rdc_exit_for_counts(&c), RDC_EXIT_TEMPFAIL);
+    rdc_result_clear(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pass),
+        cmocka_unit_test(test_no_ptr),
+        cmocka_unit_test(test_ptr_no_address),
+        cmocka_unit_test(test_ptr_mismatch),
+        cmocka_unit_test(test_ptr_invalid_name),
+        cmocka_unit_test(test_ptr_relative_name),
+        cmocka_unit_test(test_ptr_partial),
+        cmocka_unit_test(test_ptr_cname),
+        cmocka_unit_test(test_ptr_too_many),
+        cmocka_unit_test(test_ptr_lookup_temporary),
+        cmocka_unit_test(test_forward_lookup_temporary),
+        cmocka_unit_test(test_fail_beside_timeout),
+        cmocka_unit_test(test_confirm_beside_timeout),
+        cmocka_unit_test(test_problem_texts_printable_ascii),
+        cmocka_unit_test(test_add_problem),
+        cmocka_unit_test(test_code_names),
+        cmocka_unit_test(test_dns_status),
+        cmocka_unit_test(test_exit_precedence),
+        cmocka_unit_test(test_counts_add),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
