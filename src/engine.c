@@ -19,6 +19,20 @@
 typedef struct rdc_engine engine_t;
 typedef struct lookup lookup_t;
 
+/* One query sent for a lookup. A lookup whose query goes unanswered for
+ * longer than the retransmission timeout (RTO, adaptive, much shorter than
+ * --timeout against a fast server) sends a duplicate; the first answer wins
+ * and the others are orphaned. Referenced by the resolver callback and by
+ * the engine's send-order queue; freed when both are done with it. */
+typedef struct attempt {
+    lookup_t *l;                 /* NULL once orphaned */
+    struct attempt *lnext;       /* the lookup's outstanding attempts */
+    struct attempt *qnext;       /* send-order queue */
+    unsigned long long sent_ms;
+    unsigned refs;
+    bool answered;               /* the resolver callback has run */
+} attempt_t;
+
 /* One DNS question, followed across answers when an answer ends in a CNAME
  * whose target it does not contain (authoritative servers answer that way
  * for a cross-zone RFC 2317 delegation). */
@@ -29,6 +43,8 @@ struct lookup {
     unsigned hops;
     unsigned tries;   /* timed-out tries counted against --tries */
     unsigned free;    /* retries not counted: lost to congestion */
+    unsigned dups;    /* early duplicates sent after the RTO */
+    attempt_t *att;   /* outstanding attempts */
     bool via_cname;
     rdc_buf_t trace; /* verbose only */
     unsigned long long t0;
@@ -123,6 +139,12 @@ struct rdc_engine {
     unsigned long ans_cur, ans_prev, to_cur, to_prev;
     unsigned long long interval_start;
     rdc_engine_stats_t stats;
+    unsigned long losses; /* RTO expiries and timeouts: the window's signal */
+    unsigned long losses_seen;
+    /* retransmission timer (RFC 6298 style estimator, in ms) */
+    double srtt, rttvar;
+    bool have_rtt;
+    attempt_t *q_head, *q_tail;
     /* --unordered: finished slots waiting to be emitted, in finishing order */
     size_t *doneq;
     size_t dq_head, dq_len;
@@ -145,6 +167,64 @@ static bool query_safe(const uint8_t *wire, char *text)
 }
 
 static void lookup_send(lookup_t *l);
+
+#define RDC_RTO_MIN 100 /* ms; below it duplicates would add load, not speed */
+#define RDC_MAX_DUPS 3  /* early duplicates per lookup */
+
+/* The retransmission timeout: srtt + 4 rttvar (RFC 6298 §2), at least
+ * RDC_RTO_MIN, at most the per-try timeout. Before any sample: half that. */
+static unsigned rto_ms(const engine_t *e)
+{
+    double rto = e->have_rtt ? e->srtt + 4 * e->rttvar : e->o.cut_interval_ms / 2.0;
+    if (rto < RDC_RTO_MIN)
+        rto = RDC_RTO_MIN;
+    if (rto > e->o.cut_interval_ms)
+        rto = e->o.cut_interval_ms;
+    return (unsigned)rto;
+}
+
+static void rtt_sample(engine_t *e, double r)
+{
+    if (!e->have_rtt) {
+        e->srtt = r;
+        e->rttvar = r / 2;
+        e->have_rtt = true;
+        return;
+    }
+    double d = e->srtt - r;
+    e->rttvar = 0.75 * e->rttvar + 0.25 * (d < 0 ? -d : d);
+    e->srtt = 0.875 * e->srtt + 0.125 * r;
+}
+
+static void att_unref(attempt_t *a)
+{
+    if (--a->refs == 0)
+        free(a);
+}
+
+/* Forgets every outstanding attempt of l: their answers will be ignored. */
+static void orphan_attempts(lookup_t *l)
+{
+    for (attempt_t *a = l->att; a; a = a->lnext)
+        a->l = NULL;
+    l->att = NULL;
+}
+
+/* Unlinks a from its lookup's list; returns how many remain. */
+static unsigned detach_attempt(lookup_t *l, attempt_t *a)
+{
+    unsigned n = 0;
+    for (attempt_t **pp = &l->att; *pp;) {
+        if (*pp == a)
+            *pp = a->lnext;
+        else {
+            n++;
+            pp = &(*pp)->lnext;
+        }
+    }
+    a->l = NULL;
+    return n;
+}
 
 #define RDC_FREE_RETRIES 6 /* resends after congestion losses, on top of --tries */
 
@@ -173,10 +253,24 @@ static bool congested(const engine_t *e)
 static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
                      bool cancelled)
 {
-    if (cancelled)
-        return; /* the engine is being torn down; touch nothing */
-    lookup_t *l = arg;
+    attempt_t *at = arg;
+    at->answered = true;
+    lookup_t *l = cancelled ? NULL : at->l;
+    if (l == NULL) {
+        /* torn down, or an orphan: another attempt already answered */
+        att_unref(at);
+        return;
+    }
     engine_t *e = l->e;
+    unsigned others = detach_attempt(l, at);
+    if (msg == NULL && st == RDC_DNS_S_TIMEOUT && others > 0) {
+        att_unref(at); /* a duplicate is still out: wait for it */
+        return;
+    }
+    orphan_attempts(l);
+    if (msg != NULL && l->dups == 0) /* Karn: only unambiguous samples */
+        rtt_sample(e, (double)(rdc_now_ms() - at->sent_ms));
+    att_unref(at);
     rdc_answer_t *a = &e->scratch;
     char tb[16], rb[16], qn[RDC_NAME_TEXT_MAX];
     bool tracing = e->o.verbose;
@@ -189,6 +283,7 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     count_interval(e);
     if (msg == NULL && st == RDC_DNS_S_TIMEOUT) {
         e->to_cur++;
+        e->losses++;
         /* A loss among many answers is congestion we caused (the window
          * halves): resend without using up a try. Otherwise a try is used. */
         bool free_retry = congested(e) && l->free < RDC_FREE_RETRIES;
@@ -244,17 +339,69 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     l->done(l, a);
 }
 
+/* Sends one more query for l (the first, a retry or an early duplicate). */
+static void attempt_send(lookup_t *l, const char *text)
+{
+    engine_t *e = l->e;
+    attempt_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        e->oom = true;
+        return;
+    }
+    a->l = l;
+    a->sent_ms = rdc_now_ms();
+    a->refs = 2; /* the resolver callback and the send-order queue */
+    a->lnext = l->att;
+    l->att = a;
+    if (e->q_tail)
+        e->q_tail->qnext = a;
+    else
+        e->q_head = a;
+    e->q_tail = a;
+    rdc_resolver_query(e->res, text, l->type, on_query, a);
+}
+
 static void lookup_send(lookup_t *l)
 {
     char text[RDC_NAME_TEXT_MAX];
     l->t0 = rdc_now_ms();
+    l->dups = 0;
     if (!query_safe(l->name, text)) {
         memset(&l->e->scratch, 0, offsetof(rdc_answer_t, records));
         l->e->scratch.status = RDC_DNS_S_ERROR;
         l->done(l, &l->e->scratch);
         return;
     }
-    rdc_resolver_query(l->e->res, text, l->type, on_query, l);
+    attempt_send(l, text);
+}
+
+/* Walks the send-order queue: attempts older than the RTO and still
+ * unanswered get a duplicate (a loss signal too). Returns the ms until the
+ * next one is due, or -1 when none is waiting. */
+static int rto_scan(engine_t *e)
+{
+    unsigned long long now = rdc_now_ms();
+    unsigned rto = rto_ms(e);
+    while (e->q_head) {
+        attempt_t *a = e->q_head;
+        if (!a->answered && a->l != NULL && now - a->sent_ms < rto)
+            return (int)(rto - (now - a->sent_ms));
+        e->q_head = a->qnext;
+        if (e->q_head == NULL)
+            e->q_tail = NULL;
+        lookup_t *l = a->l;
+        if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS && rto < e->o.cut_interval_ms) {
+            char text[RDC_NAME_TEXT_MAX];
+            l->dups++;
+            e->losses++;
+            e->to_cur++;
+            e->stats.early++;
+            if (query_safe(l->name, text))
+                attempt_send(l, text);
+        }
+        att_unref(a);
+    }
+    return -1;
 }
 
 static void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *name,
@@ -856,12 +1003,12 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
  * try timeout, never below the floor. */
 static void window_adjust(engine_t *e)
 {
-    unsigned long t = rdc_resolver_timeouts(e->res);
-    if (t == e->timeouts_seen)
+    if (e->losses == e->losses_seen)
         return;
-    e->timeouts_seen = t;
+    e->losses_seen = e->losses;
     unsigned long long now = rdc_now_ms();
-    if (e->last_cut_ms != 0 && now - e->last_cut_ms < e->o.cut_interval_ms)
+    /* once per RTO: the losses of one burst are one congestion event */
+    if (e->last_cut_ms != 0 && now - e->last_cut_ms < rto_ms(e))
         return;
     e->last_cut_ms = now;
     double floor = e->o.concurrency < 8 ? e->o.concurrency : 8;
@@ -949,12 +1096,16 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
         if (!emit(ectx, NULL)) /* about to wait: let the output flush */
             return RDC_RUN_OUTPUT_FAILED;
         int wait = rdc_resolver_timeout(e->res, e->o.progress ? 200 : 1000);
+        int due = rto_scan(e);
+        if (due >= 0 && due < wait)
+            wait = due;
         int n = rdc_loop_wait(e->loop, wait);
         if (n < 0 && errno != EINTR)
             return RDC_RUN_NO_MEMORY;
         if (n == 0)
             rdc_resolver_tick(e->res);
         rdc_resolver_pump(e->res);
+        rto_scan(e);
     }
 }
 
@@ -985,6 +1136,11 @@ void rdc_engine_free(rdc_engine_t *e)
             fwd_free(f);
             f = next;
         }
+    }
+    while (e->q_head) {
+        attempt_t *a = e->q_head;
+        e->q_head = a->qnext;
+        att_unref(a);
     }
     free(e->table);
     free(e->ring);

@@ -41,6 +41,7 @@ typedef struct rdc_engine_stats {
     unsigned long started, done; /* targets */
     unsigned long cuts;          /* window halvings after timeouts */
     unsigned long retries;       /* queries sent again after a timeout */
+    unsigned long early;         /* duplicates sent after the RTO */
     unsigned min_window;         /* smallest window reached */
 } rdc_engine_stats_t;
 

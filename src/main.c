@@ -271,9 +271,9 @@ int main(int argc, char **argv)
     if (o.verbose && eng && res) {
         const rdc_engine_stats_t *st = rdc_engine_stats(eng);
         fprintf(stderr,
-                "rdnscheck: %lu queries, %lu timed out, %lu sent again; window %u at least, "
-                "halved %lu times\n",
-                rdc_resolver_queries(res), rdc_resolver_timeouts(res), st->retries,
+                "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates; "
+                "window %u at least, halved %lu times\n",
+                rdc_resolver_queries(res), rdc_resolver_timeouts(res), st->retries, st->early,
                 st->min_window, st->cuts);
     }
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
