@@ -3,18 +3,41 @@
  * loopback port from a poll()-based thread, applying the scripted faults. */
 
 /*
- * Script format (one directive per line; '#' outside quotes starts a comment):
+ * Script format (one directive per line, keywords case-insensitive; '#' outside
+ * quotes and not escaped starts a comment; blank lines ignored; CRLF accepted):
  *
- *   default [options]                  rule used when no match applies
- *                                      (default: rcode=REFUSED noaa); seed=N here
+ *   default [options]                  the rule used when no match applies;
+ *                                      without options: rcode=REFUSED noaa.
+ *                                      Takes every match option but times=,
+ *                                      plus seed=N (droprate PRNG, default 1).
  *   match <qname|*> <qtype|*> [options]
  *     rr <owner> <ttl> <TYPE> <rdata...> [repeat=N]
- *     raw <hex...>                     appended to the answer section
- *     rawmsg <hex...>                  whole reply after the 2-byte ID
+ *     raw <hex...>                     octets appended to the answer section
+ *     rawmsg <hex...>                  the reply after the 2-byte ID
  *
- * Options: rcode=NAME|N aa noaa tc drop droprate=P times=N delay=MS wrongid
- *          qname=NAME empty tcp=refuse|half|normal rawcount=N (seed=N on default).
- * rr, raw and rawmsg lines attach to the closest preceding match/default line.
+ * rr, raw and rawmsg lines belong to the closest preceding match/default line;
+ * several rawmsg lines concatenate; rawmsg cannot be mixed with rr/raw.
+ * Rules are tried in order; the first whose qname (case-insensitive), qtype and
+ * times= budget fit is used and its hit counter is increased.
+ * Names: presentation form, trailing dot optional, \DDD and \X escapes,
+ * "@" or "." is the root. qtype/TYPE: A NS CNAME SOA PTR MX TXT AAAA SRV OPT ANY,
+ * a number or TYPEnnn. rr TYPEs: A, AAAA, PTR, CNAME, NS, MX <pref> <name>,
+ * TXT <string>... (quoted or bare, \DDD/\X escapes, at most 255 octets each).
+ * repeat=N (last token) emits the record N times; for name rdata (PTR, CNAME,
+ * NS, MX) the first rdata label gets the prefix "n<i>-", i = 1..N.
+ *
+ * Options: rcode=NAME|0..4095 (values > 15 need EDNS for the high bits)
+ *          aa | noaa (match default: aa), tc, drop, droprate=0..100,
+ *          times=N, delay=MS, wrongid, qname=NAME, empty,
+ *          tcp=refuse|half|normal, rawcount=N (the raw lines together count N
+ *          answers instead of one each; rr records are always counted).
+ * Reply: ID (+1 with wrongid), QR=1, opcode and RD copied, AA per rule, RA=0,
+ * question copied verbatim (or qname=), answers, and an OPT (size 1232) in the
+ * additional section if the query had one. Over UDP a reply larger than 512
+ * (no EDNS) or min(max(advertised, 512), 1232) gets TC=1 and no answers.
+ * rawmsg replies are sent as they are (no TC logic, tc/aa/rcode/qname= ignored).
+ * Queries without exactly one parsable question get a bare FORMERR header;
+ * messages shorter than 12 octets or with QR=1 are ignored.
  */
 
 #define _POSIX_C_SOURCE 200809L
@@ -134,7 +157,7 @@ typedef struct {
     unsigned qtype;
     unsigned rcode;
     bool aa, tc, drop, wrongid, empty;
-    unsigned droprate;   /* percent, 0 = never */
+    unsigned droprate; /* percent, 0 = never */
     unsigned long times; /* 0 = unlimited */
     unsigned long hits;
     unsigned long delay_ms;
@@ -159,8 +182,8 @@ struct conn {
     buf_t out;
     size_t outoff;
     bool closing; /* no more reads or replies; close once output is flushed */
-    bool rd_eof;  /* peer finished sending */
-    bool dead;    /* close at once */
+    bool rd_eof; /* peer finished sending */
+    bool dead; /* close at once */
     unsigned long npending;
 };
 
@@ -299,8 +322,8 @@ static uint64_t next_rand(fakedns_t *d)
 static const struct {
     const char *name;
     unsigned value;
-} type_names[] = {{"A", 1},     {"NS", 2},    {"CNAME", 5}, {"SOA", 6},  {"PTR", 12}, {"MX", 15},
-                  {"TXT", 16},  {"AAAA", 28}, {"SRV", 33},  {"OPT", 41}, {"ANY", 255}};
+} type_names[] = {{"A", 1},    {"NS", 2},    {"CNAME", 5}, {"SOA", 6},  {"PTR", 12}, {"MX", 15},
+                  {"TXT", 16}, {"AAAA", 28}, {"SRV", 33},  {"OPT", 41}, {"ANY", 255}};
 
 static bool parse_type(const char *s, unsigned *out)
 {
@@ -333,9 +356,9 @@ static void type_text(unsigned t, char *buf, size_t n)
 static const struct {
     const char *name;
     unsigned value;
-} rcode_names[] = {{"NOERROR", 0},  {"FORMERR", 1},  {"SERVFAIL", 2}, {"NXDOMAIN", 3},
-                   {"NOTIMP", 4},   {"REFUSED", 5},  {"YXDOMAIN", 6}, {"YXRRSET", 7},
-                   {"NXRRSET", 8},  {"NOTAUTH", 9},  {"NOTZONE", 10}, {"BADVERS", 16}};
+} rcode_names[] = {{"NOERROR", 0}, {"FORMERR", 1}, {"SERVFAIL", 2}, {"NXDOMAIN", 3},
+                   {"NOTIMP", 4},  {"REFUSED", 5}, {"YXDOMAIN", 6}, {"YXRRSET", 7},
+                   {"NXRRSET", 8}, {"NOTAUTH", 9}, {"NOTZONE", 10}, {"BADVERS", 16}};
 
 static bool parse_rcode(const char *s, unsigned *out)
 {
@@ -1021,7 +1044,8 @@ static bool build_reply(const rule_t *r, const struct query *q, bool answers, bo
         an = 65535;
     if (!answers)
         an = 0;
-    unsigned f1 = 0x80u | (q->f1 & 0x78u) | (r->aa ? 0x04u : 0) | (tc ? 0x02u : 0) | (q->f1 & 0x01u);
+    unsigned f1 =
+        0x80u | (q->f1 & 0x78u) | (r->aa ? 0x04u : 0) | (tc ? 0x02u : 0) | (q->f1 & 0x01u);
     unsigned f2 = r->rcode & 0x0fu;
     const dname_t *qn = r->has_rqname ? &r->rqname : &q->qname;
     bool ok = buf_u16(out, id) && buf_u8(out, f1) && buf_u8(out, f2) && buf_u16(out, 1) &&
@@ -1134,8 +1158,9 @@ static rule_t *select_rule(fakedns_t *d, const struct query *q)
     return &d->deflt;
 }
 
-static void enqueue(fakedns_t *d, unsigned long delay, bool tcp, const struct sockaddr_storage *peer,
-                    socklen_t peerlen, struct conn *c, enum act act, buf_t *msg)
+static void enqueue(fakedns_t *d, unsigned long delay, bool tcp,
+                    const struct sockaddr_storage *peer, socklen_t peerlen, struct conn *c,
+                    enum act act, buf_t *msg)
 {
     struct pending *p = calloc(1, sizeof *p);
     if (!p) {
@@ -1195,7 +1220,8 @@ static void handle_msg(fakedns_t *d, const unsigned char *m, size_t len, struct 
         bool tc = !tcp && r->tc && !r->is_rawmsg;
         if (!build_reply(r, &q, !tc, tc, &msg))
             goto out;
-        if (!tcp && !r->is_rawmsg && msg.len > udp_limit(&q) && !build_reply(r, &q, false, true, &msg))
+        if (!tcp && !r->is_rawmsg && msg.len > udp_limit(&q) &&
+            !build_reply(r, &q, false, true, &msg))
             goto out;
         if (tcp && r->tcp == TCP_HALF)
             act = ACT_HALF;

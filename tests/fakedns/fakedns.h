@@ -20,7 +20,7 @@ typedef struct fakedns fakedns_t;
  * with a backslash); qtype is a mnemonic ("A", "PTR", ...) or "TYPEnnn". */
 typedef void (*fakedns_log_fn)(void *ctx, const char *proto, const char *qname, const char *qtype);
 
-/* Parse `script` (see README-style comment at the top of fakedns.c), bind a UDP
+/* Parse `script` (format: see the comment at the top of fakedns.c), bind a UDP
  * socket and a TCP listener on 127.0.0.1 with the same kernel-chosen port and
  * start serving from a background thread.
  * Returns NULL on error and writes a one-line message to err (if err != NULL

@@ -1,6 +1,8 @@
 /* fakedns_main.c - command-line front end of the fakedns test responder.
  * Serves a rule script until SIGTERM/SIGINT so that shell-driven integration
- * tests can point rdnscheck at a scripted, misbehaving DNS server. */
+ * tests can point rdnscheck at a scripted, misbehaving DNS server.
+ * Exit status: 0 after SIGTERM/SIGINT; 2 if it cannot start (bad arguments,
+ * unreadable or bad script, log file, bind); 1 if PORTFILE cannot be written. */
 
 #define _POSIX_C_SOURCE 200809L
 

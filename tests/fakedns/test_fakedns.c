@@ -129,8 +129,8 @@ static long udp_recv(int fd, unsigned char *buf, size_t cap, int timeout_ms)
     return (long)n;
 }
 
-static long udp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r, size_t rcap,
-                     int timeout_ms)
+static long udp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r,
+                     size_t rcap, int timeout_ms)
 {
     int fd = udp_open(port);
     assert_int_equal(send(fd, q, ql, 0), (ssize_t)ql);
@@ -216,7 +216,8 @@ static long tcp_recv(int fd, unsigned char *r, size_t rcap, int timeout_ms)
     return n;
 }
 
-static long tcp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r, size_t rcap)
+static long tcp_xchg(unsigned port, const unsigned char *q, size_t ql, unsigned char *r,
+                     size_t rcap)
 {
     int fd = tcp_open(port);
     tcp_send(fd, q, ql);
@@ -250,14 +251,14 @@ static const char basic_script[] = "# basic\n"
                                    "match host.example.test A\n"
                                    "  rr host.example.test 300 A 192.0.2.1\n";
 
-static const unsigned char basic_reply[] = {
-    0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1, 0, 0, 0, 0,
-    /* question */
-    4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0,
-    1,
-    /* answer */
-    4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0,
-    1, 0, 0, 0x01, 0x2c, 0, 4, 192, 0, 2, 1};
+static const unsigned char basic_reply[] = {0x12, 0x34, 0x85, 0x00, 0, 1, 0, 1, 0, 0, 0, 0,
+                                            /* question */
+                                            4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l',
+                                            'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1,
+                                            /* answer */
+                                            4, 'h', 'o', 's', 't', 7, 'e', 'x', 'a', 'm', 'p', 'l',
+                                            'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, 0, 0, 0x01,
+                                            0x2c, 0, 4, 192, 0, 2, 1};
 
 static void test_answer_udp_exact(void **state)
 {
@@ -300,8 +301,27 @@ static void test_answer_tcp_pipelined(void **state)
     tcp_send(fd, q, ql);
     n = tcp_recv(fd, r, sizeof r, 2000);
     assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    /* A whole query plus part of the next, then the rest in pieces. */
+    memcpy(both, both + 2 + ql, ql2 + 2);
+    both[0] = 0;
+    both[1] = (unsigned char)ql;
+    memcpy(both + 2, q, ql);
+    both[2 + ql] = 0;
+    both[3 + ql] = (unsigned char)ql2;
+    memcpy(both + 4 + ql, q2, ql2);
+    size_t cut[] = {0, 1, ql + 7, ql + 10, ql + ql2 + 4};
+    for (size_t i = 0; i + 1 < sizeof cut / sizeof cut[0]; i++) {
+        assert_int_equal(send(fd, both + cut[i], cut[i + 1] - cut[i], 0),
+                         (ssize_t)(cut[i + 1] - cut[i]));
+        sleep_ms(20);
+    }
+    n = tcp_recv(fd, r, sizeof r, 2000);
+    assert_memory_equal(r, basic_reply, sizeof basic_reply);
+    n = tcp_recv(fd, r, sizeof r, 2000);
+    assert_int_equal(n, (long)sizeof basic_reply);
+    assert_int_equal(u16at(r, 0), 0x4321);
     close(fd);
-    assert_int_equal(fakedns_queries_tcp(d, "HOST.example.test.", "A"), 3);
+    assert_int_equal(fakedns_queries_tcp(d, "HOST.example.test.", "A"), 5);
     assert_int_equal(fakedns_queries(d, NULL, "PTR"), 0);
     fakedns_stop(d);
 }
@@ -652,7 +672,8 @@ static void test_edns_sizes(void **state)
     (void)state;
     unsigned char q[512], r[4096];
     /* 30 A records of 24 octets: 720 > 512, < 1232. */
-    fakedns_t *d = start("match big.test A\n rr big.test 60 A 10.9.9.9 repeat=30\n");
+    fakedns_t *d = start("match big.test A\n rr big.test 60 A 10.9.9.9 repeat=30\n"
+                         "match bigger.test A\n rr big.test 60 A 10.9.9.9 repeat=60\n");
     unsigned port = fakedns_port(d);
     size_t ql = mkq(q, 20, "big.test", 1, 0);
     long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
@@ -671,6 +692,16 @@ static void test_edns_sizes(void **state)
     size_t off = after_question(r, (size_t)n);
     assert_int_equal(r[off], 3); /* uncompressed owner */
 
+    /* 60 records: 1440 octets > 1232 even though 4096 is advertised. */
+    ql = mkq(q, 23, "bigger.test", 1, 4096);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql);
+    assert_int_equal(r[2], 0x87);
+    assert_int_equal(u16at(r, 6), 0);
+    assert_int_equal(u16at(r, 10), 1);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_int_equal(n, (long)ql + 60 * 24);
+
     /* Advertised 600 < 757: truncated. */
     ql = mkq(q, 22, "big.test", 1, 600);
     n = udp_xchg(port, q, ql, r, sizeof r, 2000);
@@ -687,12 +718,12 @@ static void test_hostile_names(void **state)
                          " rr @ 7 PTR ev\\000il\\027\\255\\\"\\\\\\.x.test.\n"
                          " rr 9.2.0.192.in-addr.arpa 7 PTR .\n"
                          " rr 9.2.0.192.in-addr.arpa 7 CNAME a\\ b\n");
-    const unsigned char rr1[] = {0,    0,   12,  0,   1,   0,   0,   0,   7,   0,   18,
-                                 11,   'e', 'v', 0,   'i', 'l', 27,  255, '"', '\\', '.',
-                                 'x',  4,   't', 'e', 's', 't', 0};
-    const unsigned char rr2[] = {1, '9', 1, '2', 1, '0', 3, '1', '9', '2', 7, 'i', 'n', '-',
-                                 'a', 'd', 'd', 'r', 4, 'a', 'r', 'p', 'a', 0, 0, 12, 0, 1,
-                                 0, 0, 0, 7, 0, 1, 0};
+    const unsigned char rr1[] = {0,    0,   12,  0,   1,   0,   0,   0,   7,   0,
+                                 18,   11,  'e', 'v', 0,   'i', 'l', 27,  255, '"',
+                                 '\\', '.', 'x', 4,   't', 'e', 's', 't', 0};
+    const unsigned char rr2[] = {1,   '9', 1,   '2', 1,   '0', 3, '1', '9', '2', 7,   'i',
+                                 'n', '-', 'a', 'd', 'd', 'r', 4, 'a', 'r', 'p', 'a', 0,
+                                 0,   12,  0,   1,   0,   0,   0, 7,   0,   1,   0};
     const unsigned char rr3_rd[] = {0, 5, 3, 'a', ' ', 'b', 0};
     size_t ql = mkq(q, 30, "9.2.0.192.in-addr.arpa", 12, 0);
     long n = udp_xchg(fakedns_port(d), q, ql, r, sizeof r, 2000);
@@ -726,12 +757,12 @@ static void test_rdata_types(void **state)
     assert_int_equal(u16at(r, 6), 4);
     size_t off = ql;
     const unsigned char own[] = {1, 't', 4, 't', 'e', 's', 't', 0};
-    const unsigned char aaaa[] = {0, 28, 0, 1, 0, 0, 0, 1, 0, 16, 0x20, 0x01, 0x0d, 0xb8, 0, 0,
-                                  0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    const unsigned char mx[] = {0, 15, 0, 1, 0, 0, 0, 2, 0, 13, 0, 10, 4, 'm', 'a', 'i', 'l',
-                                4, 't', 'e', 's', 't', 0};
-    const unsigned char txt[] = {0, 16, 0, 1, 0, 0, 0, 3, 0, 15, 3, 'a', ' ', 'b',
-                                 5, 'p', 'l', 'a', 'i', 'n', 3, 'q', '"', 'A', 0};
+    const unsigned char aaaa[] = {0,    28, 0, 1, 0, 0, 0, 1, 0, 16, 0x20, 0x01, 0x0d,
+                                  0xb8, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0,    0,    1};
+    const unsigned char mx[] = {0, 15,  0,   1,   0,   0, 0,   2,   0,   13,  0, 10,
+                                4, 'm', 'a', 'i', 'l', 4, 't', 'e', 's', 't', 0};
+    const unsigned char txt[] = {0,   16, 0,   1,   0,   0,   0,   3, 0,   15,  3,   'a', ' ',
+                                 'b', 5,  'p', 'l', 'a', 'i', 'n', 3, 'q', '"', 'A', 0};
     const unsigned char cname[] = {0, 5, 0, 1, 0, 0, 0, 4, 0, 8, 1, 'c', 4, 't', 'e', 's', 't', 0};
     const unsigned char *rrs[] = {aaaa, mx, txt, cname};
     const size_t lens[] = {sizeof aaaa, sizeof mx, sizeof txt, sizeof cname};
@@ -908,7 +939,8 @@ static void test_script_errors(void **state)
         {"match a.test A\n rawmsg 00\n raw 00\n", "line 3: raw cannot be combined"},
         {"match a.test A\n rr a.test 1 A 1.1.1.1\n rawmsg 00\n", "line 3: rawmsg cannot"},
         {"match a.test A\n rr a.test 1 PTR x.test repeat=0\n", "line 2: repeat"},
-        {"match a.test A\n rr a.test 1 A 1.1.1.1 repeat=6000\n", "line 2: answer section too large"},
+        {"match a.test A\n rr a.test 1 A 1.1.1.1 repeat=6000\n",
+         "line 2: answer section too large"},
         {"match "
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test A\n",
          "line 1: qname"},
@@ -956,8 +988,8 @@ static void test_log_callback(void **state)
     char err[256];
     static struct logbuf lb;
     memset(&lb, 0, sizeof lb);
-    fakedns_t *d = fakedns_start_ex("default rcode=NXDOMAIN\n", NULL, 0, log_cb, &lb, err,
-                                    sizeof err);
+    fakedns_t *d =
+        fakedns_start_ex("default rcode=NXDOMAIN\n", NULL, 0, log_cb, &lb, err, sizeof err);
     assert_non_null(d);
     unsigned port = fakedns_port(d);
     size_t ql = mkq(q, 1, "Host.Test", 12, 0);
@@ -976,18 +1008,59 @@ static void test_log_callback(void **state)
 
 /* ------------------------------------------------------------ the binary */
 
-static int run_bin(char *const argv[], const char *errpath)
+/* The child of test_binary still running (killed by the teardown if an
+ * assertion fails mid-test), and the scratch directory. */
+static pid_t bin_pid = -1;
+static char bin_dir[64];
+
+static pid_t run_bin(char *const argv[], const char *errpath)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int nul = open("/dev/null", O_RDWR);
         if (fd >= 0)
             dup2(fd, 2);
+        if (nul >= 0) {
+            dup2(nul, 0);
+            dup2(nul, 1);
+        }
         execv(FAKEDNS_BIN, argv);
         _exit(127);
     }
-    return (int)pid;
+    bin_pid = pid;
+    return pid;
+}
+
+static int wait_bin(pid_t pid)
+{
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    bin_pid = -1;
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static int binary_teardown(void **state)
+{
+    (void)state;
+    if (bin_pid > 0) {
+        kill(bin_pid, SIGKILL);
+        waitpid(bin_pid, NULL, 0);
+        bin_pid = -1;
+    }
+    if (bin_dir[0]) {
+        static const char *const names[] = {"script", "port", "log", "stderr", "bad"};
+        char path[128];
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            snprintf(path, sizeof path, "%s/%s", bin_dir, names[i]);
+            unlink(path);
+        }
+        rmdir(bin_dir);
+        bin_dir[0] = '\0';
+    }
+    return 0;
 }
 
 static char *read_text(const char *path)
@@ -1010,12 +1083,32 @@ static void write_text(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Wait (up to 10 s) for the port file and return the port in it. */
+static unsigned wait_portfile(const char *path)
+{
+    for (int i = 0; i < 1000; i++) {
+        char *t = read_text(path);
+        if (t) {
+            size_t tl = strlen(t);
+            assert_true(tl > 1 && t[tl - 1] == '\n');
+            unsigned port = (unsigned)strtoul(t, NULL, 10);
+            assert_true(port > 0 && port < 65536);
+            return port;
+        }
+        sleep_ms(10);
+    }
+    fail_msg("no port file %s", path);
+    return 0;
+}
+
 static void test_binary(void **state)
 {
     (void)state;
     unsigned char q[512], r[4096];
-    char dir[] = "/tmp/fakedns_test.XXXXXX", sp[128], pp[128], lp[128], ep[128], bad[128];
-    assert_non_null(mkdtemp(dir));
+    char sp[128], pp[128], lp[128], ep[128], bad[128];
+    snprintf(bin_dir, sizeof bin_dir, "/tmp/fakedns_test.XXXXXX");
+    const char *dir = mkdtemp(bin_dir);
+    assert_non_null(dir);
     snprintf(sp, sizeof sp, "%s/script", dir);
     snprintf(pp, sizeof pp, "%s/port", dir);
     snprintf(lp, sizeof lp, "%s/log", dir);
@@ -1025,19 +1118,8 @@ static void test_binary(void **state)
     write_text(bad, "match a.test A\nmatch b.test A rcode=NOPE\n");
 
     char *argv[] = {"fakedns", "-s", sp, "-P", pp, "-l", lp, NULL};
-    int pid = run_bin(argv, ep);
-    unsigned port = 0;
-    for (int i = 0; i < 500 && !port; i++) {
-        char *t = read_text(pp);
-        if (t) {
-            size_t tl = strlen(t);
-            assert_true(tl > 1 && t[tl - 1] == '\n');
-            port = (unsigned)strtoul(t, NULL, 10);
-        } else {
-            sleep_ms(10);
-        }
-    }
-    assert_true(port > 0);
+    pid_t pid = run_bin(argv, ep);
+    unsigned port = wait_portfile(pp);
     size_t ql = mkq(q, 0x1234, "host.example.test", 1, 0);
     assert_int_equal(udp_xchg(port, q, ql, r, sizeof r, 2000), (long)sizeof basic_reply);
     assert_memory_equal(r, basic_reply, sizeof basic_reply);
@@ -1045,17 +1127,12 @@ static void test_binary(void **state)
     assert_int_equal(tcp_xchg(port, q, ql, r, sizeof r), (long)ql);
     assert_int_equal(r[3], 5);
     assert_int_equal(kill(pid, SIGTERM), 0);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(wait_bin(pid), 0);
     assert_string_equal(read_text(lp), "udp host.example.test A\ntcp x.test AAAA\n");
 
     char *argv2[] = {"fakedns", "-s", bad, NULL};
     pid = run_bin(argv2, ep);
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 2);
+    assert_int_equal(wait_bin(pid), 2);
     char *e = read_text(ep);
     assert_non_null(strstr(e, "line 2: bad rcode"));
     char *nl = strchr(e, '\n');
@@ -1064,24 +1141,15 @@ static void test_binary(void **state)
 
     char *argv3[] = {"fakedns", "-p", "x", NULL};
     pid = run_bin(argv3, ep);
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_int_equal(WEXITSTATUS(st), 2);
+    assert_int_equal(wait_bin(pid), 2);
 
     /* SIGINT also stops it cleanly. */
-    char *argv4[] = {"fakedns", "-s", sp, "-a", "127.0.0.1", NULL};
+    assert_int_equal(unlink(pp), 0);
+    char *argv4[] = {"fakedns", "-s", sp, "-a", "127.0.0.1", "-P", pp, NULL};
     pid = run_bin(argv4, ep);
-    sleep_ms(200);
+    assert_true(wait_portfile(pp) > 0);
     assert_int_equal(kill(pid, SIGINT), 0);
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-
-    unlink(sp);
-    unlink(pp);
-    unlink(lp);
-    unlink(ep);
-    unlink(bad);
-    rmdir(dir);
+    assert_int_equal(wait_bin(pid), 0);
 }
 
 int main(void)
@@ -1109,7 +1177,7 @@ int main(void)
         cmocka_unit_test(test_start_at_and_errors),
         cmocka_unit_test(test_script_errors),
         cmocka_unit_test(test_log_callback),
-        cmocka_unit_test(test_binary),
+        cmocka_unit_test_teardown(test_binary, binary_teardown),
     };
     signal(SIGPIPE, SIG_IGN);
     return cmocka_run_group_tests(tests, NULL, NULL);
