@@ -263,8 +263,9 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     }
     engine_t *e = l->e;
     unsigned others = detach_attempt(l, at);
-    if (msg == NULL && st == RDC_DNS_S_TIMEOUT && others > 0) {
-        att_unref(at); /* a duplicate is still out: wait for it */
+    if (msg == NULL && st == RDC_DNS_S_TIMEOUT && others > 0 &&
+        rdc_now_ms() - l->t0 < e->o.cut_interval_ms) {
+        att_unref(at); /* a duplicate is still out within this try: wait for it */
         return;
     }
     orphan_attempts(l);
@@ -390,7 +391,10 @@ static int rto_scan(engine_t *e)
         if (e->q_head == NULL)
             e->q_tail = NULL;
         lookup_t *l = a->l;
-        if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS && rto < e->o.cut_interval_ms) {
+        /* duplicates only inside the try's own timeout: a try never lasts
+         * longer than --timeout, whatever the RTO does */
+        if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS &&
+            now - l->t0 + rto < e->o.cut_interval_ms) {
             char text[RDC_NAME_TEXT_MAX];
             l->dups++;
             e->losses++;

@@ -58,6 +58,8 @@
 
 #include <cmocka.h>
 
+#include "fakedns.h"
+
 #define DEFAULT_TIME_LIMIT_MS 20000L
 #define DEFAULT_TOOL_TIMEOUT "1000"
 #define PROBE_TIMEOUT_MS 2000
@@ -80,6 +82,14 @@ struct case_file {
     char *content;
 };
 
+/* fakedns-count: QNAME QTYPE OP N (OP: = >= <=), checked after the run. */
+struct fake_count {
+    char *qname, *qtype;
+    char op;
+    unsigned long n;
+    int line;
+};
+
 struct test_case {
     char *name;
     int line;
@@ -100,6 +110,10 @@ struct test_case {
     long stderr_lines;
     long time_limit_ms;
     char *requires;
+    char *fakedns_script; /* fakedns: block, served at @FAKE@ for this case */
+    struct fake_count *fake_counts;
+    size_t nfake_counts;
+    long elapsed_max_ms; /* elapsed-max: the run must end within this */
 };
 
 struct buffer {
@@ -116,6 +130,7 @@ static char g_knot6[128];
 static char g_unbound[128];
 static char g_dead[64];
 static char g_silent[64];
+static char g_fake[64] = "@FAKE@";
 static char g_tmp_root[PATH_MAX];
 static bool g_knot6_ok;
 static bool g_verbose;
@@ -266,9 +281,9 @@ static long now_ms(void)
 /* Replace every placeholder in s; returns a new string. */
 static char *expand(const char *s, const char *tmpdir)
 {
-    static const char *const names[] = {"@KNOT@", "@KNOT6@",  "@UNBOUND@",
-                                        "@DEAD@", "@SILENT@", "@TMP@"};
-    const char *values[6];
+    static const char *const names[] = {"@KNOT@",   "@KNOT6@", "@UNBOUND@", "@DEAD@",
+                                        "@SILENT@", "@TMP@",   "@FAKE@"};
+    const char *values[7];
     struct buffer b = {0};
 
     values[0] = g_knot;
@@ -277,6 +292,7 @@ static char *expand(const char *s, const char *tmpdir)
     values[3] = g_dead;
     values[4] = g_silent;
     values[5] = tmpdir != NULL ? tmpdir : "@TMP@";
+    values[6] = g_fake;
     while (*s != '\0') {
         bool replaced = false;
 
@@ -463,7 +479,8 @@ static void load_cases(const char *path)
         if (cur == NULL) {
             die("%s:%d: '%s' before the first 'name:'", path, lineno, key);
         }
-        if (strcmp(key, "stdin") == 0 || strcmp(key, "file") == 0) {
+        if (strcmp(key, "stdin") == 0 || strcmp(key, "file") == 0 || strcmp(key, "fakedns") == 0) {
+            bool is_fake = strcmp(key, "fakedns") == 0;
             bool is_file = strcmp(key, "file") == 0;
             struct buffer body = {0};
             const char *indent = NULL;
@@ -473,7 +490,10 @@ static void load_cases(const char *path)
             if (is_file && *val == '\0') {
                 die("%s:%d: file: needs a NAME", path, lineno);
             }
-            if (!is_file && *val != '\0') {
+            if (is_fake && *val != '\0') {
+                die("%s:%d: fakedns: takes an indented block", path, lineno);
+            }
+            if (!is_file && !is_fake && *val != '\0') {
                 /* One-line form. */
                 if (cur->stdin_text != NULL) {
                     die("%s:%d: second stdin:", path, lineno);
@@ -513,7 +533,12 @@ static void load_cases(const char *path)
             if (body.data == NULL) {
                 body.data = xstrdup("");
             }
-            if (is_file) {
+            if (is_fake) {
+                if (cur->fakedns_script != NULL) {
+                    die("%s:%d: second fakedns:", path, lineno);
+                }
+                cur->fakedns_script = body.data;
+            } else if (is_file) {
                 struct case_file f;
 
                 if (strchr(val, '/') != NULL) {
@@ -532,6 +557,22 @@ static void load_cases(const char *path)
         }
         if (strcmp(key, "args") == 0) {
             split_args(cur, val, lineno);
+        } else if (strcmp(key, "fakedns-count") == 0) {
+            struct fake_count fc = {0};
+            char qn[512], qt[32], op[4];
+            unsigned long cnt;
+            if (sscanf(val, "%511s %31s %3s %lu", qn, qt, op, &cnt) != 4 ||
+                (strcmp(op, "=") != 0 && strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0)) {
+                die("%s:%d: fakedns-count: QNAME QTYPE =|>=|<= N", path, lineno);
+            }
+            fc.qname = xstrdup(qn);
+            fc.qtype = xstrdup(qt);
+            fc.op = op[0];
+            fc.n = cnt;
+            fc.line = lineno;
+            APPEND(cur->fake_counts, cur->nfake_counts, fc);
+        } else if (strcmp(key, "elapsed-max") == 0) {
+            cur->elapsed_max_ms = parse_number(val, "elapsed-max", lineno);
         } else if (strcmp(key, "noserver") == 0) {
             cur->noserver = parse_bool(val, key, lineno);
         } else if (strcmp(key, "server") == 0) {
@@ -1078,6 +1119,15 @@ static void run_case(void **state)
         print_message("SKIP %s: Knot does not answer on %s\n", tc->name, g_knot6);
         skip();
     }
+    fakedns_t *fake = NULL;
+    if (tc->fakedns_script != NULL) {
+        char ferr[512];
+        fake = fakedns_start(tc->fakedns_script, ferr, sizeof ferr);
+        if (fake == NULL) {
+            fail_msg("%s: fakedns: %s", tc->name, ferr);
+        }
+        snprintf(g_fake, sizeof g_fake, "127.0.0.1:%u", fakedns_port(fake));
+    }
     snprintf(tmpdir, sizeof(tmpdir), "%s/case-%d", g_tmp_root, tc->line);
     if (mkdir(tmpdir, 0700) != 0 && errno != EEXIST) {
         fail_msg("cannot create %s: %s", tmpdir, strerror(errno));
@@ -1129,7 +1179,30 @@ static void run_case(void **state)
         buf_puts(&cmd, " </dev/null");
     }
 
+    long started = now_ms();
     run_child(argv, stdin_text, env, tc->nenv, tmpdir, limit, &r);
+    long elapsed = now_ms() - started;
+    if (tc->elapsed_max_ms > 0 && elapsed > tc->elapsed_max_ms * g_time_scale) {
+        buf_printf(&report, "  - took %ld ms, more than elapsed-max %ld ms\n", elapsed,
+                   tc->elapsed_max_ms * g_time_scale);
+        nfail++;
+    }
+    for (size_t i = 0; fake != NULL && i < tc->nfake_counts; i++) {
+        const struct fake_count *fc = &tc->fake_counts[i];
+        unsigned long got = fakedns_queries(fake, fc->qname, fc->qtype);
+        bool ok = fc->op == '=' ? got == fc->n : fc->op == '>' ? got >= fc->n : got <= fc->n;
+        if (!ok) {
+            buf_printf(&report, "  - line %d: fakedns saw %lu %s %s queries, expected %s %lu\n",
+                       fc->line, got, fc->qname, fc->qtype,
+                       fc->op == '='   ? "="
+                       : fc->op == '>' ? ">="
+                                       : "<=",
+                       fc->n);
+            nfail++;
+        }
+    }
+    fakedns_stop(fake);
+    snprintf(g_fake, sizeof g_fake, "@FAKE@");
 
     if (r.timed_out) {
         buf_printf(&report, "  - did not finish within %ld ms (killed)\n", limit);
