@@ -155,9 +155,35 @@ probe() {
 }
 
 # zone_list: "ZONENAME<TAB>FILE" for each zone file, the name from $ORIGIN.
+# gen_bulk_zones DIR: a 4,096-address block for bulk tests, generated rather
+# than committed: 2001:db8:b::/116 (reverse zone b.0.0.0.8.b.d.0.1.0.0.2
+# below the 2001:db8 one) and names under bulk.test. For i = 0..4095 by
+# i % 8: 0 no PTR, 1 PTR to a name pointing elsewhere (mismatch), 2 PTR to a
+# name without AAAA (no address), 3..7 pass. Truth: 2560 pass, 512 each fail.
+gen_bulk_zones() {
+    local dir=$1
+    awk -v dir="$dir" 'BEGIN {
+        rev = dir "/b.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"; fwd = dir "/bulk.test.zone"
+        print "$ORIGIN b.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n$TTL 300" > rev
+        print "@ SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n@ NS ns.example.test." > rev
+        print "$ORIGIN bulk.test.\n$TTL 300\n@ SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n@ NS ns.example.test." > fwd
+        split("0 1 2 3 4 5 6 7 8 9 a b c d e f", hx, " ")
+        for (i = 0; i < 4096; i++) {
+            c = i % 8
+            if (c == 0) continue
+            a = hx[int(i / 256) + 1]; b = hx[int(i / 16) % 16 + 1]; d = hx[i % 16 + 1]
+            owner = d "." b "." a ".0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
+            name = "h" i ".bulk.test."
+            print owner " PTR " name > rev
+            if (c == 1) print "h" i " AAAA 2001:db8:b::ffff:" i > fwd
+            else if (c >= 3) printf "h%d AAAA 2001:db8:b::%x\n", i, i > fwd
+        }
+    }'
+}
+
 zone_list() {
     local f origin
-    for f in "$ZONES_SRC"/*.zone; do
+    for f in "$ZONES_SRC"/*.zone "$RUNDIR"/bulk/*.zone; do
         [[ -e $f ]] || continue
         origin=$(awk '$1 == "$ORIGIN" { print $2; exit }' "$f")
         [[ -n $origin ]] || die "$f has no \$ORIGIN line"
@@ -336,6 +362,10 @@ do_start() {
     rm -rf "$RUNDIR/zones" "$RUNDIR/db"
     mkdir -p "$RUNDIR/zones" "$RUNDIR/db"
     cp "$ZONES_SRC"/*.zone "$RUNDIR/zones/"
+    rm -rf "$RUNDIR/bulk"
+    mkdir -p "$RUNDIR/bulk"
+    gen_bulk_zones "$RUNDIR/bulk"
+    cp "$RUNDIR"/bulk/*.zone "$RUNDIR/zones/"
     : >"$RUNDIR/knotd.out"
 
     local listen_v4="\"127.0.0.1@$KNOT_PORT\""

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -30,7 +29,6 @@ typedef struct out {
     rdc_report_opts_t ro;
     rdc_counts_t counts;
     int write_errno;
-    bool flush_on_wait; /* stdout is a pipe or terminal: stream results */
     /* progress line on stderr */
     bool progress, drawn;
     unsigned long long t0, last_draw;
@@ -122,7 +120,7 @@ static bool emit(void *ctx, const rdc_result_t *r)
 {
     out_t *out = ctx;
     if (r == NULL) {
-        if (out->flush_on_wait && fflush(stdout) != 0) {
+        if (fflush(stdout) != 0) {
             out->write_errno = errno;
             return false;
         }
@@ -197,10 +195,6 @@ int main(int argc, char **argv)
     out.ro.color = want_color(o.color);
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
-    /* A reader on a pipe sees each result as the engine goes idle; a file
-     * needs no flush until the end (the bench writes 1M lines to one). */
-    struct stat sst;
-    out.flush_on_wait = fstat(STDOUT_FILENO, &sst) != 0 || !S_ISREG(sst.st_mode);
 
     src = rdc_targets_new(o.targets, o.ntargets, o.file, o.max_expand, err, sizeof err);
     if (src == NULL) {

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Process-level behaviour the case runner cannot express: a reader that goes
+# away (SIGPIPE), a full disk, SIGINT/SIGTERM mid-run, a FIFO written slowly,
+# a bulk run under `ulimit -n 64`, and a 4,096-address block with its
+# verdict counts. Talks only to Knot on loopback (scripts/servers.sh) and to
+# a fakedns it starts itself.
+# Usage: test_process.sh RDNSCHECK FAKEDNS   (RDC_KNOT=127.0.0.1:53535)
+set -uo pipefail
+bin=$1
+fakedns=$2
+knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
+scale=${RDC_TIME_SCALE:-1}
+tmp=$(mktemp -d /tmp/rdc-process.XXXXXX)
+fake_pid=
+cleanup() {
+    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+export LC_ALL=C
+unset NO_COLOR
+passes=0
+fails=0
+ok() { passes=$((passes + 1)); echo "ok   $1"; }
+bad() { fails=$((fails + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+expect() { # name, condition result (0/1), detail
+    if [ "$2" -eq 0 ]; then ok "$1"; else bad "$1" "${3:-}"; fi
+}
+
+kdig @"${knot%:*}" -p "${knot##*:}" +short +timeout=2 10.2.0.192.in-addr.arpa PTR >/dev/null 2>&1 ||
+    { echo "FATAL: Knot is not answering on $knot (start scripts/servers.sh)"; exit 1; }
+
+# 1. the reader goes away: quiet, status 141, no wasted work
+for _ in $(seq 40); do echo "2001:db8:b::/116"; done > "$tmp/big.txt"
+"$bin" -s "$knot" -f "$tmp/big.txt" 2> "$tmp/err" | head -n 1 > "$tmp/out"
+st=${PIPESTATUS[0]}
+expect "sigpipe: one line read" "$( [ "$(wc -l < "$tmp/out")" -eq 1 ]; echo $?)"
+expect "sigpipe: nothing on stderr" "$( [ ! -s "$tmp/err" ]; echo $?)" "$(cat "$tmp/err")"
+expect "sigpipe: exit status 141 (or 0 if it had finished)" \
+    "$( [ "$st" -eq 141 ] || [ "$st" -eq 0 ]; echo $?)" "status $st"
+
+# 2. a full disk: clear error, status 2
+"$bin" -s "$knot" 192.0.2.10 > /dev/full 2> "$tmp/err"
+st=$?
+expect "dev-full: exit status 2" "$( [ "$st" -eq 2 ]; echo $?)" "status $st"
+expect "dev-full: says why" "$(grep -q 'cannot write the report: No space left on device' "$tmp/err"; echo $?)" \
+    "$(cat "$tmp/err")"
+"$bin" -s "$knot" --json 198.51.100.0/29 > /dev/full 2> "$tmp/err"
+st=$?
+expect "dev-full json: exit status 2, one line" \
+    "$( [ "$st" -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]; echo $?)" "status $st: $(cat "$tmp/err")"
+
+# 3. signals: what was decided is printed, then 130 / 143
+cat > "$tmp/slow.script" <<'SCRIPT'
+match 10.2.0.192.in-addr.arpa PTR
+  rr 10.2.0.192.in-addr.arpa 300 PTR mail.example.test
+match mail.example.test A
+  rr mail.example.test 300 A 192.0.2.10
+match * * drop
+SCRIPT
+"$fakedns" -s "$tmp/slow.script" -P "$tmp/port" &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+fake="127.0.0.1:$(cat "$tmp/port")"
+for sig in INT TERM; do
+    want=$([ $sig = INT ] && echo 130 || echo 143)
+    "$bin" -s "$fake" --timeout 10000 -c 1 192.0.2.10 192.0.2.11 192.0.2.12 > "$tmp/out" 2> "$tmp/err" &
+    pid=$!
+    for _ in $(seq $((50 * scale))); do grep -q "pass" "$tmp/out" 2>/dev/null && break; sleep 0.1; done
+    kill -s $sig $pid
+    wait $pid
+    st=$?
+    expect "sig$sig: exit status $want" "$( [ "$st" -eq "$want" ]; echo $?)" "status $st"
+    expect "sig$sig: the decided result and a summary are printed" \
+        "$(grep -q '192.0.2.10' "$tmp/out" && grep -q '^1 checked: 1 pass' "$tmp/out"; echo $?)" "$(cat "$tmp/out")"
+    expect "sig$sig: says it was stopped" "$(grep -q "stopped by SIG$sig" "$tmp/err"; echo $?)" "$(cat "$tmp/err")"
+done
+
+# 4. lazy input: a FIFO written slowly is checked while still open
+mkfifo "$tmp/fifo"
+"$bin" -s "$knot" --json -f "$tmp/fifo" > "$tmp/fifo.out" 2>&1 &
+pid=$!
+exec 3> "$tmp/fifo"
+echo 192.0.2.10 >&3
+seen=1
+for _ in $(seq $((50 * scale))); do grep -q '"ip":"192.0.2.10"' "$tmp/fifo.out" && { seen=0; break; }; sleep 0.1; done
+expect "fifo: first result printed while the writer is still open" "$seen"
+echo 192.0.2.21 >&3
+exec 3>&-
+wait $pid
+st=$?
+expect "fifo: both results, status 0 (pass and warn)" \
+    "$( [ "$st" -eq 0 ] && [ "$(grep -c '"verdict"' "$tmp/fifo.out")" -eq 2 ]; echo $?)" "status $st: $(cat "$tmp/fifo.out")"
+
+# 5. a moderate bulk run against Knot: 4,096 addresses, verdicts counted,
+#    with only 64 file descriptors allowed
+counts() {
+    awk '/"verdict":"pass"/ {p++} /"code":"no-ptr"/ {n++} /"code":"ptr-mismatch"/ {m++}
+         /"code":"ptr-no-address"/ {a++} /"verdict":"tempfail"/ {t++}
+         END {printf "%d %d %d %d %d %d", NR, p, n, m, a, t}' "$1"
+}
+(ulimit -n 64 && exec "$bin" -s "$knot" --json -c 2000 2001:db8:b::/116) > "$tmp/bulk.out" 2> "$tmp/err"
+st=$?
+got=$(counts "$tmp/bulk.out")
+expect "bulk 4096, ulimit -n 64: status 1 and every verdict right" \
+    "$( [ "$st" -eq 1 ] && [ "$got" = "4096 2560 512 512 512 0" ]; echo $?)" \
+    "status $st; lines pass no-ptr mismatch no-address tempfail: $got; $(head -3 "$tmp/err")"
+"$bin" -s "$knot" --json --unordered -c 300 2001:db8:b::/116 > "$tmp/bulk2.out" 2>&1
+got=$(counts "$tmp/bulk2.out")
+expect "bulk 4096 --unordered: every verdict right" "$( [ "$got" = "4096 2560 512 512 512 0" ]; echo $?)" "$got"
+"$bin" -s "$knot" --json 2001:db8:b::/116 > "$tmp/bulk3.out" 2>&1
+for i in $(seq 0 4095); do
+    if [ "$i" -eq 0 ]; then echo "2001:db8:b::"; else printf '2001:db8:b::%x\n' "$i"; fi
+done > "$tmp/order.want"
+grep -o '"ip":"[^"]*"' "$tmp/bulk3.out" | cut -d'"' -f4 > "$tmp/order.got"
+expect "bulk 4096: output in input order" "$(cmp -s "$tmp/order.want" "$tmp/order.got"; echo $?)" \
+    "$(diff "$tmp/order.want" "$tmp/order.got" | head -5)"
+
+# 6. --rate: 40 addresses x 2 queries at 50/s cannot take less than ~1.5 s
+start=$(date +%s%N)
+"$bin" -s "$knot" --rate 50 --json 2001:db8:b::10/124 2001:db8:b::40/124 2001:db8:b::80/125 > "$tmp/rate.out" 2>&1
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+expect "rate 50/s: 40 checks took at least 1400 ms (took $ms ms)" "$( [ "$ms" -ge 1400 ]; echo $?)"
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
