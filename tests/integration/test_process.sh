@@ -122,5 +122,26 @@ start=$(date +%s%N)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect "rate 50/s: 40 checks took at least 1400 ms (took $ms ms)" "$( [ "$ms" -ge 1400 ]; echo $?)"
 
+# 7. hostile FILE bytes: CRLF accepted; NUL, invalid UTF-8 and a 1 MB line
+#    are errors with their line numbers, and the lines after them are checked
+printf '192.0.2.10\r\n192.0.2.11\r\n' > "$tmp/crlf.txt"
+"$bin" -s "$knot" --json -f "$tmp/crlf.txt" > "$tmp/out" 2> "$tmp/err"
+st=$?
+expect "crlf file: both checked, status 0" \
+    "$( [ "$st" -eq 0 ] && [ "$(grep -c '"verdict":"pass"' "$tmp/out")" -eq 2 ]; echo $?)" "status $st"
+{ printf '192.0.2.10\n19\0002.0.2.11\nmail\377\376.example.test\n'
+  head -c 1048576 /dev/zero | tr '\0' 'a'; printf '\n192.0.2.11\n'; } > "$tmp/hostile.txt"
+"$bin" -s "$knot" --json -f "$tmp/hostile.txt" > "$tmp/out" 2> "$tmp/err"
+st=$?
+expect "hostile file: status 2" "$( [ "$st" -eq 2 ]; echo $?)" "status $st"
+expect "hostile file: NUL line 2 reported" "$(grep -q 'hostile.txt:2: .19\\0002.0.2.11.: target contains a NUL byte' "$tmp/err"; echo $?)" "$(cat "$tmp/err")"
+expect "hostile file: invalid UTF-8 line 3 escaped" "$(grep -q 'hostile.txt:3: .mail\\255\\254.example.test.' "$tmp/err"; echo $?)" "$(cat "$tmp/err")"
+expect "hostile file: 1 MB line 4 reported once" \
+    "$( [ "$(grep -c 'hostile.txt:4: .*longer than 4096 bytes' "$tmp/err")" -eq 1 ]; echo $?)" "$(cat "$tmp/err")"
+expect "hostile file: exactly three error lines on stderr" "$( [ "$(wc -l < "$tmp/err")" -eq 3 ]; echo $?)" "$(cat "$tmp/err")"
+expect "hostile file: lines 1 and 5 checked" \
+    "$( [ "$(grep -c '"verdict":"pass"' "$tmp/out")" -eq 2 ] && grep -q '"ip":"192.0.2.11"' "$tmp/out"; echo $?)" "$(cat "$tmp/out")"
+expect "hostile file: stdout is printable ASCII" "$(LC_ALL=C grep -q '[^[:print:]]' "$tmp/out"; [ $? -eq 1 ]; echo $?)"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
