@@ -143,5 +143,23 @@ expect "hostile file: lines 1 and 5 checked" \
     "$( [ "$(grep -c '"verdict":"pass"' "$tmp/out")" -eq 2 ] && grep -q '"ip":"192.0.2.11"' "$tmp/out"; echo $?)" "$(cat "$tmp/out")"
 expect "hostile file: stdout is printable ASCII" "$(LC_ALL=C grep -q '[^[:print:]]' "$tmp/out"; [ $? -eq 1 ]; echo $?)"
 
+# 8. progress: on a terminal (script(1) gives a pty) for a long run, cleared at
+#    the end; never when stderr is not a terminal, never with --quiet
+if command -v script >/dev/null; then
+    script -qec "$bin -s $knot 2001:db8:b::/116 > /dev/null" /dev/null > "$tmp/pty.out" 2>&1
+    expect "progress: shown on a terminal (done/total, rate, counts)" \
+        "$(grep -aq '/4096 .*pass [0-9]* *warn [0-9]* *fail' "$tmp/pty.out"; echo $?)" "$(tr '\r' '\n' < "$tmp/pty.out" | tail -3)"
+    expect "progress: the line is cleared at the end" \
+        "$(tail -c 200 "$tmp/pty.out" | grep -aq $'\r\033\[K'; echo $?)"
+    script -qec "$bin -s $knot --no-progress 2001:db8:b::/116 > /dev/null" /dev/null > "$tmp/pty.out" 2>&1
+    expect "progress: --no-progress suppresses it" "$(grep -aq '/4096' "$tmp/pty.out"; [ $? -eq 1 ]; echo $?)"
+    script -qec "$bin -s $knot -q 2001:db8:b::/116" /dev/null > "$tmp/pty.out" 2>&1
+    expect "progress: never with --quiet" "$( [ ! -s "$tmp/pty.out" ]; echo $?)" "$(head -c 300 "$tmp/pty.out")"
+fi
+"$bin" -s "$knot" --progress 2001:db8:b::/120 > /dev/null 2> "$tmp/err"
+expect "progress: not when stderr is not a terminal, even with --progress" \
+    "$(grep -q '/256' "$tmp/err"; [ $? -eq 1 ]; echo $?)" "$(head -c 300 "$tmp/err")"
+expect "summary: per-code counts on stderr" "$(grep -q '^problems: [0-9]* no-ptr' "$tmp/err"; echo $?)" "$(cat "$tmp/err")"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
