@@ -14,9 +14,9 @@
 /* Exit statuses of the command line tool. Precedence when several apply:
  * USAGE, then FAIL, then TEMPFAIL (see rdc_exit_for_counts). */
 typedef enum rdc_exit {
-    RDC_EXIT_OK = 0,       /* every address passed (warnings allowed unless --strict) */
-    RDC_EXIT_FAIL = 1,     /* at least one address failed */
-    RDC_EXIT_USAGE = 2,    /* bad option, bad target, unreadable input, output error */
+    RDC_EXIT_OK = 0, /* every address passed (warnings allowed unless --strict) */
+    RDC_EXIT_FAIL = 1, /* at least one address failed */
+    RDC_EXIT_USAGE = 2, /* bad option, bad target, unreadable input, output error */
     RDC_EXIT_TEMPFAIL = 3, /* at least one check could not be decided */
     RDC_EXIT_SIGINT = 130, /* stopped by SIGINT */
     RDC_EXIT_SIGTERM = 143 /* stopped by SIGTERM */
@@ -31,7 +31,7 @@ typedef struct rdc_addr {
 } rdc_addr_t;
 
 #define RDC_ADDR_TEXT_MAX 46 /* "ffff:...:255.255.255.255" + NUL */
-#define RDC_REVNAME_MAX 74   /* 32 nibbles * 2 + "ip6.arpa" + NUL */
+#define RDC_REVNAME_MAX 74 /* 32 nibbles * 2 + "ip6.arpa" + NUL */
 
 /* Parses a literal IPv4 (dotted quad, no leading zeros) or IPv6 address
  * (RFC 4291 text, no zone ID) of exactly len bytes. An IPv4-mapped IPv6
@@ -68,8 +68,8 @@ void rdc_cidr_nth(const rdc_cidr_t *c, uint64_t i, rdc_addr_t *out);
 
 /* ---------------------------------------------------------------- DNS names */
 
-#define RDC_NAME_WIRE_MAX 255   /* RFC 1035 §2.3.4 */
-#define RDC_NAME_TEXT_MAX 1024  /* every octet escaped as \DDD still fits */
+#define RDC_NAME_WIRE_MAX 255 /* RFC 1035 §2.3.4 */
+#define RDC_NAME_TEXT_MAX 1024 /* every octet escaped as \DDD still fits */
 
 /* Writes the presentation form of the uncompressed wire name `wire` (RFC 1035
  * §5.1): octets outside printable ASCII as \DDD, '.' inside a label, '"', '\\'
@@ -81,6 +81,11 @@ size_t rdc_name_to_text(const uint8_t *wire, char *buf);
  * the same way, into buf of size cap (truncating with "..." when it does not
  * fit; cap >= 8). The result is printable ASCII only. Returns the length. */
 size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap);
+
+/* Like rdc_escape_bytes, for free text (a TXT reason, an SMTP banner, a
+ * target as typed): spaces and punctuation stay as they are; only bytes
+ * outside printable ASCII become \DDD and a backslash becomes \\. */
+size_t rdc_escape_text(const void *data, size_t len, char *buf, size_t cap);
 
 /* True when the wire name is a host name a mail receiver would look up:
  * labels of letters, digits, '-' and '_' not starting or ending with '-',
@@ -135,6 +140,12 @@ typedef enum rdc_code {
     RDC_DNS_UNREACHABLE,
     RDC_DNS_ERROR,
     RDC_INVALID_TARGET,
+    RDC_HELO_NOT_PTR,
+    RDC_HELO_MISMATCH,
+    RDC_HELO_INVALID,
+    RDC_GENERIC_PTR,
+    RDC_DNSBL_LISTED,
+    RDC_DNSBL_ERROR,
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -145,14 +156,14 @@ const char *rdc_verdict_name(rdc_verdict_t v);
 
 /* Outcome of one DNS lookup, as far as a verdict cares. */
 typedef enum rdc_dns_status {
-    RDC_DNS_OK = 0,       /* records of the asked type */
-    RDC_DNS_NODATA,       /* name exists, no record of the type */
-    RDC_DNS_NXDOMAIN,     /* name does not exist */
-    RDC_DNS_S_TIMEOUT,    /* no answer after all tries */
-    RDC_DNS_S_SERVFAIL,   /* SERVFAIL */
-    RDC_DNS_S_REFUSED,    /* REFUSED */
-    RDC_DNS_S_UNREACHABLE,/* no server could be contacted */
-    RDC_DNS_S_ERROR       /* FORMERR, NOTIMP, unparseable or hostile answer */
+    RDC_DNS_OK = 0, /* records of the asked type */
+    RDC_DNS_NODATA, /* name exists, no record of the type */
+    RDC_DNS_NXDOMAIN, /* name does not exist */
+    RDC_DNS_S_TIMEOUT, /* no answer after all tries */
+    RDC_DNS_S_SERVFAIL, /* SERVFAIL */
+    RDC_DNS_S_REFUSED, /* REFUSED */
+    RDC_DNS_S_UNREACHABLE, /* no server could be contacted */
+    RDC_DNS_S_ERROR /* FORMERR, NOTIMP, unparseable or hostile answer */
 } rdc_dns_status_t;
 
 /* True for statuses that leave the question undecided (a receiver defers). */
@@ -168,32 +179,34 @@ typedef struct rdc_problem {
     rdc_code_t code;
     rdc_severity_t severity;
     char *message; /* owned; printable ASCII */
-    char *fix;     /* owned; what to do about it, or NULL */
+    char *fix; /* owned; what to do about it, or NULL */
 } rdc_problem_t;
 
 /* How one PTR name fared. */
 typedef enum rdc_name_kind {
     RDC_NAME_CHECKED = 0, /* looked up forward */
-    RDC_NAME_INVALID,     /* not a host name: never looked up */
-    RDC_NAME_RELATIVE,    /* ends in .in-addr.arpa/.ip6.arpa: never looked up */
-    RDC_NAME_SKIPPED      /* beyond the per-address name limit */
+    RDC_NAME_INVALID, /* not a host name: never looked up */
+    RDC_NAME_RELATIVE, /* ends in .in-addr.arpa/.ip6.arpa: never looked up */
+    RDC_NAME_SKIPPED, /* beyond the per-address name limit */
+    RDC_NAME_LITERAL /* a HELO address literal: addrs[0] is its address */
 } rdc_name_kind_t;
 
 typedef struct rdc_name_result {
     char *name; /* owned; presentation form, no trailing dot */
     rdc_name_kind_t kind;
     rdc_dns_status_t status; /* of the forward lookup (CHECKED only) */
-    bool confirmed;          /* the forward addresses include ours */
-    bool via_cname;          /* the forward answer went through a CNAME */
+    bool confirmed; /* the forward addresses include ours */
+    bool via_cname; /* the forward answer went through a CNAME */
     size_t naddrs;
     rdc_addr_t *addrs; /* owned; forward addresses of our family */
+    char *generic; /* owned; why the name looks provider-generated, or NULL */
 } rdc_name_result_t;
 
 /* The result of checking one address (or of one target that yielded no
  * address: has_addr false). All strings are printable ASCII. */
 typedef struct rdc_result {
-    char *input;         /* owned; the target as the user gave it, escaped */
-    unsigned long line;  /* line of FILE, 0 for a command-line target */
+    char *input; /* owned; the target as the user gave it, escaped */
+    unsigned long line; /* line of FILE, 0 for a command-line target */
     bool has_addr;
     rdc_addr_t addr;
     rdc_verdict_t verdict;
@@ -204,15 +217,60 @@ typedef struct rdc_result {
     rdc_problem_t *problems; /* owned */
     unsigned elapsed_ms;
     char *trace; /* owned; the lookup chain for -v, or NULL */
+    /* --helo: the HELO name and its forward lookup (kind INVALID with
+     * helo_why set when it is no acceptable HELO name); NULL without --helo */
+    rdc_name_result_t *helo;
+    char *helo_why;
+    rdc_verdict_t helo_verdict; /* set by rdc_verdict_compute */
+    /* --dnsbl: one entry per zone, in the order given */
+    size_t ndnsbl;
+    struct rdc_dnsbl_result *dnsbl;
 } rdc_result_t;
+
+/* What one DNSBL zone said about an address (RFC 5782). */
+typedef enum rdc_dnsbl_state {
+    RDC_BL_CLEAN = 0, /* NXDOMAIN (or NODATA) */
+    RDC_BL_LISTED, /* an A record in 127.0.0.0/8 other than 127.0.0.1 */
+    RDC_BL_BAD, /* an answer that is no listing: outside 127/8,
+                      127.0.0.1, or 127.255.255.0/24 (Spamhaus errors) */
+    RDC_BL_TEMP /* the lookup failed (timeout, SERVFAIL, ...) */
+} rdc_dnsbl_state_t;
+
+typedef struct rdc_dnsbl_result {
+    char *zone; /* owned; presentation form */
+    rdc_dnsbl_state_t state;
+    rdc_dns_status_t status; /* of the A lookup */
+    size_t ncodes;
+    rdc_addr_t codes[8]; /* the A answers */
+    char *reason; /* owned; the TXT answer (escaped) or NULL */
+} rdc_dnsbl_result_t;
+
+/* Classifies the A answers of a DNSBL query (RFC 5782 §2.1, and Spamhaus's
+ * 127.255.255.0/24 error codes); with status not OK, by the status. When
+ * why is not NULL it gets a static explanation of a BAD answer. */
+rdc_dnsbl_state_t rdc_dnsbl_classify(rdc_dns_status_t status, const rdc_addr_t *codes,
+                                     size_t ncodes, const char **why);
+
+/* Builds the DNSBL query name for address a in zone (presentation form,
+ * no trailing dot): reversed octets, or 32 reversed nibbles for IPv6.
+ * Returns false when the name would exceed 253 characters. buf holds
+ * RDC_NAME_TEXT_MAX bytes. */
+bool rdc_dnsbl_query_name(const rdc_addr_t *a, const char *zone, char *buf);
+
+/* How a HELO/EHLO name given with --helo is to be checked. Returns
+ * RDC_NAME_CHECKED (a host name: *wire filled), RDC_NAME_LITERAL (an
+ * address literal "[192.0.2.1]" or "[IPv6:2001:db8::1]": *lit filled) or
+ * RDC_NAME_INVALID with *why set: no dot, .local/.lan/.localdomain/.home/
+ * .internal, a bare IP, or not a host name at all (RFC 5321 §2.3.5). */
+rdc_name_kind_t rdc_helo_parse(const char *name, uint8_t *wire, rdc_addr_t *lit, const char **why);
 
 /* Frees what the result owns (not the struct itself); NULL is a no-op. */
 void rdc_result_clear(rdc_result_t *r);
 
 /* Appends a problem with a formatted message; fix may be NULL. Returns false
  * on allocation failure. */
-bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
-                            ...) __attribute__((format(printf, 4, 5)));
+bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Computes r->verdict and r->problems for an address result from its PTR
  * status and name results (pure; see verdict.c for the rules). strict turns

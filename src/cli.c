@@ -9,8 +9,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "target.h"
+#include "util.h"
 
 enum {
     OPT_TRIES = 256,
@@ -21,6 +23,9 @@ enum {
     OPT_UNORDERED,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
+    OPT_HELO,
+    OPT_DNSBL,
+    OPT_DNSBL_FILE,
 };
 
 static const struct option longopts[] = {
@@ -38,6 +43,9 @@ static const struct option longopts[] = {
     {"unordered", no_argument, NULL, OPT_UNORDERED},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"helo", required_argument, NULL, OPT_HELO},
+    {"dnsbl", required_argument, NULL, OPT_DNSBL},
+    {"dnsbl-file", required_argument, NULL, OPT_DNSBL_FILE},
     {"file", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -83,6 +91,16 @@ void rdc_cli_usage(FILE *f)
           "      --strict          warnings count as failures\n"
           "      --color WHEN      colour the verdicts: auto (default), always, never\n"
           "  -4, -6                for host name targets, check only IPv4 / IPv6 addresses\n"
+          "\n"
+          "Mail checks:\n"
+          "      --helo NAME       the name the server gives in HELO/EHLO: it should be\n"
+          "                        a PTR name that confirms\n"
+          "      --dnsbl ZONE      look each address up in DNS blocklist ZONE (repeatable)\n"
+          "      --dnsbl-file FILE read DNSBL zones from FILE, one per line\n"
+          "  PTR names that look provider-generated (embedded address, dyn/dsl/pool...)\n"
+          "  are always reported (generic-ptr, a warning).\n"
+          "\n"
+          "Other options:\n"
           "      --max-expand N    largest CIDR block accepted (default 65536)\n"
           "  -f, --file FILE       read targets from FILE, one per line ('-': standard input)\n"
           "  -h, --help            show this help and exit\n"
@@ -125,10 +143,82 @@ static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 static bool bad_number(const char *opt, const char *arg, uint64_t min, uint64_t max)
 {
     char shown[128];
-    rdc_escape_bytes(arg, strlen(arg), shown, sizeof shown);
+    rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
     rdc_errorf("%s needs a whole number from %" PRIu64 " to %" PRIu64 ", not '%s'", opt, min, max,
                shown);
     return false;
+}
+
+/* Adds one DNSBL zone (a host name, at most 190 characters so that the 64
+ * nibbles of an IPv6 query still fit in 253). */
+static bool add_dnsbl(rdc_options_t *o, const char *z, size_t len, const char *file,
+                      unsigned long line)
+{
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    const char *why = "too long (at most 190 characters)";
+    char shown[300], where[300] = "";
+    if (file)
+        snprintf(where, sizeof where, "%s:%lu: ", file, line);
+    if (len > 190 || !rdc_name_from_text(z, len, wire, &why) ||
+        (why = "not a fully qualified zone name", !rdc_name_is_hostname(wire))) {
+        rdc_escape_text(z, len, shown, sizeof shown);
+        rdc_errorf("%sbad DNSBL zone '%s': %s", where, shown, why);
+        return false;
+    }
+    if (o->ndnsbl == RDC_MAX_DNSBL) {
+        rdc_errorf("%stoo many DNSBL zones (at most %d)", where, RDC_MAX_DNSBL);
+        return false;
+    }
+    char text[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(wire, text);
+    for (size_t i = 0; i < o->ndnsbl; i++)
+        if (strcasecmp(o->dnsbl[i], text) == 0)
+            return true; /* the same list once is enough */
+    o->dnsbl[o->ndnsbl] = rdc_strdup(text);
+    if (o->dnsbl[o->ndnsbl] == NULL) {
+        rdc_errorf("out of memory");
+        return false;
+    }
+    o->ndnsbl++;
+    return true;
+}
+
+static bool read_dnsbl_file(rdc_options_t *o, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        rdc_errorf("cannot open %s: %s", path, strerror(errno));
+        return false;
+    }
+    char line[512];
+    unsigned long n = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        n++;
+        size_t len = strlen(line);
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                           line[len - 1] == '\t'))
+            len--;
+        size_t start = 0;
+        while (start < len && (line[start] == ' ' || line[start] == '\t'))
+            start++;
+        if (start == len || line[start] == '#')
+            continue;
+        ok = add_dnsbl(o, line + start, len - start, path, n);
+    }
+    if (ok && ferror(f)) {
+        rdc_errorf("cannot read %s: %s", path, strerror(errno));
+        ok = false;
+    }
+    fclose(f);
+    return ok;
+}
+
+void rdc_cli_free(rdc_options_t *o)
+{
+    for (size_t i = 0; i < o->ndnsbl; i++)
+        free(o->dnsbl[i]);
+    o->ndnsbl = 0;
 }
 
 bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
@@ -194,7 +284,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
                 o->color = RDC_COLOR_NEVER;
             else {
                 char shown[64];
-                rdc_escape_bytes(optarg, strlen(optarg), shown, sizeof shown);
+                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
                 rdc_errorf("--color takes auto, always or never, not '%s'", shown);
                 return false;
             }
@@ -212,6 +302,18 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
             break;
         case OPT_NO_PROGRESS:
             o->progress = 0;
+            break;
+        case OPT_HELO:
+            o->helo = optarg;
+            o->helo_kind = rdc_helo_parse(optarg, o->helo_wire, &o->helo_lit, &o->helo_why);
+            break;
+        case OPT_DNSBL:
+            if (!add_dnsbl(o, optarg, strlen(optarg), NULL, 0))
+                return false;
+            break;
+        case OPT_DNSBL_FILE:
+            if (!read_dnsbl_file(o, optarg))
+                return false;
             break;
         case OPT_MAX_EXPAND:
             if (!number(optarg, 1, 16777216, &v))
@@ -240,7 +342,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
         case ':': {
             char shown[128];
             const char *opt = argv[optind - 1];
-            rdc_escape_bytes(opt, strlen(opt), shown, sizeof shown);
+            rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
             rdc_errorf("option '%s' needs an argument (see --help)", shown);
             return false;
         }
@@ -250,7 +352,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
             if (optopt && optopt < 256)
                 snprintf(shown, sizeof shown, "-%c", optopt);
             else
-                rdc_escape_bytes(opt, strlen(opt), shown, sizeof shown);
+                rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
             rdc_errorf("unknown option '%s' (see --help)", shown);
             return false;
         }
@@ -271,7 +373,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
         const char *a = o->targets[i];
         if (!rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err)) {
             char shown[300];
-            rdc_escape_bytes(a, strlen(a), shown, sizeof shown);
+            rdc_escape_text(a, strlen(a), shown, sizeof shown);
             rdc_errorf("'%s': %s", shown, err);
             ok = false;
         }

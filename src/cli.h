@@ -9,6 +9,7 @@
 #include "resolver.h"
 
 #define RDC_MAX_SERVERS 32
+#define RDC_MAX_DNSBL 32
 
 typedef enum rdc_color_when { RDC_COLOR_AUTO, RDC_COLOR_ALWAYS, RDC_COLOR_NEVER } rdc_color_when_t;
 
@@ -24,7 +25,18 @@ typedef struct rdc_options {
     char **targets; /* into argv */
     size_t ntargets;
     bool help, version;
+    /* mail checks */
+    const char *helo;
+    rdc_name_kind_t helo_kind;
+    uint8_t helo_wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_t helo_lit;
+    const char *helo_why;
+    char *dnsbl[RDC_MAX_DNSBL]; /* owned (rdc_cli_free) */
+    size_t ndnsbl;
 } rdc_options_t;
+
+/* Frees what rdc_cli_parse allocated. */
+void rdc_cli_free(rdc_options_t *o);
 
 /* Writes "rdnscheck: <message>\n" to stderr. */
 void rdc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -75,8 +75,8 @@ const char *rdc_type_name(uint16_t type, char *buf)
 
 const char *rdc_rcode_name(unsigned rcode, char *buf)
 {
-    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                        "NOTIMP",  "REFUSED"};
+    static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
+                                        "NXDOMAIN", "NOTIMP",  "REFUSED"};
     if (rcode < sizeof names / sizeof names[0])
         return names[rcode];
     snprintf(buf, 16, "RCODE%u", rcode);
@@ -129,8 +129,7 @@ static bool parse_rr(const uint8_t *msg, size_t len, size_t *off, rr_t *rr)
 }
 
 /* Decodes a name that must fill the rdata exactly (CNAME, PTR). */
-static bool rdata_name_at(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen,
-                          uint8_t *out)
+static bool rdata_name_at(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen, uint8_t *out)
 {
     size_t p = rdata;
     return rdc_wire_name_decode(msg, len, &p, out) && p == rdata + rdlen;
@@ -176,9 +175,8 @@ static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_
         rdc_addr_format(&a, data);
     } else if (rr->type == RDC_TYPE_TXT && rr->rdlen > 0) {
         data[0] = '"';
-        size_t n = rdc_escape_bytes(msg + rr->rdata + 1, msg[rr->rdata] < rr->rdlen
-                                                             ? msg[rr->rdata]
-                                                             : rr->rdlen - 1,
+        size_t n = rdc_escape_bytes(msg + rr->rdata + 1,
+                                    msg[rr->rdata] < rr->rdlen ? msg[rr->rdata] : rr->rdlen - 1,
                                     data + 1, 200);
         data[n + 1] = '"';
         data[n + 2] = '\0';
@@ -285,6 +283,18 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
             if (qtype == RDC_TYPE_PTR) {
                 if (!rdata_name_at(msg, len, rrs[i].rdata, rrs[i].rdlen, rec->name))
                     return fail(out, "malformed name in a PTR record");
+            } else if (qtype == RDC_TYPE_TXT) {
+                /* the character-strings joined, escaped (RFC 1035 §3.3.14) */
+                char *text = (char *)rec->name;
+                size_t p = rrs[i].rdata, end = rrs[i].rdata + rrs[i].rdlen, tl = 0;
+                text[0] = '\0';
+                while (p < end && tl + 8 < sizeof rec->name) {
+                    size_t n = msg[p];
+                    if (p + 1 + n > end)
+                        return fail(out, "malformed TXT record");
+                    tl += rdc_escape_text(msg + p + 1, n, text + tl, sizeof rec->name - tl);
+                    p += 1 + n;
+                }
             } else if (qtype == RDC_TYPE_A || qtype == RDC_TYPE_AAAA) {
                 rec->addr.family = qtype == RDC_TYPE_A ? 4 : 6;
                 memset(rec->addr.b, 0, sizeof rec->addr.b);

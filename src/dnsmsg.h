@@ -12,7 +12,7 @@
 #define RDC_TYPE_TXT 16
 #define RDC_TYPE_AAAA 28
 
-#define RDC_MAX_RECORDS 64   /* records of the asked type kept per answer */
+#define RDC_MAX_RECORDS 64 /* records of the asked type kept per answer */
 #define RDC_MAX_CNAME_HOPS 8 /* CNAME hops followed, in and across answers */
 
 /* Decodes the possibly compressed name at msg[*off] into uncompressed wire
@@ -23,8 +23,8 @@ bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *
 
 typedef struct rdc_record {
     uint32_t ttl;
-    rdc_addr_t addr;                      /* A / AAAA */
-    uint8_t name[RDC_NAME_WIRE_MAX + 1];  /* PTR target */
+    rdc_addr_t addr; /* A / AAAA */
+    uint8_t name[RDC_NAME_WIRE_MAX + 1]; /* PTR target; for TXT the escaped text */
 } rdc_record_t;
 
 typedef struct rdc_answer {
@@ -34,10 +34,10 @@ typedef struct rdc_answer {
     /* Name at the end of the CNAME chain followed inside this answer. */
     uint8_t final_name[RDC_NAME_WIRE_MAX + 1];
     unsigned cname_hops;
-    bool dangling;          /* NOERROR, chain ends in a CNAME with nothing after */
-    const char *error;      /* static reason when status is RDC_DNS_S_ERROR */
-    size_t nrecords;        /* kept records (<= RDC_MAX_RECORDS) */
-    size_t nmore;           /* matching records beyond the limit */
+    bool dangling; /* NOERROR, chain ends in a CNAME with nothing after */
+    const char *error; /* static reason when status is RDC_DNS_S_ERROR */
+    size_t nrecords; /* kept records (<= RDC_MAX_RECORDS) */
+    size_t nmore; /* matching records beyond the limit */
     rdc_record_t records[RDC_MAX_RECORDS];
 } rdc_answer_t;
 

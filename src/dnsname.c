@@ -10,6 +10,22 @@ static uint8_t lower(uint8_t c)
     return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+static char *put_text(char *p, uint8_t c)
+{
+    if (c < 0x20 || c > 0x7e) {
+        *p++ = '\\';
+        *p++ = (char)('0' + c / 100);
+        *p++ = (char)('0' + c / 10 % 10);
+        *p++ = (char)('0' + c % 10);
+    } else if (c == '\\') {
+        *p++ = '\\';
+        *p++ = '\\';
+    } else {
+        *p++ = (char)c;
+    }
+    return p;
+}
+
 static char *put_escaped(char *p, uint8_t c, bool in_label)
 {
     if (c < 0x21 || c > 0x7e) {
@@ -47,18 +63,18 @@ size_t rdc_name_to_text(const uint8_t *wire, char *buf)
     return (size_t)(p - buf);
 }
 
-size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap)
+static size_t escape_with(const void *data, size_t len, char *buf, size_t cap, bool text)
 {
     const uint8_t *s = data;
     char tmp[4];
     size_t need = 0;
     for (size_t i = 0; i < len; i++)
-        need += (size_t)(put_escaped(tmp, s[i], false) - tmp);
+        need += (size_t)((text ? put_text(tmp, s[i]) : put_escaped(tmp, s[i], false)) - tmp);
     /* everything fits: no ellipsis; otherwise keep room for "..." */
     size_t room = need + 1 <= cap ? cap - 1 : cap - 4;
     char *p = buf;
     for (size_t i = 0; i < len; i++) {
-        size_t n = (size_t)(put_escaped(tmp, s[i], false) - tmp);
+        size_t n = (size_t)((text ? put_text(tmp, s[i]) : put_escaped(tmp, s[i], false)) - tmp);
         if ((size_t)(p - buf) + n > room)
             break;
         memcpy(p, tmp, n);
@@ -72,10 +88,20 @@ size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap)
     return (size_t)(p - buf);
 }
 
+size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap)
+{
+    return escape_with(data, len, buf, cap, false);
+}
+
+size_t rdc_escape_text(const void *data, size_t len, char *buf, size_t cap)
+{
+    return escape_with(data, len, buf, cap, true);
+}
+
 static bool is_ldh(uint8_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 bool rdc_name_is_hostname(const uint8_t *wire)

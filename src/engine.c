@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "generic.h"
 #include "util.h"
 
 #define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
@@ -25,12 +26,12 @@ typedef struct lookup lookup_t;
  * and the others are orphaned. Referenced by the resolver callback and by
  * the engine's send-order queue; freed when both are done with it. */
 typedef struct attempt {
-    lookup_t *l;                 /* NULL once orphaned */
-    struct attempt *lnext;       /* the lookup's outstanding attempts */
-    struct attempt *qnext;       /* send-order queue */
+    lookup_t *l; /* NULL once orphaned */
+    struct attempt *lnext; /* the lookup's outstanding attempts */
+    struct attempt *qnext; /* send-order queue */
     unsigned long long sent_ms;
     unsigned refs;
-    bool answered;               /* the resolver callback has run */
+    bool answered; /* the resolver callback has run */
 } attempt_t;
 
 /* One DNS question, followed across answers when an answer ends in a CNAME
@@ -41,10 +42,10 @@ struct lookup {
     uint16_t type;
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
     unsigned hops;
-    unsigned tries;   /* timed-out tries counted against --tries */
-    unsigned free;    /* retries not counted: lost to congestion */
-    unsigned dups;    /* early duplicates sent after the RTO */
-    attempt_t *att;   /* outstanding attempts */
+    unsigned tries; /* timed-out tries counted against --tries */
+    unsigned free; /* retries not counted: lost to congestion */
+    unsigned dups; /* early duplicates sent after the RTO */
+    attempt_t *att; /* outstanding attempts */
     bool via_cname;
     rdc_buf_t trace; /* verbose only */
     unsigned long long t0;
@@ -53,9 +54,17 @@ struct lookup {
 };
 
 typedef struct slot slot_t;
+typedef struct chk chk_t;
+
+/* One DNSBL zone's lookups for one address: A, then TXT when listed. */
+typedef struct bl {
+    lookup_t lk;
+    chk_t *c;
+    size_t idx;
+} bl_t;
 
 /* One address under check. */
-typedef struct chk {
+struct chk {
     slot_t *slot;
     rdc_result_t res;
     lookup_t ptr;
@@ -63,11 +72,12 @@ typedef struct chk {
     unsigned long long t0;
     rdc_buf_t trace;
     bool started;
-} chk_t;
+    bl_t *bl; /* one per --dnsbl zone */
+};
 
 typedef struct waiter {
     chk_t *c;
-    size_t idx; /* which name of c */
+    rdc_name_result_t *dst; /* a PTR name of c, or its HELO name */
     struct waiter *next;
 } waiter_t;
 
@@ -85,8 +95,8 @@ typedef struct fwd {
     rdc_addr_t *addrs;
     char *trace;
     waiter_t *waiters;
-    struct fwd *next;             /* hash chain */
-    struct fwd *older, *newer;    /* finished entries, oldest first */
+    struct fwd *next; /* hash chain */
+    struct fwd *older, *newer; /* finished entries, oldest first */
 } fwd_t;
 
 /* A hostname target: its A and AAAA lookups. */
@@ -169,7 +179,7 @@ static bool query_safe(const uint8_t *wire, char *text)
 static void lookup_send(lookup_t *l);
 
 #define RDC_RTO_MIN 100 /* ms; below it duplicates would add load, not speed */
-#define RDC_MAX_DUPS 3  /* early duplicates per lookup */
+#define RDC_MAX_DUPS 3 /* early duplicates per lookup */
 
 /* The retransmission timeout: srtt + 4 rttvar (RFC 6298 §2), at least
  * RDC_RTO_MIN, at most the per-try timeout. Before any sample: half that. */
@@ -250,8 +260,7 @@ static bool congested(const engine_t *e)
     return a >= 20 && t * 50 > a + t;
 }
 
-static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
-                     bool cancelled)
+static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st, bool cancelled)
 {
     attempt_t *at = arg;
     at->answered = true;
@@ -511,9 +520,8 @@ static void fwd_evict(engine_t *e)
 }
 
 /* Copies what a finished forward lookup found into one name of one check. */
-static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, size_t idx, bool shared)
+static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, bool shared)
 {
-    rdc_name_result_t *n = &c->res.names[idx];
     n->status = f->status;
     n->via_cname = f->via_cname;
     if (f->naddrs > 0) {
@@ -568,7 +576,7 @@ static void fwd_done(lookup_t *l, const rdc_answer_t *a)
     f->waiters = NULL;
     while (w) {
         waiter_t *next = w->next;
-        fwd_deliver(e, f, w->c, w->idx, false);
+        fwd_deliver(e, f, w->c, w->dst, false);
         free(w);
         w = next;
     }
@@ -597,7 +605,7 @@ static bool table_grow(engine_t *e)
 }
 
 /* Asks for the forward addresses of name idx of c, sharing the lookup. */
-static void fwd_request(engine_t *e, chk_t *c, size_t idx, const uint8_t *wire)
+static void fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_t *wire)
 {
     uint8_t key[RDC_NAME_WIRE_MAX + 1];
     uint8_t fam = c->res.addr.family;
@@ -611,18 +619,18 @@ static void fwd_request(engine_t *e, chk_t *c, size_t idx, const uint8_t *wire)
     }
     c->pending++;
     if (f && f->done) {
-        fwd_deliver(e, f, c, idx, true);
+        fwd_deliver(e, f, c, dst, true);
         return;
     }
     waiter_t *w = malloc(sizeof *w);
     if (w == NULL) {
         e->oom = true;
-        c->res.names[idx].status = RDC_DNS_S_ERROR;
+        dst->status = RDC_DNS_S_ERROR;
         chk_release(c);
         return;
     }
     w->c = c;
-    w->idx = idx;
+    w->dst = dst;
     if (f) {
         w->next = f->waiters;
         f->waiters = w;
@@ -631,7 +639,7 @@ static void fwd_request(engine_t *e, chk_t *c, size_t idx, const uint8_t *wire)
     if ((e->nfwd + 1 > e->tsize && !table_grow(e)) || (f = calloc(1, sizeof *f)) == NULL) {
         free(w);
         e->oom = true;
-        c->res.names[idx].status = RDC_DNS_S_ERROR;
+        dst->status = RDC_DNS_S_ERROR;
         chk_release(c);
         return;
     }
@@ -692,13 +700,20 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
             nr->kind = RDC_NAME_RELATIVE;
         else if (!rdc_name_is_hostname(a->records[i].name))
             nr->kind = RDC_NAME_INVALID;
-        else
+        else {
             nr->kind = RDC_NAME_CHECKED;
+            char why[200];
+            if (e->o.generic &&
+                rdc_generic_name(a->records[i].name, &c->res.addr, why, sizeof why) !=
+                    RDC_GENERIC_NO &&
+                (nr->generic = rdc_strdup(why)) == NULL)
+                e->oom = true;
+        }
     }
     c->res.nnames = n;
     /* The wires point into e->scratch, which the next answer overwrites:
      * copy them before any lookup can complete. */
-    uint8_t (*copies)[RDC_NAME_WIRE_MAX + 1] = malloc(n * sizeof *copies + 1);
+    uint8_t(*copies)[RDC_NAME_WIRE_MAX + 1] = malloc(n * sizeof *copies + 1);
     if (copies == NULL) {
         e->oom = true;
         chk_release(c);
@@ -709,10 +724,106 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     c->pending++; /* hold while requesting */
     for (size_t i = 0; i < n; i++)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
-            fwd_request(e, c, i, copies[i]);
+            fwd_request(e, c, &c->res.names[i], copies[i]);
     free(copies);
     chk_release(c); /* the PTR step */
     chk_release(c); /* the hold */
+}
+
+static void chk_free(chk_t *c);
+
+static bool helo_init(engine_t *e, chk_t *c)
+{
+    rdc_name_result_t *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return false;
+    c->res.helo = h;
+    char shown[300];
+    rdc_escape_bytes(e->o.helo, strlen(e->o.helo), shown, sizeof shown);
+    h->name = rdc_strdup(shown);
+    h->kind = e->o.helo_kind;
+    if (h->name == NULL)
+        return false;
+    if (h->kind == RDC_NAME_INVALID) {
+        c->res.helo_why = rdc_strdup(e->o.helo_why);
+        return c->res.helo_why != NULL;
+    }
+    if (h->kind == RDC_NAME_LITERAL) {
+        h->addrs = malloc(sizeof *h->addrs);
+        if (h->addrs == NULL)
+            return false;
+        h->addrs[0] = e->o.helo_lit;
+        h->naddrs = 1;
+        h->confirmed = rdc_addr_equal(&e->o.helo_lit, &c->res.addr);
+    } else {
+        /* a name of the other family than the address is looked up in the
+         * address's family, like the PTR names */
+        char text[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(e->o.helo_wire, text);
+        free(h->name);
+        h->name = rdc_strdup(text);
+        if (h->name == NULL)
+            return false;
+    }
+    return true;
+}
+
+static void bl_done(lookup_t *l, const rdc_answer_t *a)
+{
+    bl_t *b = l->owner;
+    chk_t *c = b->c;
+    engine_t *e = l->e;
+    rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
+    if (e->o.verbose && l->trace.s)
+        rdc_buf_append(&c->trace, l->trace.s, l->trace.len);
+    rdc_buf_free(&l->trace);
+    if (l->type == RDC_TYPE_TXT) {
+        /* the reason of a listing: the TXT strings, already escaped */
+        if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
+            (d->reason = rdc_strdup((const char *)a->records[0].name)) == NULL)
+            e->oom = true;
+        chk_release(c);
+        return;
+    }
+    d->status = a->status;
+    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && d->ncodes < 8; i++)
+        d->codes[d->ncodes++] = a->records[i].addr;
+    d->state = rdc_dnsbl_classify(d->status, d->codes, d->ncodes, NULL);
+    if (d->state == RDC_BL_LISTED) {
+        l->type = RDC_TYPE_TXT; /* same name, now the reason */
+        l->hops = 0;
+        l->tries = 0;
+        l->free = 0;
+        l->via_cname = false;
+        lookup_send(l);
+        return;
+    }
+    chk_release(c);
+}
+
+static bool dnsbl_init(engine_t *e, chk_t *c)
+{
+    c->bl = calloc(e->o.ndnsbl, sizeof *c->bl);
+    c->res.dnsbl = calloc(e->o.ndnsbl, sizeof *c->res.dnsbl);
+    if (c->bl == NULL || c->res.dnsbl == NULL)
+        return false;
+    c->res.ndnsbl = e->o.ndnsbl;
+    for (size_t i = 0; i < e->o.ndnsbl; i++) {
+        char qname[RDC_NAME_TEXT_MAX];
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+        rdc_dnsbl_result_t *d = &c->res.dnsbl[i];
+        d->zone = rdc_strdup(e->o.dnsbl[i]);
+        if (d->zone == NULL)
+            return false;
+        /* zones were validated by the CLI, so the name fits */
+        if (!rdc_dnsbl_query_name(&c->res.addr, e->o.dnsbl[i], qname) ||
+            !rdc_name_from_text(qname, strlen(qname), wire, NULL))
+            return false;
+        c->bl[i].c = c;
+        c->bl[i].idx = i;
+        lookup_init(&c->bl[i].lk, e, RDC_TYPE_A, wire, bl_done, &c->bl[i]);
+    }
+    return true;
 }
 
 static chk_t *chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input)
@@ -734,15 +845,31 @@ static chk_t *chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char
     rdc_addr_reverse_name(addr, rev);
     rdc_name_from_text(rev, strlen(rev), wire, NULL);
     lookup_init(&c->ptr, e, RDC_TYPE_PTR, wire, ptr_done, c);
+    if (e->o.helo && !helo_init(e, c)) {
+        chk_free(c);
+        return NULL;
+    }
+    if (e->o.ndnsbl > 0 && !dnsbl_init(e, c)) {
+        chk_free(c);
+        return NULL;
+    }
     return c;
 }
 
 static void chk_start(chk_t *c)
 {
+    engine_t *e = c->ptr.e;
     c->t0 = rdc_now_ms();
     c->pending = 2; /* the PTR step, and a hold while starting */
     c->slot->pending++;
     lookup_send(&c->ptr);
+    /* the HELO name's forward lookup, shared by every address of a family */
+    if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
+        fwd_request(e, c, c->res.helo, e->o.helo_wire);
+    for (size_t i = 0; i < c->res.ndnsbl; i++) {
+        c->pending++;
+        lookup_send(&c->bl[i].lk);
+    }
     chk_release(c);
 }
 
@@ -750,6 +877,9 @@ static void chk_free(chk_t *c)
 {
     if (c == NULL)
         return;
+    for (size_t i = 0; c->bl && i < c->res.ndnsbl; i++)
+        rdc_buf_free(&c->bl[i].lk.trace);
+    free(c->bl);
     rdc_result_clear(&c->res);
     rdc_buf_free(&c->trace);
     rdc_buf_free(&c->ptr.trace);
@@ -948,8 +1078,8 @@ static void slot_start(engine_t *e, slot_t *s)
         for (int k = 0; k < 2; k++) {
             if (!h->active[k])
                 continue;
-            lookup_init(&h->lk[k], e, k == 0 ? RDC_TYPE_A : RDC_TYPE_AAAA, s->item.host,
-                        host_done, h);
+            lookup_init(&h->lk[k], e, k == 0 ? RDC_TYPE_A : RDC_TYPE_AAAA, s->item.host, host_done,
+                        h);
             lookup_send(&h->lk[k]);
         }
         host_release(h); /* the start hold */

@@ -15,18 +15,18 @@ typedef enum rdc_item_kind { RDC_ITEM_ADDR, RDC_ITEM_HOST, RDC_ITEM_ERROR } rdc_
 
 typedef struct rdc_item {
     rdc_item_kind_t kind;
-    char *input;          /* owned; the target as given, escaped */
-    unsigned long line;   /* line in FILE, or 0 */
-    rdc_addr_t addr;      /* ADDR */
+    char *input; /* owned; the target as given, escaped */
+    unsigned long line; /* line in FILE, or 0 */
+    rdc_addr_t addr; /* ADDR */
     uint8_t host[RDC_NAME_WIRE_MAX + 1]; /* HOST, wire form */
-    char *error;          /* owned; ERROR: why the target is bad */
+    char *error; /* owned; ERROR: why the target is bad */
 } rdc_item_t;
 
 typedef enum rdc_src_status {
-    RDC_SRC_ITEM,  /* *item filled */
-    RDC_SRC_EOF,   /* no more input */
-    RDC_SRC_WAIT,  /* nothing available yet: wait until *fd is readable */
-    RDC_SRC_FAIL   /* input unreadable; the source keeps the reason */
+    RDC_SRC_ITEM, /* *item filled */
+    RDC_SRC_EOF, /* no more input */
+    RDC_SRC_WAIT, /* nothing available yet: wait until *fd is readable */
+    RDC_SRC_FAIL /* input unreadable; the source keeps the reason */
 } rdc_src_status_t;
 
 typedef rdc_src_status_t (*rdc_source_fn)(void *ctx, rdc_item_t *item, int *fd);
@@ -39,10 +39,10 @@ typedef bool (*rdc_emit_fn)(void *ctx, const rdc_result_t *r);
 /* Counters a progress display or a summary can show. */
 typedef struct rdc_engine_stats {
     unsigned long started, done; /* targets */
-    unsigned long cuts;          /* window halvings after timeouts */
-    unsigned long retries;       /* queries sent again after a timeout */
-    unsigned long early;         /* duplicates sent after the RTO */
-    unsigned min_window;         /* smallest window reached */
+    unsigned long cuts; /* window halvings after timeouts */
+    unsigned long retries; /* queries sent again after a timeout */
+    unsigned long early; /* duplicates sent after the RTO */
+    unsigned min_window; /* smallest window reached */
 } rdc_engine_stats_t;
 
 /* Called once per loop turn (at least every 200 ms while it is set). */
@@ -50,11 +50,21 @@ typedef void (*rdc_progress_fn)(void *ctx, const rdc_engine_stats_t *s, bool inp
 
 typedef struct rdc_engine_opts {
     unsigned concurrency; /* targets in flight at most, >= 1 */
-    unsigned max_names;   /* PTR names checked per address */
-    unsigned tries;       /* tries per query (the engine retries timeouts) */
+    unsigned max_names; /* PTR names checked per address */
+    unsigned tries; /* tries per query (the engine retries timeouts) */
     unsigned cut_interval_ms; /* the window halves at most this often */
     bool strict, verbose, want4, want6;
     bool unordered; /* emit in finishing order, not input order */
+    bool generic; /* flag provider-generated PTR names (generic-ptr) */
+    /* --helo: NULL, or the name with its parse (rdc_helo_parse) */
+    const char *helo;
+    rdc_name_kind_t helo_kind;
+    uint8_t helo_wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_t helo_lit;
+    const char *helo_why;
+    /* --dnsbl zones (presentation form) */
+    char *const *dnsbl;
+    size_t ndnsbl;
     rdc_progress_fn progress;
     void *progress_ctx;
 } rdc_engine_opts_t;
@@ -62,8 +72,8 @@ typedef struct rdc_engine_opts {
 typedef enum rdc_run_status {
     RDC_RUN_DONE = 0,
     RDC_RUN_OUTPUT_FAILED, /* emit returned false */
-    RDC_RUN_STOPPED,       /* *stop became non-zero */
-    RDC_RUN_INPUT_FAILED,  /* the source failed */
+    RDC_RUN_STOPPED, /* *stop became non-zero */
+    RDC_RUN_INPUT_FAILED, /* the source failed */
     RDC_RUN_NO_MEMORY
 } rdc_run_status_t;
 

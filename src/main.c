@@ -61,7 +61,8 @@ static void progress_draw(void *ctx, const rdc_engine_stats_t *st, bool input_do
     }
     const unsigned long *n = out->counts.n;
     if (total)
-        fprintf(stderr, "\r\033[K%lu/%llu %3.0f%%  %.0f/s%s  pass %lu  warn %lu  fail %lu  tempfail %lu",
+        fprintf(stderr,
+                "\r\033[K%lu/%llu %3.0f%%  %.0f/s%s  pass %lu  warn %lu  fail %lu  tempfail %lu",
                 st->done, (unsigned long long)total, 100.0 * (double)st->done / (double)total, rate,
                 eta, n[RDC_PASS], n[RDC_WARN], n[RDC_FAIL], n[RDC_TEMPFAIL]);
     else
@@ -132,8 +133,8 @@ static bool emit(void *ctx, const rdc_result_t *r)
         const char *why = r->nproblems ? r->problems[0].message : "invalid target";
         if (r->line)
             rdc_errorf("%s:%lu: '%s': %s",
-                       strcmp(out->o->file, "-") == 0 ? "(standard input)" : out->o->file,
-                       r->line, r->input, why);
+                       strcmp(out->o->file, "-") == 0 ? "(standard input)" : out->o->file, r->line,
+                       r->input, why);
         else
             rdc_errorf("'%s': %s", r->input, why);
     }
@@ -171,14 +172,16 @@ int main(int argc, char **argv)
     char err[512];
 
     setlocale(LC_CTYPE, "");
-    if (!rdc_cli_parse(argc, argv, &o))
+    if (!rdc_cli_parse(argc, argv, &o)) {
+        rdc_cli_free(&o);
         return RDC_EXIT_USAGE;
-    if (o.help) {
-        rdc_cli_usage(stdout);
-        return fflush(stdout) == 0 && !ferror(stdout) ? RDC_EXIT_OK : RDC_EXIT_USAGE;
     }
-    if (o.version) {
-        rdc_cli_version(stdout);
+    if (o.help || o.version) {
+        if (o.help)
+            rdc_cli_usage(stdout);
+        else
+            rdc_cli_version(stdout);
+        rdc_cli_free(&o);
         return fflush(stdout) == 0 && !ferror(stdout) ? RDC_EXIT_OK : RDC_EXIT_USAGE;
     }
 
@@ -227,6 +230,13 @@ int main(int argc, char **argv)
         .want4 = o.want4,
         .want6 = o.want6,
         .unordered = o.unordered,
+        .generic = true,
+        .helo = o.helo,
+        .helo_kind = o.helo_kind,
+        .helo_lit = o.helo_lit,
+        .helo_why = o.helo_why,
+        .dnsbl = o.dnsbl,
+        .ndnsbl = o.ndnsbl,
         .cut_interval_ms = o.timeout_ms,
     };
     out.total = count_targets(&o);
@@ -236,6 +246,7 @@ int main(int argc, char **argv)
         eo.progress = progress_draw;
         eo.progress_ctx = &out;
     }
+    memcpy(eo.helo_wire, o.helo_wire, sizeof eo.helo_wire);
     eng = rdc_engine_new(loop, res, &eo);
     if (eng == NULL) {
         rdc_errorf("out of memory");
@@ -303,5 +314,6 @@ done:
     rdc_engine_free(eng);
     rdc_loop_free(loop);
     rdc_targets_free(src);
+    rdc_cli_free(&o);
     return status;
 }

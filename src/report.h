@@ -9,7 +9,7 @@
 #include "rdnscheck.h"
 
 typedef struct rdc_report_opts {
-    bool color;   /* ANSI colours on the verdict mark */
+    bool color; /* ANSI colours on the verdict mark */
     bool unicode; /* UTF-8 marks instead of ASCII ones */
     bool verbose; /* print the lookup chain */
 } rdc_report_opts_t;

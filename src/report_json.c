@@ -2,6 +2,8 @@
  * a fixed order, always valid UTF-8 (in fact ASCII: names arrive escaped). */
 #include "report.h"
 
+#include <string.h>
+
 void rdc_json_string(FILE *f, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -38,6 +40,49 @@ static void problems(FILE *f, const rdc_result_t *r)
         if (p->fix) {
             fputs(",\"fix\":", f);
             rdc_json_string(f, p->fix);
+        }
+        putc('}', f);
+    }
+    putc(']', f);
+}
+
+static void addr_list(FILE *f, const rdc_addr_t *a, size_t n)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    putc('[', f);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            putc(',', f);
+        rdc_json_string(f, rdc_addr_format(&a[k], ip));
+    }
+    putc(']', f);
+}
+
+/* "helo":{"name":...,"result":"pass|warn|fail|tempfail","addresses":[...]} */
+static void helo(FILE *f, const rdc_result_t *r)
+{
+    const char *result = rdc_verdict_name(r->helo_verdict);
+    fputs(",\"helo\":{\"name\":", f);
+    rdc_json_string(f, r->helo->name);
+    fprintf(f, ",\"result\":\"%s\",\"addresses\":", result);
+    addr_list(f, r->helo->addrs, r->helo->naddrs);
+    putc('}', f);
+}
+
+/* "dnsbl":[{"zone":...,"result":"clean|listed|error","codes":[...],"reason":...}] */
+static void dnsbl(FILE *f, const rdc_result_t *r)
+{
+    static const char *const state[] = {"clean", "listed", "error", "error"};
+    fputs(",\"dnsbl\":[", f);
+    for (size_t i = 0; i < r->ndnsbl; i++) {
+        const rdc_dnsbl_result_t *d = &r->dnsbl[i];
+        fputs(i ? ",{\"zone\":" : "{\"zone\":", f);
+        rdc_json_string(f, d->zone);
+        fprintf(f, ",\"result\":\"%s\",\"codes\":", state[d->state]);
+        addr_list(f, d->codes, d->ncodes);
+        if (d->reason) {
+            fputs(",\"reason\":", f);
+            rdc_json_string(f, d->reason);
         }
         putc('}', f);
     }
@@ -96,6 +141,10 @@ void rdc_report_json(FILE *f, const rdc_result_t *r)
         putc(']', f);
     }
     putc('}', f);
+    if (r->helo)
+        helo(f, r);
+    if (r->ndnsbl)
+        dnsbl(f, r);
     problems(f, r);
     fprintf(f, ",\"elapsed_ms\":%u}\n", r->elapsed_ms);
 }

@@ -6,8 +6,7 @@
 
 static const char *const marks_ascii[] = {"+", "!", "?", "x", "x"};
 static const char *const marks_utf8[] = {"\u2714", "\u26a0", "\u21bb", "\u2718", "\u2718"};
-static const char *const colors[] = {"\033[32m", "\033[33m", "\033[35m", "\033[31m",
-                                     "\033[1;31m"};
+static const char *const colors[] = {"\033[32m", "\033[33m", "\033[35m", "\033[31m", "\033[1;31m"};
 
 void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
 {
@@ -26,8 +25,7 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         if (r->has_addr) {
             fputs("  ", f);
             if (r->nnames == 0)
-                fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)",
-                      f);
+                fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)", f);
             for (size_t i = 0; i < r->nnames; i++)
                 fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
             /* a host name or block: say where the address came from */

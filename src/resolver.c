@@ -128,7 +128,7 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
     opts.sock_state_cb = sock_state;
     opts.sock_state_cb_data = r;
     opts.lookups = (char *)"b"; /* DNS only, never /etc/hosts */
-    opts.domains = NULL;        /* no search list */
+    opts.domains = NULL; /* no search list */
     opts.ndomains = 0;
     opts.ednspsz = 1232; /* DNS flag day 2020 */
     opts.socket_receive_buffer_size = 4 << 20;
@@ -218,8 +218,8 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
             msg = abuf;
             len = (size_t)alen;
         } else {
-            st = status == ARES_ESERVFAIL  ? RDC_DNS_S_SERVFAIL
-                 : status == ARES_EREFUSED ? RDC_DNS_S_REFUSED
+            st = status == ARES_ESERVFAIL   ? RDC_DNS_S_SERVFAIL
+                 : status == ARES_EREFUSED  ? RDC_DNS_S_REFUSED
                  : status == ARES_ENOTFOUND ? RDC_DNS_NXDOMAIN
                  : status == ARES_ENODATA   ? RDC_DNS_NODATA
                                             : RDC_DNS_S_ERROR;
@@ -371,7 +371,8 @@ bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *
         } else {
             const char *colon = memchr(p, ':', len);
             const char *last = colon;
-            for (const char *c = colon; c && c < p + len; c = memchr(c + 1, ':', (size_t)(p + len - c - 1)))
+            for (const char *c = colon; c && c < p + len;
+                 c = memchr(c + 1, ':', (size_t)(p + len - c - 1)))
                 last = c;
             if (colon != NULL && colon == last) {
                 /* exactly one colon: IPV4:PORT */
@@ -384,7 +385,7 @@ bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *
         }
         if (!ok) {
             char shown[200];
-            rdc_escape_bytes(p, len, shown, sizeof shown);
+            rdc_escape_text(p, len, shown, sizeof shown);
             snprintf(err, errlen,
                      "bad DNS server '%s': use ADDR, ADDR:PORT or [IPV6]:PORT with an IP "
                      "address (not a name) and a port from 1 to 65535",

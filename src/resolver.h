@@ -15,7 +15,7 @@ typedef struct rdc_resolver_opts {
     const rdc_server_t *servers; /* NULL: the system configuration */
     size_t nservers;
     unsigned timeout_ms; /* per try of one server */
-    unsigned tries;      /* kept for the caller; c-ares makes one pass per query */
+    unsigned tries; /* kept for the caller; c-ares makes one pass per query */
     unsigned rate; /* queries per second at most; 0 = no limit */
 } rdc_resolver_opts_t;
 
@@ -25,8 +25,8 @@ typedef struct rdc_resolver rdc_resolver_t;
  * the call) when there is one; otherwise msg is NULL and status says why
  * (timeout, unreachable, error). cancelled is set when the resolver is
  * being freed: do not start new queries then. */
-typedef void (*rdc_query_cb_t)(void *arg, const uint8_t *msg, size_t len,
-                               rdc_dns_status_t status, bool cancelled);
+typedef void (*rdc_query_cb_t)(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t status,
+                               bool cancelled);
 
 /* Creates a resolver whose sockets live in loop. On failure returns NULL
  * and writes a one-line reason to err. */

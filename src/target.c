@@ -98,9 +98,9 @@ bool rdc_target_parse(const char *s, size_t len, uint64_t max_expand, rdc_target
         }
         if (memchr(s, '%', len))
             snprintf(err, errlen, "zone IDs ('%%' and an interface) are not supported");
-        else if (memmem(s, len, "::", 2) && memmem((const char *)memmem(s, len, "::", 2) + 2,
-                                                  len - (size_t)((const char *)memmem(s, len, "::", 2) - s) - 2,
-                                                  "::", 2))
+        else if (memmem(s, len, "::", 2) &&
+                 memmem((const char *)memmem(s, len, "::", 2) + 2,
+                        len - (size_t)((const char *)memmem(s, len, "::", 2) - s) - 2, "::", 2))
             snprintf(err, errlen, "not a valid IPv6 address: '::' appears twice");
         else
             snprintf(err, errlen, "not a valid IPv6 address");
@@ -217,13 +217,13 @@ unsigned long rdc_targets_lines(const rdc_targets_t *t)
 static char *escaped(const char *s, size_t len)
 {
     char tmp[512];
-    rdc_escape_bytes(s, len, tmp, sizeof tmp);
+    rdc_escape_text(s, len, tmp, sizeof tmp);
     return rdc_strdup(tmp);
 }
 
 /* Fills item from a parsed target; a CIDR block starts an expansion. */
-static rdc_src_status_t emit_target(rdc_targets_t *t, const char *s, size_t len,
-                                    unsigned long line, rdc_item_t *item)
+static rdc_src_status_t emit_target(rdc_targets_t *t, const char *s, size_t len, unsigned long line,
+                                    rdc_item_t *item)
 {
     char err[256];
     rdc_target_t tg;

@@ -31,6 +31,12 @@ static const struct {
     [RDC_DNS_UNREACHABLE] = {"dns-unreachable", RDC_SEV_TEMPFAIL},
     [RDC_DNS_ERROR] = {"dns-error", RDC_SEV_TEMPFAIL},
     [RDC_INVALID_TARGET] = {"invalid-target", RDC_SEV_ERROR},
+    [RDC_HELO_NOT_PTR] = {"helo-not-ptr", RDC_SEV_WARN},
+    [RDC_HELO_MISMATCH] = {"helo-mismatch", RDC_SEV_FAIL},
+    [RDC_HELO_INVALID] = {"helo-invalid", RDC_SEV_FAIL},
+    [RDC_GENERIC_PTR] = {"generic-ptr", RDC_SEV_WARN},
+    [RDC_DNSBL_LISTED] = {"dnsbl-listed", RDC_SEV_FAIL},
+    [RDC_DNSBL_ERROR] = {"dnsbl-error", RDC_SEV_TEMPFAIL},
 };
 
 const char *rdc_code_name(rdc_code_t c)
@@ -102,7 +108,21 @@ void rdc_result_clear(rdc_result_t *r)
         free(r->names[i].name);
         free(r->names[i].addrs);
     }
+    for (size_t i = 0; i < r->nnames; i++)
+        free(r->names[i].generic);
     free(r->names);
+    if (r->helo) {
+        free(r->helo->name);
+        free(r->helo->addrs);
+        free(r->helo->generic);
+        free(r->helo);
+    }
+    free(r->helo_why);
+    for (size_t i = 0; i < r->ndnsbl; i++) {
+        free(r->dnsbl[i].zone);
+        free(r->dnsbl[i].reason);
+    }
+    free(r->dnsbl);
     for (size_t i = 0; i < r->nproblems; i++) {
         free(r->problems[i].message);
         free(r->problems[i].fix);
@@ -138,8 +158,7 @@ static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, con
     return true;
 }
 
-bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt,
-                            ...)
+bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -221,6 +240,7 @@ static bool name_problem(rdc_result_t *r, const rdc_name_result_t *n, const char
             n->name, (int)keep, n->name);
     }
     case RDC_NAME_SKIPPED:
+    case RDC_NAME_LITERAL: /* HELO only, never a PTR name */
         return true;
     case RDC_NAME_CHECKED:
         break;
@@ -234,8 +254,9 @@ static bool name_problem(rdc_result_t *r, const rdc_name_result_t *n, const char
     if (n->status != RDC_DNS_OK || n->naddrs == 0)
         return rdc_result_add_problem(
             r, RDC_PTR_NO_ADDRESS,
-            fixf(fix, sizeof fix, "add an %s record %s -> %s, or have the PTR changed to a "
-                                  "name that has one",
+            fixf(fix, sizeof fix,
+                 "add an %s record %s -> %s, or have the PTR changed to a "
+                 "name that has one",
                  rr, n->name, ip),
             "PTR name %s has no %s record (the name %s)", n->name, rr,
             n->status == RDC_DNS_NXDOMAIN ? "does not exist" : "exists without one");
@@ -249,11 +270,112 @@ static bool name_problem(rdc_result_t *r, const rdc_name_result_t *n, const char
     bool ok = rdc_result_add_problem(
         r, RDC_PTR_MISMATCH,
         fixf(fix, sizeof fix,
-             "add %s to the %s records of %s, or have the PTR changed to the name that has it",
-             ip, rr, n->name),
+             "add %s to the %s records of %s, or have the PTR changed to the name that has it", ip,
+             rr, n->name),
         "PTR name %s resolves to %s, not %s", n->name, addrs.s ? addrs.s : "?", ip);
     rdc_buf_free(&addrs);
     return ok;
+}
+
+/* --helo: pass when HELO is a confirming PTR name (Exim verify = helo:
+ * equal to the reverse name), warn when it only resolves to the address,
+ * fail when it does not or is no acceptable name (RFC 5321 §2.3.5). */
+static bool helo_check(rdc_result_t *r, const char *ip)
+{
+    const rdc_name_result_t *h = r->helo;
+    char fix[2048];
+    const char *rr = family_rr(&r->addr);
+    if (h->kind == RDC_NAME_INVALID)
+        return rdc_result_add_problem(
+            r, RDC_HELO_INVALID,
+            "set the server's HELO name (Postfix: smtp_helo_name / myhostname) to its PTR name",
+            "HELO name %s is not acceptable: %s", h->name, r->helo_why ? r->helo_why : "invalid");
+    if (h->kind == RDC_NAME_LITERAL) {
+        char lit[RDC_ADDR_TEXT_MAX];
+        if (h->naddrs > 0 && rdc_addr_equal(&h->addrs[0], &r->addr)) {
+            r->helo_verdict = RDC_PASS;
+            return true;
+        }
+        return rdc_result_add_problem(r, RDC_HELO_MISMATCH,
+                                      "announce the server's own address, or better its PTR name",
+                                      "HELO address literal %s is not the address %s",
+                                      h->naddrs ? rdc_addr_format(&h->addrs[0], lit) : "?", ip);
+    }
+    for (size_t i = 0; i < r->nnames; i++)
+        if (r->names[i].confirmed && strcasecmp(r->names[i].name, h->name) == 0) {
+            r->helo_verdict = RDC_PASS;
+            return true;
+        }
+    if (rdc_dns_status_is_temporary(h->status))
+        return rdc_result_add_problem(r, rdc_dns_status_code(h->status),
+                                      "try again later; if it persists, check the resolver (-s)",
+                                      "the %s lookup of HELO name %s %s", rr, h->name,
+                                      rdc_dns_status_text(h->status));
+    const char *ptrname = NULL;
+    for (size_t i = 0; i < r->nnames && !ptrname; i++)
+        if (r->names[i].confirmed)
+            ptrname = r->names[i].name;
+    if (h->confirmed)
+        return rdc_result_add_problem(
+            r, RDC_HELO_NOT_PTR,
+            ptrname ? fixf(fix, sizeof fix, "use the PTR name %s as the HELO name", ptrname)
+                    : "set the PTR of the address to the HELO name",
+            "HELO name %s resolves to %s but is not its PTR name", h->name, ip);
+    return rdc_result_add_problem(
+        r, RDC_HELO_MISMATCH,
+        ptrname
+            ? fixf(fix, sizeof fix, "use the PTR name %s as the HELO name", ptrname)
+            : fixf(fix, sizeof fix, "give %s an %s record %s, and a matching PTR", h->name, rr, ip),
+        "HELO name %s does not resolve to %s (%s)", h->name, ip,
+        h->status == RDC_DNS_OK ? "its addresses are others" : rdc_dns_status_text(h->status));
+}
+
+static bool helo_problems(rdc_result_t *r, const char *ip)
+{
+    size_t before = r->nproblems;
+    r->helo_verdict = RDC_PASS;
+    if (!helo_check(r, ip))
+        return false;
+    if (r->nproblems > before) {
+        rdc_severity_t sv = r->problems[before].severity;
+        r->helo_verdict = sv == RDC_SEV_WARN       ? RDC_WARN
+                          : sv == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL
+                                                   : RDC_FAIL;
+    }
+    return true;
+}
+
+static bool dnsbl_problem(rdc_result_t *r, const rdc_dnsbl_result_t *d, const char *ip)
+{
+    const char *why = NULL;
+    char codelist[160] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < d->ncodes && used + RDC_ADDR_TEXT_MAX + 2 < sizeof codelist; i++) {
+        char t[RDC_ADDR_TEXT_MAX];
+        used += (size_t)snprintf(codelist + used, sizeof codelist - used, "%s%s", i ? ", " : "",
+                                 rdc_addr_format(&d->codes[i], t));
+    }
+    switch (d->state) {
+    case RDC_BL_CLEAN:
+        return true;
+    case RDC_BL_LISTED:
+        return rdc_result_add_problem(
+            r, RDC_DNSBL_LISTED,
+            "find the cause (an open relay, a compromised account, a spam source), fix it, "
+            "then request removal at the list's own site",
+            "%s is listed in %s (%s)%s%s", ip, d->zone, codelist, d->reason ? ": " : "",
+            d->reason ? d->reason : "");
+    case RDC_BL_BAD:
+        rdc_dnsbl_classify(d->status, d->codes, d->ncodes, &why);
+        return rdc_result_add_problem(
+            r, RDC_DNSBL_ERROR, "query the list through your own resolver, not a public one",
+            "%s gave no usable answer for %s: %s", d->zone, ip, why ? why : "not a listing");
+    case RDC_BL_TEMP:
+        return rdc_result_add_problem(
+            r, RDC_DNSBL_ERROR, "try again later; if it persists, check the resolver (-s)",
+            "the %s lookup for %s %s", d->zone, ip, rdc_dns_status_text(d->status));
+    }
+    return true;
 }
 
 bool rdc_verdict_compute(rdc_result_t *r, bool strict)
@@ -333,6 +455,23 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
                 "keep one PTR record per address, the name the server uses in HELO",
                 "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
     }
+
+    /* generic-looking names: the first one found speaks for all */
+    for (size_t i = 0; ok && i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->kind == RDC_NAME_CHECKED && n->generic) {
+            ok = rdc_result_add_problem(
+                r, RDC_GENERIC_PTR,
+                "ask the provider for a PTR that names your mail server (like mail.example.com) "
+                "with a matching A/AAAA record; Yahoo and others reject generic rDNS",
+                "PTR name %s looks provider-generated: %s", n->name, n->generic);
+            break;
+        }
+    }
+    if (ok && r->helo)
+        ok = helo_problems(r, ip);
+    for (size_t i = 0; ok && i < r->ndnsbl; i++)
+        ok = dnsbl_problem(r, &r->dnsbl[i], ip);
 
     rdc_severity_t worst = RDC_SEV_WARN;
     for (size_t i = 0; i < r->nproblems; i++)

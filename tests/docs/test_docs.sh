@@ -45,7 +45,8 @@ for code in 0 1 2 3; do
 done
 for code in no-ptr ptr-no-address ptr-mismatch ptr-invalid-name ptr-relative-name ptr-partial \
             ptr-cname ptr-too-many no-address dns-timeout dns-servfail dns-refused \
-            dns-unreachable dns-error invalid-target; do
+            dns-unreachable dns-error invalid-target generic-ptr helo-not-ptr helo-mismatch \
+            helo-invalid dnsbl-listed dnsbl-error; do
     check "man page documents code $code" grep -qF -- "$code" <<<"$man_text"
     check "README documents code $code" grep -qF -- "\`$code\`" "$readme"
 done

@@ -62,6 +62,45 @@ static rdc_name_result_t *confirmed_name(rdc_result_t *r, const char *name, cons
     return add_name(r, name, RDC_NAME_CHECKED, RDC_DNS_OK, true, false, ip);
 }
 
+/* --helo NAME for r: kind, forward addresses (comma list) and whether they
+ * include r's address; why for an invalid name. */
+static void set_helo(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
+                     rdc_dns_status_t status, const char *addrs, const char *why)
+{
+    rdc_result_t tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rdc_name_result_t *n = add_name(&tmp, name, kind, status, false, false, addrs);
+    r->helo = malloc(sizeof *r->helo);
+    assert_non_null(r->helo);
+    *r->helo = *n;
+    free(tmp.names);
+    for (size_t i = 0; i < r->helo->naddrs; i++)
+        if (rdc_addr_equal(&r->helo->addrs[i], &r->addr))
+            r->helo->confirmed = true;
+    r->helo_why = why ? xdup(why) : NULL;
+}
+
+/* One --dnsbl zone result with A answers (comma list) and a TXT reason. */
+static void add_dnsbl(rdc_result_t *r, const char *zone, rdc_dns_status_t status,
+                      const char *codes, const char *reason)
+{
+    rdc_dnsbl_result_t *d = realloc(r->dnsbl, (r->ndnsbl + 1) * sizeof *d);
+    assert_non_null(d);
+    r->dnsbl = d;
+    d = &r->dnsbl[r->ndnsbl++];
+    memset(d, 0, sizeof *d);
+    d->zone = xdup(zone);
+    d->status = status;
+    d->reason = reason ? xdup(reason) : NULL;
+    for (const char *p = codes; p && *p && d->ncodes < 8;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        assert_true(rdc_addr_parse(p, len, &d->codes[d->ncodes++]));
+        p += len + (c ? 1 : 0);
+    }
+    d->state = rdc_dnsbl_classify(status, d->codes, d->ncodes, NULL);
+}
+
 static const rdc_problem_t *find(const rdc_result_t *r, rdc_code_t code)
 {
     for (size_t i = 0; i < r->nproblems; i++)
@@ -452,7 +491,24 @@ static void test_confirm_beside_timeout(void **state)
 static void test_problem_texts_printable_ascii(void **state)
 {
     (void)state;
-    rdc_result_t r[8];
+    rdc_result_t r[13];
+    result_init(&r[8], IP4, RDC_DNS_OK);
+    confirmed_name(&r[8], "mail.example.test", IP4)->generic = xdup("it embeds the address");
+    set_helo(&r[8], "www.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, IP4, NULL);
+    result_init(&r[9], IP4, RDC_DNS_OK);
+    confirmed_name(&r[9], "mail.example.test", IP4);
+    set_helo(&r[9], "other.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, "192.0.2.1", NULL);
+    add_dnsbl(&r[9], "bl.test", RDC_DNS_OK, "127.0.0.2", "listed; see https://bl.test/");
+    result_init(&r[10], IP4, RDC_DNS_OK);
+    confirmed_name(&r[10], "mail.example.test", IP4);
+    set_helo(&r[10], "mail", RDC_NAME_INVALID, RDC_DNS_OK, NULL, "no dot");
+    add_dnsbl(&r[10], "bl.test", RDC_DNS_OK, "127.255.255.254", NULL);
+    result_init(&r[11], IP4, RDC_DNS_OK);
+    confirmed_name(&r[11], "mail.example.test", IP4);
+    add_dnsbl(&r[11], "bl.test", RDC_DNS_S_TIMEOUT, NULL, NULL);
+    result_init(&r[12], IP4, RDC_DNS_OK);
+    confirmed_name(&r[12], "mail.example.test", IP4);
+    set_helo(&r[12], "[192.0.2.1]", RDC_NAME_LITERAL, RDC_DNS_OK, "192.0.2.1", NULL);
     result_init(&r[0], IP4, RDC_DNS_NXDOMAIN);
     result_init(&r[1], IP4, RDC_DNS_S_TIMEOUT);
     result_init(&r[2], IP4, RDC_DNS_OK);
@@ -491,6 +547,160 @@ static void test_problem_texts_printable_ascii(void **state)
             bad++;
         }
     assert_int_equal(bad, 0);
+}
+
+/* --helo: a confirming PTR name passes; a name that only resolves to the
+ * address warns; one that does not, an invalid one or a foreign literal
+ * fails; an undecided lookup is tempfail. helo_verdict follows. */
+static void test_helo_rules(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "Mail.Example.Test", IP4);
+    set_helo(&r, "mail.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, IP4, NULL);
+    compute_expect(&r, false, RDC_PASS, 0);
+    assert_int_equal(r.helo_verdict, RDC_PASS);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "www.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, "192.0.2.9," IP4, NULL);
+    compute_expect(&r, false, RDC_WARN, 1, RDC_HELO_NOT_PTR);
+    assert_int_equal(r.helo_verdict, RDC_WARN);
+    assert_true(unit_contains(r.problems[0].fix, "mail.example.test"));
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "other.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, NULL, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_HELO_MISMATCH);
+    assert_int_equal(r.helo_verdict, RDC_FAIL);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "other.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, NULL, NULL);
+    compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_DNS_TIMEOUT);
+    assert_int_equal(r.helo_verdict, RDC_TEMPFAIL);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "server.local", RDC_NAME_INVALID, RDC_DNS_OK, NULL, "a private name");
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_HELO_INVALID);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "[" IP4 "]", RDC_NAME_LITERAL, RDC_DNS_OK, IP4, NULL);
+    compute_expect(&r, false, RDC_PASS, 0);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "[192.0.2.1]", RDC_NAME_LITERAL, RDC_DNS_OK, "192.0.2.1", NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_HELO_MISMATCH);
+    rdc_result_clear(&r);
+
+    /* strict: a HELO warning fails */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_helo(&r, "www.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, IP4, NULL);
+    compute_expect(&r, true, RDC_FAIL, 1, RDC_HELO_NOT_PTR);
+    rdc_result_clear(&r);
+}
+
+/* --dnsbl: listed fails with codes and reason; error codes of the list and
+ * rewritten NXDOMAIN are tempfail, never a listing; clean adds nothing. */
+static void test_dnsbl_rules(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    add_dnsbl(&r, "clean.test", RDC_DNS_NXDOMAIN, NULL, NULL);
+    add_dnsbl(&r, "bl.test", RDC_DNS_OK, "127.0.0.2,127.0.0.4", "spam source");
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_DNSBL_LISTED);
+    assert_true(unit_contains(r.problems[0].message, "bl.test (127.0.0.2, 127.0.0.4): spam source"));
+    rdc_result_clear(&r);
+
+    static const char *const bad[] = {"127.255.255.254", "127.255.255.255", "127.255.255.252",
+                                      "127.0.0.1", "198.51.100.1", "127.0.0.2,10.0.0.1"};
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        result_init(&r, IP4, RDC_DNS_OK);
+        confirmed_name(&r, "mail.example.test", IP4);
+        add_dnsbl(&r, "bl.test", RDC_DNS_OK, bad[i], NULL);
+        assert_int_equal(r.dnsbl[0].state, RDC_BL_BAD);
+        compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_DNSBL_ERROR);
+        rdc_result_clear(&r);
+    }
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    add_dnsbl(&r, "bl.test", RDC_DNS_S_SERVFAIL, NULL, NULL);
+    assert_int_equal(r.dnsbl[0].state, RDC_BL_TEMP);
+    compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_DNSBL_ERROR);
+    rdc_result_clear(&r);
+    /* NODATA is clean */
+    assert_int_equal(rdc_dnsbl_classify(RDC_DNS_NODATA, NULL, 0, NULL), RDC_BL_CLEAN);
+}
+
+/* Query names: reversed octets / 32 nibbles + zone; too long refused. */
+static void test_dnsbl_query_name(void **state)
+{
+    (void)state;
+    char buf[RDC_NAME_TEXT_MAX];
+    rdc_addr_t a;
+    assert_true(rdc_addr_parse("192.0.2.10", 10, &a));
+    assert_true(rdc_dnsbl_query_name(&a, "zen.example.", buf));
+    assert_string_equal(buf, "10.2.0.192.zen.example");
+    assert_true(rdc_addr_parse("2001:db8::25", 12, &a));
+    assert_true(rdc_dnsbl_query_name(&a, "bl.test", buf));
+    assert_string_equal(buf,
+                        "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test");
+    char zone[200];
+    memset(zone, 'a', sizeof zone - 1);
+    zone[sizeof zone - 1] = '\0';
+    assert_false(rdc_dnsbl_query_name(&a, zone, buf));
+}
+
+/* rdc_helo_parse: host names, address literals, and every refusal. */
+static void test_helo_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        rdc_name_kind_t kind;
+        const char *why;
+    } t[] = {
+        {"mail.example.test", RDC_NAME_CHECKED, NULL},
+        {"MAIL.Example.Test.", RDC_NAME_CHECKED, NULL},
+        {"[192.0.2.1]", RDC_NAME_LITERAL, NULL},
+        {"[IPv6:2001:db8::1]", RDC_NAME_LITERAL, NULL},
+        {"[ipv6:2001:db8::1]", RDC_NAME_LITERAL, NULL},
+        {"[2001:db8::1]", RDC_NAME_INVALID, "address literal"},
+        {"[192.0.2.256]", RDC_NAME_INVALID, "address literal"},
+        {"192.0.2.1", RDC_NAME_INVALID, "bare IP"},
+        {"2001:db8::1", RDC_NAME_INVALID, "bare IP"},
+        {"localhost", RDC_NAME_INVALID, "no dot"},
+        {"mail", RDC_NAME_INVALID, "no dot"},
+        {"server.local", RDC_NAME_INVALID, "private"},
+        {"box.LAN", RDC_NAME_INVALID, "private"},
+        {"host.localdomain", RDC_NAME_INVALID, "private"},
+        {"a b.example.test", RDC_NAME_INVALID, "only letters"},
+        {"-mail.example.test", RDC_NAME_INVALID, "not a host name"},
+        {"", RDC_NAME_INVALID, "no dot"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+        rdc_addr_t lit;
+        const char *why = NULL;
+        rdc_name_kind_t k = rdc_helo_parse(t[i].name, wire, &lit, &why);
+        if (k != t[i].kind || (t[i].why && (!why || !unit_contains(why, t[i].why)))) {
+            print_error("'%s': kind %d why %s\n", t[i].name, (int)k, why ? why : "-");
+            fail();
+        }
+    }
 }
 
 /* rdc_result_add_problem: formatted message, optional fix, severity. */
@@ -538,6 +748,12 @@ static void test_code_names(void **state)
         {RDC_DNS_UNREACHABLE, "dns-unreachable", RDC_SEV_TEMPFAIL},
         {RDC_DNS_ERROR, "dns-error", RDC_SEV_TEMPFAIL},
         {RDC_INVALID_TARGET, "invalid-target", RDC_SEV_ERROR},
+        {RDC_HELO_NOT_PTR, "helo-not-ptr", RDC_SEV_WARN},
+        {RDC_HELO_MISMATCH, "helo-mismatch", RDC_SEV_FAIL},
+        {RDC_HELO_INVALID, "helo-invalid", RDC_SEV_FAIL},
+        {RDC_GENERIC_PTR, "generic-ptr", RDC_SEV_WARN},
+        {RDC_DNSBL_LISTED, "dnsbl-listed", RDC_SEV_FAIL},
+        {RDC_DNSBL_ERROR, "dnsbl-error", RDC_SEV_TEMPFAIL},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
@@ -655,6 +871,10 @@ int main(void)
         cmocka_unit_test(test_confirm_beside_timeout),
         cmocka_unit_test(test_problem_texts_printable_ascii),
         cmocka_unit_test(test_add_problem),
+        cmocka_unit_test(test_helo_rules),
+        cmocka_unit_test(test_dnsbl_rules),
+        cmocka_unit_test(test_dnsbl_query_name),
+        cmocka_unit_test(test_helo_parse),
         cmocka_unit_test(test_code_names),
         cmocka_unit_test(test_dns_status),
         cmocka_unit_test(test_exit_precedence),
