@@ -146,6 +146,12 @@ typedef enum rdc_code {
     RDC_GENERIC_PTR,
     RDC_DNSBL_LISTED,
     RDC_DNSBL_ERROR,
+    RDC_SMTP_UNREACHABLE,
+    RDC_SMTP_TIMEOUT,
+    RDC_SMTP_REFUSED,
+    RDC_SMTP_BAD_GREETING,
+    RDC_BANNER_MISMATCH,
+    RDC_BANNER_NOT_PTR,
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -225,7 +231,35 @@ typedef struct rdc_result {
     /* --dnsbl: one entry per zone, in the order given */
     size_t ndnsbl;
     struct rdc_dnsbl_result *dnsbl;
+    /* --smtp: what the mail server said; NULL without --smtp */
+    struct rdc_smtp_result *smtp;
 } rdc_result_t;
+
+/* How an SMTP probe (connect, 220 greeting, EHLO, QUIT) ended. */
+typedef enum rdc_probe_outcome {
+    RDC_PROBE_OK = 0, /* greeted with 220 (EHLO answered or not) */
+    RDC_PROBE_UNREACHABLE, /* connection refused or unreachable */
+    RDC_PROBE_TIMEOUT, /* no complete greeting in --smtp-timeout */
+    RDC_PROBE_REFUSED, /* a 4xx/5xx greeting (421, 554) */
+    RDC_PROBE_BAD /* not SMTP, closed mid-greeting, garbage */
+} rdc_probe_outcome_t;
+
+typedef struct rdc_smtp_result {
+    unsigned port;
+    rdc_probe_outcome_t outcome;
+    char *detail; /* owned; why, for anything but OK, or NULL */
+    unsigned greeting_code;
+    char *greeting; /* owned; the greeting's first line text, escaped */
+    unsigned ehlo_code; /* 0 when EHLO got no answer */
+    char *ehlo_host; /* owned; the name the EHLO answer gives, or NULL */
+    /* the host the greeting announces, checked like --helo (kind INVALID
+     * with banner_why when there is none) */
+    rdc_name_result_t banner;
+    char *banner_why; /* owned */
+    rdc_verdict_t banner_verdict;
+    char *transcript; /* owned; the dialogue for -v, or NULL */
+    unsigned elapsed_ms;
+} rdc_smtp_result_t;
 
 /* What one DNSBL zone said about an address (RFC 5782). */
 typedef enum rdc_dnsbl_state {

@@ -11,7 +11,7 @@ root=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
-      unbound groff-base man-db valgrind clang)
+      unbound groff-base man-db valgrind clang bsdutils)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,7 +24,12 @@ if ((${#missing[@]})); then
 fi
 
 rundir=$(mktemp -d /tmp/rdnscheck-test.XXXXXX)
+# Real Postfix instances for the SMTP probe tests (zones: 0.0.127.in-addr.arpa)
+mtas=("127.0.0.2 smtp2.example.test" "127.0.0.3 mail.example.test" "127.0.0.5 smtp5-alias.example.test")
 cleanup() {
+    for m in "${mtas[@]}"; do
+        "$root/scripts/mta.sh" stop "$rundir/mta-${m%% *}" >/dev/null 2>&1 || true
+    done
     "$root/scripts/servers.sh" stop "$rundir" >/dev/null 2>&1 || true
     rm -rf "$rundir"
 }
@@ -33,6 +38,10 @@ trap cleanup EXIT INT TERM
 echo "== starting Knot and Unbound on loopback"
 "$root/scripts/servers.sh" start "$rundir"
 export RDC_KNOT="127.0.0.1:${RDC_KNOT_PORT:-53535}"
+echo "== starting Postfix on 127.0.0.2, .3 and .5 port 2525"
+for m in "${mtas[@]}"; do
+    "$root/scripts/mta.sh" start "$rundir/mta-${m%% *}" --addr "${m%% *}" --port 2525 --hostname "${m#* }"
+done
 export RDC_UNBOUND="127.0.0.1:${RDC_UNBOUND_PORT:-53536}"
 
 status=0

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "target.h"
 #include "util.h"
@@ -26,6 +27,9 @@ enum {
     OPT_HELO,
     OPT_DNSBL,
     OPT_DNSBL_FILE,
+    OPT_SMTP,
+    OPT_EHLO_NAME,
+    OPT_SMTP_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -46,6 +50,9 @@ static const struct option longopts[] = {
     {"helo", required_argument, NULL, OPT_HELO},
     {"dnsbl", required_argument, NULL, OPT_DNSBL},
     {"dnsbl-file", required_argument, NULL, OPT_DNSBL_FILE},
+    {"smtp", optional_argument, NULL, OPT_SMTP},
+    {"ehlo-name", required_argument, NULL, OPT_EHLO_NAME},
+    {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
     {"file", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -97,6 +104,10 @@ void rdc_cli_usage(FILE *f)
           "                        a PTR name that confirms\n"
           "      --dnsbl ZONE      look each address up in DNS blocklist ZONE (repeatable)\n"
           "      --dnsbl-file FILE read DNSBL zones from FILE, one per line\n"
+          "      --smtp[=PORT]     connect to each address (port 25), read the greeting,\n"
+          "                        EHLO, QUIT; the greeting's host is checked like --helo\n"
+          "      --ehlo-name NAME  the name rdnscheck gives in EHLO (default: this host's)\n"
+          "      --smtp-timeout MS time for connect, greeting and EHLO (default 10000)\n"
           "  PTR names that look provider-generated (embedded address, dyn/dsl/pool...)\n"
           "  are always reported (generic-ptr, a warning).\n"
           "\n"
@@ -214,6 +225,20 @@ static bool read_dnsbl_file(rdc_options_t *o, const char *path)
     return ok;
 }
 
+/* This machine's name for EHLO when it is a plain host name (gethostname
+ * may give anything); otherwise "localhost.localdomain". */
+static void default_ehlo_name(char *buf, size_t cap)
+{
+    char h[256];
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    if (gethostname(h, sizeof h) == 0 && (h[sizeof h - 1] = '\0', strlen(h) < cap) &&
+        rdc_name_from_text(h, strlen(h), wire, NULL)) {
+        memcpy(buf, h, strlen(h) + 1);
+        return;
+    }
+    snprintf(buf, cap, "localhost.localdomain");
+}
+
 void rdc_cli_free(rdc_options_t *o)
 {
     for (size_t i = 0; i < o->ndnsbl; i++)
@@ -230,6 +255,8 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
     o->max_expand = 65536;
     o->color = RDC_COLOR_AUTO;
     o->progress = -1;
+    o->smtp_timeout_ms = 10000;
+    default_ehlo_name(o->ehlo_name, sizeof o->ehlo_name);
     bool only4 = false, only6 = false;
     uint64_t v;
     char err[512];
@@ -310,6 +337,34 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
         case OPT_DNSBL:
             if (!add_dnsbl(o, optarg, strlen(optarg), NULL, 0))
                 return false;
+            break;
+        case OPT_SMTP:
+            o->smtp_port = 25;
+            if (optarg && !number(optarg, 1, 65535, &v))
+                return bad_number("--smtp", optarg, 1, 65535);
+            if (optarg)
+                o->smtp_port = (unsigned)v;
+            break;
+        case OPT_EHLO_NAME: {
+            uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+            rdc_addr_t lit;
+            const char *why = NULL;
+            size_t len = strlen(optarg);
+            /* sent on the wire: a host name or an address literal, nothing else */
+            if (len >= sizeof o->ehlo_name ||
+                rdc_helo_parse(optarg, wire, &lit, &why) == RDC_NAME_INVALID) {
+                char shown[300];
+                rdc_escape_text(optarg, len, shown, sizeof shown);
+                rdc_errorf("bad --ehlo-name '%s': %s", shown, why ? why : "too long");
+                return false;
+            }
+            memcpy(o->ehlo_name, optarg, len + 1);
+            break;
+        }
+        case OPT_SMTP_TIMEOUT:
+            if (!number(optarg, 1, 600000, &v))
+                return bad_number("--smtp-timeout", optarg, 1, 600000);
+            o->smtp_timeout_ms = (unsigned)v;
             break;
         case OPT_DNSBL_FILE:
             if (!read_dnsbl_file(o, optarg))

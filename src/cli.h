@@ -33,6 +33,9 @@ typedef struct rdc_options {
     const char *helo_why;
     char *dnsbl[RDC_MAX_DNSBL]; /* owned (rdc_cli_free) */
     size_t ndnsbl;
+    unsigned smtp_port; /* 0: no --smtp */
+    unsigned smtp_timeout_ms;
+    char ehlo_name[256];
 } rdc_options_t;
 
 /* Frees what rdc_cli_parse allocated. */

@@ -65,6 +65,10 @@ typedef struct rdc_engine_opts {
     /* --dnsbl zones (presentation form) */
     char *const *dnsbl;
     size_t ndnsbl;
+    /* --smtp: probe each address on this port (0: no probe) */
+    unsigned smtp_port;
+    unsigned smtp_timeout_ms;
+    const char *ehlo_name; /* what we say in EHLO: a plain host name */
     rdc_progress_fn progress;
     void *progress_ctx;
 } rdc_engine_opts_t;

@@ -237,6 +237,9 @@ int main(int argc, char **argv)
         .helo_why = o.helo_why,
         .dnsbl = o.dnsbl,
         .ndnsbl = o.ndnsbl,
+        .smtp_port = o.smtp_port,
+        .smtp_timeout_ms = o.smtp_timeout_ms,
+        .ehlo_name = o.ehlo_name,
         .cut_interval_ms = o.timeout_ms,
     };
     out.total = count_targets(&o);

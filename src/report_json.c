@@ -89,6 +89,34 @@ static void dnsbl(FILE *f, const rdc_result_t *r)
     putc(']', f);
 }
 
+/* "smtp":{"port":25,"result":"pass|warn|fail|tempfail","greeting":...,
+ *  "greeting_host":...,"ehlo_host":...,"detail":...,"elapsed_ms":N} */
+static void smtp(FILE *f, const rdc_smtp_result_t *s)
+{
+    fprintf(f, ",\"smtp\":{\"port\":%u,\"result\":\"%s\"", s->port,
+            rdc_verdict_name(s->banner_verdict));
+    if (s->greeting) {
+        fputs(",\"greeting\":", f);
+        rdc_json_string(f, s->greeting);
+    }
+    if (s->outcome == RDC_PROBE_OK) {
+        fputs(",\"greeting_host\":", f);
+        if (s->banner.kind == RDC_NAME_INVALID)
+            fputs("null", f);
+        else
+            rdc_json_string(f, s->banner.name);
+    }
+    if (s->ehlo_host) {
+        fprintf(f, ",\"ehlo_code\":%u,\"ehlo_host\":", s->ehlo_code);
+        rdc_json_string(f, s->ehlo_host);
+    }
+    if (s->detail) {
+        fputs(",\"detail\":", f);
+        rdc_json_string(f, s->detail);
+    }
+    fprintf(f, ",\"elapsed_ms\":%u}", s->elapsed_ms);
+}
+
 void rdc_report_json(FILE *f, const rdc_result_t *r)
 {
     char ip[RDC_ADDR_TEXT_MAX];
@@ -145,6 +173,8 @@ void rdc_report_json(FILE *f, const rdc_result_t *r)
         helo(f, r);
     if (r->ndnsbl)
         dnsbl(f, r);
+    if (r->smtp)
+        smtp(f, r->smtp);
     problems(f, r);
     fprintf(f, ",\"elapsed_ms\":%u}\n", r->elapsed_ms);
 }

@@ -34,6 +34,8 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         }
         putc('\n', f);
     }
+    if (r->smtp && r->smtp->greeting)
+        fprintf(f, "    smtp %u: %s\n", r->smtp->port, r->smtp->greeting);
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
         fprintf(f, "    %s: %s\n", rdc_code_name(p->code), p->message);

@@ -37,6 +37,12 @@ static const struct {
     [RDC_GENERIC_PTR] = {"generic-ptr", RDC_SEV_WARN},
     [RDC_DNSBL_LISTED] = {"dnsbl-listed", RDC_SEV_FAIL},
     [RDC_DNSBL_ERROR] = {"dnsbl-error", RDC_SEV_TEMPFAIL},
+    [RDC_SMTP_UNREACHABLE] = {"smtp-unreachable", RDC_SEV_TEMPFAIL},
+    [RDC_SMTP_TIMEOUT] = {"smtp-timeout", RDC_SEV_TEMPFAIL},
+    [RDC_SMTP_REFUSED] = {"smtp-refused", RDC_SEV_TEMPFAIL},
+    [RDC_SMTP_BAD_GREETING] = {"smtp-bad-greeting", RDC_SEV_TEMPFAIL},
+    [RDC_BANNER_MISMATCH] = {"banner-mismatch", RDC_SEV_FAIL},
+    [RDC_BANNER_NOT_PTR] = {"banner-not-ptr", RDC_SEV_WARN},
 };
 
 const char *rdc_code_name(rdc_code_t c)
@@ -123,6 +129,17 @@ void rdc_result_clear(rdc_result_t *r)
         free(r->dnsbl[i].reason);
     }
     free(r->dnsbl);
+    if (r->smtp) {
+        free(r->smtp->detail);
+        free(r->smtp->greeting);
+        free(r->smtp->ehlo_host);
+        free(r->smtp->banner.name);
+        free(r->smtp->banner.addrs);
+        free(r->smtp->banner.generic);
+        free(r->smtp->banner_why);
+        free(r->smtp->transcript);
+        free(r->smtp);
+    }
     for (size_t i = 0; i < r->nproblems; i++) {
         free(r->problems[i].message);
         free(r->problems[i].fix);
@@ -277,72 +294,109 @@ static bool name_problem(rdc_result_t *r, const rdc_name_result_t *n, const char
     return ok;
 }
 
-/* --helo: pass when HELO is a confirming PTR name (Exim verify = helo:
- * equal to the reverse name), warn when it only resolves to the address,
- * fail when it does not or is no acceptable name (RFC 5321 §2.3.5). */
-static bool helo_check(rdc_result_t *r, const char *ip)
+/* The rule for a name the server gives itself (HELO/EHLO, or the host in
+ * its 220 greeting): pass when it is a confirming PTR name (Exim verify =
+ * helo: equal to the reverse name), warn when it only resolves to the
+ * address, fail when it does not or is no acceptable name (RFC 5321
+ * §2.3.5). what is "HELO name" or "greeting host". */
+typedef struct name_rule {
+    const char *what, *fix_invalid;
+    rdc_code_t not_ptr, mismatch, invalid;
+} name_rule_t;
+
+static bool name_check(rdc_result_t *r, const char *ip, const rdc_name_result_t *h, const char *why,
+                       const name_rule_t *k, rdc_verdict_t *verdict)
 {
-    const rdc_name_result_t *h = r->helo;
     char fix[2048];
     const char *rr = family_rr(&r->addr);
-    if (h->kind == RDC_NAME_INVALID)
-        return rdc_result_add_problem(
-            r, RDC_HELO_INVALID,
-            "set the server's HELO name (Postfix: smtp_helo_name / myhostname) to its PTR name",
-            "HELO name %s is not acceptable: %s", h->name, r->helo_why ? r->helo_why : "invalid");
+    size_t before = r->nproblems;
+    bool ok = true;
+    *verdict = RDC_PASS;
+    if (h->kind == RDC_NAME_INVALID) {
+        ok = rdc_result_add_problem(r, k->invalid, k->fix_invalid, "%s %s is not acceptable: %s",
+                                    k->what, h->name, why ? why : "invalid");
+        goto done;
+    }
     if (h->kind == RDC_NAME_LITERAL) {
         char lit[RDC_ADDR_TEXT_MAX];
-        if (h->naddrs > 0 && rdc_addr_equal(&h->addrs[0], &r->addr)) {
-            r->helo_verdict = RDC_PASS;
-            return true;
-        }
-        return rdc_result_add_problem(r, RDC_HELO_MISMATCH,
-                                      "announce the server's own address, or better its PTR name",
-                                      "HELO address literal %s is not the address %s",
-                                      h->naddrs ? rdc_addr_format(&h->addrs[0], lit) : "?", ip);
+        if (h->naddrs > 0 && rdc_addr_equal(&h->addrs[0], &r->addr))
+            goto done;
+        ok = rdc_result_add_problem(r, k->mismatch,
+                                    "announce the server's own address, or better its PTR name",
+                                    "%s address literal %s is not the address %s", k->what,
+                                    h->naddrs ? rdc_addr_format(&h->addrs[0], lit) : "?", ip);
+        goto done;
     }
     for (size_t i = 0; i < r->nnames; i++)
-        if (r->names[i].confirmed && strcasecmp(r->names[i].name, h->name) == 0) {
-            r->helo_verdict = RDC_PASS;
-            return true;
-        }
-    if (rdc_dns_status_is_temporary(h->status))
-        return rdc_result_add_problem(r, rdc_dns_status_code(h->status),
-                                      "try again later; if it persists, check the resolver (-s)",
-                                      "the %s lookup of HELO name %s %s", rr, h->name,
-                                      rdc_dns_status_text(h->status));
+        if (r->names[i].confirmed && strcasecmp(r->names[i].name, h->name) == 0)
+            goto done;
+    if (rdc_dns_status_is_temporary(h->status)) {
+        ok = rdc_result_add_problem(r, rdc_dns_status_code(h->status),
+                                    "try again later; if it persists, check the resolver (-s)",
+                                    "the %s lookup of %s %s %s", rr, k->what, h->name,
+                                    rdc_dns_status_text(h->status));
+        goto done;
+    }
     const char *ptrname = NULL;
     for (size_t i = 0; i < r->nnames && !ptrname; i++)
         if (r->names[i].confirmed)
             ptrname = r->names[i].name;
     if (h->confirmed)
-        return rdc_result_add_problem(
-            r, RDC_HELO_NOT_PTR,
-            ptrname ? fixf(fix, sizeof fix, "use the PTR name %s as the HELO name", ptrname)
-                    : "set the PTR of the address to the HELO name",
-            "HELO name %s resolves to %s but is not its PTR name", h->name, ip);
-    return rdc_result_add_problem(
-        r, RDC_HELO_MISMATCH,
-        ptrname
-            ? fixf(fix, sizeof fix, "use the PTR name %s as the HELO name", ptrname)
-            : fixf(fix, sizeof fix, "give %s an %s record %s, and a matching PTR", h->name, rr, ip),
-        "HELO name %s does not resolve to %s (%s)", h->name, ip,
-        h->status == RDC_DNS_OK ? "its addresses are others" : rdc_dns_status_text(h->status));
+        ok = rdc_result_add_problem(
+            r, k->not_ptr,
+            ptrname ? fixf(fix, sizeof fix, "use the PTR name %s as the %s", ptrname, k->what)
+                    : "set the PTR of the address to that name",
+            "%s %s resolves to %s but is not its PTR name", k->what, h->name, ip);
+    else
+        ok = rdc_result_add_problem(
+            r, k->mismatch,
+            ptrname ? fixf(fix, sizeof fix, "use the PTR name %s as the %s", ptrname, k->what)
+                    : fixf(fix, sizeof fix, "give %s an %s record %s, and a matching PTR", h->name,
+                           rr, ip),
+            "%s %s does not resolve to %s (%s)", k->what, h->name, ip,
+            h->status == RDC_DNS_OK ? "its addresses are others" : rdc_dns_status_text(h->status));
+done:
+    if (ok && r->nproblems > before) {
+        rdc_severity_t sv = r->problems[before].severity;
+        *verdict = sv == RDC_SEV_WARN ? RDC_WARN : sv == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL : RDC_FAIL;
+    }
+    return ok;
 }
 
 static bool helo_problems(rdc_result_t *r, const char *ip)
 {
-    size_t before = r->nproblems;
-    r->helo_verdict = RDC_PASS;
-    if (!helo_check(r, ip))
-        return false;
-    if (r->nproblems > before) {
-        rdc_severity_t sv = r->problems[before].severity;
-        r->helo_verdict = sv == RDC_SEV_WARN       ? RDC_WARN
-                          : sv == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL
-                                                   : RDC_FAIL;
+    static const name_rule_t k = {
+        "HELO name",
+        "set the server's HELO name (Postfix: smtp_helo_name / myhostname) to its PTR name",
+        RDC_HELO_NOT_PTR, RDC_HELO_MISMATCH, RDC_HELO_INVALID};
+    return name_check(r, ip, r->helo, r->helo_why, &k, &r->helo_verdict);
+}
+
+/* --smtp: the probe's outcome, then the greeting host by the HELO rule. */
+static bool smtp_problems(rdc_result_t *r, const char *ip)
+{
+    rdc_smtp_result_t *s = r->smtp;
+    static const rdc_code_t codes_by_outcome[] = {
+        [RDC_PROBE_UNREACHABLE] = RDC_SMTP_UNREACHABLE,
+        [RDC_PROBE_TIMEOUT] = RDC_SMTP_TIMEOUT,
+        [RDC_PROBE_REFUSED] = RDC_SMTP_REFUSED,
+        [RDC_PROBE_BAD] = RDC_SMTP_BAD_GREETING,
+    };
+    if (s->outcome != RDC_PROBE_OK) {
+        s->banner_verdict = RDC_TEMPFAIL;
+        return rdc_result_add_problem(
+            r, codes_by_outcome[s->outcome],
+            s->outcome == RDC_PROBE_REFUSED
+                ? "see the greeting: the server refuses sessions from here (a 4xx may pass later)"
+                : "check that the server listens on that port and that no firewall drops it",
+            "SMTP on %s port %u: %s", ip, s->port, s->detail ? s->detail : "failed");
     }
-    return true;
+    static const name_rule_t k = {
+        "greeting host",
+        "make the server greet with its PTR name first (Postfix: smtpd_banner = $myhostname "
+        "ESMTP, with myhostname the PTR name)",
+        RDC_BANNER_NOT_PTR, RDC_BANNER_MISMATCH, RDC_BANNER_MISMATCH};
+    return name_check(r, ip, &s->banner, s->banner_why, &k, &s->banner_verdict);
 }
 
 static bool dnsbl_problem(rdc_result_t *r, const rdc_dnsbl_result_t *d, const char *ip)
@@ -470,6 +524,8 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
     }
     if (ok && r->helo)
         ok = helo_problems(r, ip);
+    if (ok && r->smtp)
+        ok = smtp_problems(r, ip);
     for (size_t i = 0; ok && i < r->ndnsbl; i++)
         ok = dnsbl_problem(r, &r->dnsbl[i], ip);
 

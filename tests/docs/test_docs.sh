@@ -46,7 +46,8 @@ done
 for code in no-ptr ptr-no-address ptr-mismatch ptr-invalid-name ptr-relative-name ptr-partial \
             ptr-cname ptr-too-many no-address dns-timeout dns-servfail dns-refused \
             dns-unreachable dns-error invalid-target generic-ptr helo-not-ptr helo-mismatch \
-            helo-invalid dnsbl-listed dnsbl-error; do
+            helo-invalid dnsbl-listed dnsbl-error smtp-unreachable smtp-timeout smtp-refused \
+            smtp-bad-greeting banner-mismatch banner-not-ptr; do
     check "man page documents code $code" grep -qF -- "$code" <<<"$man_text"
     check "README documents code $code" grep -qF -- "\`$code\`" "$readme"
 done

@@ -80,9 +80,30 @@ static void set_helo(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
     r->helo_why = why ? xdup(why) : NULL;
 }
 
+/* An --smtp result: outcome, and the greeting host (kind, forward addresses). */
+static void set_smtp(rdc_result_t *r, rdc_probe_outcome_t outcome, const char *host,
+                     rdc_name_kind_t kind, const char *addrs)
+{
+    r->smtp = calloc(1, sizeof *r->smtp);
+    assert_non_null(r->smtp);
+    r->smtp->port = 25;
+    r->smtp->outcome = outcome;
+    r->smtp->detail = outcome == RDC_PROBE_OK ? NULL : xdup("Connection refused");
+    rdc_result_t tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rdc_name_result_t *n = add_name(&tmp, host, kind, RDC_DNS_OK, false, false, addrs);
+    r->smtp->banner = *n;
+    free(tmp.names);
+    for (size_t i = 0; i < r->smtp->banner.naddrs; i++)
+        if (rdc_addr_equal(&r->smtp->banner.addrs[i], &r->addr))
+            r->smtp->banner.confirmed = true;
+    if (kind == RDC_NAME_INVALID)
+        r->smtp->banner_why = xdup("the greeting does not start with a host name");
+}
+
 /* One --dnsbl zone result with A answers (comma list) and a TXT reason. */
-static void add_dnsbl(rdc_result_t *r, const char *zone, rdc_dns_status_t status,
-                      const char *codes, const char *reason)
+static void add_dnsbl(rdc_result_t *r, const char *zone, rdc_dns_status_t status, const char *codes,
+                      const char *reason)
 {
     rdc_dnsbl_result_t *d = realloc(r->dnsbl, (r->ndnsbl + 1) * sizeof *d);
     assert_non_null(d);
@@ -491,7 +512,20 @@ static void test_confirm_beside_timeout(void **state)
 static void test_problem_texts_printable_ascii(void **state)
 {
     (void)state;
-    rdc_result_t r[13];
+    rdc_result_t r[19];
+    static const rdc_probe_outcome_t outs[] = {RDC_PROBE_UNREACHABLE, RDC_PROBE_TIMEOUT,
+                                               RDC_PROBE_REFUSED, RDC_PROBE_BAD};
+    for (size_t k = 0; k < 4; k++) {
+        result_init(&r[13 + k], IP4, RDC_DNS_OK);
+        confirmed_name(&r[13 + k], "mail.example.test", IP4);
+        set_smtp(&r[13 + k], outs[k], "(none)", RDC_NAME_INVALID, NULL);
+    }
+    result_init(&r[17], IP4, RDC_DNS_OK);
+    confirmed_name(&r[17], "mail.example.test", IP4);
+    set_smtp(&r[17], RDC_PROBE_OK, "alias.example.test", RDC_NAME_CHECKED, IP4);
+    result_init(&r[18], IP4, RDC_DNS_OK);
+    confirmed_name(&r[18], "mail.example.test", IP4);
+    set_smtp(&r[18], RDC_PROBE_OK, "other.example.test", RDC_NAME_CHECKED, "192.0.2.1");
     result_init(&r[8], IP4, RDC_DNS_OK);
     confirmed_name(&r[8], "mail.example.test", IP4)->generic = xdup("it embeds the address");
     set_helo(&r[8], "www.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, IP4, NULL);
@@ -622,11 +656,12 @@ static void test_dnsbl_rules(void **state)
     add_dnsbl(&r, "clean.test", RDC_DNS_NXDOMAIN, NULL, NULL);
     add_dnsbl(&r, "bl.test", RDC_DNS_OK, "127.0.0.2,127.0.0.4", "spam source");
     compute_expect(&r, false, RDC_FAIL, 1, RDC_DNSBL_LISTED);
-    assert_true(unit_contains(r.problems[0].message, "bl.test (127.0.0.2, 127.0.0.4): spam source"));
+    assert_true(
+        unit_contains(r.problems[0].message, "bl.test (127.0.0.2, 127.0.0.4): spam source"));
     rdc_result_clear(&r);
 
     static const char *const bad[] = {"127.255.255.254", "127.255.255.255", "127.255.255.252",
-                                      "127.0.0.1", "198.51.100.1", "127.0.0.2,10.0.0.1"};
+                                      "127.0.0.1",       "198.51.100.1",    "127.0.0.2,10.0.0.1"};
     for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
         result_init(&r, IP4, RDC_DNS_OK);
         confirmed_name(&r, "mail.example.test", IP4);
@@ -703,6 +738,45 @@ static void test_helo_parse(void **state)
     }
 }
 
+/* --smtp: each probe outcome has its tempfail code; the greeting host
+ * follows the HELO rule; no host in the greeting is a mismatch. */
+static void test_smtp_rules(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_smtp(&r, RDC_PROBE_OK, "MAIL.example.test", RDC_NAME_CHECKED, IP4);
+    compute_expect(&r, false, RDC_PASS, 0);
+    assert_int_equal(r.smtp->banner_verdict, RDC_PASS);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_smtp(&r, RDC_PROBE_OK, "(none)", RDC_NAME_INVALID, NULL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_BANNER_MISMATCH);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_smtp(&r, RDC_PROBE_TIMEOUT, "(none)", RDC_NAME_INVALID, NULL);
+    compute_expect(&r, false, RDC_TEMPFAIL, 1, RDC_SMTP_TIMEOUT);
+    assert_int_equal(r.smtp->banner_verdict, RDC_TEMPFAIL);
+    rdc_result_clear(&r);
+
+    /* a definite DNS failure beside an unreachable port: fail */
+    result_init(&r, IP4, RDC_DNS_NXDOMAIN);
+    set_smtp(&r, RDC_PROBE_UNREACHABLE, "(none)", RDC_NAME_INVALID, NULL);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_NO_PTR, RDC_SMTP_UNREACHABLE);
+    rdc_result_clear(&r);
+
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "mail.example.test", IP4);
+    set_smtp(&r, RDC_PROBE_OK, "[" IP4 "]", RDC_NAME_LITERAL, IP4);
+    compute_expect(&r, false, RDC_PASS, 0);
+    rdc_result_clear(&r);
+}
+
 /* rdc_result_add_problem: formatted message, optional fix, severity. */
 static void test_add_problem(void **state)
 {
@@ -754,6 +828,12 @@ static void test_code_names(void **state)
         {RDC_GENERIC_PTR, "generic-ptr", RDC_SEV_WARN},
         {RDC_DNSBL_LISTED, "dnsbl-listed", RDC_SEV_FAIL},
         {RDC_DNSBL_ERROR, "dnsbl-error", RDC_SEV_TEMPFAIL},
+        {RDC_SMTP_UNREACHABLE, "smtp-unreachable", RDC_SEV_TEMPFAIL},
+        {RDC_SMTP_TIMEOUT, "smtp-timeout", RDC_SEV_TEMPFAIL},
+        {RDC_SMTP_REFUSED, "smtp-refused", RDC_SEV_TEMPFAIL},
+        {RDC_SMTP_BAD_GREETING, "smtp-bad-greeting", RDC_SEV_TEMPFAIL},
+        {RDC_BANNER_MISMATCH, "banner-mismatch", RDC_SEV_FAIL},
+        {RDC_BANNER_NOT_PTR, "banner-not-ptr", RDC_SEV_WARN},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
@@ -875,6 +955,7 @@ int main(void)
         cmocka_unit_test(test_dnsbl_rules),
         cmocka_unit_test(test_dnsbl_query_name),
         cmocka_unit_test(test_helo_parse),
+        cmocka_unit_test(test_smtp_rules),
         cmocka_unit_test(test_code_names),
         cmocka_unit_test(test_dns_status),
         cmocka_unit_test(test_exit_precedence),
