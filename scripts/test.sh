@@ -11,7 +11,7 @@ root=$(pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
-      unbound groff-base man-db valgrind clang bsdutils)
+      unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

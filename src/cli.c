@@ -30,6 +30,8 @@ enum {
     OPT_SMTP,
     OPT_EHLO_NAME,
     OPT_SMTP_TIMEOUT,
+    OPT_FORMAT,
+    OPT_JUNIT,
 };
 
 static const struct option longopts[] = {
@@ -53,6 +55,8 @@ static const struct option longopts[] = {
     {"smtp", optional_argument, NULL, OPT_SMTP},
     {"ehlo-name", required_argument, NULL, OPT_EHLO_NAME},
     {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
     {"file", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -93,6 +97,9 @@ void rdc_cli_usage(FILE *f)
           "      --no-progress     never show it (default: shown for long runs when\n"
           "                        standard error is a terminal)\n"
           "  -j, --json            JSON Lines output, one object per address\n"
+          "      --format FORMAT   text (default), json (as --json), or github: GitHub\n"
+          "                        Actions ::error::/::warning:: lines for problems only\n"
+          "      --junit FILE      also write a JUnit XML report to FILE (for CI)\n"
           "  -q, --quiet           print nothing on standard output; exit status only\n"
           "  -v, --verbose         show every query, answer, TTL and CNAME hop\n"
           "      --strict          warnings count as failures\n"
@@ -361,6 +368,25 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
             memcpy(o->ehlo_name, optarg, len + 1);
             break;
         }
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0) {
+                o->json = o->github = false;
+            } else if (strcmp(optarg, "json") == 0) {
+                o->json = true;
+                o->github = false;
+            } else if (strcmp(optarg, "github") == 0) {
+                o->github = true;
+                o->json = false;
+            } else {
+                char shown[64];
+                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
+                rdc_errorf("--format takes text, json or github, not '%s'", shown);
+                return false;
+            }
+            break;
+        case OPT_JUNIT:
+            o->junit = optarg;
+            break;
         case OPT_SMTP_TIMEOUT:
             if (!number(optarg, 1, 600000, &v))
                 return bad_number("--smtp-timeout", optarg, 1, 600000);

@@ -78,7 +78,8 @@ typedef enum rdc_run_status {
     RDC_RUN_OUTPUT_FAILED, /* emit returned false */
     RDC_RUN_STOPPED, /* *stop became non-zero */
     RDC_RUN_INPUT_FAILED, /* the source failed */
-    RDC_RUN_NO_MEMORY
+    RDC_RUN_NO_MEMORY,
+    RDC_RUN_JUNIT_FAILED /* set by the CLI: the run was fine, the JUnit file not */
 } rdc_run_status_t;
 
 typedef struct rdc_engine rdc_engine_t;

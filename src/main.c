@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "report.h"
+#include "report_ci.h"
 #include "target.h"
 #include "util.h"
 
@@ -26,6 +27,9 @@ static void on_signal(int sig)
 
 typedef struct out {
     const rdc_options_t *o;
+    rdc_junit_t *junit; /* --junit */
+    FILE *junit_file;
+    bool junit_failed;
     rdc_report_opts_t ro;
     rdc_counts_t counts;
     int write_errno;
@@ -138,9 +142,13 @@ static bool emit(void *ctx, const rdc_result_t *r)
         else
             rdc_errorf("'%s': %s", r->input, why);
     }
+    if (out->junit && !rdc_junit_add(out->junit, r, NULL))
+        out->junit_failed = true;
     if (!out->o->quiet) {
         if (out->o->json)
             rdc_report_json(stdout, r);
+        else if (out->o->github)
+            rdc_report_github(stdout, r);
         else if (r->verdict != RDC_ERROR) /* text: errors went to stderr */
             rdc_report_text(stdout, r, &out->ro);
     }
@@ -199,6 +207,19 @@ int main(int argc, char **argv)
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
 
+    if (o.junit) {
+        /* opened before any lookup: a bad path is a usage error, nothing is checked */
+        out.junit_file = fopen(o.junit, "w");
+        if (out.junit_file == NULL) {
+            rdc_errorf("cannot write %s: %s", o.junit, strerror(errno));
+            goto done;
+        }
+        out.junit = rdc_junit_new(out.junit_file, "rdnscheck");
+        if (out.junit == NULL) {
+            rdc_errorf("out of memory");
+            goto done;
+        }
+    }
     src = rdc_targets_new(o.targets, o.ntargets, o.file, o.max_expand, err, sizeof err);
     if (src == NULL) {
         rdc_errorf("%s", err);
@@ -260,8 +281,8 @@ int main(int argc, char **argv)
     switch (rs) {
     case RDC_RUN_DONE:
     case RDC_RUN_STOPPED:
-        break;
     case RDC_RUN_OUTPUT_FAILED:
+    case RDC_RUN_JUNIT_FAILED:
         break;
     case RDC_RUN_INPUT_FAILED:
         rdc_errorf("%s", rdc_targets_error(src));
@@ -272,7 +293,18 @@ int main(int argc, char **argv)
     }
 
     progress_clear(&out);
-    if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && !o.json) {
+    if (out.junit) {
+        bool ok = rdc_junit_finish(out.junit) && !out.junit_failed;
+        ok = fclose(out.junit_file) == 0 && ok;
+        out.junit_file = NULL;
+        if (!ok) {
+            rdc_errorf("cannot write the JUnit report %s", o.junit);
+            rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
+        }
+    }
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && o.github)
+        rdc_report_github_summary(stdout, &out.counts);
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && !o.json && !o.github) {
         unsigned long total = 0;
         for (int i = 0; i <= RDC_ERROR; i++)
             total += out.counts.n[i];
@@ -308,11 +340,16 @@ int main(int argc, char **argv)
         status = (int)(stop_signal == SIGINT ? RDC_EXIT_SIGINT : RDC_EXIT_SIGTERM);
     } else if (rs == RDC_RUN_DONE) {
         status = (int)rdc_exit_for_counts(&out.counts);
+    } else if (rs == RDC_RUN_JUNIT_FAILED) {
+        status = (int)RDC_EXIT_USAGE;
     } else {
         status = (int)RDC_EXIT_USAGE;
     }
 
 done:
+    rdc_junit_free(out.junit);
+    if (out.junit_file)
+        fclose(out.junit_file);
     rdc_resolver_free(res); /* first: cancels queries whose contexts the engine owns */
     rdc_engine_free(eng);
     rdc_loop_free(loop);

@@ -161,5 +161,34 @@ expect "progress: not when stderr is not a terminal, even with --progress" \
     "$(grep -q '/256' "$tmp/err"; [ $? -eq 1 ]; echo $?)" "$(head -c 300 "$tmp/err")"
 expect "summary: per-code counts on stderr" "$(grep -q '^problems: [0-9]* no-ptr' "$tmp/err"; echo $?)" "$(cat "$tmp/err")"
 
+# 9. CI reports: --junit beside the normal output, parsed back; --format github
+"$bin" -s "$knot" --json --junit "$tmp/r.xml" 198.51.100.0/29 mail.example.test 203.0.113.5 > "$tmp/out" 2> "$tmp/err"
+st=$?
+expect "junit: normal output still written, status 1" \
+    "$( [ "$st" -eq 1 ] && [ "$(grep -c '"verdict"' "$tmp/out")" -eq 11 ]; echo $?)" "status $st"
+if command -v xmllint >/dev/null; then
+    expect "junit: well-formed XML" "$(xmllint --noout "$tmp/r.xml" 2>&1; echo $?)"
+    expect "junit: totals" "$(xmllint --xpath 'string(/testsuites/@tests)' "$tmp/r.xml" | grep -qx 11; echo $?)"
+    expect "junit: one suite per input" "$(xmllint --xpath 'count(//testsuite)' "$tmp/r.xml" | grep -qx 3; echo $?)"
+    expect "junit: failures and errors" \
+        "$(xmllint --xpath 'concat(/testsuites/@failures, " ", /testsuites/@errors)' "$tmp/r.xml" | grep -qx '3 1'; echo $?)"
+    expect "junit: failure carries its code" \
+        "$(xmllint --xpath 'string(//testcase[@name="198.51.100.3 (no PTR)"]/failure/@type)' "$tmp/r.xml" | grep -qx no-ptr; echo $?)"
+fi
+"$bin" -s "$knot" --junit "$tmp" 192.0.2.10 > "$tmp/out" 2> "$tmp/err"
+st=$?
+expect "junit: an unwritable path is a usage error before any lookup" \
+    "$( [ "$st" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "cannot write $tmp" "$tmp/err"; echo $?)" "status $st: $(cat "$tmp/err")"
+"$bin" -s "$knot" --junit /dev/full 192.0.2.10 > "$tmp/out" 2> "$tmp/err"
+st=$?
+expect "junit: a full disk is reported, status 2" \
+    "$( [ "$st" -eq 2 ] && grep -q "cannot write the JUnit report /dev/full" "$tmp/err"; echo $?)" "status $st: $(cat "$tmp/err")"
+"$bin" -s "$knot" --format github 192.0.2.10 192.0.2.21 192.0.2.49 > "$tmp/out" 2>&1
+st=$?
+expect "github: one command per problem address plus a notice" \
+    "$( [ "$st" -eq 1 ] && [ "$(wc -l < "$tmp/out")" -eq 3 ] && grep -q '^::warning title=rdnscheck ptr-partial::192.0.2.21: ' "$tmp/out" \
+        && grep -q '^::error title=rdnscheck no-ptr::192.0.2.49: ' "$tmp/out" && grep -q '^::notice title=rdnscheck::3 checked: 1 pass, 1 warn, 1 fail$' "$tmp/out"; echo $?)" \
+    "status $st: $(cat "$tmp/out")"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
