@@ -120,8 +120,12 @@ typedef enum rdc_severity {
     RDC_SEV_WARN = 0,
     RDC_SEV_TEMPFAIL,
     RDC_SEV_FAIL,
-    RDC_SEV_ERROR
+    RDC_SEV_ERROR,
+    RDC_SEV_INFO /* a note that changes no verdict (null MX, implicit MX) */
 } rdc_severity_t;
+
+/* "warn", "tempfail", "fail", "error", "info". */
+const char *rdc_severity_name(rdc_severity_t s);
 
 /* Problem codes: a stable interface, documented in README and man page. */
 typedef enum rdc_code {
@@ -152,6 +156,16 @@ typedef enum rdc_code {
     RDC_SMTP_BAD_GREETING,
     RDC_BANNER_MISMATCH,
     RDC_BANNER_NOT_PTR,
+    RDC_DOMAIN_NOT_FOUND,
+    RDC_MX_NULL,
+    RDC_MX_IMPLICIT,
+    RDC_MX_CNAME,
+    RDC_MX_IP_LITERAL,
+    RDC_MX_NO_ADDRESS,
+    RDC_C_SPF_PERMERROR, /* named by the SPF module: spf-multiple, spf-loop, ... */
+    RDC_C_SPF_TEMPERROR,
+    RDC_C_SPF_WARNING, /* spf-ptr-deprecated, spf-unsupported-mechanism, ... */
+    RDC_SPF_RANGE_TOO_LARGE,
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -183,6 +197,7 @@ const char *rdc_dns_status_text(rdc_dns_status_t s);
 
 typedef struct rdc_problem {
     rdc_code_t code;
+    char *code_text; /* owned; a finer name than rdc_code_name (SPF), or NULL */
     rdc_severity_t severity;
     char *message; /* owned; printable ASCII */
     char *fix; /* owned; what to do about it, or NULL */
@@ -233,6 +248,16 @@ typedef struct rdc_result {
     struct rdc_dnsbl_result *dnsbl;
     /* --smtp: what the mail server said; NULL without --smtp */
     struct rdc_smtp_result *smtp;
+    /* --mx / --spf: where an address came from ("mx 10 mx1.example.com"),
+     * or NULL */
+    char *via;
+    /* --mx / --spf: the domain summary, emitted before its addresses
+     * (has_addr false): mode "mx" or "spf", addresses found, lookups made,
+     * and the expansion tree for -v */
+    const char *domain_mode;
+    unsigned long domain_addresses;
+    unsigned domain_lookups;
+    char *domain_tree;
 } rdc_result_t;
 
 /* How an SMTP probe (connect, 220 greeting, EHLO, QUIT) ended. */
@@ -301,6 +326,9 @@ rdc_name_kind_t rdc_helo_parse(const char *name, uint8_t *wire, rdc_addr_t *lit,
 /* Frees what the result owns (not the struct itself); NULL is a no-op. */
 void rdc_result_clear(rdc_result_t *r);
 
+/* The problem's stable name: code_text when set, else rdc_code_name. */
+const char *rdc_problem_name(const rdc_problem_t *p);
+
 /* Appends a problem with a formatted message; fix may be NULL. Returns false
  * on allocation failure. */
 bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
@@ -310,6 +338,10 @@ bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, c
  * status and name results (pure; see verdict.c for the rules). strict turns
  * warnings into failures. Returns false on allocation failure. */
 bool rdc_verdict_compute(rdc_result_t *r, bool strict);
+
+/* Sets r->verdict from the severities of r->problems alone (info notes
+ * count for nothing; strict turns warnings into failures). */
+void rdc_verdict_from_problems(rdc_result_t *r, bool strict);
 
 /* Per-verdict counters for a run. */
 typedef struct rdc_counts {

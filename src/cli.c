@@ -32,6 +32,9 @@ enum {
     OPT_SMTP_TIMEOUT,
     OPT_FORMAT,
     OPT_JUNIT,
+    OPT_MX,
+    OPT_SPF,
+    OPT_SPF_SAMPLE,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +60,9 @@ static const struct option longopts[] = {
     {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"junit", required_argument, NULL, OPT_JUNIT},
+    {"mx", required_argument, NULL, OPT_MX},
+    {"spf", required_argument, NULL, OPT_SPF},
+    {"spf-sample", required_argument, NULL, OPT_SPF_SAMPLE},
     {"file", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -117,6 +123,14 @@ void rdc_cli_usage(FILE *f)
           "      --smtp-timeout MS time for connect, greeting and EHLO (default 10000)\n"
           "  PTR names that look provider-generated (embedded address, dyn/dsl/pool...)\n"
           "  are always reported (generic-ptr, a warning).\n"
+          "\n"
+          "Domain mode (repeatable; as TARGETs, or instead of them):\n"
+          "      --mx DOMAIN       check every address of every MX of DOMAIN (implicit MX\n"
+          "                        and null MX reported)\n"
+          "      --spf DOMAIN      check every address DOMAIN's SPF record authorises to\n"
+          "                        send (include, redirect, a, mx, ip4, ip6; RFC 7208 limits)\n"
+          "      --spf-sample N    check N addresses spread across an SPF range larger than\n"
+          "                        --max-expand allows, instead of skipping it\n"
           "\n"
           "Other options:\n"
           "      --max-expand N    largest CIDR block accepted (default 65536)\n"
@@ -387,6 +401,30 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
         case OPT_JUNIT:
             o->junit = optarg;
             break;
+        case OPT_MX:
+        case OPT_SPF: {
+            const char *why = "not a host name";
+            struct rdc_domain_opt *d = &o->domains[o->ndomains];
+            if (o->ndomains == RDC_MAX_DNSBL) {
+                rdc_errorf("too many --mx/--spf domains (at most %d)", RDC_MAX_DNSBL);
+                return false;
+            }
+            if (!rdc_name_from_text(optarg, strlen(optarg), d->wire, &why) ||
+                (why = "not a fully qualified domain name", !rdc_name_is_hostname(d->wire))) {
+                char shown[300];
+                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
+                rdc_errorf("%s '%s': %s", c == OPT_MX ? "--mx" : "--spf", shown, why);
+                return false;
+            }
+            d->spf = c == OPT_SPF;
+            o->ndomains++;
+            break;
+        }
+        case OPT_SPF_SAMPLE:
+            if (!number(optarg, 1, 65536, &v))
+                return bad_number("--spf-sample", optarg, 1, 65536);
+            o->spf_sample = (unsigned)v;
+            break;
         case OPT_SMTP_TIMEOUT:
             if (!number(optarg, 1, 600000, &v))
                 return bad_number("--smtp-timeout", optarg, 1, 600000);
@@ -444,7 +482,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
     o->want6 = only6 || !only4;
     o->targets = argv + optind;
     o->ntargets = (size_t)(argc - optind);
-    if (o->ntargets == 0 && o->file == NULL) {
+    if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0) {
         rdc_errorf("no target given (see --help)");
         return false;
     }

@@ -35,6 +35,12 @@ typedef struct rdc_options {
     const char *helo_why;
     char *dnsbl[RDC_MAX_DNSBL]; /* owned (rdc_cli_free) */
     size_t ndnsbl;
+    struct rdc_domain_opt {
+        bool spf; /* else mx */
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    } domains[RDC_MAX_DNSBL];
+    size_t ndomains;
+    unsigned spf_sample;
     unsigned smtp_port; /* 0: no --smtp */
     unsigned smtp_timeout_ms;
     char ehlo_name[256];

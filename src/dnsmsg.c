@@ -173,6 +173,14 @@ static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_
         rdc_addr_t a = {.family = 6};
         memcpy(a.b, msg + rr->rdata, 16);
         rdc_addr_format(&a, data);
+    } else if (rr->type == RDC_TYPE_MX && rr->rdlen >= 3 &&
+               rdata_name_at(msg, len, rr->rdata + 2, rr->rdlen - 2u, name)) {
+        int n = snprintf(data, sizeof data, "%u ", get16(msg + rr->rdata));
+        size_t m = rdc_name_to_text(name, data + n);
+        if (name[0] != 0) {
+            data[(size_t)n + m] = '.';
+            data[(size_t)n + m + 1] = '\0';
+        }
     } else if (rr->type == RDC_TYPE_TXT && rr->rdlen > 0) {
         data[0] = '"';
         size_t n = rdc_escape_bytes(msg + rr->rdata + 1,
@@ -280,9 +288,18 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
             }
             rdc_record_t *rec = &out->records[out->nrecords];
             rec->ttl = rrs[i].ttl;
+            rec->rdata = msg + rrs[i].rdata;
+            rec->rdlen = rrs[i].rdlen;
+            rec->pref = 0;
             if (qtype == RDC_TYPE_PTR) {
                 if (!rdata_name_at(msg, len, rrs[i].rdata, rrs[i].rdlen, rec->name))
                     return fail(out, "malformed name in a PTR record");
+            } else if (qtype == RDC_TYPE_MX) {
+                /* RFC 1035 §3.3.9: preference, then the exchange */
+                if (rrs[i].rdlen < 3 ||
+                    !rdata_name_at(msg, len, rrs[i].rdata + 2, rrs[i].rdlen - 2u, rec->name))
+                    return fail(out, "malformed MX record");
+                rec->pref = get16(msg + rrs[i].rdata);
             } else if (qtype == RDC_TYPE_TXT) {
                 /* the character-strings joined, escaped (RFC 1035 §3.3.14) */
                 char *text = (char *)rec->name;

@@ -9,6 +9,7 @@
 #define RDC_TYPE_A 1
 #define RDC_TYPE_CNAME 5
 #define RDC_TYPE_PTR 12
+#define RDC_TYPE_MX 15
 #define RDC_TYPE_TXT 16
 #define RDC_TYPE_AAAA 28
 
@@ -23,6 +24,10 @@ bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *
 
 typedef struct rdc_record {
     uint32_t ttl;
+    uint16_t pref;        /* MX preference */
+    const uint8_t *rdata; /* the raw rdata inside the message (valid only while
+                             the message is: during the lookup's callback) */
+    uint16_t rdlen;
     rdc_addr_t addr; /* A / AAAA */
     uint8_t name[RDC_NAME_WIRE_MAX + 1]; /* PTR target; for TXT the escaped text */
 } rdc_record_t;

@@ -11,7 +11,13 @@
 #include "resolver.h"
 
 /* One unit of input, produced by a target source. */
-typedef enum rdc_item_kind { RDC_ITEM_ADDR, RDC_ITEM_HOST, RDC_ITEM_ERROR } rdc_item_kind_t;
+typedef enum rdc_item_kind {
+    RDC_ITEM_ADDR,
+    RDC_ITEM_HOST,
+    RDC_ITEM_ERROR,
+    RDC_ITEM_MX, /* --mx DOMAIN: host is the domain */
+    RDC_ITEM_SPF /* --spf DOMAIN */
+} rdc_item_kind_t;
 
 typedef struct rdc_item {
     rdc_item_kind_t kind;
@@ -69,6 +75,10 @@ typedef struct rdc_engine_opts {
     unsigned smtp_port;
     unsigned smtp_timeout_ms;
     const char *ehlo_name; /* what we say in EHLO: a plain host name */
+    /* --mx/--spf: addresses checked per domain at most (bigger SPF ranges
+     * are reported, or sampled with spf_sample > 0) */
+    uint64_t max_expand;
+    unsigned spf_sample;
     rdc_progress_fn progress;
     void *progress_ctx;
 } rdc_engine_opts_t;

@@ -225,6 +225,13 @@ int main(int argc, char **argv)
         rdc_errorf("%s", err);
         goto done;
     }
+    for (size_t i = 0; i < o.ndomains; i++) {
+        if (!rdc_targets_add_domain(src, o.domains[i].spf ? RDC_ITEM_SPF : RDC_ITEM_MX,
+                                    o.domains[i].wire)) {
+            rdc_errorf("out of memory");
+            goto done;
+        }
+    }
     loop = rdc_loop_new();
     if (loop == NULL) {
         rdc_errorf("cannot create the event loop: %s", strerror(errno));
@@ -259,6 +266,8 @@ int main(int argc, char **argv)
         .dnsbl = o.dnsbl,
         .ndnsbl = o.ndnsbl,
         .smtp_port = o.smtp_port,
+        .max_expand = o.max_expand,
+        .spf_sample = o.spf_sample,
         .smtp_timeout_ms = o.smtp_timeout_ms,
         .ehlo_name = o.ehlo_name,
         .cut_interval_ms = o.timeout_ms,

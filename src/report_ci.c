@@ -148,7 +148,7 @@ static void problems_text(rdc_buf_t *b, const rdc_result_t *r)
 {
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
-        xml_escape(b, rdc_code_name(p->code), false);
+        xml_escape(b, rdc_problem_name(p), false);
         rdc_buf_puts(b, ": ");
         xml_escape(b, p->message, false);
         if (p->fix) {
@@ -164,7 +164,7 @@ static void failure(rdc_buf_t *b, const rdc_result_t *r, const char *element, co
 {
     const rdc_problem_t *m = main_problem(r);
     rdc_buf_printf(b, "      <%s type=\"", element);
-    xml_escape(b, m ? rdc_code_name(m->code) : dflt, true);
+    xml_escape(b, m ? rdc_problem_name(m) : dflt, true);
     rdc_buf_puts(b, "\" message=\"");
     xml_escape(b, m ? m->message : rdc_verdict_name(r->verdict), true);
     rdc_buf_puts(b, "\">");
@@ -385,7 +385,7 @@ void rdc_github_escape_property(FILE *f, const char *s)
 static void gh_problem(FILE *f, const rdc_problem_t *p, bool with_code)
 {
     if (with_code) {
-        gh_escape(f, rdc_code_name(p->code), false);
+        gh_escape(f, rdc_problem_name(p), false);
         gh_escape(f, ": ", false);
     }
     gh_escape(f, p->message, false);
@@ -403,7 +403,7 @@ void rdc_report_github(FILE *f, const rdc_result_t *r)
     const rdc_problem_t *m = main_problem(r);
     fprintf(f, "::%s title=", r->verdict == RDC_WARN ? "warning" : "error");
     gh_escape(f, "rdnscheck ", true);
-    gh_escape(f, m ? rdc_code_name(m->code) : rdc_verdict_name(r->verdict), true);
+    gh_escape(f, m ? rdc_problem_name(m) : rdc_verdict_name(r->verdict), true);
     fputs("::", f);
     if (r->verdict == RDC_ERROR || !r->has_addr) {
         if (r->verdict == RDC_ERROR && r->line) {

@@ -27,14 +27,13 @@ void rdc_json_string(FILE *f, const char *s)
 
 static void problems(FILE *f, const rdc_result_t *r)
 {
-    static const char *const sev[] = {"warn", "tempfail", "fail", "error"};
     fputs(",\"problems\":[", f);
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
         fputs(i ? ",{\"code\":" : "{\"code\":", f);
-        rdc_json_string(f, rdc_code_name(p->code));
+        rdc_json_string(f, rdc_problem_name(p));
         fputs(",\"severity\":", f);
-        rdc_json_string(f, sev[p->severity]);
+        rdc_json_string(f, rdc_severity_name(p->severity));
         fputs(",\"message\":", f);
         rdc_json_string(f, p->message);
         if (p->fix) {
@@ -117,9 +116,24 @@ static void smtp(FILE *f, const rdc_smtp_result_t *s)
     fprintf(f, ",\"elapsed_ms\":%u}", s->elapsed_ms);
 }
 
+/* The summary of a --mx/--spf domain, before its addresses. */
+static void domain_summary(FILE *f, const rdc_result_t *r)
+{
+    fputs("{\"domain\":", f);
+    rdc_json_string(f, r->input ? r->input : "");
+    fprintf(f, ",\"mode\":\"%s\",\"verdict\":\"%s\",\"addresses\":%lu,\"lookups\":%u",
+            r->domain_mode, rdc_verdict_name(r->verdict), r->domain_addresses, r->domain_lookups);
+    problems(f, r);
+    fputs("}\n", f);
+}
+
 void rdc_report_json(FILE *f, const rdc_result_t *r)
 {
     char ip[RDC_ADDR_TEXT_MAX];
+    if (r->domain_mode) {
+        domain_summary(f, r);
+        return;
+    }
     fputs("{\"input\":", f);
     rdc_json_string(f, r->input ? r->input : "");
     if (r->verdict == RDC_ERROR) {
@@ -133,6 +147,10 @@ void rdc_report_json(FILE *f, const rdc_result_t *r)
         rdc_json_string(f, rdc_addr_format(&r->addr, ip));
     else
         fputs("null", f);
+    if (r->via) {
+        fputs(",\"via\":", f);
+        rdc_json_string(f, r->via);
+    }
     fprintf(f, ",\"verdict\":\"%s\",\"ptr\":[", rdc_verdict_name(r->verdict));
     for (size_t i = 0; i < r->nnames; i++) {
         if (i)

@@ -16,7 +16,11 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         fprintf(f, "%s%s %-8s\033[0m ", colors[r->verdict], mark, rdc_verdict_name(r->verdict));
     else
         fprintf(f, "%s %-8s ", mark, rdc_verdict_name(r->verdict));
-    if (r->verdict == RDC_ERROR) {
+    if (r->domain_mode) {
+        fprintf(f, "%s (%s: %lu address%s, %u lookup%s)\n", r->input, r->domain_mode,
+                r->domain_addresses, r->domain_addresses == 1 ? "" : "es", r->domain_lookups,
+                r->domain_lookups == 1 ? "" : "s");
+    } else if (r->verdict == RDC_ERROR) {
         if (r->line)
             fprintf(f, "line %lu: ", r->line);
         fprintf(f, "%s\n", r->input ? r->input : "");
@@ -28,8 +32,10 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
                 fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)", f);
             for (size_t i = 0; i < r->nnames; i++)
                 fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
-            /* a host name or block: say where the address came from */
-            if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
+            /* a host name, block or domain: say where the address came from */
+            if (r->via)
+                fprintf(f, "  (%s)", r->via);
+            else if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
                 fprintf(f, "  (from %s)", r->input);
         }
         putc('\n', f);
@@ -38,12 +44,14 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         fprintf(f, "    smtp %u: %s\n", r->smtp->port, r->smtp->greeting);
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
-        fprintf(f, "    %s: %s\n", rdc_code_name(p->code), p->message);
+        fprintf(f, "    %s: %s\n", rdc_problem_name(p), p->message);
         if (p->fix)
             fprintf(f, "    fix: %s\n", p->fix);
     }
     if (o->verbose && r->trace)
         fputs(r->trace, f);
+    if (o->verbose && r->domain_tree)
+        fputs(r->domain_tree, f);
 }
 
 void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)

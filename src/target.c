@@ -130,6 +130,11 @@ bool rdc_target_parse(const char *s, size_t len, uint64_t max_expand, rdc_target
 }
 
 struct rdc_targets {
+    struct domain_item {
+        rdc_item_kind_t kind;
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    } * domains;
+    size_t ndomains, domi;
     char *const *argv;
     size_t argc, argi;
     uint64_t max_expand;
@@ -199,6 +204,7 @@ void rdc_targets_free(rdc_targets_t *t)
         return;
     if (t->own_fd)
         close(t->fd);
+    free(t->domains);
     free(t->buf);
     free(t->cur_input);
     free(t);
@@ -289,9 +295,34 @@ static char *take_line(rdc_targets_t *t, size_t *len)
     return s;
 }
 
+bool rdc_targets_add_domain(rdc_targets_t *t, rdc_item_kind_t kind, const uint8_t *wire)
+{
+    struct domain_item *d = realloc(t->domains, (t->ndomains + 1) * sizeof *d);
+    if (d == NULL)
+        return false;
+    t->domains = d;
+    d[t->ndomains].kind = kind;
+    memcpy(d[t->ndomains].wire, wire, RDC_NAME_WIRE_MAX + 1);
+    t->ndomains++;
+    return true;
+}
+
 rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
 {
     rdc_targets_t *t = ctx;
+    if (t->domi < t->ndomains) {
+        const struct domain_item *d = &t->domains[t->domi++];
+        char text[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(d->wire, text);
+        item->kind = d->kind;
+        memcpy(item->host, d->wire, sizeof item->host);
+        item->input = rdc_strdup(text);
+        if (item->input == NULL) {
+            snprintf(t->error, sizeof t->error, "out of memory");
+            return RDC_SRC_FAIL;
+        }
+        return RDC_SRC_ITEM;
+    }
     if (t->expanding) {
         item->kind = RDC_ITEM_ADDR;
         item->line = t->cur_line;

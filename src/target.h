@@ -33,6 +33,10 @@ rdc_targets_t *rdc_targets_new(char *const *argv, size_t argc, const char *path,
                                uint64_t max_expand, char *err, size_t errlen);
 void rdc_targets_free(rdc_targets_t *t);
 
+/* Queues a domain item (RDC_ITEM_MX or RDC_ITEM_SPF) for a validated host
+ * name; domains come before the other targets, in the order added. */
+bool rdc_targets_add_domain(rdc_targets_t *t, rdc_item_kind_t kind, const uint8_t *wire);
+
 /* The engine's rdc_source_fn. */
 rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd);
 

@@ -43,7 +43,28 @@ static const struct {
     [RDC_SMTP_BAD_GREETING] = {"smtp-bad-greeting", RDC_SEV_TEMPFAIL},
     [RDC_BANNER_MISMATCH] = {"banner-mismatch", RDC_SEV_FAIL},
     [RDC_BANNER_NOT_PTR] = {"banner-not-ptr", RDC_SEV_WARN},
+    [RDC_DOMAIN_NOT_FOUND] = {"domain-not-found", RDC_SEV_FAIL},
+    [RDC_MX_NULL] = {"mx-null", RDC_SEV_INFO},
+    [RDC_MX_IMPLICIT] = {"mx-implicit", RDC_SEV_INFO},
+    [RDC_MX_CNAME] = {"mx-cname", RDC_SEV_WARN},
+    [RDC_MX_IP_LITERAL] = {"mx-ip-literal", RDC_SEV_FAIL},
+    [RDC_MX_NO_ADDRESS] = {"mx-no-address", RDC_SEV_FAIL},
+    [RDC_C_SPF_PERMERROR] = {"spf-permerror", RDC_SEV_FAIL},
+    [RDC_C_SPF_TEMPERROR] = {"spf-temperror", RDC_SEV_TEMPFAIL},
+    [RDC_C_SPF_WARNING] = {"spf-warning", RDC_SEV_WARN},
+    [RDC_SPF_RANGE_TOO_LARGE] = {"spf-range-too-large", RDC_SEV_WARN},
 };
+
+const char *rdc_severity_name(rdc_severity_t s)
+{
+    static const char *const names[] = {"warn", "tempfail", "fail", "error", "info"};
+    return s <= RDC_SEV_INFO ? names[s] : "error";
+}
+
+const char *rdc_problem_name(const rdc_problem_t *p)
+{
+    return p->code_text ? p->code_text : rdc_code_name(p->code);
+}
 
 const char *rdc_code_name(rdc_code_t c)
 {
@@ -143,7 +164,10 @@ void rdc_result_clear(rdc_result_t *r)
     for (size_t i = 0; i < r->nproblems; i++) {
         free(r->problems[i].message);
         free(r->problems[i].fix);
+        free(r->problems[i].code_text);
     }
+    free(r->via);
+    free(r->domain_tree);
     free(r->problems);
     free(r->trace);
     memset(r, 0, sizeof *r);
@@ -168,6 +192,7 @@ static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, con
         return false;
     }
     p[r->nproblems].code = code;
+    p[r->nproblems].code_text = NULL;
     p[r->nproblems].severity = rdc_code_severity(code);
     p[r->nproblems].message = msg;
     p[r->nproblems].fix = fx;
@@ -529,11 +554,22 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
     for (size_t i = 0; ok && i < r->ndnsbl; i++)
         ok = dnsbl_problem(r, &r->dnsbl[i], ip);
 
+    rdc_verdict_from_problems(r, strict);
+    return ok;
+}
+
+void rdc_verdict_from_problems(rdc_result_t *r, bool strict)
+{
     rdc_severity_t worst = RDC_SEV_WARN;
-    for (size_t i = 0; i < r->nproblems; i++)
+    size_t counted = 0;
+    for (size_t i = 0; i < r->nproblems; i++) {
+        if (r->problems[i].severity == RDC_SEV_INFO)
+            continue; /* notes change no verdict */
+        counted++;
         if (r->problems[i].severity > worst)
             worst = r->problems[i].severity;
-    if (r->nproblems == 0)
+    }
+    if (counted == 0)
         r->verdict = RDC_PASS;
     else if (worst == RDC_SEV_WARN)
         r->verdict = strict ? RDC_FAIL : RDC_WARN;
@@ -541,7 +577,6 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
         r->verdict = worst == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL
                      : worst == RDC_SEV_FAIL   ? RDC_FAIL
                                                : RDC_ERROR;
-    return ok;
 }
 
 void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r)

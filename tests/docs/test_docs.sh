@@ -47,7 +47,8 @@ for code in no-ptr ptr-no-address ptr-mismatch ptr-invalid-name ptr-relative-nam
             ptr-cname ptr-too-many no-address dns-timeout dns-servfail dns-refused \
             dns-unreachable dns-error invalid-target generic-ptr helo-not-ptr helo-mismatch \
             helo-invalid dnsbl-listed dnsbl-error smtp-unreachable smtp-timeout smtp-refused \
-            smtp-bad-greeting banner-mismatch banner-not-ptr; do
+            smtp-bad-greeting banner-mismatch banner-not-ptr domain-not-found mx-null mx-implicit \
+            mx-cname mx-ip-literal mx-no-address; do
     check "man page documents code $code" grep -qF -- "$code" <<<"$man_text"
     check "README documents code $code" grep -qF -- "\`$code\`" "$readme"
 done

@@ -1015,7 +1015,7 @@ static void test_answer_trace(void **state)
     putbytes(m, "abcd", 4);
     rr_end(m, at);
     putptr(m, own);
-    at = rr_head(m, 15, 1, 8); /* MX: not decoded */
+    at = rr_head(m, 15, 1, 8); /* MX: preference and exchange */
     put16(m, 10);
     putptr(m, own);
     rr_end(m, at);
@@ -1030,7 +1030,7 @@ static void test_answer_trace(void **state)
                                  "  mail.example.test. 60 AAAA 2001:db8::1\n"
                                  "  mail.example.test. 5 TXT \"hi\\032\\\"x\\\"\"\n"
                                  "  mail.example.test. 7 TYPE99 (4 octets)\n"
-                                 "  mail.example.test. 8 MX (4 octets)\n");
+                                 "  mail.example.test. 8 MX 10 mail.example.test.\n");
     rdc_buf_free(&trace);
 
     /* no trace buffer: nothing to write, same result */

@@ -576,7 +576,10 @@ static void test_problem_texts_printable_ascii(void **state)
     }
     /* every code the rules produce was exercised */
     for (int c = 0; c < RDC_CODE_COUNT; c++)
-        if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET && !seen[c]) {
+        /* no-address, invalid-target and the domain-mode codes come from the
+         * engine, not from rdc_verdict_compute */
+        if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET &&
+            !(c >= RDC_DOMAIN_NOT_FOUND && c <= RDC_SPF_RANGE_TOO_LARGE) && !seen[c]) {
             print_error("code %s not produced\n", rdc_code_name((rdc_code_t)c));
             bad++;
         }
@@ -777,6 +780,26 @@ static void test_smtp_rules(void **state)
     rdc_result_clear(&r);
 }
 
+/* Info notes (null MX, implicit MX) change no verdict; a finer code name
+ * (SPF) overrides the enum's. */
+static void test_info_and_code_text(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    assert_true(rdc_result_add_problem(&r, RDC_MX_NULL, NULL, "null MX"));
+    rdc_verdict_from_problems(&r, true);
+    assert_int_equal(r.verdict, RDC_PASS);
+    assert_string_equal(rdc_severity_name(r.problems[0].severity), "info");
+    assert_true(rdc_result_add_problem(&r, RDC_C_SPF_PERMERROR, NULL, "loop"));
+    r.problems[1].code_text = xdup("spf-loop");
+    assert_string_equal(rdc_problem_name(&r.problems[1]), "spf-loop");
+    assert_string_equal(rdc_problem_name(&r.problems[0]), "mx-null");
+    rdc_verdict_from_problems(&r, false);
+    assert_int_equal(r.verdict, RDC_FAIL);
+    rdc_result_clear(&r);
+}
+
 /* rdc_result_add_problem: formatted message, optional fix, severity. */
 static void test_add_problem(void **state)
 {
@@ -834,6 +857,16 @@ static void test_code_names(void **state)
         {RDC_SMTP_BAD_GREETING, "smtp-bad-greeting", RDC_SEV_TEMPFAIL},
         {RDC_BANNER_MISMATCH, "banner-mismatch", RDC_SEV_FAIL},
         {RDC_BANNER_NOT_PTR, "banner-not-ptr", RDC_SEV_WARN},
+        {RDC_DOMAIN_NOT_FOUND, "domain-not-found", RDC_SEV_FAIL},
+        {RDC_MX_NULL, "mx-null", RDC_SEV_INFO},
+        {RDC_MX_IMPLICIT, "mx-implicit", RDC_SEV_INFO},
+        {RDC_MX_CNAME, "mx-cname", RDC_SEV_WARN},
+        {RDC_MX_IP_LITERAL, "mx-ip-literal", RDC_SEV_FAIL},
+        {RDC_MX_NO_ADDRESS, "mx-no-address", RDC_SEV_FAIL},
+        {RDC_C_SPF_PERMERROR, "spf-permerror", RDC_SEV_FAIL},
+        {RDC_C_SPF_TEMPERROR, "spf-temperror", RDC_SEV_TEMPFAIL},
+        {RDC_C_SPF_WARNING, "spf-warning", RDC_SEV_WARN},
+        {RDC_SPF_RANGE_TOO_LARGE, "spf-range-too-large", RDC_SEV_WARN},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
@@ -956,6 +989,7 @@ int main(void)
         cmocka_unit_test(test_dnsbl_query_name),
         cmocka_unit_test(test_helo_parse),
         cmocka_unit_test(test_smtp_rules),
+        cmocka_unit_test(test_info_and_code_text),
         cmocka_unit_test(test_code_names),
         cmocka_unit_test(test_dns_status),
         cmocka_unit_test(test_exit_precedence),
