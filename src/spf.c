@@ -409,9 +409,11 @@ static void take_mx(rdc_spf_t *s, spf_q_t *q, const rdc_spf_rr_t *rrs, size_t n)
 
 /* A macro-string (§7.1) of len bytes: visible ASCII, with "%%", "%_", "%-"
  * and "%{" letter *DIGIT ["r"] *delimiter "}" (letters s l o d i p h v; c, r
- * and t belong to explanation text only; a DIGIT transformer is nonzero). */
-static bool macro_string_ok(const char *p, size_t len, const char **why)
+ * and t belong to explanation text only; a DIGIT transformer is nonzero).
+ * *expand_end gets the end of the last macro-expand, or SIZE_MAX. */
+static bool macro_string_ok(const char *p, size_t len, size_t *expand_end, const char **why)
 {
+    *expand_end = SIZE_MAX;
     for (size_t i = 0; i < len;) {
         char c = p[i];
         if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e) {
@@ -429,6 +431,7 @@ static bool macro_string_ok(const char *p, size_t len, const char **why)
         char n = p[i + 1];
         if (n == '%' || n == '_' || n == '-') {
             i += 2;
+            *expand_end = i;
             continue;
         }
         if (n != '{') {
@@ -460,26 +463,63 @@ static bool macro_string_ok(const char *p, size_t len, const char **why)
             return false;
         }
         i++;
+        *expand_end = i;
     }
     return true;
 }
 
-/* A domain-spec: a macro-string (then t->macro), or else a host name. */
+/* toplabel (§4.6.1): alphanumerics with a letter, or alphanumerics and '-'
+ * with a '-' inside (not at either end). */
+static bool toplabel_ok(const char *p, size_t n)
+{
+    bool alpha = false, dash = false;
+    if (n == 0 || p[0] == '-' || p[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '-')
+            dash = true;
+        else if (is_alpha(p[i]))
+            alpha = true;
+        else if (!is_digit(p[i]))
+            return false;
+    }
+    return alpha || dash;
+}
+
+/* A domain-spec (§4.6.1, §7.1): macro-string domain-end, where domain-end is
+ * "." toplabel ["."] or a macro-expand. With a macro (then t->macro) only the
+ * syntax is checked; without, it must be a host name (t->domain). */
 static bool domain_spec(const char *p, size_t len, spf_term_t *t, const char **why)
 {
     if (len == 0) {
         *why = "an empty domain";
         return false;
     }
-    if (memchr(p, '%', len) != NULL) {
-        if (!macro_string_ok(p, len, why))
+    size_t expand_end = SIZE_MAX;
+    bool macro = memchr(p, '%', len) != NULL;
+    if (macro && !macro_string_ok(p, len, &expand_end, why))
+        return false;
+    if (!macro || expand_end != len) {
+        size_t e = len;
+        if (p[e - 1] == '.')
+            e--;
+        size_t b = e;
+        while (b > 0 && p[b - 1] != '.')
+            b--;
+        /* the dot before the toplabel must not be inside a macro */
+        if (b == 0 || (expand_end != SIZE_MAX && b - 1 < expand_end) ||
+            !toplabel_ok(p + b, e - b)) {
+            *why = macro ? "a domain that does not end in a macro or in '.' and a top label"
+                         : "a domain whose last label is no top label (letters, digits and "
+                           "'-', not all digits)";
             return false;
+        }
+    }
+    if (macro) {
         t->macro = true;
         return true;
     }
-    if (!host_name(p, len, t->domain, why))
-        return false;
-    return true;
+    return host_name(p, len, t->domain, why);
 }
 
 /* A CIDR length of the bytes p[0..n): "0" or a number without leading zero,
@@ -592,7 +632,8 @@ static bool parse_term(const char *p, size_t len, spf_term_t *t, const char **wh
                 return domain_spec(v, vlen, t, why);
             }
             t->kind = K_UNKNOWN;
-            return macro_string_ok(v, vlen, why);
+            size_t expand_end;
+            return macro_string_ok(v, vlen, &expand_end, why);
         }
     }
     if (len > 0 && strchr("+-~?", p[0]) != NULL && p[0] != '\0') {

@@ -4,16 +4,19 @@
 # a bulk run under `ulimit -n 64`, and a 4,096-address block with its
 # verdict counts. Talks only to Knot on loopback (scripts/servers.sh) and to
 # a fakedns it starts itself.
-# Usage: test_process.sh RDNSCHECK FAKEDNS   (RDC_KNOT=127.0.0.1:53535)
+# Usage: test_process.sh RDNSCHECK FAKEDNS FAKESMTP   (RDC_KNOT=127.0.0.1:53535)
 set -uo pipefail
 bin=$1
 fakedns=$2
+fakesmtp=${3:-}
 knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
 scale=${RDC_TIME_SCALE:-1}
 tmp=$(mktemp -d /tmp/rdc-process.XXXXXX)
 fake_pid=
+smtp_pids=()
 cleanup() {
     [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+    for p in "${smtp_pids[@]}"; do kill "$p" 2>/dev/null; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -189,6 +192,51 @@ expect "github: one command per problem address plus a notice" \
     "$( [ "$st" -eq 1 ] && [ "$(wc -l < "$tmp/out")" -eq 3 ] && grep -q '^::warning title=rdnscheck ptr-partial::192.0.2.21: ' "$tmp/out" \
         && grep -q '^::error title=rdnscheck no-ptr::192.0.2.49: ' "$tmp/out" && grep -q '^::notice title=rdnscheck::3 checked: 1 pass, 1 warn, 1 fail$' "$tmp/out"; echo $?)" \
     "status $st: $(cat "$tmp/out")"
+
+# 10. SMTP probe faults: tests/fakesmtp on 127.0.0.4 (PTR smtp4.example.test)
+sport=
+smtp_start() { # mode [args...]: a fresh fakesmtp; its port in $sport
+    local mode=$1
+    shift
+    rm -f "$tmp/sport"
+    "$fakesmtp" -a 127.0.0.4 -m "$mode" -n smtp4.example.test -P "$tmp/sport" "$@" \
+        > /dev/null 2>&1 < /dev/null &
+    smtp_pids+=($!)
+    for _ in $(seq 50); do [ -s "$tmp/sport" ] && break; sleep 0.1; done
+    sport=$(cat "$tmp/sport")
+}
+smtp_case() { # name, mode, expected exit, pattern in stdout, [max ms], [fakesmtp args]
+    local name=$1 mode=$2 want=$3 pat=$4 max=${5:-0}
+    shift 5
+    smtp_start "$mode" "$@"
+    local start ms st
+    start=$(date +%s%N)
+    "$bin" -s "$knot" --json --smtp="$sport" --smtp-timeout 700 127.0.0.4 > "$tmp/smtp.out" 2>&1
+    st=$?
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    expect "smtp $name: exit $want, $pat" \
+        "$( [ "$st" -eq "$want" ] && grep -qF -- "$pat" "$tmp/smtp.out"; echo $?)" "status $st: $(cat "$tmp/smtp.out")"
+    if [ "$max" -gt 0 ]; then
+        expect "smtp $name: ends within $max ms (took $ms ms)" "$( [ "$ms" -le $((max * scale)) ]; echo $?)"
+    fi
+}
+if [ -n "$fakesmtp" ]; then
+    smtp_case ok ok 0 '"greeting":"220 smtp4.example.test ESMTP fakesmtp","greeting_host":"smtp4.example.test","ehlo_code":250' 0
+    smtp_case multiline multiline 0 '"result":"pass","greeting":"220 smtp4.example.test ESMTP first line"' 0
+    smtp_case slow-greeting slow 3 '"code":"smtp-timeout"' 2500 -d 5000
+    smtp_case silent silent 3 '"code":"smtp-timeout"' 2500
+    smtp_case refuse554 refuse554 3 '"code":"smtp-refused"' 0
+    smtp_case refuse421 refuse421 3 '"greeting":"421 4.3.2 smtp4.example.test service not available"' 0
+    smtp_case close-mid close-mid 3 '"code":"smtp-bad-greeting"' 0
+    smtp_case garbage garbage 3 '"code":"smtp-bad-greeting"' 0
+    smtp_case huge huge 3 'not an SMTP reply' 0
+    smtp_case binary binary 0 '"greeting":"220 smtp4.example.test \\027[31mred\\000nul\\255"' 0
+    smtp_case noname noname 1 'does not start with a host name' 0
+    smtp_start binary
+    LC_ALL=C "$bin" -s "$knot" --smtp="$sport" 127.0.0.4 > "$tmp/smtp.txt" 2>&1
+    expect "smtp binary: no raw control byte reaches the terminal" \
+        "$(LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f-\xff]' "$tmp/smtp.txt"; [ $? -eq 1 ]; echo $?)"
+fi
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
