@@ -4,6 +4,7 @@
  * warning and notice annotations. All text is escaped again here, whatever
  * escaping it had upstream. */
 #include "report_ci.h"
+#include "report.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -435,17 +436,7 @@ void rdc_report_github(FILE *f, const rdc_result_t *r)
 
 void rdc_report_github_summary(FILE *f, const rdc_counts_t *c)
 {
-    static const rdc_verdict_t order[] = {RDC_PASS, RDC_WARN, RDC_FAIL, RDC_TEMPFAIL, RDC_ERROR};
-    unsigned long total = 0;
-    for (int i = 0; i <= RDC_ERROR; i++)
-        total += c->n[i];
-    fprintf(f, "::notice title=rdnscheck::%lu checked%s", total, total ? ":" : "");
-    bool first = true;
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        if (c->n[order[i]] == 0)
-            continue;
-        fprintf(f, "%s %lu %s", first ? "" : ",", c->n[order[i]], rdc_verdict_name(order[i]));
-        first = false;
-    }
-    putc('\n', f);
+    /* the text report's closing line, as a notice */
+    fputs("::notice title=rdnscheck::", f);
+    rdc_report_text_summary(f, c);
 }
