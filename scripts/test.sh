@@ -24,6 +24,7 @@ if ((${#missing[@]})); then
 fi
 
 rundir=$(mktemp -d /tmp/rdnscheck-test.XXXXXX)
+chmod 755 "$rundir" # Postfix runs as its own user and must reach its RUNDIR
 # Real Postfix instances for the SMTP probe tests (zones: 0.0.127.in-addr.arpa)
 mtas=("127.0.0.2 smtp2.example.test" "127.0.0.3 mail.example.test" "127.0.0.5 smtp5-alias.example.test")
 cleanup() {

@@ -18,7 +18,7 @@ query() {
     local port=$1
     shift
     local out status answer
-    out=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=0 +nocrypto "$@" 2>&1) || true
+    out=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=2 +nocrypto "$@" 2>&1) || true
     status=$(sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$out" | head -n 1)
     answer=$(awk '/^;; ANSWER SECTION:/ { a = 1; next }
                   /^;; / || /^$/ { a = 0 }
