@@ -90,6 +90,16 @@ run "JSON Lines: one object per checked address" \
     "$rel_bin" -s "$knot" --json 192.0.2.10 192.0.2.21 192.0.2.45 203.0.113.5
 run "the same PTR-alias (ptr-cname) check through a recursive resolver (Unbound)" \
     "$rel_bin" -s "$unbound" 192.0.2.30
+run "a provider-generated PTR name (generic-ptr), and a HELO name that is not the PTR" \
+    "$rel_bin" -s "$knot" --helo www.example.test 198.51.100.77 192.0.2.10
+run "a DNS blocklist: a listing with its TXT reason, and a list that answers an error code" \
+    "$rel_bin" -s "$knot" --dnsbl bl.test 192.0.2.10 192.0.2.11
+run "every receiving address of a domain, from its MX records" \
+    "$rel_bin" -s "$knot" --mx mx-normal.mail.test
+run "every sending address of a domain, from its SPF record (-v: the expansion tree)" \
+    "$rel_bin" -s "$knot" -v --spf spf-nested.mail.test
+run "a CI job's view: GitHub annotations for the problems" \
+    "$rel_bin" -s "$knot" --format github 198.51.100.0/29
 echo
 echo "== done (the exit status of this script is 0; rdnscheck's own are shown above)"
 [[ -x $bin ]]

@@ -18,8 +18,8 @@ typedef struct rdc_options {
     size_t nservers;
     unsigned timeout_ms, tries, concurrency, rate;
     bool json, quiet, verbose, strict, want4, want6, unordered;
-    bool github;         /* --format github */
-    const char *junit;   /* --junit FILE */
+    bool github; /* --format github */
+    const char *junit; /* --junit FILE */
     int progress; /* -1 auto, 0 never, 1 always (on a terminal) */
     rdc_color_when_t color;
     uint64_t max_expand;

@@ -182,12 +182,24 @@ static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_
             data[(size_t)n + m + 1] = '\0';
         }
     } else if (rr->type == RDC_TYPE_TXT && rr->rdlen > 0) {
-        data[0] = '"';
-        size_t n = rdc_escape_bytes(msg + rr->rdata + 1,
-                                    msg[rr->rdata] < rr->rdlen ? msg[rr->rdata] : rr->rdlen - 1,
-                                    data + 1, 200);
-        data[n + 1] = '"';
-        data[n + 2] = '\0';
+        /* the first character-string, quoted as in a zone file: spaces
+         * kept, '"' and '\\' escaped, other odd bytes as \DDD */
+        size_t n = msg[rr->rdata] < rr->rdlen ? msg[rr->rdata] : rr->rdlen - 1u;
+        char *p = data;
+        *p++ = '"';
+        for (size_t i = 0; i < n && p < data + 200; i++) {
+            uint8_t c = msg[rr->rdata + 1 + i];
+            if (c == '"' || c == '\\') {
+                *p++ = '\\';
+                *p++ = (char)c;
+            } else if (c < 0x20 || c > 0x7e) {
+                p += snprintf(p, 5, "\\%03u", c);
+            } else {
+                *p++ = (char)c;
+            }
+        }
+        *p++ = '"';
+        *p = '\0';
     } else {
         snprintf(data, sizeof data, "(%zu octets)", rr->rdlen);
     }

@@ -24,7 +24,7 @@ bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *
 
 typedef struct rdc_record {
     uint32_t ttl;
-    uint16_t pref;        /* MX preference */
+    uint16_t pref; /* MX preference */
     const uint8_t *rdata; /* the raw rdata inside the message (valid only while
                              the message is: during the lookup's callback) */
     uint16_t rdlen;

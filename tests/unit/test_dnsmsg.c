@@ -1028,7 +1028,7 @@ static void test_answer_trace(void **state)
     assert_string_equal(trace.s, "  www.example.test. 300 CNAME mail.example.test.\n"
                                  "  mail.example.test. 3600 A 192.0.2.50\n"
                                  "  mail.example.test. 60 AAAA 2001:db8::1\n"
-                                 "  mail.example.test. 5 TXT \"hi\\032\\\"x\\\"\"\n"
+                                 "  mail.example.test. 5 TXT \"hi \\\"x\\\"\"\n"
                                  "  mail.example.test. 7 TYPE99 (4 octets)\n"
                                  "  mail.example.test. 8 MX 10 mail.example.test.\n");
     rdc_buf_free(&trace);
