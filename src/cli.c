@@ -181,6 +181,16 @@ static bool bad_number(const char *opt, const char *arg, uint64_t min, uint64_t 
     return false;
 }
 
+/* A fully qualified domain name from the command line or a file, into wire
+ * form; on failure *why says what is wrong. */
+static bool fqdn_arg(const char *s, size_t len, uint8_t *wire, const char **why)
+{
+    if (!rdc_name_from_text(s, len, wire, why))
+        return false;
+    *why = "not a fully qualified domain name";
+    return rdc_name_is_hostname(wire);
+}
+
 /* Adds one DNSBL zone (a host name, at most 190 characters so that the 64
  * nibbles of an IPv6 query still fit in 253). */
 static bool add_dnsbl(rdc_options_t *o, const char *z, size_t len, const char *file,
@@ -191,8 +201,7 @@ static bool add_dnsbl(rdc_options_t *o, const char *z, size_t len, const char *f
     char shown[300], where[300] = "";
     if (file)
         snprintf(where, sizeof where, "%s:%lu: ", file, line);
-    if (len > 190 || !rdc_name_from_text(z, len, wire, &why) ||
-        (why = "not a fully qualified zone name", !rdc_name_is_hostname(wire))) {
+    if (len > 190 || !fqdn_arg(z, len, wire, &why)) {
         rdc_escape_text(z, len, shown, sizeof shown);
         rdc_errorf("%sbad DNSBL zone '%s': %s", where, shown, why);
         return false;
@@ -409,8 +418,7 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
                 rdc_errorf("too many --mx/--spf domains (at most %d)", RDC_MAX_DNSBL);
                 return false;
             }
-            if (!rdc_name_from_text(optarg, strlen(optarg), d->wire, &why) ||
-                (why = "not a fully qualified domain name", !rdc_name_is_hostname(d->wire))) {
+            if (!fqdn_arg(optarg, strlen(optarg), d->wire, &why)) {
                 char shown[300];
                 rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
                 rdc_errorf("%s '%s': %s", c == OPT_MX ? "--mx" : "--spf", shown, why);

@@ -76,7 +76,6 @@ struct chk {
     unsigned pending; /* forward lookups outstanding, + 1 while starting */
     unsigned long long t0;
     rdc_buf_t trace;
-    bool started;
     bl_t *bl; /* one per --dnsbl zone */
     struct probe *probe;
 };
@@ -151,7 +150,6 @@ struct rdc_engine {
     /* window control (AIMD on timeouts) */
     double window, ssthresh;
     unsigned inflight;
-    unsigned long timeouts_seen;
     unsigned long long last_cut_ms;
     /* answers and timeouts in this and the previous interval */
     unsigned long ans_cur, ans_prev, to_cur, to_prev;
@@ -194,11 +192,11 @@ static void lookup_send(lookup_t *l);
  * RDC_RTO_MIN, at most the per-try timeout. Before any sample: half that. */
 static unsigned rto_ms(const engine_t *e)
 {
-    double rto = e->have_rtt ? e->srtt + 4 * e->rttvar : e->o.cut_interval_ms / 2.0;
+    double rto = e->have_rtt ? e->srtt + 4 * e->rttvar : e->o.try_timeout_ms / 2.0;
     if (rto < RDC_RTO_MIN)
         rto = RDC_RTO_MIN;
-    if (rto > e->o.cut_interval_ms)
-        rto = e->o.cut_interval_ms;
+    if (rto > e->o.try_timeout_ms)
+        rto = e->o.try_timeout_ms;
     return (unsigned)rto;
 }
 
@@ -251,9 +249,9 @@ static unsigned detach_attempt(lookup_t *l, attempt_t *a)
 static void count_interval(engine_t *e)
 {
     unsigned long long now = rdc_now_ms();
-    if (now - e->interval_start < e->o.cut_interval_ms)
+    if (now - e->interval_start < e->o.try_timeout_ms)
         return;
-    bool idle = now - e->interval_start >= 2ull * e->o.cut_interval_ms;
+    bool idle = now - e->interval_start >= 2ull * e->o.try_timeout_ms;
     e->ans_prev = idle ? 0 : e->ans_cur;
     e->to_prev = idle ? 0 : e->to_cur;
     e->ans_cur = e->to_cur = 0;
@@ -282,7 +280,7 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     engine_t *e = l->e;
     unsigned others = detach_attempt(l, at);
     if (msg == NULL && st == RDC_DNS_S_TIMEOUT && others > 0 &&
-        rdc_now_ms() - l->t0 < e->o.cut_interval_ms) {
+        rdc_now_ms() - l->t0 < e->o.try_timeout_ms) {
         att_unref(at); /* a duplicate is still out within this try: wait for it */
         return;
     }
@@ -412,7 +410,7 @@ static int rto_scan(engine_t *e)
         /* duplicates only inside the try's own timeout: a try never lasts
          * longer than --timeout, whatever the RTO does */
         if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS &&
-            now - l->t0 + rto < e->o.cut_interval_ms) {
+            now - l->t0 + rto < e->o.try_timeout_ms) {
             char text[RDC_NAME_TEXT_MAX];
             l->dups++;
             e->losses++;
@@ -424,6 +422,14 @@ static int rto_scan(engine_t *e)
         att_unref(a);
     }
     return -1;
+}
+
+/* Moves what l traced (with -v) to the end of dst. */
+static void lookup_trace_to(lookup_t *l, rdc_buf_t *dst)
+{
+    if (l->e->o.verbose && l->trace.s)
+        rdc_buf_append(dst, l->trace.s, l->trace.len);
+    rdc_buf_free(&l->trace);
 }
 
 static void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *name,
@@ -673,9 +679,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     chk_t *c = l->owner;
     engine_t *e = l->e;
     c->res.ptr_status = a->status;
-    if (e->o.verbose && l->trace.s)
-        rdc_buf_append(&c->trace, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    lookup_trace_to(l, &c->trace);
     if (a->status != RDC_DNS_OK) {
         chk_release(c);
         return;
@@ -1081,9 +1085,7 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
     chk_t *c = b->c;
     engine_t *e = l->e;
     rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
-    if (e->o.verbose && l->trace.s)
-        rdc_buf_append(&c->trace, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    lookup_trace_to(l, &c->trace);
     if (l->type == RDC_TYPE_TXT) {
         /* the reason of a listing: the TXT strings, already escaped */
         if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
@@ -1431,9 +1433,7 @@ static void mx_addr_done(lookup_t *l, const rdc_answer_t *a)
     dom_t *d = q->d;
     struct ex *x = &d->ex[q->ex];
     char via[RDC_NAME_TEXT_MAX + 64], tb[16];
-    if (d->e->o.verbose && l->trace.s)
-        rdc_buf_append(&d->tree, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    lookup_trace_to(l, &d->tree);
     if (a->status == RDC_DNS_OK) {
         if (l->via_cname)
             x->cname = true;
@@ -1447,11 +1447,10 @@ static void mx_addr_done(lookup_t *l, const rdc_answer_t *a)
         }
     } else if (rdc_dns_status_is_temporary(a->status)) {
         char what[RDC_NAME_TEXT_MAX + 16];
-        snprintf(what, sizeof what, "%s of %s", rdc_type_name(l->type, via), x->name);
+        snprintf(what, sizeof what, "%s of %s", rdc_type_name(l->type, tb), x->name);
         dom_dns_problem(d, what, a->status);
         x->nfound++; /* undecided, not "no address" */
     }
-    (void)tb;
     dom_release(d);
 }
 
@@ -1473,9 +1472,7 @@ static void mx_done(lookup_t *l, const rdc_answer_t *a)
     dq_t *q = l->owner;
     dom_t *d = q->d;
     char msg[2 * RDC_NAME_TEXT_MAX];
-    if (d->e->o.verbose && l->trace.s)
-        rdc_buf_append(&d->tree, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    lookup_trace_to(l, &d->tree);
     if (rdc_dns_status_is_temporary(a->status)) {
         dom_dns_problem(d, "MX", a->status);
     } else if (a->status == RDC_DNS_NXDOMAIN) {
@@ -1557,9 +1554,7 @@ static void spf_done(lookup_t *l, const rdc_answer_t *a)
 {
     dq_t *q = l->owner;
     dom_t *d = q->d;
-    if (d->e->o.verbose && l->trace.s)
-        rdc_buf_append(&d->tree, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    lookup_trace_to(l, &d->tree);
     rdc_spf_rr_t *rrs = calloc(a->nrecords ? a->nrecords : 1, sizeof *rrs);
     char *texts = NULL;
     size_t n = 0;

@@ -58,7 +58,7 @@ typedef struct rdc_engine_opts {
     unsigned concurrency; /* targets in flight at most, >= 1 */
     unsigned max_names; /* PTR names checked per address */
     unsigned tries; /* tries per query (the engine retries timeouts) */
-    unsigned cut_interval_ms; /* the window halves at most this often */
+    unsigned try_timeout_ms; /* --timeout: how long one try of a query may take */
     bool strict, verbose, want4, want6;
     bool unordered; /* emit in finishing order, not input order */
     bool generic; /* flag provider-generated PTR names (generic-ptr) */

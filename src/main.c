@@ -241,7 +241,6 @@ int main(int argc, char **argv)
         .servers = o.nservers ? o.servers : NULL,
         .nservers = o.nservers,
         .timeout_ms = o.timeout_ms,
-        .tries = o.tries,
         .rate = o.rate,
     };
     res = rdc_resolver_new(loop, &ro, err, sizeof err);
@@ -270,7 +269,7 @@ int main(int argc, char **argv)
         .spf_sample = o.spf_sample,
         .smtp_timeout_ms = o.smtp_timeout_ms,
         .ehlo_name = o.ehlo_name,
-        .cut_interval_ms = o.timeout_ms,
+        .try_timeout_ms = o.timeout_ms,
     };
     out.total = count_targets(&o);
     out.progress = want_progress(&o, out.total);

@@ -14,8 +14,9 @@ typedef struct rdc_server {
 typedef struct rdc_resolver_opts {
     const rdc_server_t *servers; /* NULL: the system configuration */
     size_t nservers;
-    unsigned timeout_ms; /* per try of one server */
-    unsigned tries; /* kept for the caller; c-ares makes one pass per query */
+    /* per try of one server; c-ares makes one pass over the servers per
+     * query and the engine retries (rdc_engine_opts_t.tries) */
+    unsigned timeout_ms;
     unsigned rate; /* queries per second at most; 0 = no limit */
 } rdc_resolver_opts_t;
 
