@@ -4,6 +4,7 @@
 #include "dnsmsg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
@@ -212,7 +213,67 @@ static void fail(rdc_answer_t *out, const char *why)
     out->status = RDC_DNS_S_ERROR;
     out->error = why;
     out->nrecords = 0;
-    out->nmore = 0;
+}
+
+void rdc_answer_free(rdc_answer_t *a)
+{
+    if (a == NULL)
+        return;
+    free(a->records);
+    a->records = NULL;
+    a->nrecords = a->cap = 0;
+}
+
+/* A fresh record slot at the end of out->records, or NULL without memory. */
+static rdc_record_t *record_add(rdc_answer_t *out)
+{
+    if (out->nrecords == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 4;
+        rdc_record_t *r = realloc(out->records, cap * sizeof *r);
+        if (r == NULL)
+            return NULL;
+        out->records = r;
+        out->cap = cap;
+    }
+    return &out->records[out->nrecords];
+}
+
+/* Fills rec from the rdata of one record of qtype; returns why it is
+ * malformed, or NULL. */
+static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *rr, uint16_t qtype,
+                               rdc_record_t *rec)
+{
+    rec->ttl = rr->ttl;
+    rec->rdata = msg + rr->rdata;
+    rec->rdlen = rr->rdlen;
+    rec->pref = 0;
+    rec->name[0] = 0;
+    if (qtype == RDC_TYPE_PTR) {
+        if (!rdata_name_at(msg, len, rr->rdata, rr->rdlen, rec->name))
+            return "malformed name in a PTR record";
+    } else if (qtype == RDC_TYPE_MX) {
+        /* RFC 1035 §3.3.9: preference, then the exchange */
+        if (rr->rdlen < 3 || !rdata_name_at(msg, len, rr->rdata + 2, rr->rdlen - 2u, rec->name))
+            return "malformed MX record";
+        rec->pref = get16(msg + rr->rdata);
+    } else if (qtype == RDC_TYPE_TXT) {
+        /* the character-strings joined, escaped (RFC 1035 §3.3.14) */
+        char *text = (char *)rec->name;
+        size_t p = rr->rdata, end = rr->rdata + rr->rdlen, tl = 0;
+        text[0] = '\0';
+        while (p < end && tl + 8 < sizeof rec->name) {
+            size_t n = msg[p];
+            if (p + 1 + n > end)
+                return "malformed TXT record";
+            tl += rdc_escape_text(msg + p + 1, n, text + tl, sizeof rec->name - tl);
+            p += 1 + n;
+        }
+    } else if (qtype == RDC_TYPE_A || qtype == RDC_TYPE_AAAA) {
+        rec->addr.family = qtype == RDC_TYPE_A ? 4 : 6;
+        memset(rec->addr.b, 0, sizeof rec->addr.b);
+        memcpy(rec->addr.b, msg + rr->rdata, rr->rdlen);
+    }
+    return NULL;
 }
 
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
@@ -224,7 +285,6 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     out->dangling = false;
     out->error = NULL;
     out->nrecords = 0;
-    out->nmore = 0;
     memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
 
     if (len < 12)
@@ -233,21 +293,29 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     out->tc = (msg[2] & 0x02) != 0;
     if ((msg[2] & 0x80) == 0)
         return fail(out, "answer without the QR bit");
+    if ((msg[2] & 0x78) != 0)
+        return fail(out, "answer to an opcode other than QUERY");
     unsigned qd = get16(msg + 4), an = get16(msg + 6);
 
+    /* RFC 1035 §4.1.2: the response repeats the one question asked; an
+     * answer to anything else (or to nothing) is not about our name. */
     size_t off = 12;
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    for (unsigned i = 0; i < qd; i++) {
-        if (!rdc_wire_name_decode(msg, len, &off, name) || off + 4 > len)
-            return fail(out, "malformed question section");
-        if (i == 0 && (!rdc_name_equal(name, qname) || get16(msg + off) != qtype))
-            return fail(out, "answer to a different question");
-        off += 4;
-    }
+    if (qd != 1)
+        return fail(out, "answer without exactly one question");
+    if (!rdc_wire_name_decode(msg, len, &off, name) || off + 4 > len)
+        return fail(out, "malformed question section");
+    if (!rdc_name_equal(name, qname) || get16(msg + off) != qtype || get16(msg + off + 2) != 1)
+        return fail(out, "answer to a different question");
+    off += 4;
 
     switch (out->rcode) {
     case 0:
+        break;
     case 3:
+        /* NXDOMAIN: whatever records ride along, the name does not exist
+         * (for a CNAME chain, its last name: RFC 6604 §2). The chain is
+         * followed for the trace and final_name; records are never data. */
         break;
     case 2:
         out->status = RDC_DNS_S_SERVFAIL;
@@ -262,6 +330,9 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
                                        : "the server answered an unexpected rcode";
         return;
     }
+    bool nx = out->rcode == 3;
+    if (out->tc && !nx)
+        return fail(out, "truncated answer (TC set): records may be missing");
 
     /* Parse the answer section once; remember where the RRs are. An RR
      * takes at least 11 octets, so MAXRR covers any 64 KiB message. */
@@ -291,44 +362,15 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     for (;;) {
         bool found = false;
         for (unsigned i = 0; i < nrr; i++) {
-            if (rrs[i].type != qtype || !owner_is(msg, len, &rrs[i], cur))
+            if (nx || rrs[i].type != qtype || !owner_is(msg, len, &rrs[i], cur))
                 continue;
             found = true;
-            if (out->nrecords == RDC_MAX_RECORDS) {
-                out->nmore++;
-                continue;
-            }
-            rdc_record_t *rec = &out->records[out->nrecords];
-            rec->ttl = rrs[i].ttl;
-            rec->rdata = msg + rrs[i].rdata;
-            rec->rdlen = rrs[i].rdlen;
-            rec->pref = 0;
-            if (qtype == RDC_TYPE_PTR) {
-                if (!rdata_name_at(msg, len, rrs[i].rdata, rrs[i].rdlen, rec->name))
-                    return fail(out, "malformed name in a PTR record");
-            } else if (qtype == RDC_TYPE_MX) {
-                /* RFC 1035 §3.3.9: preference, then the exchange */
-                if (rrs[i].rdlen < 3 ||
-                    !rdata_name_at(msg, len, rrs[i].rdata + 2, rrs[i].rdlen - 2u, rec->name))
-                    return fail(out, "malformed MX record");
-                rec->pref = get16(msg + rrs[i].rdata);
-            } else if (qtype == RDC_TYPE_TXT) {
-                /* the character-strings joined, escaped (RFC 1035 §3.3.14) */
-                char *text = (char *)rec->name;
-                size_t p = rrs[i].rdata, end = rrs[i].rdata + rrs[i].rdlen, tl = 0;
-                text[0] = '\0';
-                while (p < end && tl + 8 < sizeof rec->name) {
-                    size_t n = msg[p];
-                    if (p + 1 + n > end)
-                        return fail(out, "malformed TXT record");
-                    tl += rdc_escape_text(msg + p + 1, n, text + tl, sizeof rec->name - tl);
-                    p += 1 + n;
-                }
-            } else if (qtype == RDC_TYPE_A || qtype == RDC_TYPE_AAAA) {
-                rec->addr.family = qtype == RDC_TYPE_A ? 4 : 6;
-                memset(rec->addr.b, 0, sizeof rec->addr.b);
-                memcpy(rec->addr.b, msg + rrs[i].rdata, rrs[i].rdlen);
-            }
+            rdc_record_t *rec = record_add(out);
+            if (rec == NULL)
+                return fail(out, "out of memory");
+            const char *why = record_fill(msg, len, &rrs[i], qtype, rec);
+            if (why)
+                return fail(out, why);
             out->nrecords++;
         }
         if (found)
@@ -347,11 +389,11 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
         memcpy(cur, target, sizeof target);
     }
 
-    if (out->nrecords > 0)
-        out->status = RDC_DNS_OK;
-    else if (out->rcode == 3)
+    if (nx) {
         out->status = RDC_DNS_NXDOMAIN;
-    else {
+    } else if (out->nrecords > 0) {
+        out->status = RDC_DNS_OK;
+    } else {
         out->status = RDC_DNS_NODATA;
         out->dangling = out->cname_hops > 0;
     }

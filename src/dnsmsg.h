@@ -13,7 +13,6 @@
 #define RDC_TYPE_TXT 16
 #define RDC_TYPE_AAAA 28
 
-#define RDC_MAX_RECORDS 64 /* records of the asked type kept per answer */
 #define RDC_MAX_CNAME_HOPS 8 /* CNAME hops followed, in and across answers */
 
 /* Decodes the possibly compressed name at msg[*off] into uncompressed wire
@@ -41,18 +40,36 @@ typedef struct rdc_answer {
     unsigned cname_hops;
     bool dangling; /* NOERROR, chain ends in a CNAME with nothing after */
     const char *error; /* static reason when status is RDC_DNS_S_ERROR */
-    size_t nrecords; /* kept records (<= RDC_MAX_RECORDS) */
-    size_t nmore; /* matching records beyond the limit */
-    rdc_record_t records[RDC_MAX_RECORDS];
+    /* Every record of the asked type on the chain: no cap, a 64 KiB message
+     * holds a few thousand at most. Owned: rdc_answer_free. */
+    size_t nrecords, cap;
+    rdc_record_t *records;
 } rdc_answer_t;
 
-/* Parses the response msg of len bytes to the query (qname, qtype). Fills
- * out; status says what the answer means (rcode mapped, NODATA derived).
+/* A zeroed answer, ready for rdc_answer_parse. */
+#define RDC_ANSWER_INIT                                                                            \
+    {                                                                                              \
+        0                                                                                          \
+    }
+
+/* Parses the response msg of len bytes to the query (qname, qtype, class IN).
+ * Fills out (reusing its records array; free it with rdc_answer_free); status
+ * says what the answer means. Only records that stand in the answer section
+ * of a well-formed response (QR set, opcode QUERY, exactly the one question
+ * asked) with rcode NOERROR count, and of those only class IN records of
+ * qtype owned by qname or a name on its CNAME chain. Any other rcode keeps
+ * no records whatever the message carries (RFC 1035 §4.1.1, RFC 6604: an
+ * NXDOMAIN never confirms anything). A truncated (TC) answer is an error:
+ * the part missing might hold the record that matters. Out of memory gives
+ * status RDC_DNS_S_ERROR too.
  * When trace is not NULL, appends the answer records in presentation form,
  * one per line, each prefixed by `indent`. Never fails: a broken message
  * gives status RDC_DNS_S_ERROR with out->error set. */
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
                       rdc_answer_t *out, rdc_buf_t *trace, const char *indent);
+
+/* Frees the records of a; the struct itself is the caller's. */
+void rdc_answer_free(rdc_answer_t *a);
 
 /* Name of an RR type for traces ("PTR", "TYPE65"). buf holds 16 bytes. */
 const char *rdc_type_name(uint16_t type, char *buf);

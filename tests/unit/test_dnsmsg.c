@@ -154,7 +154,15 @@ static rdc_answer_t *answer_new(void)
     rdc_answer_t *a = malloc(sizeof *a);
     assert_non_null(a);
     memset(a, 0xa5, sizeof *a); /* the parser must set every field it reports */
+    a->records = NULL; /* except the records array, which it owns and reuses */
+    a->cap = 0;
     return a;
+}
+
+static void answer_del(rdc_answer_t *a)
+{
+    rdc_answer_free(a);
+    free(a);
 }
 
 /* Parses m (copied into an exact-size block) as the answer to (qname, qtype). */
@@ -480,7 +488,6 @@ static void test_answer_ptr_several(void **state)
     assert_null(a->error);
     assert_int_equal(a->cname_hops, 0);
     assert_int_equal(a->nrecords, 3);
-    assert_int_equal(a->nmore, 0);
     assert_name(a->records[0].name, "mail.example.test");
     assert_name(a->records[1].name, "mx.example.test");
     assert_name(a->records[2].name, "smtp.example.test");
@@ -488,7 +495,7 @@ static void test_answer_ptr_several(void **state)
     assert_int_equal(a->records[1].ttl, 300);
     assert_int_equal(a->records[2].ttl, 60);
     assert_name(a->final_name, REV);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -502,10 +509,16 @@ static void test_answer_question_case_and_tc(void **state)
     size_t q = question(m, "50.2.0.192.IN-ADDR.Arpa", RDC_TYPE_PTR); /* 0x20 mixing */
     rr_name(m, q, RDC_TYPE_PTR, 1, "mail.example.test");
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
-    assert_int_equal(a->status, RDC_DNS_OK);
+    /* a truncated answer may lack the record that matters: never data */
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
     assert_true(a->tc);
+    assert_int_equal(a->nrecords, 0);
+    m->b[2] &= (uint8_t)~0x02;
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_false(a->tc);
     assert_int_equal(a->nrecords, 1);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -538,7 +551,7 @@ static void test_answer_a_aaaa(void **state)
     assert_int_equal(a->nrecords, 1);
     assert_int_equal(a->records[0].addr.family, 6);
     assert_string_equal(rdc_addr_format(&a->records[0].addr, buf), "2001:db8::25");
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -583,7 +596,7 @@ static void test_answer_nxdomain_nodata(void **state)
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
     assert_int_equal(a->status, RDC_DNS_NODATA);
     assert_int_equal(a->nrecords, 0);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -615,7 +628,7 @@ static void test_answer_rcodes(void **state)
         else
             assert_null(a->error);
     }
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -713,7 +726,7 @@ static void test_answer_malformed(void **state)
     putname(m, "mail.example.test");
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
     assert_int_equal(a->status, RDC_DNS_S_ERROR);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -742,7 +755,7 @@ static void test_answer_bad_address_length(void **state)
     parse(m, "mail.example.test", RDC_TYPE_AAAA, a, NULL);
     assert_int_equal(a->status, RDC_DNS_S_ERROR);
     assert_true(unit_contains(a->error, "AAAA"));
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -771,7 +784,7 @@ static void test_answer_other_question(void **state)
     question(m, "2.0.192.in-addr.arpa", RDC_TYPE_PTR);
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
     assert_int_equal(a->status, RDC_DNS_S_ERROR);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -802,7 +815,7 @@ static void test_answer_cname_chain(void **state)
     assert_name(a->records[0].name, "mail.example.test");
     assert_int_equal(a->records[0].ttl, 77);
     assert_name(a->final_name, "50.sub.0-25.2.0.192.in-addr.arpa");
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -829,7 +842,7 @@ static void test_answer_cname_dangling(void **state)
     assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
     assert_int_equal(a->cname_hops, 1);
     assert_name(a->final_name, "gone.example.test");
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -856,7 +869,7 @@ static void test_answer_cname_loop(void **state)
     rr_name(m, q, RDC_TYPE_CNAME, 10, "a.example.test");
     parse(m, "a.example.test", RDC_TYPE_A, a, NULL);
     assert_int_equal(a->status, RDC_DNS_S_ERROR);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -895,7 +908,7 @@ static void test_answer_cname_hop_limit(void **state)
     parse(m, "c0.example.test", RDC_TYPE_A, a, NULL);
     assert_int_equal(a->status, RDC_DNS_S_ERROR);
     assert_int_equal(a->nrecords, 0);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -924,41 +937,172 @@ static void test_answer_many_records(void **state)
     (void)state;
     msg_t *m = msg_new();
     rdc_answer_t *a = answer_new();
-    build_many_ptr(m, RDC_MAX_RECORDS);
+    /* no cap: every record is kept, in answer order (the old limit was 64) */
+    build_many_ptr(m, 70);
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
     assert_int_equal(a->status, RDC_DNS_OK);
-    assert_int_equal(a->nrecords, RDC_MAX_RECORDS);
-    assert_int_equal(a->nmore, 0);
-
-    build_many_ptr(m, RDC_MAX_RECORDS + 6);
-    parse(m, REV, RDC_TYPE_PTR, a, NULL);
-    assert_int_equal(a->status, RDC_DNS_OK);
-    assert_int_equal(a->nrecords, RDC_MAX_RECORDS);
-    assert_int_equal(a->nmore, 6);
+    assert_int_equal(a->nrecords, 70);
     assert_name(a->records[0].name, "example.test");
     assert_name(a->records[1].name, "h1.example.test");
-    assert_name(a->records[RDC_MAX_RECORDS - 1].name, "h63.example.test");
-    assert_int_equal(a->records[RDC_MAX_RECORDS - 1].ttl, RDC_MAX_RECORDS - 1);
-    free(a);
+    assert_name(a->records[63].name, "h63.example.test");
+    assert_name(a->records[69].name, "h69.example.test");
+    assert_int_equal(a->records[69].ttl, 69);
+    /* the same answer struct reused for a smaller answer */
+    build_many_ptr(m, 3);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->nrecords, 3);
+    answer_del(a);
     free(m);
 }
 
-/* dnsmsg.h: nmore is "matching records beyond the limit". A 64 KiB TCP
- * answer holds thousands of PTR records; all beyond 64 should be counted. */
-static void test_answer_nmore_counts_all(void **state)
+/* A 64 KiB TCP answer holds thousands of compressed PTR records: all kept. */
+static void test_answer_thousands_of_records(void **state)
 {
     (void)state;
     msg_t *m = msg_new();
     rdc_answer_t *a = answer_new();
-    build_many_ptr(m, 600);
+    build_many_ptr(m, 3000);
+    assert_true(m->n <= 65535);
     parse(m, REV, RDC_TYPE_PTR, a, NULL);
     rdc_dns_status_t status = a->status;
-    size_t nrecords = a->nrecords, nmore = a->nmore;
-    free(a); /* before the asserts: no leak report when they fail */
+    size_t nrecords = a->nrecords;
+    char last[RDC_NAME_TEXT_MAX];
+    last[0] = 0;
+    if (nrecords == 3000)
+        rdc_name_to_text(a->records[2999].name, last);
+    answer_del(a); /* before the asserts: no leak report when they fail */
     free(m);
     assert_int_equal(status, RDC_DNS_OK);
-    assert_int_equal(nrecords, RDC_MAX_RECORDS);
-    assert_int_equal(nmore, 600 - RDC_MAX_RECORDS);
+    assert_int_equal(nrecords, 3000);
+    assert_string_equal(last, "h2999.example.test");
+}
+
+/* 100 A records, the address asked about the 90th: it must be there. */
+static void test_answer_hundred_a(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 100);
+    size_t q = question(m, "big.example.test", RDC_TYPE_A);
+    for (unsigned i = 0; i < 100; i++)
+        rr_addr4(m, q, 60, 198, 51, 100, (uint8_t)(i + 1));
+    parse(m, "big.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 100);
+    assert_int_equal(a->records[89].addr.family, 4);
+    assert_int_equal(a->records[89].addr.b[3], 90);
+    assert_int_equal(a->records[99].addr.b[3], 100);
+    answer_del(a);
+    free(m);
+}
+
+/* RFC 1035 §4.1.1 / RFC 6604: a non-NOERROR rcode carries no data, whatever
+ * records ride along (a hostile or broken server): nothing confirms. */
+static void test_answer_rcode_with_records(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned rcode;
+        rdc_dns_status_t status;
+    } rows[] = {
+        {RCODE_NXDOMAIN, RDC_DNS_NXDOMAIN}, {RCODE_SERVFAIL, RDC_DNS_S_SERVFAIL},
+        {RCODE_REFUSED, RDC_DNS_S_REFUSED}, {RCODE_FORMERR, RDC_DNS_S_ERROR},
+        {RCODE_NOTIMP, RDC_DNS_S_ERROR},    {9, RDC_DNS_S_ERROR},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        msg_t *m = msg_new();
+        rdc_answer_t *a = answer_new();
+        header(m, rows[i].rcode, 1, 2);
+        size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+        rr_addr4(m, q, 300, 192, 0, 2, 50);
+        rr_name(m, q, RDC_TYPE_CNAME, 300, "other.example.test");
+        rdc_buf_t t = {0};
+        parse(m, "mail.example.test", RDC_TYPE_A, a, &t);
+        assert_int_equal(a->status, rows[i].status);
+        assert_int_equal(a->nrecords, 0);
+        assert_int_equal(a->rcode, rows[i].rcode);
+        if (rows[i].rcode == RCODE_NXDOMAIN) /* still shown with -v */
+            assert_non_null(strstr(t.s, "192.0.2.50"));
+        rdc_buf_free(&t);
+        answer_del(a);
+        free(m);
+    }
+}
+
+/* The header and question must be an answer to exactly what was asked. */
+static void test_answer_header_and_question_checks(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    /* QDCOUNT 0: no question to match */
+    header(m, 0, 0, 1);
+    putname(m, "mail.example.test");
+    size_t at = rr_head(m, RDC_TYPE_A, 1, 60);
+    const uint8_t ip[4] = {192, 0, 2, 50};
+    putbytes(m, ip, 4);
+    rr_end(m, at);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_int_equal(a->nrecords, 0);
+    /* two questions */
+    header(m, 0, 2, 1);
+    size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+    question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, q, 60, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    /* question class CH */
+    header(m, 0, 1, 1);
+    q = putname(m, "mail.example.test");
+    put16(m, RDC_TYPE_A);
+    put16(m, 3);
+    rr_addr4(m, q, 60, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    /* opcode other than QUERY (here STATUS, 2) */
+    header(m, 0, 1, 1);
+    m->b[2] = (uint8_t)(m->b[2] | (2u << 3));
+    q = question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, q, 60, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    /* the right question: fine */
+    header(m, 0, 1, 1);
+    q = question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, q, 60, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 1);
+    answer_del(a);
+    free(m);
+}
+
+/* Records of another class, or owned by a name off the CNAME chain, or of
+ * another type, never count. */
+static void test_answer_ignores_off_chain(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, 0, 1, 3);
+    size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+    putptr(m, q); /* class CH A record for the name */
+    size_t at = rr_head(m, RDC_TYPE_A, 3, 60);
+    const uint8_t ip[4] = {192, 0, 2, 50};
+    putbytes(m, ip, 4);
+    rr_end(m, at);
+    size_t other = putname(m, "other.example.test"); /* an unrelated owner */
+    at = rr_head(m, RDC_TYPE_A, 1, 60);
+    putbytes(m, ip, 4);
+    rr_end(m, at);
+    rr_addr4(m, other, 60, 192, 0, 2, 51);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_int_equal(a->nrecords, 0);
+    answer_del(a);
+    free(m);
 }
 
 static void test_answer_hostile_ptr_bytes(void **state)
@@ -984,7 +1128,7 @@ static void test_answer_hostile_ptr_bytes(void **state)
     for (const char *p = trace.s; *p; p++)
         assert_true(*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
     rdc_buf_free(&trace);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -1036,7 +1180,7 @@ static void test_answer_trace(void **state)
     /* no trace buffer: nothing to write, same result */
     parse(m, "www.example.test", RDC_TYPE_A, a, NULL);
     assert_int_equal(a->status, RDC_DNS_OK);
-    free(a);
+    answer_del(a);
     free(m);
 }
 
@@ -1078,7 +1222,11 @@ int main(void)
         cmocka_unit_test(test_answer_cname_loop),
         cmocka_unit_test(test_answer_cname_hop_limit),
         cmocka_unit_test(test_answer_many_records),
-        cmocka_unit_test(test_answer_nmore_counts_all),
+        cmocka_unit_test(test_answer_thousands_of_records),
+        cmocka_unit_test(test_answer_hundred_a),
+        cmocka_unit_test(test_answer_rcode_with_records),
+        cmocka_unit_test(test_answer_header_and_question_checks),
+        cmocka_unit_test(test_answer_ignores_off_chain),
         cmocka_unit_test(test_answer_hostile_ptr_bytes),
         cmocka_unit_test(test_answer_trace),
         cmocka_unit_test(test_type_rcode_names),
