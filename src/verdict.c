@@ -457,9 +457,166 @@ static bool dnsbl_problem(rdc_result_t *r, const rdc_dnsbl_result_t *d, const ch
     return true;
 }
 
+/* Ranks of outcomes, worst last: the order in which one decides over another. */
+enum { RANK_PASS, RANK_WARN, RANK_TEMPFAIL, RANK_FAIL, RANK_ERROR };
+
+static int sev_rank(rdc_severity_t sv, bool strict)
+{
+    switch (sv) {
+    case RDC_SEV_WARN:
+        return strict ? RANK_FAIL : RANK_WARN; /* --strict: warnings are failures */
+    case RDC_SEV_TEMPFAIL:
+        return RANK_TEMPFAIL;
+    case RDC_SEV_FAIL:
+        return RANK_FAIL;
+    case RDC_SEV_ERROR:
+        return RANK_ERROR;
+    case RDC_SEV_INFO:
+        break;
+    }
+    return RANK_PASS;
+}
+
+static const rdc_verdict_t verdict_of_rank[] = {RDC_PASS, RDC_WARN, RDC_TEMPFAIL, RDC_FAIL,
+                                                RDC_ERROR};
+
+/* What the PTR names say, as the decision table counts them: C names
+ * confirm, D names definitely do not, T names are undecided (their forward
+ * lookup failed on every server). The FCrDNS outcome ranges from `best`
+ * (every T would confirm) to `worst` (none would). Problems at index >=
+ * first_t and < end_t are the T names' own. */
+typedef struct fcr {
+    size_t c, d, t;
+    int best, worst;
+    size_t first_d, end_d, first_t, end_t;
+} fcr_t;
+
+/* The FCrDNS rank with c confirming and d definitely failing names. */
+static int fcr_rank(size_t c, size_t d, bool strict)
+{
+    if (d == 0)
+        return c > 0 ? RANK_PASS : RANK_FAIL;
+    return c > 0 ? (strict ? RANK_FAIL : RANK_WARN) : RANK_FAIL;
+}
+
+/* The PTR names' problems, by the decision table (README "Decision table"):
+ * any confirming name with others that definitely fail is ptr-partial (a
+ * warning: receivers that take one name pick one at random); no confirming
+ * name is a failure, each name saying why; an undecided name leaves the
+ * outcome open between the two ends, and only the final verdict (settle)
+ * can say whether that matters. */
+static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bool strict, fcr_t *f)
+{
+    bool ok = true;
+    size_t nconsidered = 0, nskipped = 0, ncname = 0;
+    for (size_t i = 0; i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->kind == RDC_NAME_SKIPPED) {
+            nskipped++;
+            continue;
+        }
+        nconsidered++;
+        if (n->confirmed) {
+            f->c++;
+            ncname += n->via_cname;
+        } else if (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)) {
+            f->t++;
+        } else {
+            f->d++;
+        }
+    }
+    f->best = fcr_rank(f->c + f->t, f->d, strict);
+    f->worst = fcr_rank(f->c, f->d + f->t, strict);
+
+    /* the definite failures: each name's own problem when none confirms,
+     * else one ptr-partial naming them */
+    f->first_d = r->nproblems;
+    if (f->c == 0) {
+        for (size_t i = 0; ok && i < r->nnames; i++) {
+            const rdc_name_result_t *n = &r->names[i];
+            if (n->kind == RDC_NAME_SKIPPED ||
+                (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)))
+                continue;
+            ok = name_problem(r, n, ip, rev);
+        }
+    } else if (f->d > 0) {
+        rdc_buf_t bad = {0};
+        size_t nbad = 0;
+        for (size_t i = 0; i < r->nnames; i++) {
+            const rdc_name_result_t *n = &r->names[i];
+            if (n->confirmed || n->kind == RDC_NAME_SKIPPED ||
+                (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)))
+                continue;
+            rdc_buf_printf(&bad, "%s%s", nbad++ ? ", " : "", n->name);
+        }
+        ok = rdc_result_add_problem(
+            r, RDC_PTR_PARTIAL,
+            "remove the PTR records that do not confirm (or fix their forward "
+            "records): receivers that take only one name pick one at random",
+            "only %zu of %zu PTR names confirm; not confirming: %s", f->c, nconsidered,
+            bad.s ? bad.s : "?");
+        rdc_buf_free(&bad);
+    }
+    f->end_d = r->nproblems;
+    /* The outcome is open while a T name is: the D names' failures are
+     * then at least a warning (partial, if a T name confirms), not yet a
+     * failure, unless --strict makes the partial set a failure as well. */
+    if (f->c == 0 && f->t > 0 && !strict)
+        for (size_t i = f->first_d; i < f->end_d; i++)
+            r->problems[i].severity = RDC_SEV_WARN;
+
+    f->first_t = r->nproblems;
+    for (size_t i = 0; ok && i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->kind == RDC_NAME_CHECKED && !n->confirmed && rdc_dns_status_is_temporary(n->status))
+            ok = name_problem(r, n, ip, rev);
+    }
+    f->end_t = r->nproblems;
+
+    if (ok && ncname > 0)
+        ok = rdc_result_add_problem(
+            r, RDC_PTR_CNAME,
+            "point the PTR at the canonical name (the CNAME's target), not at an alias "
+            "(RFC 1912 section 2.1)",
+            "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
+    if (ok && nskipped > 0)
+        ok = rdc_result_add_problem(
+            r, RDC_PTR_TOO_MANY,
+            "keep one PTR record per address, the name the server uses in HELO",
+            "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
+    return ok;
+}
+
+/* The verdict: what it would be if every undecided forward lookup had
+ * confirmed, provided it would be the same if none had; otherwise
+ * tempfail (RFC 8601 §3 iprev temperror; Exim defers). The T names'
+ * problems then carry the verdict's severity when it is a warning, so the
+ * verdict is always the worst problem severity (rdc_verdict_from_problems
+ * agrees). */
+static void settle(rdc_result_t *r, const fcr_t *f, bool strict)
+{
+    int other = RANK_PASS;
+    for (size_t i = 0; i < r->nproblems; i++) {
+        if (i >= f->first_t && i < f->end_t)
+            continue; /* the T names' problems are the open question */
+        if (i >= f->first_d && i < f->end_d)
+            continue; /* counted through best/worst */
+        int k = sev_rank(r->problems[i].severity, strict);
+        other = k > other ? k : other;
+    }
+    int best = f->best > other ? f->best : other;
+    int worst = f->worst > other ? f->worst : other;
+    int v = best == worst ? best : RANK_TEMPFAIL;
+    if (v == RANK_WARN)
+        for (size_t i = f->first_t; i < f->end_t; i++)
+            r->problems[i].severity = RDC_SEV_WARN;
+    r->verdict = verdict_of_rank[v];
+}
+
 bool rdc_verdict_compute(rdc_result_t *r, bool strict)
 {
     char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX], fix[2048];
+    fcr_t fcr = {0};
     rdc_addr_format(&r->addr, ip);
     rdc_addr_reverse_name(&r->addr, rev);
     const char *rr = family_rr(&r->addr);
@@ -481,58 +638,7 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
             "%s has no PTR record (%s %s)", ip, rev,
             r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR");
     } else {
-        size_t nconf = 0, nconsidered = 0, nskipped = 0, ncname = 0;
-        for (size_t i = 0; i < r->nnames; i++) {
-            const rdc_name_result_t *n = &r->names[i];
-            if (n->kind == RDC_NAME_SKIPPED) {
-                nskipped++;
-                continue;
-            }
-            nconsidered++;
-            if (n->confirmed) {
-                nconf++;
-                ncname += n->via_cname;
-            }
-        }
-        if (nconf == 0) {
-            for (size_t i = 0; ok && i < r->nnames; i++)
-                ok = name_problem(r, &r->names[i], ip, rev);
-        } else {
-            /* Some confirm. An undecided name still leaves the verdict open;
-             * definite failures make the set a lottery between receivers. */
-            rdc_buf_t bad = {0};
-            size_t nbad = 0;
-            for (size_t i = 0; ok && i < r->nnames; i++) {
-                const rdc_name_result_t *n = &r->names[i];
-                if (n->confirmed || n->kind == RDC_NAME_SKIPPED)
-                    continue;
-                if (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)) {
-                    ok = name_problem(r, n, ip, rev);
-                    continue;
-                }
-                rdc_buf_printf(&bad, "%s%s", nbad ? ", " : "", n->name);
-                nbad++;
-            }
-            if (ok && nbad > 0)
-                ok = rdc_result_add_problem(
-                    r, RDC_PTR_PARTIAL,
-                    "remove the PTR records that do not confirm (or fix their forward "
-                    "records): receivers that take only one name pick one at random",
-                    "only %zu of %zu PTR names confirm; not confirming: %s", nconf, nconsidered,
-                    bad.s ? bad.s : "?");
-            rdc_buf_free(&bad);
-        }
-        if (ok && ncname > 0)
-            ok = rdc_result_add_problem(
-                r, RDC_PTR_CNAME,
-                "point the PTR at the canonical name (the CNAME's target), not at an alias "
-                "(RFC 1912 section 2.1)",
-                "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
-        if (ok && nskipped > 0)
-            ok = rdc_result_add_problem(
-                r, RDC_PTR_TOO_MANY,
-                "keep one PTR record per address, the name the server uses in HELO",
-                "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
+        ok = fcrdns_problems(r, ip, rev, strict, &fcr);
     }
 
     /* generic-looking names: the first one found speaks for all */
@@ -554,29 +660,18 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
     for (size_t i = 0; ok && i < r->ndnsbl; i++)
         ok = dnsbl_problem(r, &r->dnsbl[i], ip);
 
-    rdc_verdict_from_problems(r, strict);
+    settle(r, &fcr, strict);
     return ok;
 }
 
 void rdc_verdict_from_problems(rdc_result_t *r, bool strict)
 {
-    rdc_severity_t worst = RDC_SEV_WARN;
-    size_t counted = 0;
+    int worst = RANK_PASS;
     for (size_t i = 0; i < r->nproblems; i++) {
-        if (r->problems[i].severity == RDC_SEV_INFO)
-            continue; /* notes change no verdict */
-        counted++;
-        if (r->problems[i].severity > worst)
-            worst = r->problems[i].severity;
+        int k = sev_rank(r->problems[i].severity, strict); /* info notes count for nothing */
+        worst = k > worst ? k : worst;
     }
-    if (counted == 0)
-        r->verdict = RDC_PASS;
-    else if (worst == RDC_SEV_WARN)
-        r->verdict = strict ? RDC_FAIL : RDC_WARN;
-    else
-        r->verdict = worst == RDC_SEV_TEMPFAIL ? RDC_TEMPFAIL
-                     : worst == RDC_SEV_FAIL   ? RDC_FAIL
-                                               : RDC_ERROR;
+    r->verdict = verdict_of_rank[worst];
 }
 
 void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r)
