@@ -15,6 +15,7 @@
 
 #include "dnsmsg.h"
 #include "generic.h"
+#include "query.h"
 #include "smtp.h"
 #include "spf.h"
 #include "util.h"
@@ -23,40 +24,10 @@
 #define TRACE_INDENT "      "
 
 typedef struct rdc_engine engine_t;
-typedef struct lookup lookup_t;
+typedef rdc_lookup_t lookup_t;
 
-/* One query sent for a lookup. A lookup whose query goes unanswered for
- * longer than the retransmission timeout (RTO, adaptive, much shorter than
- * --timeout against a fast server) sends a duplicate; the first answer wins
- * and the others are orphaned. Referenced by the resolver callback and by
- * the engine's send-order queue; freed when both are done with it. */
-typedef struct attempt {
-    lookup_t *l; /* NULL once orphaned */
-    struct attempt *lnext; /* the lookup's outstanding attempts */
-    struct attempt *qnext; /* send-order queue */
-    unsigned long long sent_ms;
-    unsigned refs;
-    bool answered; /* the resolver callback has run */
-} attempt_t;
-
-/* One DNS question, followed across answers when an answer ends in a CNAME
- * whose target it does not contain (authoritative servers answer that way
- * for a cross-zone RFC 2317 delegation). */
-struct lookup {
-    engine_t *e;
-    uint16_t type;
-    uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    unsigned hops;
-    unsigned tries; /* timed-out tries counted against --tries */
-    unsigned free; /* retries not counted: lost to congestion */
-    unsigned dups; /* early duplicates sent after the RTO */
-    attempt_t *att; /* outstanding attempts */
-    bool via_cname;
-    rdc_buf_t trace; /* verbose only */
-    unsigned long long t0;
-    void (*done)(lookup_t *l, const rdc_answer_t *a);
-    void *owner;
-};
+/* The engine a lookup works for. */
+#define ENG(l) ((engine_t *)rdc_ql_user((l)->ql))
 
 typedef struct slot slot_t;
 typedef struct chk chk_t;
@@ -143,7 +114,7 @@ struct rdc_engine {
     fwd_t **table;
     size_t tsize, nfwd, ndone;
     fwd_t *oldest, *newest;
-    rdc_answer_t scratch;
+    rdc_ql_t *ql; /* the query layer: servers, retries, duplicates */
     bool oom;
     bool input_ready;
     int input_fd;
@@ -151,16 +122,8 @@ struct rdc_engine {
     double window, ssthresh;
     unsigned inflight;
     unsigned long long last_cut_ms;
-    /* answers and timeouts in this and the previous interval */
-    unsigned long ans_cur, ans_prev, to_cur, to_prev;
-    unsigned long long interval_start;
     rdc_engine_stats_t stats;
-    unsigned long losses; /* RTO expiries and timeouts: the window's signal */
-    unsigned long losses_seen;
-    /* retransmission timer (RFC 6298 style estimator, in ms) */
-    double srtt, rttvar;
-    bool have_rtt;
-    attempt_t *q_head, *q_tail;
+    unsigned long losses_seen; /* of the query layer's losses */
     struct probe *probes; /* SMTP probes in progress */
     /* --unordered: finished slots waiting to be emitted, in finishing order */
     size_t *doneq;
@@ -169,278 +132,10 @@ struct rdc_engine {
 
 /* ---------------------------------------------------------------- lookups */
 
-static bool query_safe(const uint8_t *wire, char *text)
-{
-    /* Only names whose text form needs no escapes are sent: c-ares 1.18's
-     * query builder does not parse \DDD. */
-    for (size_t off = 0; wire[off] != 0; off += (size_t)wire[off] + 1)
-        for (uint8_t k = 1; k <= wire[off]; k++) {
-            uint8_t c = wire[off + k];
-            if (c < 0x21 || c > 0x7e || c == '.' || c == '\\' || c == '"' || c == ';')
-                return false;
-        }
-    rdc_name_to_text(wire, text);
-    return true;
-}
-
-static void lookup_send(lookup_t *l);
-
-#define RDC_RTO_MIN 100 /* ms; below it duplicates would add load, not speed */
-#define RDC_MAX_DUPS 3 /* early duplicates per lookup */
-
-/* The retransmission timeout: srtt + 4 rttvar (RFC 6298 §2), at least
- * RDC_RTO_MIN, at most the per-try timeout. Before any sample: half that. */
-static unsigned rto_ms(const engine_t *e)
-{
-    double rto = e->have_rtt ? e->srtt + 4 * e->rttvar : e->o.try_timeout_ms / 2.0;
-    if (rto < RDC_RTO_MIN)
-        rto = RDC_RTO_MIN;
-    if (rto > e->o.try_timeout_ms)
-        rto = e->o.try_timeout_ms;
-    return (unsigned)rto;
-}
-
-static void rtt_sample(engine_t *e, double r)
-{
-    if (!e->have_rtt) {
-        e->srtt = r;
-        e->rttvar = r / 2;
-        e->have_rtt = true;
-        return;
-    }
-    double d = e->srtt - r;
-    e->rttvar = 0.75 * e->rttvar + 0.25 * (d < 0 ? -d : d);
-    e->srtt = 0.875 * e->srtt + 0.125 * r;
-}
-
-static void att_unref(attempt_t *a)
-{
-    if (--a->refs == 0)
-        free(a);
-}
-
-/* Forgets every outstanding attempt of l: their answers will be ignored. */
-static void orphan_attempts(lookup_t *l)
-{
-    for (attempt_t *a = l->att; a; a = a->lnext)
-        a->l = NULL;
-    l->att = NULL;
-}
-
-/* Unlinks a from its lookup's list; returns how many remain. */
-static unsigned detach_attempt(lookup_t *l, attempt_t *a)
-{
-    unsigned n = 0;
-    for (attempt_t **pp = &l->att; *pp;) {
-        if (*pp == a)
-            *pp = a->lnext;
-        else {
-            n++;
-            pp = &(*pp)->lnext;
-        }
-    }
-    a->l = NULL;
-    return n;
-}
-
-#define RDC_FREE_RETRIES 6 /* resends after congestion losses, on top of --tries */
-
-/* Rolls the answer/timeout counters over once per try timeout. */
-static void count_interval(engine_t *e)
-{
-    unsigned long long now = rdc_now_ms();
-    if (now - e->interval_start < e->o.try_timeout_ms)
-        return;
-    bool idle = now - e->interval_start >= 2ull * e->o.try_timeout_ms;
-    e->ans_prev = idle ? 0 : e->ans_cur;
-    e->to_prev = idle ? 0 : e->to_cur;
-    e->ans_cur = e->to_cur = 0;
-    e->interval_start = now;
-}
-
-/* Losses look like congestion when the server answers most queries but a
- * few percent go missing; a server that is down or a name that is always
- * dropped does not qualify. */
-static bool congested(const engine_t *e)
-{
-    unsigned long a = e->ans_cur + e->ans_prev, t = e->to_cur + e->to_prev;
-    return a >= 20 && t * 50 > a + t;
-}
-
-static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st, bool cancelled)
-{
-    attempt_t *at = arg;
-    at->answered = true;
-    lookup_t *l = cancelled ? NULL : at->l;
-    if (l == NULL) {
-        /* torn down, or an orphan: another attempt already answered */
-        att_unref(at);
-        return;
-    }
-    engine_t *e = l->e;
-    unsigned others = detach_attempt(l, at);
-    if (msg == NULL && st == RDC_DNS_S_TIMEOUT && others > 0 &&
-        rdc_now_ms() - l->t0 < e->o.try_timeout_ms) {
-        att_unref(at); /* a duplicate is still out within this try: wait for it */
-        return;
-    }
-    orphan_attempts(l);
-    if (msg != NULL && l->dups == 0) /* Karn: only unambiguous samples */
-        rtt_sample(e, (double)(rdc_now_ms() - at->sent_ms));
-    att_unref(at);
-    rdc_answer_t *a = &e->scratch;
-    char tb[16], rb[16], qn[RDC_NAME_TEXT_MAX];
-    bool tracing = e->o.verbose;
-    unsigned long long ms = rdc_now_ms() - l->t0;
-
-    if (tracing) {
-        rdc_name_to_text(l->name, qn);
-        rdc_buf_printf(&l->trace, "    %s %s: ", rdc_type_name(l->type, tb), qn);
-    }
-    count_interval(e);
-    if (msg == NULL && st == RDC_DNS_S_TIMEOUT) {
-        e->to_cur++;
-        e->losses++;
-        /* A loss among many answers is congestion we caused (the window
-         * halves): resend without using up a try. Otherwise a try is used. */
-        bool free_retry = congested(e) && l->free < RDC_FREE_RETRIES;
-        if (free_retry || ++l->tries < e->o.tries) {
-            if (free_retry)
-                l->free++;
-            e->stats.retries++;
-            if (tracing)
-                rdc_buf_printf(&l->trace, "timed out (%llu ms), sending again\n", ms);
-            lookup_send(l);
-            return;
-        }
-    } else {
-        e->ans_cur++;
-    }
-    if (msg != NULL) {
-        rdc_buf_t tmp = {0};
-        rdc_answer_parse(msg, len, l->name, l->type, a, tracing ? &tmp : NULL, TRACE_INDENT);
-        if (tracing) {
-            if (a->status == RDC_DNS_S_ERROR && a->error)
-                rdc_buf_printf(&l->trace, "%s, %s (%llu ms)\n", rdc_rcode_name(a->rcode, rb),
-                               a->error, ms);
-            else
-                rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_rcode_name(a->rcode, rb), ms);
-            if (tmp.s)
-                rdc_buf_append(&l->trace, tmp.s, tmp.len);
-        }
-        rdc_buf_free(&tmp);
-    } else {
-        memset(a, 0, offsetof(rdc_answer_t, records));
-        a->status = st;
-        if (tracing)
-            rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_dns_status_text(st), ms);
-    }
-    if (a->cname_hops > 0)
-        l->via_cname = true;
-    if (a->status == RDC_DNS_NODATA && a->dangling) {
-        l->hops += a->cname_hops;
-        char text[RDC_NAME_TEXT_MAX];
-        if (l->hops <= RDC_MAX_CNAME_HOPS && query_safe(a->final_name, text)) {
-            memcpy(l->name, a->final_name, sizeof l->name);
-            lookup_send(l);
-            return;
-        }
-        if (l->hops > RDC_MAX_CNAME_HOPS) {
-            a->status = RDC_DNS_S_ERROR;
-            if (tracing)
-                rdc_buf_puts(&l->trace, TRACE_INDENT "CNAME chain too long or looping\n");
-        }
-    } else if (a->status == RDC_DNS_OK && l->hops + a->cname_hops > RDC_MAX_CNAME_HOPS) {
-        a->status = RDC_DNS_S_ERROR;
-    }
-    l->done(l, a);
-}
-
-/* Sends one more query for l (the first, a retry or an early duplicate). */
-static void attempt_send(lookup_t *l, const char *text)
-{
-    engine_t *e = l->e;
-    attempt_t *a = calloc(1, sizeof *a);
-    if (a == NULL) {
-        e->oom = true;
-        return;
-    }
-    a->l = l;
-    a->sent_ms = rdc_now_ms();
-    a->refs = 2; /* the resolver callback and the send-order queue */
-    a->lnext = l->att;
-    l->att = a;
-    if (e->q_tail)
-        e->q_tail->qnext = a;
-    else
-        e->q_head = a;
-    e->q_tail = a;
-    rdc_resolver_query(e->res, text, l->type, on_query, a);
-}
-
-static void lookup_send(lookup_t *l)
-{
-    char text[RDC_NAME_TEXT_MAX];
-    l->t0 = rdc_now_ms();
-    l->dups = 0;
-    if (!query_safe(l->name, text)) {
-        memset(&l->e->scratch, 0, offsetof(rdc_answer_t, records));
-        l->e->scratch.status = RDC_DNS_S_ERROR;
-        l->done(l, &l->e->scratch);
-        return;
-    }
-    attempt_send(l, text);
-}
-
-/* Walks the send-order queue: attempts older than the RTO and still
- * unanswered get a duplicate (a loss signal too). Returns the ms until the
- * next one is due, or -1 when none is waiting. */
-static int rto_scan(engine_t *e)
-{
-    unsigned long long now = rdc_now_ms();
-    unsigned rto = rto_ms(e);
-    while (e->q_head) {
-        attempt_t *a = e->q_head;
-        if (!a->answered && a->l != NULL && now - a->sent_ms < rto)
-            return (int)(rto - (now - a->sent_ms));
-        e->q_head = a->qnext;
-        if (e->q_head == NULL)
-            e->q_tail = NULL;
-        lookup_t *l = a->l;
-        /* duplicates only inside the try's own timeout: a try never lasts
-         * longer than --timeout, whatever the RTO does */
-        if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS &&
-            now - l->t0 + rto < e->o.try_timeout_ms) {
-            char text[RDC_NAME_TEXT_MAX];
-            l->dups++;
-            e->losses++;
-            e->to_cur++;
-            e->stats.early++;
-            if (query_safe(l->name, text))
-                attempt_send(l, text);
-        }
-        att_unref(a);
-    }
-    return -1;
-}
-
-/* Moves what l traced (with -v) to the end of dst. */
-static void lookup_trace_to(lookup_t *l, rdc_buf_t *dst)
-{
-    if (l->e->o.verbose && l->trace.s)
-        rdc_buf_append(dst, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
-}
-
 static void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *name,
-                        void (*done)(lookup_t *, const rdc_answer_t *), void *owner)
+                        rdc_lookup_done_t done, void *owner)
 {
-    memset(l, 0, sizeof *l);
-    l->e = e;
-    l->type = type;
-    memcpy(l->name, name, RDC_NAME_WIRE_MAX + 1);
-    l->done = done;
-    l->owner = owner;
+    rdc_lookup_init(l, e->ql, type, name, done, owner);
 }
 
 /* ---------------------------------------------------------------- slots */
@@ -469,7 +164,7 @@ static void chk_release(chk_t *c)
 {
     if (--c->pending > 0)
         return;
-    engine_t *e = c->ptr.e;
+    engine_t *e = ENG(&c->ptr);
     if (e->o.verbose && c->res.smtp && c->res.smtp->transcript)
         rdc_buf_puts(&c->trace, c->res.smtp->transcript);
     if (e->o.verbose)
@@ -564,7 +259,7 @@ static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, b
 static void fwd_done(lookup_t *l, const rdc_answer_t *a)
 {
     fwd_t *f = l->owner;
-    engine_t *e = l->e;
+    engine_t *e = ENG(l);
     f->done = true;
     f->status = a->status;
     f->via_cname = l->via_cname;
@@ -669,7 +364,7 @@ static void fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uin
     w->next = NULL;
     f->waiters = w;
     lookup_init(&f->lk, e, fam == 4 ? RDC_TYPE_A : RDC_TYPE_AAAA, wire, fwd_done, f);
-    lookup_send(&f->lk);
+    rdc_lookup_start(&f->lk);
 }
 
 /* ---------------------------------------------------------------- address checks */
@@ -677,18 +372,20 @@ static void fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uin
 static void ptr_done(lookup_t *l, const rdc_answer_t *a)
 {
     chk_t *c = l->owner;
-    engine_t *e = l->e;
+    engine_t *e = ENG(l);
     c->res.ptr_status = a->status;
-    lookup_trace_to(l, &c->trace);
+    rdc_lookup_trace_to(l, &c->trace);
     if (a->status != RDC_DNS_OK) {
         chk_release(c);
         return;
     }
-    /* distinct names, in answer order */
+    /* distinct names, in answer order; a (and so wires) stays valid for
+     * the whole call, lookups started here never call back inside it */
     size_t n = 0;
-    const uint8_t *wires[RDC_MAX_RECORDS];
+    const uint8_t **wires = malloc(a->nrecords * sizeof *wires);
     c->res.names = calloc(a->nrecords, sizeof *c->res.names);
-    if (c->res.names == NULL) {
+    if (c->res.names == NULL || wires == NULL) {
+        free(wires);
         e->oom = true;
         c->res.ptr_status = RDC_DNS_S_ERROR;
         chk_release(c);
@@ -726,21 +423,11 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         }
     }
     c->res.nnames = n;
-    /* The wires point into e->scratch, which the next answer overwrites:
-     * copy them before any lookup can complete. */
-    uint8_t(*copies)[RDC_NAME_WIRE_MAX + 1] = malloc(n * sizeof *copies + 1);
-    if (copies == NULL) {
-        e->oom = true;
-        chk_release(c);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        memcpy(copies[i], wires[i], RDC_NAME_WIRE_MAX + 1);
     c->pending++; /* hold while requesting */
     for (size_t i = 0; i < n; i++)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
-            fwd_request(e, c, &c->res.names[i], copies[i]);
-    free(copies);
+            fwd_request(e, c, &c->res.names[i], wires[i]);
+    free(wires);
     chk_release(c); /* the PTR step */
     chk_release(c); /* the hold */
 }
@@ -1083,9 +770,9 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
 {
     bl_t *b = l->owner;
     chk_t *c = b->c;
-    engine_t *e = l->e;
+    engine_t *e = ENG(l);
     rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
-    lookup_trace_to(l, &c->trace);
+    rdc_lookup_trace_to(l, &c->trace);
     if (l->type == RDC_TYPE_TXT) {
         /* the reason of a listing: the TXT strings, already escaped */
         if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
@@ -1104,7 +791,7 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
         l->tries = 0;
         l->free = 0;
         l->via_cname = false;
-        lookup_send(l);
+        rdc_lookup_start(l);
         return;
     }
     chk_release(c);
@@ -1167,17 +854,17 @@ static chk_t *chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char
 
 static void chk_start(chk_t *c)
 {
-    engine_t *e = c->ptr.e;
+    engine_t *e = ENG(&c->ptr);
     c->t0 = rdc_now_ms();
     c->pending = 2; /* the PTR step, and a hold while starting */
     c->slot->pending++;
-    lookup_send(&c->ptr);
+    rdc_lookup_start(&c->ptr);
     /* the HELO name's forward lookup, shared by every address of a family */
     if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
         fwd_request(e, c, c->res.helo, e->o.helo_wire);
     for (size_t i = 0; i < c->res.ndnsbl; i++) {
         c->pending++;
-        lookup_send(&c->bl[i].lk);
+        rdc_lookup_start(&c->bl[i].lk);
     }
     if (e->o.smtp_port && !probe_start(e, c))
         e->oom = true;
@@ -1236,7 +923,7 @@ static void host_release(host_t *h)
 static void host_done(lookup_t *l, const rdc_answer_t *a)
 {
     host_t *h = l->owner;
-    engine_t *e = l->e;
+    engine_t *e = ENG(l);
     int fi = l == &h->lk[0] ? 0 : 1;
     h->status[fi] = a->status;
     if (a->status == RDC_DNS_OK && a->nrecords > 0) {
@@ -1266,15 +953,21 @@ static void host_finish(host_t *h)
     char name[RDC_NAME_TEXT_MAX], msg[RDC_NAME_TEXT_MAX + 128];
     rdc_name_to_text(s->item.host, name);
     size_t total = h->naddrs[0] + h->naddrs[1];
+    /* one record for the target's failed lookups, one problem per lookup */
     bool temp = false;
     for (int k = 0; k < 2; k++) {
         if (!h->active[k] || !rdc_dns_status_is_temporary(h->status[k]))
             continue;
-        temp = true;
         snprintf(msg, sizeof msg, "the %s lookup of %s %s", k == 0 ? "A" : "AAAA", name,
                  rdc_dns_status_text(h->status[k]));
-        slot_add_extra(e, s, rdc_dns_status_code(h->status[k]),
-                       "try again later; if it persists, check the resolver (-s)", msg);
+        rdc_code_t code = rdc_dns_status_code(h->status[k]);
+        const char *fix = "try again later; if it persists, check the resolver (-s)";
+        if (!temp)
+            slot_add_extra(e, s, code, fix, msg);
+        else if (s->nextra > 0 &&
+                 !rdc_result_add_problem(&s->extra[s->nextra - 1], code, fix, "%s", msg))
+            e->oom = true;
+        temp = true;
     }
     if (total == 0 && !temp) {
         const char *which = h->active[0] && h->active[1] ? "A or AAAA"
@@ -1433,7 +1126,7 @@ static void mx_addr_done(lookup_t *l, const rdc_answer_t *a)
     dom_t *d = q->d;
     struct ex *x = &d->ex[q->ex];
     char via[RDC_NAME_TEXT_MAX + 64], tb[16];
-    lookup_trace_to(l, &d->tree);
+    rdc_lookup_trace_to(l, &d->tree);
     if (a->status == RDC_DNS_OK) {
         if (l->via_cname)
             x->cname = true;
@@ -1463,7 +1156,7 @@ static void mx_lookup_addrs(dom_t *d, size_t i, const uint8_t *wire)
         if (q == NULL)
             return;
         q->ex = i;
-        lookup_send(&q->lk);
+        rdc_lookup_start(&q->lk);
     }
 }
 
@@ -1472,7 +1165,7 @@ static void mx_done(lookup_t *l, const rdc_answer_t *a)
     dq_t *q = l->owner;
     dom_t *d = q->d;
     char msg[2 * RDC_NAME_TEXT_MAX];
-    lookup_trace_to(l, &d->tree);
+    rdc_lookup_trace_to(l, &d->tree);
     if (rdc_dns_status_is_temporary(a->status)) {
         dom_dns_problem(d, "MX", a->status);
     } else if (a->status == RDC_DNS_NXDOMAIN) {
@@ -1502,7 +1195,12 @@ static void mx_done(lookup_t *l, const rdc_answer_t *a)
             return;
         }
         /* preference order (RFC 5321 §5.1), stable for equal ones */
-        size_t order[RDC_MAX_RECORDS];
+        size_t *order = malloc(a->nrecords * sizeof *order + 1);
+        if (order == NULL) {
+            d->e->oom = true;
+            dom_release(d);
+            return;
+        }
         for (size_t i = 0; i < a->nrecords; i++) {
             size_t j = i;
             while (j > 0 && a->records[order[j - 1]].pref > a->records[i].pref) {
@@ -1543,6 +1241,7 @@ static void mx_done(lookup_t *l, const rdc_answer_t *a)
             d->nex++;
             mx_lookup_addrs(d, d->nex - 1, rec->name);
         }
+        free(order);
     }
     dom_release(d);
 }
@@ -1554,7 +1253,7 @@ static void spf_done(lookup_t *l, const rdc_answer_t *a)
 {
     dq_t *q = l->owner;
     dom_t *d = q->d;
-    lookup_trace_to(l, &d->tree);
+    rdc_lookup_trace_to(l, &d->tree);
     rdc_spf_rr_t *rrs = calloc(a->nrecords ? a->nrecords : 1, sizeof *rrs);
     char *texts = NULL;
     size_t n = 0;
@@ -1623,7 +1322,7 @@ static void spf_pump(dom_t *d)
         }
         q->id = sq.id;
         d->lookups--; /* the SPF module counts its own lookups */
-        lookup_send(&q->lk);
+        rdc_lookup_start(&q->lk);
     }
 }
 
@@ -1812,7 +1511,7 @@ static void dom_start(engine_t *e, slot_t *s)
     } else {
         dq_t *q = dom_query(d, s->item.host, RDC_TYPE_MX, mx_done);
         if (q)
-            lookup_send(&q->lk);
+            rdc_lookup_start(&q->lk);
     }
     dom_release(d);
 }
@@ -1890,7 +1589,7 @@ static void slot_start(engine_t *e, slot_t *s)
                 continue;
             lookup_init(&h->lk[k], e, k == 0 ? RDC_TYPE_A : RDC_TYPE_AAAA, s->item.host, host_done,
                         h);
-            lookup_send(&h->lk[k]);
+            rdc_lookup_start(&h->lk[k]);
         }
         host_release(h); /* the start hold */
         break;
@@ -1918,6 +1617,12 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
     e->loop = loop;
     e->res = res;
     e->o = *o;
+    rdc_ql_opts_t qo = {
+        .tries = o->tries, .try_timeout_ms = o->try_timeout_ms, .verbose = o->verbose, .user = e};
+    if ((e->ql = rdc_ql_new(res, &qo)) == NULL) {
+        free(e);
+        return NULL;
+    }
     if (e->o.concurrency == 0)
         e->o.concurrency = 1;
     /* Ordered output: the ring is the reorder buffer, so a slow target holds
@@ -1934,6 +1639,7 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
     e->ssthresh = e->o.concurrency;
     e->stats.min_window = e->o.concurrency;
     if (e->ring == NULL || (e->o.unordered && e->doneq == NULL)) {
+        rdc_ql_free(e->ql);
         free(e->ring);
         free(e->doneq);
         free(e);
@@ -1947,12 +1653,13 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_en
  * try timeout, never below the floor. */
 static void window_adjust(engine_t *e)
 {
-    if (e->losses == e->losses_seen)
+    unsigned long losses = rdc_ql_stats(e->ql)->losses;
+    if (losses == e->losses_seen)
         return;
-    e->losses_seen = e->losses;
+    e->losses_seen = losses;
     unsigned long long now = rdc_now_ms();
     /* once per RTO: the losses of one burst are one congestion event */
-    if (e->last_cut_ms != 0 && now - e->last_cut_ms < rto_ms(e))
+    if (e->last_cut_ms != 0 && now - e->last_cut_ms < rdc_ql_rto(e->ql))
         return;
     e->last_cut_ms = now;
     double floor = e->o.concurrency < 8 ? e->o.concurrency : 8;
@@ -1961,6 +1668,16 @@ static void window_adjust(engine_t *e)
     e->stats.cuts++;
     if ((unsigned)e->window < e->stats.min_window)
         e->stats.min_window = (unsigned)e->window;
+}
+
+/* The query layer's counters, into the stats a progress line shows. */
+static void sync_stats(engine_t *e)
+{
+    const rdc_ql_stats_t *q = rdc_ql_stats(e->ql);
+    e->stats.retries = q->retries;
+    e->stats.early = q->early;
+    e->stats.failovers = q->failovers;
+    e->stats.probes = q->probes;
 }
 
 static bool emit_slot(engine_t *e, slot_t *s, rdc_emit_fn emit, void *ectx)
@@ -2031,18 +1748,21 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
             s->state = SLOT_FREE;
             e->head++;
         }
-        if (e->oom)
+        if (e->oom || rdc_ql_oom(e->ql))
             return RDC_RUN_NO_MEMORY;
+        sync_stats(e);
         if (e->o.progress)
             e->o.progress(e->o.progress_ctx, &e->stats, eof);
-        if (eof && e->head == e->tail)
+        if (eof && e->head == e->tail) {
+            sync_stats(e);
             return RDC_RUN_DONE;
+        }
         if (e->head == e->tail && e->input_ready)
             continue; /* only input to read: no need to wait */
         if (!emit(ectx, NULL)) /* about to wait: let the output flush */
             return RDC_RUN_OUTPUT_FAILED;
         int wait = rdc_resolver_timeout(e->res, e->o.progress ? 200 : 1000);
-        int due = rto_scan(e);
+        int due = rdc_ql_scan(e->ql);
         if (due >= 0 && due < wait)
             wait = due;
         due = probe_scan(e);
@@ -2054,13 +1774,18 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
         if (n == 0)
             rdc_resolver_tick(e->res);
         rdc_resolver_pump(e->res);
-        rto_scan(e);
+        rdc_ql_scan(e->ql);
     }
 }
 
 const rdc_engine_stats_t *rdc_engine_stats(const rdc_engine_t *e)
 {
     return &e->stats;
+}
+
+void rdc_engine_describe_servers(const rdc_engine_t *e, rdc_buf_t *buf)
+{
+    rdc_ql_describe(e->ql, buf);
 }
 
 void rdc_engine_free(rdc_engine_t *e)
@@ -2086,11 +1811,7 @@ void rdc_engine_free(rdc_engine_t *e)
             f = next;
         }
     }
-    while (e->q_head) {
-        attempt_t *a = e->q_head;
-        e->q_head = a->qnext;
-        att_unref(a);
-    }
+    rdc_ql_free(e->ql);
     free(e->table);
     free(e->ring);
     free(e->doneq);

@@ -9,6 +9,7 @@
 #include "loop.h"
 #include "rdnscheck.h"
 #include "resolver.h"
+#include "util.h"
 
 /* One unit of input, produced by a target source. */
 typedef enum rdc_item_kind {
@@ -48,6 +49,8 @@ typedef struct rdc_engine_stats {
     unsigned long cuts; /* window halvings after timeouts */
     unsigned long retries; /* queries sent again after a timeout */
     unsigned long early; /* duplicates sent after the RTO */
+    unsigned long failovers; /* queries moved to the next server */
+    unsigned long probes; /* copies sent to a down server */
     unsigned min_window; /* smallest window reached */
 } rdc_engine_stats_t;
 
@@ -103,6 +106,9 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
                                 void *ectx, volatile sig_atomic_t *stop);
 
 const rdc_engine_stats_t *rdc_engine_stats(const rdc_engine_t *e);
+
+/* One line per DNS server: queries, answers, timeouts, RTT, down marks. */
+void rdc_engine_describe_servers(const rdc_engine_t *e, rdc_buf_t *buf);
 
 /* Frees the engine and every unfinished check. Free the resolver FIRST (its
  * cancelled callbacks must still find the engine's objects). NULL: no-op. */

@@ -2,7 +2,8 @@
  * reported through ARES_OPT_SOCK_STATE_CB into our epoll loop, answers handed
  * up raw so the core parses them with one policy on every c-ares version
  * (see ../shared notes: NOCHECKRESP to see SERVFAIL, no search list, no
- * /etc/hosts, explicit timeouts and EDNS). */
+ * /etc/hosts, explicit timeouts and EDNS). One channel per server, so the
+ * query layer chooses the server of every query. */
 #define _GNU_SOURCE
 #define CARES_NO_DEPRECATED
 #include "resolver.h"
@@ -15,23 +16,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A query held back by the rate limit. */
+/* A query held back by the rate limit, or a callback deferred to the next
+ * loop turn (c-ares 1.18 can fail a query inside ares_query). */
 typedef struct held {
     struct held *next;
+    size_t server;
     uint16_t type;
     rdc_query_cb_t cb;
     void *arg;
+    rdc_dns_status_t status; /* deferred callbacks only */
     char name[];
 } held_t;
 
-struct rdc_resolver {
+typedef struct held_q {
+    held_t *head, *tail;
+} held_q_t;
+
+/* One channel per server: c-ares 1.18 always starts with its first server
+ * and keeps no history, so the choice of server is ours (query.c). */
+typedef struct chan {
+    rdc_resolver_t *r;
     ares_channel ch;
+    rdc_server_t server;
+} chan_t;
+
+struct rdc_resolver {
+    chan_t *chans;
+    size_t nchans;
     rdc_loop_t *loop;
     unsigned long queries, timeouts;
     bool limited;
+    bool sending; /* inside ares_query: callbacks are deferred */
     rdc_bucket_t bucket;
-    held_t *held_head, *held_tail;
+    held_q_t held; /* waiting for the rate limit */
+    held_q_t deferred; /* failed inside ares_query, reported next turn */
 };
+
+static void held_push(held_q_t *q, held_t *h)
+{
+    h->next = NULL;
+    if (q->tail)
+        q->tail->next = h;
+    else
+        q->head = h;
+    q->tail = h;
+}
+
+static held_t *held_pop(held_q_t *q)
+{
+    held_t *h = q->head;
+    if (h) {
+        q->head = h->next;
+        if (q->head == NULL)
+            q->tail = NULL;
+    }
+    return h;
+}
 
 void rdc_bucket_init(rdc_bucket_t *b, unsigned rate, unsigned long long now_ms)
 {
@@ -80,15 +120,116 @@ typedef struct qctx {
 
 static void on_fd(void *ctx, int fd, bool readable, bool writable)
 {
-    rdc_resolver_t *r = ctx;
-    ares_process_fd(r->ch, readable ? fd : ARES_SOCKET_BAD, writable ? fd : ARES_SOCKET_BAD);
+    chan_t *c = ctx;
+    ares_process_fd(c->ch, readable ? fd : ARES_SOCKET_BAD, writable ? fd : ARES_SOCKET_BAD);
 }
 
 static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
-    rdc_resolver_t *r = data;
+    chan_t *c = data;
     /* (1,0) on open, (1,1) while TCP output is queued, (0,0) before close */
-    rdc_loop_watch(r->loop, fd, readable != 0, writable != 0, on_fd, r);
+    rdc_loop_watch(c->r->loop, fd, readable != 0, writable != 0, on_fd, c);
+}
+
+static int lib_refs;
+
+static void fill_options(struct ares_options *opts, int *mask, unsigned timeout_ms)
+{
+    memset(opts, 0, sizeof *opts);
+    *mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS |
+            ARES_OPT_DOMAINS | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_RCVBUF;
+    /* NOCHECKRESP: report SERVFAIL/REFUSED instead of retrying them into
+     * ECONNREFUSED (the failover to the next server is ours). EDNS
+     * explicitly: setting flags drops the default on 1.22+. */
+    opts->flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH;
+    opts->timeout = (int)timeout_ms;
+    /* One try: the query layer retries, so it sees every loss at once (to
+     * shrink its window and mark servers down) and picks the next server. */
+    opts->tries = 1;
+    opts->lookups = (char *)"b"; /* DNS only, never /etc/hosts */
+    opts->domains = NULL; /* no search list */
+    opts->ndomains = 0;
+    opts->ednspsz = 1232; /* DNS flag day 2020 */
+    opts->socket_receive_buffer_size = 4 << 20;
+#if defined(ARES_OPT_QUERY_CACHE)
+    /* 1.23+: we share lookups ourselves and tests need every query sent */
+    *mask |= ARES_OPT_QUERY_CACHE;
+    opts->qcache_max_ttl = 0;
+#endif
+}
+
+/* The system's servers (resolv.conf), read through a throwaway channel. */
+static bool system_servers(unsigned timeout_ms, rdc_server_t *out, size_t max, size_t *n, char *err,
+                           size_t errlen)
+{
+    struct ares_options opts;
+    int mask, rc;
+    ares_channel ch;
+    struct ares_addr_port_node *list = NULL;
+    fill_options(&opts, &mask, timeout_ms);
+    if ((rc = ares_init_options(&ch, &opts, mask)) != ARES_SUCCESS) {
+        snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
+        return false;
+    }
+    rc = ares_get_servers_ports(ch, &list);
+    *n = 0;
+    for (struct ares_addr_port_node *p = list; rc == ARES_SUCCESS && p && *n < max; p = p->next) {
+        rdc_server_t *s = &out[*n];
+        memset(s, 0, sizeof *s);
+        s->port = p->udp_port > 0 ? (unsigned)p->udp_port : 0;
+        if (p->family == AF_INET) {
+            s->addr.family = 4;
+            memcpy(s->addr.b, &p->addr.addr4, 4);
+        } else if (p->family == AF_INET6) {
+            s->addr.family = 6;
+            memcpy(s->addr.b, &p->addr.addr6, 16);
+        } else {
+            continue;
+        }
+        (*n)++;
+    }
+    ares_free_data(list);
+    ares_destroy(ch);
+    if (rc != ARES_SUCCESS || *n == 0) {
+        snprintf(err, errlen, "no DNS server configured (give one with -s)");
+        return false;
+    }
+    return true;
+}
+
+static bool chan_init(chan_t *c, rdc_resolver_t *r, const rdc_server_t *s, unsigned timeout_ms,
+                      char *err, size_t errlen)
+{
+    struct ares_options opts;
+    int mask, rc;
+    fill_options(&opts, &mask, timeout_ms);
+    mask |= ARES_OPT_SOCK_STATE_CB;
+    opts.sock_state_cb = sock_state;
+    opts.sock_state_cb_data = c;
+    c->r = r;
+    c->server = *s;
+    if ((rc = ares_init_options(&c->ch, &opts, mask)) != ARES_SUCCESS) {
+        snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
+        c->ch = NULL;
+        return false;
+    }
+    struct ares_addr_port_node node;
+    memset(&node, 0, sizeof node);
+    unsigned port = s->port ? s->port : 53;
+    node.udp_port = (int)port;
+    node.tcp_port = (int)port;
+    if (s->addr.family == 4) {
+        node.family = AF_INET;
+        memcpy(&node.addr.addr4, s->addr.b, 4);
+    } else {
+        node.family = AF_INET6;
+        memcpy(&node.addr.addr6, s->addr.b, 16);
+    }
+    if ((rc = ares_set_servers_ports(c->ch, &node)) != ARES_SUCCESS) {
+        snprintf(err, errlen, "cannot use the DNS servers: %s", ares_strerror(rc));
+        return false;
+    }
+    return true;
 }
 
 static int lib_refs;
@@ -97,7 +238,9 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
                                  size_t errlen)
 {
     rdc_resolver_t *r = calloc(1, sizeof *r);
-    struct ares_addr_port_node *nodes = NULL;
+    rdc_server_t sys[RDC_RESOLVER_MAX_SERVERS];
+    const rdc_server_t *servers = o->servers;
+    size_t n = o->nservers;
     int rc;
     if (r == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -112,69 +255,31 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
         snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
         goto fail;
     }
-
-    struct ares_options opts;
-    memset(&opts, 0, sizeof opts);
-    int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
-               ARES_OPT_LOOKUPS | ARES_OPT_DOMAINS | ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_RCVBUF;
-    /* NOCHECKRESP: report SERVFAIL/REFUSED instead of retrying them into
-     * ECONNREFUSED. EDNS explicitly: setting flags drops the default on 1.22+. */
-    opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH;
-    opts.timeout = (int)o->timeout_ms;
-    /* One pass over the servers per query: the engine retries timed-out
-     * queries itself, so it sees every loss at once (to shrink its window)
-     * and can resend under the smaller window. */
-    opts.tries = 1;
-    opts.sock_state_cb = sock_state;
-    opts.sock_state_cb_data = r;
-    opts.lookups = (char *)"b"; /* DNS only, never /etc/hosts */
-    opts.domains = NULL; /* no search list */
-    opts.ndomains = 0;
-    opts.ednspsz = 1232; /* DNS flag day 2020 */
-    opts.socket_receive_buffer_size = 4 << 20;
-#if defined(ARES_OPT_QUERY_CACHE)
-    /* 1.23+: we share lookups ourselves and tests need every query sent */
-    mask |= ARES_OPT_QUERY_CACHE;
-    opts.qcache_max_ttl = 0;
-#endif
-    rc = ares_init_options(&r->ch, &opts, mask);
-    if (rc != ARES_SUCCESS) {
-        snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
-        r->ch = NULL;
+    if (n == 0) {
+        if (!system_servers(o->timeout_ms, sys, RDC_RESOLVER_MAX_SERVERS, &n, err, errlen))
+            goto fail;
+        servers = sys;
+    }
+    if (n > RDC_RESOLVER_MAX_SERVERS) {
+        snprintf(err, errlen, "too many DNS servers (at most %d)", RDC_RESOLVER_MAX_SERVERS);
         goto fail;
     }
-    if (o->nservers > 0) {
-        nodes = calloc(o->nservers, sizeof *nodes);
-        if (nodes == NULL) {
-            snprintf(err, errlen, "out of memory");
-            goto fail;
-        }
-        for (size_t i = 0; i < o->nservers; i++) {
-            struct ares_addr_port_node *n = &nodes[i];
-            n->next = i + 1 < o->nservers ? &nodes[i + 1] : NULL;
-            unsigned port = o->servers[i].port ? o->servers[i].port : 53;
-            n->udp_port = (int)port;
-            n->tcp_port = (int)port;
-            if (o->servers[i].addr.family == 4) {
-                n->family = AF_INET;
-                memcpy(&n->addr.addr4, o->servers[i].addr.b, 4);
-            } else {
-                n->family = AF_INET6;
-                memcpy(&n->addr.addr6, o->servers[i].addr.b, 16);
-            }
-        }
-        rc = ares_set_servers_ports(r->ch, nodes);
-        if (rc != ARES_SUCCESS) {
-            snprintf(err, errlen, "cannot use the DNS servers: %s", ares_strerror(rc));
-            goto fail;
-        }
+    if ((r->chans = calloc(n, sizeof *r->chans)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
     }
-    free(nodes);
+    for (size_t i = 0; i < n; i++) {
+        bool ok = chan_init(&r->chans[i], r, &servers[i], o->timeout_ms, err, errlen);
+        if (r->chans[i].ch)
+            r->nchans++;
+        if (!ok)
+            goto fail;
+    }
     return r;
 fail:
-    free(nodes);
-    if (r->ch)
-        ares_destroy(r->ch);
+    for (size_t i = 0; i < r->nchans; i++)
+        ares_destroy(r->chans[i].ch);
+    free(r->chans);
     if (--lib_refs == 0)
         ares_library_cleanup();
     free(r);
@@ -185,16 +290,40 @@ void rdc_resolver_free(rdc_resolver_t *r)
 {
     if (r == NULL)
         return;
-    while (r->held_head) {
-        held_t *h = r->held_head;
-        r->held_head = h->next;
+    held_t *h;
+    while ((h = held_pop(&r->deferred)) != NULL) {
         h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
         free(h);
     }
-    ares_destroy(r->ch);
+    while ((h = held_pop(&r->held)) != NULL) {
+        h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
+        free(h);
+    }
+    for (size_t i = 0; i < r->nchans; i++)
+        ares_destroy(r->chans[i].ch);
+    free(r->chans);
     if (--lib_refs == 0)
         ares_library_cleanup();
     free(r);
+}
+
+size_t rdc_resolver_nservers(const rdc_resolver_t *r)
+{
+    return r->nchans;
+}
+
+const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i)
+{
+    return i < r->nchans ? &r->chans[i].server : NULL;
+}
+
+char *rdc_server_format(const rdc_server_t *s, char *buf)
+{
+    char a[RDC_ADDR_TEXT_MAX];
+    unsigned port = s->port ? s->port : 53;
+    rdc_addr_format(&s->addr, a);
+    snprintf(buf, RDC_SERVER_TEXT_MAX, s->addr.family == 6 ? "[%s]:%u" : "%s:%u", a, port);
+    return buf;
 }
 
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
@@ -241,15 +370,31 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         st = RDC_DNS_S_ERROR;
         break;
     }
+    if (q->r->sending && !cancelled) {
+        /* inside ares_query (no socket, nothing sent): report it on the
+         * next loop turn, so no caller sees its callback run inside its
+         * own call. Such a failure never carries an answer. */
+        held_t *h = malloc(sizeof *h + 1);
+        if (h != NULL) {
+            memset(h, 0, sizeof *h + 1);
+            h->cb = q->cb;
+            h->arg = q->arg;
+            h->status = msg ? RDC_DNS_S_ERROR : st;
+            held_push(&q->r->deferred, h);
+            free(q);
+            return;
+        }
+    }
     q->cb(q->arg, msg, len, st, cancelled);
     free(q);
 }
 
-static void send_now(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
-                     void *arg)
+static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_t type,
+                     rdc_query_cb_t cb, void *arg)
 {
     qctx_t *q = malloc(sizeof *q);
-    if (q == NULL) {
+    if (q == NULL || server >= r->nchans) {
+        free(q);
         cb(arg, NULL, 0, RDC_DNS_S_ERROR, false);
         return;
     }
@@ -257,14 +402,16 @@ static void send_now(rdc_resolver_t *r, const char *name, uint16_t type, rdc_que
     q->cb = cb;
     q->arg = arg;
     r->queries++;
-    ares_query(r->ch, name, 1 /* C_IN */, type, on_answer, q);
+    r->sending = true;
+    ares_query(r->chans[server].ch, name, 1 /* C_IN */, type, on_answer, q);
+    r->sending = false;
 }
 
-void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
-                        void *arg)
+void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint16_t type,
+                        rdc_query_cb_t cb, void *arg)
 {
-    if (!r->limited || (r->held_head == NULL && rdc_bucket_take(&r->bucket, rdc_now_ms()))) {
-        send_now(r, name, type, cb, arg);
+    if (!r->limited || (r->held.head == NULL && rdc_bucket_take(&r->bucket, rdc_now_ms()))) {
+        send_now(r, server, name, type, cb, arg);
         return;
     }
     size_t n = strlen(name) + 1;
@@ -273,49 +420,59 @@ void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_
         cb(arg, NULL, 0, RDC_DNS_S_ERROR, false);
         return;
     }
-    h->next = NULL;
+    h->server = server;
     h->type = type;
     h->cb = cb;
     h->arg = arg;
     memcpy(h->name, name, n);
-    if (r->held_tail)
-        r->held_tail->next = h;
-    else
-        r->held_head = h;
-    r->held_tail = h;
+    held_push(&r->held, h);
 }
 
 void rdc_resolver_pump(rdc_resolver_t *r)
 {
+    /* only what was deferred before this call: callbacks may defer more */
+    held_t *h, *last = r->deferred.tail;
+    while (last && (h = held_pop(&r->deferred)) != NULL) {
+        h->cb(h->arg, NULL, 0, h->status, false);
+        bool end = h == last;
+        free(h);
+        if (end)
+            break;
+    }
+    if (!r->limited)
+        return;
     unsigned long long now = rdc_now_ms();
-    while (r->held_head && rdc_bucket_take(&r->bucket, now)) {
-        held_t *h = r->held_head;
-        r->held_head = h->next;
-        if (r->held_head == NULL)
-            r->held_tail = NULL;
-        send_now(r, h->name, h->type, h->cb, h->arg);
+    while (r->held.head && rdc_bucket_take(&r->bucket, now)) {
+        h = held_pop(&r->held);
+        send_now(r, h->server, h->name, h->type, h->cb, h->arg);
         free(h);
     }
 }
 
 int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
 {
-    if (r->held_head) {
+    if (r->deferred.head)
+        return 0;
+    if (r->held.head) {
         unsigned w = rdc_bucket_wait_ms(&r->bucket, rdc_now_ms());
         if (max_ms < 0 || w < (unsigned)max_ms)
             max_ms = (int)w;
     }
-    struct timeval maxtv = {max_ms / 1000, (max_ms % 1000) * 1000}, tv;
-    struct timeval *t = ares_timeout(r->ch, max_ms < 0 ? NULL : &maxtv, &tv);
-    if (t == NULL)
-        return max_ms;
-    long ms = t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
-    return ms > 0 ? (int)ms : 0;
+    for (size_t i = 0; i < r->nchans; i++) {
+        struct timeval maxtv = {max_ms / 1000, (max_ms % 1000) * 1000}, tv;
+        struct timeval *t = ares_timeout(r->chans[i].ch, max_ms < 0 ? NULL : &maxtv, &tv);
+        if (t == NULL)
+            continue;
+        long ms = t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
+        max_ms = ms > 0 ? (int)ms : 0;
+    }
+    return max_ms;
 }
 
 void rdc_resolver_tick(rdc_resolver_t *r)
 {
-    ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    for (size_t i = 0; i < r->nchans; i++)
+        ares_process_fd(r->chans[i].ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r)

@@ -11,6 +11,9 @@ typedef struct rdc_server {
     unsigned port; /* 0 = 53 */
 } rdc_server_t;
 
+#define RDC_RESOLVER_MAX_SERVERS 32
+#define RDC_SERVER_TEXT_MAX 56 /* "[IPv6]:port" */
+
 typedef struct rdc_resolver_opts {
     const rdc_server_t *servers; /* NULL: the system configuration */
     size_t nservers;
@@ -38,11 +41,18 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
  * Never call from inside a query callback. NULL is a no-op. */
 void rdc_resolver_free(rdc_resolver_t *r);
 
+/* The servers, in the order given (or of the system configuration). */
+size_t rdc_resolver_nservers(const rdc_resolver_t *r);
+const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i);
+/* "192.0.2.1:53" or "[2001:db8::1]:53" into buf (RDC_SERVER_TEXT_MAX). */
+char *rdc_server_format(const rdc_server_t *s, char *buf);
+
 /* Sends a class IN query for name (text form, no escapes needed: callers
- * only pass LDH-safe names) and type. The callback may run before this
- * returns (e.g. when no server can be used). */
-void rdc_resolver_query(rdc_resolver_t *r, const char *name, uint16_t type, rdc_query_cb_t cb,
-                        void *arg);
+ * only pass LDH-safe names) and type to server number `server`, one try.
+ * The callback never runs inside this call: a query that fails at once
+ * (no socket) is reported on the next rdc_resolver_pump. */
+void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint16_t type,
+                        rdc_query_cb_t cb, void *arg);
 
 /* Milliseconds until c-ares next needs rdc_resolver_tick (capped at
  * max_ms), or max_ms when nothing is outstanding. */
@@ -51,8 +61,8 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms);
 /* Lets c-ares handle expired timeouts. Call when the wait timed out. */
 void rdc_resolver_tick(rdc_resolver_t *r);
 
-/* Sends queries held back by the rate limit whose time has come. Call on
- * every loop turn. */
+/* Reports deferred failures, and sends queries held back by the rate limit
+ * whose time has come. Call on every loop turn. */
 void rdc_resolver_pump(rdc_resolver_t *r);
 
 /* A token bucket: `rate` tokens per second, holding at most `burst`. Pure,

@@ -1,0 +1,503 @@
+/* query.c - the query layer (see query.h): lookups, their attempts on the
+ * servers srvsel picks, failover, retries, early duplicates and CNAME hops.
+ * A failure of one server is never final while another may answer: glibc's
+ * res_send and Unbound move on after SERVFAIL, REFUSED, NOTIMP and FORMERR
+ * too (RFC 1035 §7.3). */
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define TRACE_INDENT "      "
+#define RDC_MAX_DUPS 3 /* early duplicates per pass */
+#define RDC_FREE_RETRIES 6 /* resends after congestion losses, on top of --tries */
+
+/* One query sent for a lookup. A lookup whose query goes unanswered for
+ * longer than the retransmission timeout sends a duplicate (to a server
+ * not yet asked in this pass when there is one); the first answer wins and
+ * the others are orphaned. Referenced by the resolver callback and by the
+ * send-order queue; freed when both are done with it. A probe is sent
+ * orphaned from the start: its answer only tells srvsel the server is back. */
+struct rdc_attempt {
+    rdc_ql_t *ql;
+    rdc_lookup_t *l; /* NULL once orphaned */
+    struct rdc_attempt *lnext; /* the lookup's outstanding attempts */
+    struct rdc_attempt *qnext; /* send-order queue */
+    unsigned long long sent_ms;
+    int server;
+    unsigned refs;
+    bool answered; /* the resolver callback has run */
+    bool ambiguous; /* another copy went to the same server (Karn) */
+    bool probe;
+    bool late; /* its RTO passed unanswered (srvsel was told) */
+};
+
+struct rdc_ql {
+    rdc_resolver_t *res;
+    rdc_ql_opts_t o;
+    rdc_srvsel_t ss;
+    rdc_ql_stats_t stats;
+    bool oom;
+    rdc_attempt_t *q_head, *q_tail;
+    /* answers and timeouts in this and the previous interval */
+    unsigned long ans_cur, ans_prev, to_cur, to_prev;
+    unsigned long long interval_start;
+};
+
+rdc_ql_t *rdc_ql_new(rdc_resolver_t *res, const rdc_ql_opts_t *o)
+{
+    rdc_ql_t *ql = calloc(1, sizeof *ql);
+    if (ql == NULL)
+        return NULL;
+    ql->res = res;
+    ql->o = *o;
+    if (ql->o.tries == 0)
+        ql->o.tries = 1;
+    rdc_srvsel_init(&ql->ss, rdc_resolver_nservers(res), o->try_timeout_ms);
+    return ql;
+}
+
+static void att_unref(rdc_attempt_t *a)
+{
+    if (--a->refs == 0)
+        free(a);
+}
+
+void rdc_ql_free(rdc_ql_t *ql)
+{
+    if (ql == NULL)
+        return;
+    while (ql->q_head) {
+        rdc_attempt_t *a = ql->q_head;
+        ql->q_head = a->qnext;
+        att_unref(a);
+    }
+    free(ql);
+}
+
+static bool query_safe(const uint8_t *wire, char *text)
+{
+    /* Only names whose text form needs no escapes are sent: c-ares 1.18's
+     * query builder does not parse \DDD. */
+    for (size_t off = 0; wire[off] != 0; off += (size_t)wire[off] + 1)
+        for (uint8_t k = 1; k <= wire[off]; k++) {
+            uint8_t c = wire[off + k];
+            if (c < 0x21 || c > 0x7e || c == '.' || c == '\\' || c == '"' || c == ';')
+                return false;
+        }
+    rdc_name_to_text(wire, text);
+    return true;
+}
+
+/* Forgets every outstanding attempt of l: their answers will be ignored. */
+static void orphan_attempts(rdc_lookup_t *l)
+{
+    for (rdc_attempt_t *a = l->att; a; a = a->lnext)
+        a->l = NULL;
+    l->att = NULL;
+}
+
+/* Unlinks a from its lookup's list; returns how many remain. */
+static unsigned detach_attempt(rdc_lookup_t *l, rdc_attempt_t *a)
+{
+    unsigned n = 0;
+    for (rdc_attempt_t **pp = &l->att; *pp;) {
+        if (*pp == a)
+            *pp = a->lnext;
+        else {
+            n++;
+            pp = &(*pp)->lnext;
+        }
+    }
+    a->l = NULL;
+    return n;
+}
+
+/* Rolls the answer/timeout counters over once per try timeout. */
+static void count_interval(rdc_ql_t *ql)
+{
+    unsigned long long now = rdc_now_ms();
+    if (now - ql->interval_start < ql->o.try_timeout_ms)
+        return;
+    bool idle = now - ql->interval_start >= 2ull * ql->o.try_timeout_ms;
+    ql->ans_prev = idle ? 0 : ql->ans_cur;
+    ql->to_prev = idle ? 0 : ql->to_cur;
+    ql->ans_cur = ql->to_cur = 0;
+    ql->interval_start = now;
+}
+
+/* Losses look like congestion when the servers answer most queries but a
+ * few percent go missing; a server that is down or a name that is always
+ * dropped does not qualify. */
+static bool congested(const rdc_ql_t *ql)
+{
+    unsigned long a = ql->ans_cur + ql->ans_prev, t = ql->to_cur + ql->to_prev;
+    return a >= 20 && t * 50 > a + t;
+}
+
+static const char *server_text(const rdc_ql_t *ql, int i, char *buf)
+{
+    return rdc_server_format(rdc_resolver_server(ql->res, (size_t)i), buf);
+}
+
+/* How telling a failure is, to report the best one when every server
+ * failed: an answer (SERVFAIL, a broken one, REFUSED) says more than
+ * silence, and silence (timeout) more than an unreachable port. */
+static int failure_rank(rdc_dns_status_t st)
+{
+    switch (st) {
+    case RDC_DNS_S_SERVFAIL:
+        return 5;
+    case RDC_DNS_S_ERROR:
+        return 4;
+    case RDC_DNS_S_REFUSED:
+        return 3;
+    case RDC_DNS_S_TIMEOUT:
+        return 2;
+    case RDC_DNS_S_UNREACHABLE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
+                     bool cancelled);
+
+/* Sends one query for l to server s (a first query, a failover or an early
+ * duplicate), and a probe copy to a down server whose probe is due. */
+static void attempt_send(rdc_lookup_t *l, int s, const char *text, bool ambiguous)
+{
+    rdc_ql_t *ql = l->ql;
+    unsigned long long now = rdc_now_ms();
+    rdc_attempt_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        ql->oom = true;
+        return;
+    }
+    a->ql = ql;
+    a->l = l;
+    a->sent_ms = now;
+    a->server = s;
+    a->ambiguous = ambiguous;
+    a->refs = 2; /* the resolver callback and the send-order queue */
+    a->lnext = l->att;
+    l->att = a;
+    if (ql->q_tail)
+        ql->q_tail->qnext = a;
+    else
+        ql->q_head = a;
+    ql->q_tail = a;
+    l->tried |= 1u << s;
+    rdc_srvsel_sent(&ql->ss, s);
+    rdc_resolver_query(ql->res, (size_t)s, text, l->type, on_query, a);
+
+    /* A down server is probed with copies of real queries while another
+     * server is up: the lookup never waits for the probe. */
+    int p = rdc_srvsel_up(&ql->ss) > 0 ? rdc_srvsel_probe_due(&ql->ss, now) : -1;
+    if (p < 0)
+        return;
+    rdc_attempt_t *pa = calloc(1, sizeof *pa);
+    if (pa == NULL) {
+        ql->oom = true;
+        return;
+    }
+    pa->ql = ql;
+    pa->sent_ms = now;
+    pa->server = p;
+    pa->probe = true;
+    pa->refs = 1; /* the resolver callback only */
+    ql->stats.probes++;
+    rdc_srvsel_sent(&ql->ss, p);
+    rdc_resolver_query(ql->res, (size_t)p, text, l->type, on_query, pa);
+}
+
+/* Ends l with a failure status (no answer to parse). */
+static void lookup_fail(rdc_lookup_t *l, rdc_dns_status_t st)
+{
+    rdc_answer_t a = RDC_ANSWER_INIT;
+    memcpy(a.final_name, l->name, sizeof a.final_name);
+    a.status = st;
+    l->done(l, &a);
+}
+
+/* Sends the next query of l's pass to server s. */
+static void lookup_send_to(rdc_lookup_t *l, int s)
+{
+    char text[RDC_NAME_TEXT_MAX];
+    if (!query_safe(l->name, text)) {
+        lookup_fail(l, RDC_DNS_S_ERROR);
+        return;
+    }
+    attempt_send(l, s, text, false);
+}
+
+/* A fresh pass over the servers. */
+static void pass_start(rdc_lookup_t *l)
+{
+    l->t0 = rdc_now_ms();
+    l->dups = 0;
+    l->tried = 0;
+    l->failed = RDC_DNS_OK;
+    l->timed_out = false;
+    lookup_send_to(l, rdc_srvsel_pick(&l->ql->ss, 0));
+}
+
+void rdc_lookup_start(rdc_lookup_t *l)
+{
+    pass_start(l);
+}
+
+/* Every query of l's pass so far failed: ask the next server, start the
+ * pass again (timeouts, --tries), or end with the most telling failure. */
+static void lookup_advance(rdc_lookup_t *l)
+{
+    rdc_ql_t *ql = l->ql;
+    bool tracing = ql->o.verbose;
+    char sb[RDC_SERVER_TEXT_MAX];
+    int s = rdc_srvsel_pick(&ql->ss, l->tried);
+    if (s >= 0) {
+        ql->stats.failovers++;
+        if (tracing)
+            rdc_buf_printf(&l->trace, TRACE_INDENT "asking the next server, %s\n",
+                           server_text(ql, s, sb));
+        lookup_send_to(l, s);
+        return;
+    }
+    if (l->timed_out) {
+        /* A loss among many answers is congestion we caused (the window
+         * halves): resend without using up a try. Otherwise a try is used. */
+        bool free_retry = congested(ql) && l->free < RDC_FREE_RETRIES;
+        if (free_retry || ++l->tries < ql->o.tries) {
+            if (free_retry)
+                l->free++;
+            ql->stats.retries++;
+            if (tracing)
+                rdc_buf_puts(&l->trace, TRACE_INDENT "no server answered, sending again\n");
+            pass_start(l);
+            return;
+        }
+    }
+    lookup_fail(l, l->failed);
+}
+
+/* A final answer for l: follow a CNAME that ends outside the answer, or
+ * hand it to the owner. */
+static void lookup_answer(rdc_lookup_t *l, rdc_answer_t *a)
+{
+    bool tracing = l->ql->o.verbose;
+    if (a->cname_hops > 0)
+        l->via_cname = true;
+    if (a->status == RDC_DNS_NODATA && a->dangling) {
+        l->hops += a->cname_hops;
+        char text[RDC_NAME_TEXT_MAX];
+        if (l->hops <= RDC_MAX_CNAME_HOPS && query_safe(a->final_name, text)) {
+            memcpy(l->name, a->final_name, sizeof l->name);
+            l->tries = 0;
+            l->free = 0;
+            pass_start(l);
+            return;
+        }
+        if (l->hops > RDC_MAX_CNAME_HOPS) {
+            a->status = RDC_DNS_S_ERROR;
+            if (tracing)
+                rdc_buf_puts(&l->trace, TRACE_INDENT "CNAME chain too long or looping\n");
+        }
+    } else if (a->status == RDC_DNS_OK && l->hops + a->cname_hops > RDC_MAX_CNAME_HOPS) {
+        a->status = RDC_DNS_S_ERROR;
+    }
+    l->done(l, a);
+}
+
+/* Tells srvsel what an attempt's outcome says about its server. */
+static void server_outcome(rdc_ql_t *ql, const rdc_attempt_t *at, const uint8_t *msg, size_t len,
+                           rdc_dns_status_t st)
+{
+    unsigned long long now = rdc_now_ms();
+    if (msg != NULL)
+        rdc_srvsel_answered(&ql->ss, at->server, at->sent_ms, now, !at->ambiguous,
+                            len >= 4 && (msg[3] & 0x0f) == 5);
+    else if (st == RDC_DNS_S_TIMEOUT)
+        rdc_srvsel_timeout(&ql->ss, at->server, at->sent_ms, now, at->probe);
+    else if (st == RDC_DNS_S_UNREACHABLE)
+        rdc_srvsel_unreachable(&ql->ss, at->server, now);
+}
+
+static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st, bool cancelled)
+{
+    rdc_attempt_t *at = arg;
+    rdc_ql_t *ql = at->ql;
+    at->answered = true;
+    if (cancelled) {
+        att_unref(at);
+        return;
+    }
+    server_outcome(ql, at, msg, len, st);
+    rdc_lookup_t *l = at->l;
+    if (l == NULL) {
+        /* an orphan (another attempt already answered) or a probe */
+        att_unref(at);
+        return;
+    }
+    unsigned others = detach_attempt(l, at);
+    unsigned long long now = rdc_now_ms();
+    int server = at->server;
+    att_unref(at);
+    bool tracing = ql->o.verbose;
+    char tb[16], rb[16], qn[RDC_NAME_TEXT_MAX], sb[RDC_SERVER_TEXT_MAX];
+    unsigned long long ms = now - l->t0;
+    if (tracing) {
+        rdc_name_to_text(l->name, qn);
+        if (rdc_resolver_nservers(ql->res) > 1)
+            rdc_buf_printf(&l->trace, "    %s %s @%s: ", rdc_type_name(l->type, tb), qn,
+                           server_text(ql, server, sb));
+        else
+            rdc_buf_printf(&l->trace, "    %s %s: ", rdc_type_name(l->type, tb), qn);
+    }
+    count_interval(ql);
+    rdc_answer_t a = RDC_ANSWER_INIT;
+    if (msg != NULL) {
+        ql->ans_cur++;
+        rdc_buf_t tmp = {0};
+        rdc_answer_parse(msg, len, l->name, l->type, &a, tracing ? &tmp : NULL, TRACE_INDENT);
+        if (tracing) {
+            if (a.status == RDC_DNS_S_ERROR && a.error)
+                rdc_buf_printf(&l->trace, "%s, %s (%llu ms)\n", rdc_rcode_name(a.rcode, rb),
+                               a.error, ms);
+            else
+                rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_rcode_name(a.rcode, rb), ms);
+            if (tmp.s)
+                rdc_buf_append(&l->trace, tmp.s, tmp.len);
+        }
+        rdc_buf_free(&tmp);
+        st = a.status;
+    } else {
+        if (st == RDC_DNS_S_TIMEOUT) {
+            ql->to_cur++;
+            ql->stats.losses++;
+        }
+        if (tracing)
+            rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_dns_status_text(st), ms);
+    }
+    if (!rdc_dns_status_is_temporary(st)) {
+        /* an answer (data, NODATA or NXDOMAIN) ends the lookup */
+        orphan_attempts(l);
+        lookup_answer(l, &a);
+        rdc_answer_free(&a);
+        return;
+    }
+    rdc_answer_free(&a);
+    if (failure_rank(st) > failure_rank(l->failed))
+        l->failed = st;
+    if (st == RDC_DNS_S_TIMEOUT)
+        l->timed_out = true;
+    /* Another copy is still out: wait for it, unless this was the pass's
+     * own timeout (a pass never lasts much longer than --timeout). */
+    if (others > 0 && (st != RDC_DNS_S_TIMEOUT || now - l->t0 < ql->o.try_timeout_ms))
+        return;
+    orphan_attempts(l);
+    lookup_advance(l);
+}
+
+int rdc_ql_scan(rdc_ql_t *ql)
+{
+    unsigned long long now = rdc_now_ms();
+    while (ql->q_head) {
+        rdc_attempt_t *a = ql->q_head;
+        unsigned rto = rdc_srvsel_rto(&ql->ss, a->server);
+        if (!a->answered && a->l != NULL && now - a->sent_ms < rto)
+            return (int)(rto - (now - a->sent_ms));
+        ql->q_head = a->qnext;
+        if (ql->q_head == NULL)
+            ql->q_tail = NULL;
+        rdc_lookup_t *l = a->l;
+        if (!a->answered && l != NULL) {
+            /* late: a server that has answered nothing since is taken
+             * for down now, not only after the whole timeout */
+            rdc_srvsel_timeout(&ql->ss, a->server, a->sent_ms, now, false);
+            a->late = true;
+        }
+        /* duplicates only inside the pass's own timeout: a pass never lasts
+         * longer than --timeout, whatever the RTO does */
+        if (!a->answered && l != NULL && l->dups < RDC_MAX_DUPS &&
+            now - l->t0 + rto < ql->o.try_timeout_ms) {
+            char text[RDC_NAME_TEXT_MAX];
+            l->dups++;
+            ql->stats.losses++;
+            ql->to_cur++;
+            ql->stats.early++;
+            int s = rdc_srvsel_pick(&ql->ss, l->tried);
+            bool same = s < 0;
+            if (same) {
+                s = a->server;
+                a->ambiguous = true;
+            }
+            if (query_safe(l->name, text))
+                attempt_send(l, s, text, same);
+        }
+        att_unref(a);
+    }
+    return -1;
+}
+
+void rdc_lookup_init(rdc_lookup_t *l, rdc_ql_t *ql, uint16_t type, const uint8_t *name,
+                     rdc_lookup_done_t done, void *owner)
+{
+    memset(l, 0, sizeof *l);
+    l->ql = ql;
+    l->type = type;
+    memcpy(l->name, name, RDC_NAME_WIRE_MAX + 1);
+    l->done = done;
+    l->owner = owner;
+}
+
+void rdc_lookup_trace_to(rdc_lookup_t *l, rdc_buf_t *dst)
+{
+    if (l->ql->o.verbose && l->trace.s)
+        rdc_buf_append(dst, l->trace.s, l->trace.len);
+    rdc_buf_free(&l->trace);
+}
+
+unsigned rdc_ql_rto(const rdc_ql_t *ql)
+{
+    int s = rdc_srvsel_pick(&ql->ss, 0);
+    return rdc_srvsel_rto(&ql->ss, s < 0 ? 0 : s);
+}
+
+const rdc_ql_stats_t *rdc_ql_stats(const rdc_ql_t *ql)
+{
+    return &ql->stats;
+}
+
+const rdc_srvsel_t *rdc_ql_servers(const rdc_ql_t *ql)
+{
+    return &ql->ss;
+}
+
+void *rdc_ql_user(const rdc_ql_t *ql)
+{
+    return ql->o.user;
+}
+
+bool rdc_ql_oom(const rdc_ql_t *ql)
+{
+    return ql->oom;
+}
+
+void rdc_ql_describe(const rdc_ql_t *ql, rdc_buf_t *buf)
+{
+    char sb[RDC_SERVER_TEXT_MAX];
+    for (size_t i = 0; i < ql->ss.n; i++) {
+        const rdc_srv_t *s = &ql->ss.s[i];
+        rdc_buf_printf(buf, "server %s: %lu sent, %lu answers, %lu timeouts",
+                       server_text(ql, (int)i, sb), s->sent, s->answers, s->timeouts);
+        if (s->measured)
+            rdc_buf_printf(buf, ", srtt %.1f ms", s->srtt);
+        if (s->downs)
+            rdc_buf_printf(buf, ", marked down %lu time%s", s->downs, s->downs == 1 ? "" : "s");
+        rdc_buf_puts(buf, s->down ? " (down)\n" : "\n");
+    }
+}
