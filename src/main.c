@@ -325,10 +325,19 @@ int main(int argc, char **argv)
     if (o.verbose && eng && res) {
         const rdc_engine_stats_t *st = rdc_engine_stats(eng);
         fprintf(stderr,
-                "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates; "
-                "window %u at least, halved %lu times\n",
+                "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates, "
+                "%lu moved to another server, %lu probes; window %u at least, halved %lu times\n",
                 rdc_resolver_queries(res), rdc_resolver_timeouts(res), st->retries, st->early,
-                st->min_window, st->cuts);
+                st->failovers, st->probes, st->min_window, st->cuts);
+        rdc_buf_t sv = {0};
+        rdc_engine_describe_servers(eng, &sv);
+        for (char *line = sv.s, *nl; line && *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (nl == NULL)
+                break;
+            fprintf(stderr, "rdnscheck: %.*s\n", (int)(nl - line), line);
+        }
+        rdc_buf_free(&sv);
     }
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
         rs = RDC_RUN_OUTPUT_FAILED;
