@@ -191,17 +191,19 @@ static bool fqdn_arg(const char *s, size_t len, uint8_t *wire, const char **why)
     return rdc_name_is_hostname(wire);
 }
 
-/* Adds one DNSBL zone (a host name, at most 190 characters so that the 64
- * nibbles of an IPv6 query still fit in 253). */
+/* Adds one DNSBL zone (a host name, at most 189 characters without the
+ * trailing dot, so that an IPv6 query name - 63 characters of nibbles, a dot
+ * and the zone - still fits in 253). */
 static bool add_dnsbl(rdc_options_t *o, const char *z, size_t len, const char *file,
                       unsigned long line)
 {
     uint8_t wire[RDC_NAME_WIRE_MAX + 1];
-    const char *why = "too long (at most 190 characters)";
+    const char *why = "too long (at most 189 characters)";
     char shown[300], where[300] = "";
     if (file)
         snprintf(where, sizeof where, "%s:%lu: ", file, line);
-    if (len > 190 || !fqdn_arg(z, len, wire, &why)) {
+    size_t zl = len > 0 && z[len - 1] == '.' ? len - 1 : len;
+    if (zl > 189 || !fqdn_arg(z, len, wire, &why)) {
         rdc_escape_text(z, len, shown, sizeof shown);
         rdc_errorf("%sbad DNSBL zone '%s': %s", where, shown, why);
         return false;

@@ -302,6 +302,21 @@ static const cidr_case_t cidr_cases[] = {
     {"1.0.0.0/0", false, 0, 0, "host bits"},
     {"2001:db8::1/64", false, 0, 0, "host bits"},
     {"2001:db8::/16", false, 0, 0, "host bits"},
+    /* only the first host bit set (issue 9): refused, though one prefix bit
+     * longer takes the same address */
+    {"192.0.2.128/24", false, 0, 0, "host bits"},
+    {"192.0.2.128/25", true, 4, 25, "192.0.2.128"},
+    {"128.0.0.0/0", false, 0, 0, "host bits"},
+    {"10.128.0.0/8", false, 0, 0, "host bits"},
+    {"192.0.2.2/30", false, 0, 0, "host bits"},
+    {"192.0.2.1/31", false, 0, 0, "host bits"},
+    {"2001:db8::8000/112", false, 0, 0, "host bits"},
+    {"2001:db8::8000/113", true, 6, 113, "2001:db8::8000"},
+    {"2001:db8::80/120", false, 0, 0, "host bits"},
+    {"2001:db8:0:0:8000::/64", false, 0, 0, "host bits"},
+    {"8000::/0", false, 0, 0, "host bits"},
+    {"2001:db8::1/127", false, 0, 0, "host bits"},
+    {"::ffff:192.0.2.128/120", false, 0, 0, "host bits"},
     {"192.0.2.0/024", false, 0, 0, "leading zero"},
     {"0.0.0.0/00", false, 0, 0, "leading zero"},
     {"192.0.2.0/", false, 0, 0, "decimal"},
@@ -355,6 +370,50 @@ static void test_cidr_why_null(void **state)
     assert_false(rdc_cidr_parse("192.0.2.1/24", 12, &c, NULL));
     assert_false(rdc_cidr_parse("x", 1, &c, NULL));
     assert_true(rdc_cidr_parse("192.0.2.0/24", 12, &c, NULL));
+}
+
+/* For every prefix length p and family: the address whose only set bit is
+ * bit p (the first host bit) is refused as ADDR/p and accepted as ADDR/(p+1);
+ * the address whose only set bit is the last one is refused for every p
+ * below the full length. */
+static void test_cidr_first_host_bit(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (unsigned fam = 4; fam <= 6; fam += 2) {
+        unsigned bits = fam == 4 ? 32 : 128;
+        for (unsigned p = 0; p < bits; p++) {
+            rdc_addr_t a;
+            memset(&a, 0, sizeof a);
+            a.family = (uint8_t)fam;
+            a.b[p / 8] = (uint8_t)(0x80u >> (p % 8));
+            char addr[RDC_ADDR_TEXT_MAX], in[RDC_ADDR_TEXT_MAX + 8];
+            rdc_addr_format(&a, addr);
+            rdc_cidr_t c;
+            const char *why = NULL;
+            snprintf(in, sizeof in, "%s/%u", addr, p);
+            if (rdc_cidr_parse(in, strlen(in), &c, &why) || why == NULL ||
+                !unit_contains(why, "host bits")) {
+                print_error("cidr \"%s\": accepted, or why \"%s\"\n", in, why ? why : "-");
+                bad++;
+            }
+            snprintf(in, sizeof in, "%s/%u", addr, p + 1);
+            if (!rdc_cidr_parse(in, strlen(in), &c, &why) || c.prefix != p + 1 ||
+                !rdc_addr_equal(&c.base, &a)) {
+                print_error("cidr \"%s\": refused or wrong\n", in);
+                bad++;
+            }
+            memset(&a.b, 0, sizeof a.b);
+            a.b[bits / 8 - 1] = 1;
+            rdc_addr_format(&a, addr);
+            snprintf(in, sizeof in, "%s/%u", addr, p);
+            if (rdc_cidr_parse(in, strlen(in), &c, &why)) {
+                print_error("cidr \"%s\": accepted\n", in);
+                bad++;
+            }
+        }
+    }
+    assert_int_equal(bad, 0);
 }
 
 static rdc_cidr_t cidr_of(const char *s)
@@ -468,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_addr_equal),
         cmocka_unit_test(test_cidr_table),
         cmocka_unit_test(test_cidr_why_null),
+        cmocka_unit_test(test_cidr_first_host_bit),
         cmocka_unit_test(test_cidr_size),
         cmocka_unit_test(test_cidr_nth),
         cmocka_unit_test(test_cidr_nth_walk),

@@ -93,6 +93,10 @@ static const target_case_t target_cases[] = {
     {"192.0.2.0/33", 0, REJECT, "not a valid CIDR block: IPv4 prefix length is over 32"},
     {"2001:db8::/129", 0, REJECT, "not a valid CIDR block: IPv6 prefix length is over 128"},
     {"192.0.2.1/24", 0, REJECT, "host bits"},
+    /* only the first host bit set (issue 9) */
+    {"192.0.2.128/24", 0, REJECT, "not a valid CIDR block: host bits are set"},
+    {"2001:db8::8000/112", 0, REJECT, "not a valid CIDR block: host bits are set"},
+    {"::ffff:192.0.2.128/120", 0, REJECT, "host bits"},
     {"192.0.2.0/024", 0, REJECT, "leading zeros"},
     {"192.0.2.0/", 0, REJECT, "not a valid CIDR block"},
     {"mail.example/24", 0, REJECT, "not a valid address before '/'"},
@@ -192,6 +196,34 @@ static void test_target_cidr_count(void **state)
     assert_true(rdc_target_parse("192.0.2.1/32", 12, 1, &t, err, sizeof err));
     assert_true(t.count == 1);
     assert_true(rdc_target_parse("::/0", 4, UINT64_MAX, &t, err, sizeof err));
+}
+
+/* --max-expand at the CLI's largest value (16777216 = 2^24): a /8 and a
+ * /104 are exactly that many addresses; one bit shorter is refused, and so is
+ * the /8 one below the limit. */
+static void test_target_max_expand_edges(void **state)
+{
+    (void)state;
+    rdc_target_t t;
+    char err[128];
+    const uint64_t max = UINT64_C(16777216);
+    assert_true(rdc_target_parse("10.0.0.0/8", 10, max, &t, err, sizeof err));
+    assert_true(t.count == max);
+    assert_true(rdc_target_parse("2001:db8::/104", 14, max, &t, err, sizeof err));
+    assert_true(t.count == max);
+    assert_false(rdc_target_parse("10.0.0.0/7", 10, max, &t, err, sizeof err));
+    assert_true(
+        unit_contains(err, "block has 33554432 addresses, more than --max-expand 16777216"));
+    assert_false(rdc_target_parse("2001:db8::/103", 14, max, &t, err, sizeof err));
+    assert_true(unit_contains(err, "more than --max-expand 16777216"));
+    assert_false(rdc_target_parse("10.0.0.0/8", 10, max - 1, &t, err, sizeof err));
+    assert_true(
+        unit_contains(err, "block has 16777216 addresses, more than --max-expand 16777215"));
+    /* --max-expand 1: only single addresses */
+    assert_true(rdc_target_parse("192.0.2.1/32", 12, 1, &t, err, sizeof err));
+    assert_false(rdc_target_parse("192.0.2.0/31", 12, 1, &t, err, sizeof err));
+    assert_true(rdc_target_parse("2001:db8::1/128", 15, 1, &t, err, sizeof err));
+    assert_false(rdc_target_parse("2001:db8::/127", 14, 1, &t, err, sizeof err));
 }
 
 /* A short err buffer is cut, never overrun. */
@@ -664,6 +696,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_target_table),
         cmocka_unit_test(test_target_cidr_count),
+        cmocka_unit_test(test_target_max_expand_edges),
         cmocka_unit_test(test_target_small_err),
         cmocka_unit_test(test_target_parse_reads_only_len_bytes),
         cmocka_unit_test(test_file_comments_blanks_crlf),
