@@ -181,6 +181,82 @@ static bool bad_number(const char *opt, const char *arg, uint64_t min, uint64_t 
     return false;
 }
 
+static bool parse_port(const char *s, size_t n, unsigned *port)
+{
+    unsigned v = 0;
+    if (n == 0 || n > 5 || (n > 1 && s[0] == '0'))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    if (v == 0 || v > 65535)
+        return false;
+    *port = v;
+    return true;
+}
+
+bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen)
+{
+    *n = 0;
+    const char *p = list;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        rdc_server_t s = {0};
+        const char *a = p;
+        size_t alen = len;
+        bool ok;
+        if (len > 0 && p[0] == '[') {
+            /* [IPV6]:PORT or [IPV6] */
+            const char *close = memchr(p, ']', len);
+            ok = close != NULL;
+            if (ok) {
+                a = p + 1;
+                alen = (size_t)(close - p - 1);
+                size_t rest = len - (size_t)(close - p) - 1;
+                if (rest > 0)
+                    ok = close[1] == ':' && parse_port(close + 2, rest - 1, &s.port);
+                ok = ok && rdc_addr_parse(a, alen, &s.addr) && s.addr.family == 6;
+            }
+        } else {
+            const char *colon = memchr(p, ':', len);
+            const char *last = colon;
+            for (const char *c = colon; c && c < p + len;
+                 c = memchr(c + 1, ':', (size_t)(p + len - c - 1)))
+                last = c;
+            if (colon != NULL && colon == last) {
+                /* exactly one colon: IPV4:PORT */
+                alen = (size_t)(colon - p);
+                ok = parse_port(colon + 1, len - alen - 1, &s.port) &&
+                     rdc_addr_parse(p, alen, &s.addr) && s.addr.family == 4;
+            } else {
+                ok = rdc_addr_parse(p, len, &s.addr); /* IPv4 or bare IPv6 */
+            }
+        }
+        if (!ok) {
+            char shown[200];
+            rdc_escape_text(p, len, shown, sizeof shown);
+            snprintf(err, errlen,
+                     "bad DNS server '%s': use ADDR, ADDR:PORT or [IPV6]:PORT with an IP "
+                     "address (not a name) and a port from 1 to 65535",
+                     shown);
+            return false;
+        }
+        if (*n == max) {
+            snprintf(err, errlen, "too many DNS servers (at most %zu)", max);
+            return false;
+        }
+        out[(*n)++] = s;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    return true;
+}
+
 /* A fully qualified domain name from the command line or a file, into wire
  * form; on failure *why says what is wrong. */
 static bool fqdn_arg(const char *s, size_t len, uint8_t *wire, const char **why)

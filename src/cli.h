@@ -60,4 +60,9 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o);
 void rdc_cli_usage(FILE *f);
 void rdc_cli_version(FILE *f);
 
+/* Parses a server list "ADDR[,ADDR:PORT][,[IPV6]:PORT]..." (at most max
+ * entries). On failure returns false and writes a reason to err. */
+bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen);
+
 #endif

@@ -2,12 +2,13 @@
  * octets (RFC 1035 §5.1), host name rules (RFC 952, RFC 1123 §2.1) and
  * case-insensitive comparison (RFC 4343). Pure: no sockets. */
 #include "rdnscheck.h"
+#include "util.h"
 
 #include <string.h>
 
 static uint8_t lower(uint8_t c)
 {
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+    return (uint8_t)rdc_lower((char)c);
 }
 
 static char *put_text(char *p, uint8_t c)

@@ -192,8 +192,7 @@ static void lower_name(const uint8_t *in, uint8_t *out)
     for (; in[i] != 0; i += (size_t)in[i] + 1) {
         out[i] = in[i];
         for (size_t k = 1; k <= in[i]; k++) {
-            uint8_t c = in[i + k];
-            out[i + k] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+            out[i + k] = (uint8_t)rdc_lower((char)in[i + k]);
         }
     }
     out[i] = 0;

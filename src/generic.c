@@ -2,6 +2,7 @@
  * address (the address's digits, its hex form, access-network words), with
  * mail-role words as counter-signals. The rules are in generic.h. Pure. */
 #include "generic.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -62,20 +63,15 @@ static bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 static bool is_hex(char c)
 {
-    char l = lower(c);
+    char l = rdc_lower(c);
     return is_digit(c) || (l >= 'a' && l <= 'f');
 }
 
 static int hex_value(char c)
 {
-    char l = lower(c);
+    char l = rdc_lower(c);
     return is_digit(c) ? c - '0' : l - 'a' + 10;
 }
 
@@ -85,7 +81,7 @@ static bool equal_ci(const char *s, size_t n, const char *w)
     if (strlen(w) != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (lower(s[i]) != w[i])
+        if (rdc_lower(s[i]) != w[i])
             return false;
     return true;
 }

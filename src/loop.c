@@ -18,7 +18,6 @@ struct rdc_loop {
     int ep;
     slot_t *slots; /* indexed by fd */
     size_t nslots;
-    unsigned count;
 };
 
 rdc_loop_t *rdc_loop_new(void)
@@ -65,7 +64,6 @@ bool rdc_loop_watch(rdc_loop_t *l, int fd, bool read, bool write, rdc_fd_handler
         if (s->active) {
             epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
             s->active = false;
-            l->count--;
         }
         return true;
     }
@@ -80,8 +78,6 @@ bool rdc_loop_watch(rdc_loop_t *l, int fd, bool read, bool write, rdc_fd_handler
         else
             return false;
     }
-    if (!s->active)
-        l->count++;
     s->active = true;
     s->h = h;
     s->ctx = ctx;
@@ -104,9 +100,4 @@ int rdc_loop_wait(rdc_loop_t *l, int timeout_ms)
         l->slots[fd].h(l->slots[fd].ctx, fd, rd, wr);
     }
     return n;
-}
-
-unsigned rdc_loop_count(const rdc_loop_t *l)
-{
-    return l->count;
 }

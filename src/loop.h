@@ -24,7 +24,4 @@ bool rdc_loop_watch(rdc_loop_t *l, int fd, bool read, bool write, rdc_fd_handler
  * signal or on error (errno set). */
 int rdc_loop_wait(rdc_loop_t *l, int timeout_ms);
 
-/* Number of fds being watched. */
-unsigned rdc_loop_count(const rdc_loop_t *l);
-
 #endif

@@ -82,11 +82,6 @@ unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms);
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r);
 unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r);
 
-/* Parses a server list "ADDR[,ADDR:PORT][,[IPV6]:PORT]..." (at most max
- * entries). On failure returns false and writes a reason to err. */
-bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *n, char *err,
-                       size_t errlen);
-
 /* The c-ares version in use, e.g. "1.18.1". */
 const char *rdc_resolver_version(void);
 

@@ -123,11 +123,6 @@ typedef struct walk {
 
 /* ---------------------------------------------------------------- helpers */
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
 static bool is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -144,7 +139,7 @@ static bool word_is(const char *p, size_t len, const char *w)
     if (strlen(w) != len)
         return false;
     for (size_t i = 0; i < len; i++)
-        if (lower(p[i]) != w[i])
+        if (rdc_lower(p[i]) != w[i])
             return false;
     return true;
 }
@@ -224,7 +219,7 @@ static bool host_name(const char *p, size_t len, char *out, const char **why)
     if (len > 255)
         return false; /* cannot happen after rdc_name_from_text */
     for (size_t i = 0; i < len; i++)
-        out[i] = lower(p[i]);
+        out[i] = rdc_lower(p[i]);
     out[len] = '\0';
     return true;
 }
@@ -439,7 +434,7 @@ static bool macro_string_ok(const char *p, size_t len, size_t *expand_end, const
             return false;
         }
         i += 2;
-        if (i >= len || strchr("slodiphv", lower(p[i])) == NULL || p[i] == '\0') {
+        if (i >= len || strchr("slodiphv", rdc_lower(p[i])) == NULL || p[i] == '\0') {
             *why = "a macro letter other than s, l, o, d, i, p, h, v";
             return false;
         }
@@ -454,7 +449,7 @@ static bool macro_string_ok(const char *p, size_t len, size_t *expand_end, const
             *why = "a macro transformer of 0";
             return false;
         }
-        if (i < len && lower(p[i]) == 'r')
+        if (i < len && rdc_lower(p[i]) == 'r')
             i++;
         while (i < len && p[i] != '\0' && strchr(".-+,/_=", p[i]) != NULL)
             i++;

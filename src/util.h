@@ -27,6 +27,13 @@ void rdc_buf_free(rdc_buf_t *b);
 /* strdup that returns NULL for NULL. */
 char *rdc_strdup(const char *s);
 
+/* ASCII lower case (DNS names compare case-insensitively in ASCII only,
+ * RFC 4343); every other octet is returned as it is. */
+static inline char rdc_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 unsigned long long rdc_now_ms(void);
 

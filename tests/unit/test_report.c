@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include "report.h"
+#include "cli.h"
 #include "resolver.h"
 
 /* ------------------------------------------------------------ capture */
