@@ -106,7 +106,7 @@ struct slot {
 
 struct rdc_engine {
     rdc_loop_t *loop;
-    rdc_resolver_t *res;
+    rdc_dns_t dns;
     rdc_engine_opts_t o;
     slot_t *ring;
     size_t nring;
@@ -1608,17 +1608,17 @@ static void on_input(void *ctx, int fd, bool readable, bool writable)
     }
 }
 
-rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_engine_opts_t *o)
+rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_opts_t *o)
 {
     engine_t *e = calloc(1, sizeof *e);
     if (e == NULL)
         return NULL;
     e->loop = loop;
-    e->res = res;
+    e->dns = dns;
     e->o = *o;
     rdc_ql_opts_t qo = {
         .tries = o->tries, .try_timeout_ms = o->try_timeout_ms, .verbose = o->verbose, .user = e};
-    if ((e->ql = rdc_ql_new(res, &qo)) == NULL) {
+    if ((e->ql = rdc_ql_new(dns, &qo)) == NULL) {
         free(e);
         return NULL;
     }
@@ -1760,7 +1760,7 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
             continue; /* only input to read: no need to wait */
         if (!emit(ectx, NULL)) /* about to wait: let the output flush */
             return RDC_RUN_OUTPUT_FAILED;
-        int wait = rdc_resolver_timeout(e->res, e->o.progress ? 200 : 1000);
+        int wait = e->dns.ops->timeout(e->dns.ctx, e->o.progress ? 200 : 1000);
         int due = rdc_ql_scan(e->ql);
         if (due >= 0 && due < wait)
             wait = due;
@@ -1771,8 +1771,8 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
         if (n < 0 && errno != EINTR)
             return RDC_RUN_NO_MEMORY;
         if (n == 0)
-            rdc_resolver_tick(e->res);
-        rdc_resolver_pump(e->res);
+            e->dns.ops->tick(e->dns.ctx);
+        e->dns.ops->pump(e->dns.ctx);
         rdc_ql_scan(e->ql);
     }
 }

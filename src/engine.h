@@ -97,7 +97,8 @@ typedef enum rdc_run_status {
 
 typedef struct rdc_engine rdc_engine_t;
 
-rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_resolver_t *res, const rdc_engine_opts_t *o);
+/* An engine asking dns (rdc_resolver_dns, or a scripted one in tests). */
+rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_opts_t *o);
 
 /* Pulls items from src, checks them, emits results in order. Returns when
  * the input is exhausted and every result emitted, or early as the status

@@ -279,7 +279,7 @@ int main(int argc, char **argv)
         eo.progress_ctx = &out;
     }
     memcpy(eo.helo_wire, o.helo_wire, sizeof eo.helo_wire);
-    eng = rdc_engine_new(loop, res, &eo);
+    eng = rdc_engine_new(loop, rdc_resolver_dns(res), &eo);
     if (eng == NULL) {
         rdc_errorf("out of memory");
         goto done;

@@ -36,7 +36,7 @@ struct rdc_attempt {
 };
 
 struct rdc_ql {
-    rdc_resolver_t *res;
+    rdc_dns_t dns;
     rdc_ql_opts_t o;
     rdc_srvsel_t ss;
     rdc_ql_stats_t stats;
@@ -47,16 +47,16 @@ struct rdc_ql {
     unsigned long long interval_start;
 };
 
-rdc_ql_t *rdc_ql_new(rdc_resolver_t *res, const rdc_ql_opts_t *o)
+rdc_ql_t *rdc_ql_new(rdc_dns_t dns, const rdc_ql_opts_t *o)
 {
     rdc_ql_t *ql = calloc(1, sizeof *ql);
     if (ql == NULL)
         return NULL;
-    ql->res = res;
+    ql->dns = dns;
     ql->o = *o;
     if (ql->o.tries == 0)
         ql->o.tries = 1;
-    rdc_srvsel_init(&ql->ss, rdc_resolver_nservers(res), o->try_timeout_ms);
+    rdc_srvsel_init(&ql->ss, dns.ops->nservers(dns.ctx), o->try_timeout_ms);
     return ql;
 }
 
@@ -140,7 +140,7 @@ static bool congested(const rdc_ql_t *ql)
 
 static const char *server_text(const rdc_ql_t *ql, int i, char *buf)
 {
-    return rdc_server_format(rdc_resolver_server(ql->res, (size_t)i), buf);
+    return rdc_server_format(ql->dns.ops->server(ql->dns.ctx, (size_t)i), buf);
 }
 
 /* How telling a failure is, to report the best one when every server
@@ -193,7 +193,7 @@ static void attempt_send(rdc_lookup_t *l, int s, const char *text, bool ambiguou
     ql->q_tail = a;
     l->tried |= 1u << s;
     rdc_srvsel_sent(&ql->ss, s);
-    rdc_resolver_query(ql->res, (size_t)s, text, l->type, on_query, a);
+    ql->dns.ops->query(ql->dns.ctx, (size_t)s, text, l->type, on_query, a);
 
     /* A down server is probed with copies of real queries while another
      * server is up: the lookup never waits for the probe. */
@@ -212,7 +212,7 @@ static void attempt_send(rdc_lookup_t *l, int s, const char *text, bool ambiguou
     pa->refs = 1; /* the resolver callback only */
     ql->stats.probes++;
     rdc_srvsel_sent(&ql->ss, p);
-    rdc_resolver_query(ql->res, (size_t)p, text, l->type, on_query, pa);
+    ql->dns.ops->query(ql->dns.ctx, (size_t)p, text, l->type, on_query, pa);
 }
 
 /* Ends l with a failure status (no answer to parse). */
@@ -351,7 +351,7 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     unsigned long long ms = now - l->t0;
     if (tracing) {
         rdc_name_to_text(l->name, qn);
-        if (rdc_resolver_nservers(ql->res) > 1)
+        if (ql->ss.n > 1)
             rdc_buf_printf(&l->trace, "    %s %s @%s: ", rdc_type_name(l->type, tb), qn,
                            server_text(ql, server, sb));
         else

@@ -54,9 +54,9 @@ typedef struct rdc_ql_stats {
     unsigned long losses; /* RTO expiries and timeouts: the window's signal */
 } rdc_ql_stats_t;
 
-/* A query layer over res (which must outlive it, and be freed FIRST: its
+/* A query layer over dns (which must outlive it, and be freed FIRST: its
  * cancelled callbacks still reach the layer's attempts). NULL on no memory. */
-rdc_ql_t *rdc_ql_new(rdc_resolver_t *res, const rdc_ql_opts_t *o);
+rdc_ql_t *rdc_ql_new(rdc_dns_t dns, const rdc_ql_opts_t *o);
 void rdc_ql_free(rdc_ql_t *ql);
 
 /* Sets up l to ask (name, type); done runs when it ends, with owner kept

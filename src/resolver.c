@@ -485,6 +485,44 @@ unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r)
     return r->timeouts;
 }
 
+static size_t dns_nservers(void *ctx)
+{
+    return rdc_resolver_nservers(ctx);
+}
+
+static const rdc_server_t *dns_server(void *ctx, size_t i)
+{
+    return rdc_resolver_server(ctx, i);
+}
+
+static void dns_query(void *ctx, size_t server, const char *name, uint16_t type, rdc_query_cb_t cb,
+                      void *arg)
+{
+    rdc_resolver_query(ctx, server, name, type, cb, arg);
+}
+
+static int dns_timeout(void *ctx, int max_ms)
+{
+    return rdc_resolver_timeout(ctx, max_ms);
+}
+
+static void dns_tick(void *ctx)
+{
+    rdc_resolver_tick(ctx);
+}
+
+static void dns_pump(void *ctx)
+{
+    rdc_resolver_pump(ctx);
+}
+
+rdc_dns_t rdc_resolver_dns(rdc_resolver_t *r)
+{
+    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,
+                                      dns_timeout,  dns_tick,   dns_pump};
+    return (rdc_dns_t){&ops, r};
+}
+
 const char *rdc_resolver_version(void)
 {
     return ares_version(NULL);

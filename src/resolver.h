@@ -32,6 +32,27 @@ typedef struct rdc_resolver rdc_resolver_t;
 typedef void (*rdc_query_cb_t)(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t status,
                                bool cancelled);
 
+/* What the query layer and the engine need from a resolver, as function
+ * pointers, so that unit tests drive them with a scripted resolver in the
+ * same process (tests/unit/fakedns_res.c) and rdnscheck with c-ares. The
+ * contract is the one of the rdc_resolver_* functions below: query never
+ * calls back inside itself; timeout says how long the loop may sleep; tick
+ * runs after a sleep that timed out; pump runs on every loop turn. */
+typedef struct rdc_dns_ops {
+    size_t (*nservers)(void *ctx);
+    const rdc_server_t *(*server)(void *ctx, size_t i);
+    void (*query)(void *ctx, size_t server, const char *name, uint16_t type, rdc_query_cb_t cb,
+                  void *arg);
+    int (*timeout)(void *ctx, int max_ms);
+    void (*tick)(void *ctx);
+    void (*pump)(void *ctx);
+} rdc_dns_ops_t;
+
+typedef struct rdc_dns {
+    const rdc_dns_ops_t *ops;
+    void *ctx;
+} rdc_dns_t;
+
 /* Creates a resolver whose sockets live in loop. On failure returns NULL
  * and writes a one-line reason to err. */
 rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o, char *err,
@@ -81,6 +102,9 @@ unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms);
 /* Queries sent, and queries that timed out (on every server), since creation. */
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r);
 unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r);
+
+/* The resolver as an rdc_dns_t (valid as long as r is). */
+rdc_dns_t rdc_resolver_dns(rdc_resolver_t *r);
 
 /* The c-ares version in use, e.g. "1.18.1". */
 const char *rdc_resolver_version(void);
