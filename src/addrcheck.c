@@ -1,0 +1,247 @@
+/* addrcheck.c - the check of one address: the PTR lookup, then a forward
+ * lookup per distinct PTR name (through the forward cache), the HELO
+ * name's, the DNSBL zones' (A, then TXT when listed) and the SMTP probe;
+ * the verdict when the last part is done. */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "generic.h"
+
+void rdc_chk_release(chk_t *c)
+{
+    if (--c->pending > 0)
+        return;
+    engine_t *e = ENG(&c->ptr);
+    if (e->o.verbose && c->res.smtp && c->res.smtp->transcript)
+        rdc_buf_puts(&c->trace, c->res.smtp->transcript);
+    if (e->o.verbose)
+        c->res.trace = rdc_buf_take(&c->trace);
+    if (!rdc_verdict_compute(&c->res, e->o.strict))
+        e->oom = true;
+    c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
+    rdc_slot_release(c->slot);
+}
+
+static void ptr_done(lookup_t *l, const rdc_answer_t *a)
+{
+    chk_t *c = l->owner;
+    engine_t *e = ENG(l);
+    c->res.ptr_status = a->status;
+    rdc_lookup_trace_to(l, &c->trace);
+    if (a->status != RDC_DNS_OK) {
+        rdc_chk_release(c);
+        return;
+    }
+    /* distinct names, in answer order; a (and so wires) stays valid for
+     * the whole call, lookups started here never call back inside it */
+    size_t n = 0;
+    const uint8_t **wires = malloc(a->nrecords * sizeof *wires);
+    c->res.names = calloc(a->nrecords, sizeof *c->res.names);
+    if (c->res.names == NULL || wires == NULL) {
+        free(wires);
+        e->oom = true;
+        c->res.ptr_status = RDC_DNS_S_ERROR;
+        rdc_chk_release(c);
+        return;
+    }
+    for (size_t i = 0; i < a->nrecords; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = rdc_name_equal(wires[j], a->records[i].name);
+        if (dup)
+            continue;
+        char text[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(a->records[i].name, text);
+        rdc_name_result_t *nr = &c->res.names[n];
+        nr->name = rdc_strdup(text);
+        if (nr->name == NULL) {
+            e->oom = true;
+            break;
+        }
+        wires[n++] = a->records[i].name;
+        if (n > e->o.max_names)
+            nr->kind = RDC_NAME_SKIPPED;
+        else if (rdc_name_is_reverse(a->records[i].name))
+            nr->kind = RDC_NAME_RELATIVE;
+        else if (!rdc_name_is_hostname(a->records[i].name))
+            nr->kind = RDC_NAME_INVALID;
+        else {
+            nr->kind = RDC_NAME_CHECKED;
+            char why[200];
+            if (e->o.generic &&
+                rdc_generic_name(a->records[i].name, &c->res.addr, why, sizeof why) !=
+                    RDC_GENERIC_NO &&
+                (nr->generic = rdc_strdup(why)) == NULL)
+                e->oom = true;
+        }
+    }
+    c->res.nnames = n;
+    c->pending++; /* hold while requesting */
+    for (size_t i = 0; i < n; i++)
+        if (c->res.names[i].kind == RDC_NAME_CHECKED)
+            rdc_fwd_request(e, c, &c->res.names[i], wires[i]);
+    free(wires);
+    rdc_chk_release(c); /* the PTR step */
+    rdc_chk_release(c); /* the hold */
+}
+
+void rdc_chk_free(chk_t *c);
+
+static bool helo_init(engine_t *e, chk_t *c)
+{
+    rdc_name_result_t *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return false;
+    c->res.helo = h;
+    char shown[300];
+    rdc_escape_bytes(e->o.helo, strlen(e->o.helo), shown, sizeof shown);
+    h->name = rdc_strdup(shown);
+    h->kind = e->o.helo_kind;
+    if (h->name == NULL)
+        return false;
+    if (h->kind == RDC_NAME_INVALID) {
+        c->res.helo_why = rdc_strdup(e->o.helo_why);
+        return c->res.helo_why != NULL;
+    }
+    if (h->kind == RDC_NAME_LITERAL) {
+        h->addrs = malloc(sizeof *h->addrs);
+        if (h->addrs == NULL)
+            return false;
+        h->addrs[0] = e->o.helo_lit;
+        h->naddrs = 1;
+        h->confirmed = rdc_addr_equal(&e->o.helo_lit, &c->res.addr);
+    } else {
+        /* a name of the other family than the address is looked up in the
+         * address's family, like the PTR names */
+        char text[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(e->o.helo_wire, text);
+        free(h->name);
+        h->name = rdc_strdup(text);
+        if (h->name == NULL)
+            return false;
+    }
+    return true;
+}
+
+static void bl_done(lookup_t *l, const rdc_answer_t *a)
+{
+    bl_t *b = l->owner;
+    chk_t *c = b->c;
+    engine_t *e = ENG(l);
+    rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
+    rdc_lookup_trace_to(l, &c->trace);
+    if (l->type == RDC_TYPE_TXT) {
+        /* the reason of a listing: the TXT strings, already escaped */
+        if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
+            (d->reason = rdc_strdup((const char *)a->records[0].name)) == NULL)
+            e->oom = true;
+        rdc_chk_release(c);
+        return;
+    }
+    d->status = a->status;
+    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && d->ncodes < 8; i++)
+        d->codes[d->ncodes++] = a->records[i].addr;
+    d->state = rdc_dnsbl_classify(d->status, d->codes, d->ncodes, NULL);
+    if (d->state == RDC_BL_LISTED) {
+        l->type = RDC_TYPE_TXT; /* same name, now the reason */
+        l->hops = 0;
+        l->tries = 0;
+        l->free = 0;
+        l->via_cname = false;
+        rdc_lookup_start(l);
+        return;
+    }
+    rdc_chk_release(c);
+}
+
+static bool dnsbl_init(engine_t *e, chk_t *c)
+{
+    c->bl = calloc(e->o.ndnsbl, sizeof *c->bl);
+    c->res.dnsbl = calloc(e->o.ndnsbl, sizeof *c->res.dnsbl);
+    if (c->bl == NULL || c->res.dnsbl == NULL)
+        return false;
+    c->res.ndnsbl = e->o.ndnsbl;
+    for (size_t i = 0; i < e->o.ndnsbl; i++) {
+        char qname[RDC_NAME_TEXT_MAX];
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+        rdc_dnsbl_result_t *d = &c->res.dnsbl[i];
+        d->zone = rdc_strdup(e->o.dnsbl[i]);
+        if (d->zone == NULL)
+            return false;
+        /* zones were validated by the CLI, so the name fits */
+        if (!rdc_dnsbl_query_name(&c->res.addr, e->o.dnsbl[i], qname) ||
+            !rdc_name_from_text(qname, strlen(qname), wire, NULL))
+            return false;
+        c->bl[i].c = c;
+        c->bl[i].idx = i;
+        lookup_init(&c->bl[i].lk, e, RDC_TYPE_A, wire, bl_done, &c->bl[i]);
+    }
+    return true;
+}
+
+chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input)
+{
+    chk_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->slot = s;
+    c->res.input = rdc_strdup(input);
+    c->res.line = s->item.line;
+    c->res.has_addr = true;
+    c->res.addr = *addr;
+    if (c->res.input == NULL) {
+        free(c);
+        return NULL;
+    }
+    char rev[RDC_REVNAME_MAX];
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_reverse_name(addr, rev);
+    rdc_name_from_text(rev, strlen(rev), wire, NULL);
+    lookup_init(&c->ptr, e, RDC_TYPE_PTR, wire, ptr_done, c);
+    if (e->o.helo && !helo_init(e, c)) {
+        rdc_chk_free(c);
+        return NULL;
+    }
+    if (e->o.ndnsbl > 0 && !dnsbl_init(e, c)) {
+        rdc_chk_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void rdc_chk_start(chk_t *c)
+{
+    engine_t *e = ENG(&c->ptr);
+    c->t0 = rdc_now_ms();
+    c->pending = 2; /* the PTR step, and a hold while starting */
+    c->slot->pending++;
+    rdc_lookup_start(&c->ptr);
+    /* the HELO name's forward lookup, shared by every address of a family */
+    if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
+        rdc_fwd_request(e, c, c->res.helo, e->o.helo_wire);
+    for (size_t i = 0; i < c->res.ndnsbl; i++) {
+        c->pending++;
+        rdc_lookup_start(&c->bl[i].lk);
+    }
+    if (e->o.smtp_port && !rdc_probe_start(e, c))
+        e->oom = true;
+    rdc_chk_release(c);
+}
+
+void rdc_chk_free(chk_t *c)
+{
+    if (c == NULL)
+        return;
+    rdc_probe_free(c->probe);
+    for (size_t i = 0; c->bl && i < c->res.ndnsbl; i++)
+        rdc_buf_free(&c->bl[i].lk.trace);
+    free(c->bl);
+    rdc_result_clear(&c->res);
+    rdc_buf_free(&c->trace);
+    rdc_buf_free(&c->ptr.trace);
+    free(c);
+}

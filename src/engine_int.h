@@ -1,0 +1,159 @@
+/* engine_int.h - what the engine's modules share (internal): the check
+ * engine's state (engine.c), a slot per target in the ring, a check per
+ * address (addrcheck.c), the forward cache (fwdcache.c), SMTP probes
+ * (probe.c) and the expansion of host names and domains (expand.c). */
+#ifndef RDC_ENGINE_INT_H
+#define RDC_ENGINE_INT_H
+
+#include "dnsmsg.h"
+#include "engine.h"
+#include "query.h"
+#include "util.h"
+
+#define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
+#define TRACE_INDENT "      "
+
+typedef struct rdc_engine engine_t;
+typedef rdc_lookup_t lookup_t;
+
+/* The engine a lookup works for. */
+#define ENG(l) ((engine_t *)rdc_ql_user((l)->ql))
+
+typedef struct slot slot_t;
+typedef struct chk chk_t;
+
+/* One DNSBL zone's lookups for one address: A, then TXT when listed. */
+typedef struct bl {
+    lookup_t lk;
+    chk_t *c;
+    size_t idx;
+} bl_t;
+
+/* One address under check. */
+struct chk {
+    slot_t *slot;
+    rdc_result_t res;
+    lookup_t ptr;
+    unsigned pending; /* forward lookups outstanding, + 1 while starting */
+    unsigned long long t0;
+    rdc_buf_t trace;
+    bl_t *bl; /* one per --dnsbl zone */
+    struct probe *probe;
+};
+
+typedef struct waiter {
+    chk_t *c;
+    rdc_name_result_t *dst; /* a PTR name of c, or its HELO name */
+    struct waiter *next;
+} waiter_t;
+
+/* A forward lookup of one PTR name in one family, shared by every address
+ * whose PTR names it. */
+typedef struct fwd {
+    lookup_t lk;
+    uint8_t key[RDC_NAME_WIRE_MAX + 1]; /* lower-cased */
+    uint8_t family;
+    uint32_t hash;
+    bool done;
+    rdc_dns_status_t status;
+    bool via_cname;
+    size_t naddrs;
+    rdc_addr_t *addrs;
+    char *trace;
+    waiter_t *waiters;
+    struct fwd *next; /* hash chain */
+    struct fwd *older, *newer; /* finished entries, oldest first */
+} fwd_t;
+
+/* A hostname target: its A and AAAA lookups. */
+typedef struct host {
+    engine_t *e;
+    slot_t *slot;
+    lookup_t lk[2]; /* A, AAAA */
+    bool active[2];
+    rdc_dns_status_t status[2];
+    size_t naddrs[2];
+    rdc_addr_t *addrs[2];
+    char *trace[2];
+    unsigned pending;
+} host_t;
+
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE, SLOT_EMITTED };
+
+struct slot {
+    enum slot_state state;
+    engine_t *e;
+    rdc_item_t item;
+    unsigned pending; /* unfinished children + 1 while starting */
+    size_t nchildren;
+    chk_t **children;
+    rdc_result_t *extra; /* results without an address (host errors) */
+    size_t nextra;
+    bool extra_first; /* a domain summary leads its addresses */
+    host_t *host;
+    struct dom *dom;
+};
+
+struct rdc_engine {
+    rdc_loop_t *loop;
+    rdc_dns_t dns;
+    rdc_engine_opts_t o;
+    slot_t *ring;
+    size_t nring;
+    unsigned long long head, tail; /* sequence numbers: emit head, start tail */
+    fwd_t **table;
+    size_t tsize, nfwd, ndone;
+    fwd_t *oldest, *newest;
+    rdc_ql_t *ql; /* the query layer: servers, retries, duplicates */
+    bool oom;
+    bool input_ready;
+    int input_fd;
+    /* window control (AIMD on timeouts) */
+    double window, ssthresh;
+    unsigned inflight;
+    unsigned long long last_cut_ms;
+    rdc_engine_stats_t stats;
+    unsigned long losses_seen; /* of the query layer's losses */
+    struct probe *probes; /* SMTP probes in progress */
+    /* --unordered: finished slots waiting to be emitted, in finishing order */
+    size_t *doneq;
+    size_t dq_head, dq_len;
+};
+
+static inline void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const uint8_t *name,
+                               rdc_lookup_done_t done, void *owner)
+{
+    rdc_lookup_init(l, e->ql, type, name, done, owner);
+}
+
+/* engine.c: one unfinished part of a slot's work is done; the last one
+ * finishes the slot (the window may grow). */
+void rdc_slot_release(slot_t *s);
+
+/* addrcheck.c: the check of one address (PTR, forward, HELO, DNSBL, SMTP). */
+chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input);
+void rdc_chk_start(chk_t *c);
+/* One of the check's parts is done; the last computes the verdict. */
+void rdc_chk_release(chk_t *c);
+void rdc_chk_free(chk_t *c);
+
+/* fwdcache.c: the forward addresses of wire (in c's family) into dst,
+ * shared with every other check that asks; holds c until delivered. */
+void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_t *wire);
+/* Frees every cache entry (unfinished ones' waiters too). */
+void rdc_fwd_clear(engine_t *e);
+
+/* probe.c: SMTP probes. */
+bool rdc_probe_start(engine_t *e, chk_t *c);
+/* Ends probes past their deadline; returns ms until the next, or -1. */
+int rdc_probe_scan(engine_t *e);
+/* Frees an unfinished probe (teardown); NULL: no-op. */
+void rdc_probe_free(struct probe *p);
+
+/* expand.c: host-name targets and --mx/--spf domains. */
+void rdc_host_start(engine_t *e, slot_t *s);
+void rdc_host_free(host_t *h);
+void rdc_dom_start(engine_t *e, slot_t *s);
+void rdc_dom_free(struct dom *d);
+
+#endif
