@@ -13,7 +13,7 @@
 
 void rdc_chk_release(chk_t *c)
 {
-    if (--c->pending > 0)
+    if (!hold_release(&c->pending))
         return;
     engine_t *e = ENG(&c->ptr);
     if (e->o.verbose && c->res.smtp && c->res.smtp->transcript)
@@ -80,7 +80,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         }
     }
     c->res.nnames = n;
-    c->pending++; /* hold while requesting */
+    hold_add(&c->pending); /* hold while requesting */
     for (size_t i = 0; i < n; i++)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
             rdc_fwd_request(e, c, &c->res.names[i], wires[i]);
@@ -217,14 +217,14 @@ void rdc_chk_start(chk_t *c)
 {
     engine_t *e = ENG(&c->ptr);
     c->t0 = rdc_now_ms();
-    c->pending = 2; /* the PTR step, and a hold while starting */
-    c->slot->pending++;
+    hold_start(&c->pending, 1); /* the PTR step */
+    hold_add(&c->slot->pending);
     rdc_lookup_start(&c->ptr);
     /* the HELO name's forward lookup, shared by every address of a family */
     if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
         rdc_fwd_request(e, c, c->res.helo, e->o.helo_wire);
     for (size_t i = 0; i < c->res.ndnsbl; i++) {
-        c->pending++;
+        hold_add(&c->pending);
         rdc_lookup_start(&c->bl[i].lk);
     }
     if (e->o.smtp_port && !rdc_probe_start(e, c))

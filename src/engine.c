@@ -15,7 +15,7 @@
 
 void rdc_slot_release(slot_t *s)
 {
-    if (--s->pending > 0)
+    if (!hold_release(&s->pending))
         return;
     engine_t *e = s->e;
     s->state = SLOT_DONE;
@@ -55,7 +55,7 @@ static void slot_start(engine_t *e, slot_t *s)
     s->e = e;
     e->inflight++;
     e->stats.started++;
-    s->pending = 1; /* hold while starting */
+    hold_start(&s->pending, 0);
     switch (s->item.kind) {
     case RDC_ITEM_ERROR: {
         s->extra = calloc(1, sizeof *s->extra);

@@ -13,6 +13,31 @@
 #define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
 #define TRACE_INDENT "      "
 
+/* Unfinished parts of a piece of work (a slot, a check, a host, a domain):
+ * the piece starts holding one part for itself, so that a part that ends
+ * while others are still being started cannot finish it early. */
+typedef struct rdc_hold {
+    unsigned n;
+} rdc_hold_t;
+
+/* Starts with the piece's own hold plus `parts` parts. */
+static inline void hold_start(rdc_hold_t *h, unsigned parts)
+{
+    h->n = 1 + parts;
+}
+
+/* One more part. */
+static inline void hold_add(rdc_hold_t *h)
+{
+    h->n++;
+}
+
+/* One part done; true when it was the last (the piece is finished). */
+static inline bool hold_release(rdc_hold_t *h)
+{
+    return --h->n == 0;
+}
+
 typedef struct rdc_engine engine_t;
 typedef rdc_lookup_t lookup_t;
 
@@ -34,7 +59,7 @@ struct chk {
     slot_t *slot;
     rdc_result_t res;
     lookup_t ptr;
-    unsigned pending; /* forward lookups outstanding, + 1 while starting */
+    rdc_hold_t pending; /* the PTR step, forward lookups, DNSBL, probe */
     unsigned long long t0;
     rdc_buf_t trace;
     bl_t *bl; /* one per --dnsbl zone */
@@ -75,7 +100,7 @@ typedef struct host {
     size_t naddrs[2];
     rdc_addr_t *addrs[2];
     char *trace[2];
-    unsigned pending;
+    rdc_hold_t pending; /* the A and AAAA lookups */
 } host_t;
 
 enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE, SLOT_EMITTED };
@@ -84,7 +109,7 @@ struct slot {
     enum slot_state state;
     engine_t *e;
     rdc_item_t item;
-    unsigned pending; /* unfinished children + 1 while starting */
+    rdc_hold_t pending; /* unfinished children, the host or domain step */
     size_t nchildren;
     chk_t **children;
     rdc_result_t *extra; /* results without an address (host errors) */

@@ -35,7 +35,7 @@ static void host_finish(host_t *h);
 
 static void host_release(host_t *h)
 {
-    if (--h->pending == 0)
+    if (hold_release(&h->pending))
         host_finish(h);
 }
 
@@ -122,7 +122,7 @@ static void host_finish(host_t *h)
                 rdc_buf_puts(&c->trace, h->trace[k]);
             s->children[s->nchildren++] = c;
         }
-    s->pending++; /* hold while starting the children */
+    hold_add(&s->pending); /* hold while starting the children */
     for (size_t i = 0; i < s->nchildren; i++)
         rdc_chk_start(s->children[i]);
     rdc_slot_release(s); /* the host step */
@@ -163,7 +163,7 @@ typedef struct dom {
     slot_t *slot;
     bool spf_mode;
     char name[RDC_NAME_TEXT_MAX];
-    unsigned pending; /* lookups outstanding + 1 while starting */
+    rdc_hold_t pending; /* lookups outstanding */
     dq_t *queries; /* every lookup made, freed with the domain */
     rdc_spf_t *spf;
     /* MX */
@@ -195,7 +195,7 @@ static dq_t *dom_query(dom_t *d, const uint8_t *wire, uint16_t type,
     q->d = d;
     q->next = d->queries;
     d->queries = q;
-    d->pending++;
+    hold_add(&d->pending);
     d->lookups++;
     lookup_init(&q->lk, d->e, type, wire, done, q);
     return q;
@@ -566,7 +566,7 @@ static void dom_finish(dom_t *d)
         d->found[i].via = NULL;
         s->children[s->nchildren++] = c;
     }
-    s->pending++;
+    hold_add(&s->pending);
     for (size_t i = 0; i < s->nchildren; i++)
         rdc_chk_start(s->children[i]);
     rdc_slot_release(s); /* the domain step */
@@ -575,7 +575,7 @@ static void dom_finish(dom_t *d)
 
 static void dom_release(dom_t *d)
 {
-    if (--d->pending == 0)
+    if (hold_release(&d->pending))
         dom_finish(d);
 }
 
@@ -619,8 +619,8 @@ void rdc_dom_start(engine_t *e, slot_t *s)
     d->sum->domain_mode = d->spf_mode ? "spf" : "mx";
     if (d->sum->input == NULL)
         e->oom = true;
-    d->pending = 1; /* hold while starting */
-    s->pending++; /* the domain step */
+    hold_start(&d->pending, 0);
+    hold_add(&s->pending); /* the domain step */
     if (d->spf_mode) {
         d->spf = rdc_spf_new(d->name);
         if (d->spf == NULL)
@@ -648,8 +648,8 @@ void rdc_host_start(engine_t *e, slot_t *s)
     h->slot = s;
     h->active[0] = e->o.want4;
     h->active[1] = e->o.want6;
-    h->pending = 1 + (unsigned)h->active[0] + (unsigned)h->active[1];
-    s->pending++; /* the host step */
+    hold_start(&h->pending, (unsigned)h->active[0] + (unsigned)h->active[1]);
+    hold_add(&s->pending); /* the host step */
     for (int k = 0; k < 2; k++) {
         if (!h->active[k])
             continue;

@@ -160,7 +160,7 @@ void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_
             if (f->hash == h && f->family == fam && rdc_name_equal(f->key, key))
                 break;
     }
-    c->pending++;
+    hold_add(&c->pending);
     if (f && f->done) {
         fwd_deliver(e, f, c, dst, true);
         return;

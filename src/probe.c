@@ -244,7 +244,7 @@ bool rdc_probe_start(engine_t *e, chk_t *c)
     p->deadline = p->t0 + e->o.smtp_timeout_ms;
     rdc_smtp_parser_init(&p->parser);
     c->probe = p;
-    c->pending++;
+    hold_add(&c->pending);
     p->next = e->probes;
     if (e->probes)
         e->probes->prev = p;
