@@ -301,11 +301,12 @@ static void lookup_answer(rdc_lookup_t *l, rdc_answer_t *a)
             pass_start(l);
             return;
         }
-        if (l->hops > RDC_MAX_CNAME_HOPS) {
-            a->status = RDC_DNS_S_ERROR;
-            if (tracing)
-                rdc_buf_puts(&l->trace, TRACE_INDENT "CNAME chain too long or looping\n");
-        }
+        /* a chain too long, or a target we cannot ask: no answer */
+        a->status = RDC_DNS_S_ERROR;
+        if (tracing)
+            rdc_buf_puts(&l->trace, l->hops > RDC_MAX_CNAME_HOPS
+                                        ? TRACE_INDENT "CNAME chain too long or looping\n"
+                                        : TRACE_INDENT "CNAME target cannot be asked\n");
     } else if (a->status == RDC_DNS_OK && l->hops + a->cname_hops > RDC_MAX_CNAME_HOPS) {
         a->status = RDC_DNS_S_ERROR;
     }

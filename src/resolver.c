@@ -112,6 +112,21 @@ unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms)
     return (unsigned)ms + 1;
 }
 
+/* Reports a failure on the next pump, never inside the caller's call. With
+ * no memory for that either, there is no other way left than at once. */
+static void defer(rdc_resolver_t *r, rdc_query_cb_t cb, void *arg, rdc_dns_status_t st)
+{
+    held_t *h = calloc(1, sizeof *h + 1);
+    if (h == NULL) {
+        cb(arg, NULL, 0, st, false);
+        return;
+    }
+    h->cb = cb;
+    h->arg = arg;
+    h->status = st;
+    held_push(&r->deferred, h);
+}
+
 typedef struct qctx {
     rdc_resolver_t *r;
     rdc_query_cb_t cb;
@@ -371,19 +386,13 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
         break;
     }
     if (q->r->sending && !cancelled) {
-        /* inside ares_query (no socket, nothing sent): report it on the
-         * next loop turn, so no caller sees its callback run inside its
-         * own call. Such a failure never carries an answer. */
-        held_t *h = malloc(sizeof *h + 1);
-        if (h != NULL) {
-            memset(h, 0, sizeof *h + 1);
-            h->cb = q->cb;
-            h->arg = q->arg;
-            h->status = msg ? RDC_DNS_S_ERROR : st;
-            held_push(&q->r->deferred, h);
-            free(q);
-            return;
-        }
+        /* inside ares_query, nothing was sent (no socket: EMFILE shows as
+         * ECONNREFUSED in 1.18), so this says nothing about the server:
+         * report it on the next loop turn, so no caller sees its callback
+         * run inside its own call */
+        defer(q->r, q->cb, q->arg, RDC_DNS_S_ERROR);
+        free(q);
+        return;
     }
     q->cb(q->arg, msg, len, st, cancelled);
     free(q);
@@ -395,7 +404,7 @@ static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_
     qctx_t *q = malloc(sizeof *q);
     if (q == NULL || server >= r->nchans) {
         free(q);
-        cb(arg, NULL, 0, RDC_DNS_S_ERROR, false);
+        defer(r, cb, arg, RDC_DNS_S_ERROR);
         return;
     }
     q->r = r;
@@ -417,7 +426,7 @@ void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint
     size_t n = strlen(name) + 1;
     held_t *h = malloc(sizeof *h + n);
     if (h == NULL) {
-        cb(arg, NULL, 0, RDC_DNS_S_ERROR, false);
+        defer(r, cb, arg, RDC_DNS_S_ERROR);
         return;
     }
     h->server = server;
