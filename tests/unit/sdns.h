@@ -50,6 +50,20 @@ unsigned long sdns_count(const sdns_t *s, int server, const char *qname, uint16_
 /* Queries not answered yet (queued or held). */
 size_t sdns_pending(const sdns_t *s);
 
+/* Held queries not answered yet. */
+size_t sdns_held(const sdns_t *s);
+
+/* Releases every held query: each is answered on the next pump by the rule
+ * that matches it then (add a newer rule first, or it gets RDC_DNS_S_ERROR
+ * as a query whose rule says hold but is no longer held). Returns how many. */
+size_t sdns_release(sdns_t *s);
+
+/* A rule whose records are made per query: fn writes the "OWNER TTL TYPE
+ * DATA;..." list for qname into buf (cap bytes) and returns the rcode. */
+typedef unsigned (*sdns_fn_t)(void *ctx, const char *qname, uint16_t qtype, char *buf, size_t cap);
+void sdns_rule_fn(sdns_t *s, int server, const char *qname, uint16_t qtype, sdns_fn_t fn,
+                  void *ctx);
+
 /* Runs the loop of a test by hand: answers everything queued (what that
  * starts is queued for the next call). Returns how many were answered. */
 size_t sdns_pump_now(sdns_t *s);
