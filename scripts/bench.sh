@@ -5,8 +5,15 @@
 # Zone truth: 80% pass, 10% no PTR, 5% mismatch, 5% PTR name without address.
 # Machines here are shared and noisy (2 cores, server, load generator and
 # tool on the same cores): compare ratios and medians taken in one run.
-# Usage: scripts/bench.sh [--quick | --callgrind]
-#   --quick      one repetition, no 1M-line run
+# Usage: scripts/bench.sh [--quick] [--dead | --callgrind | --syscalls | --serve]
+#   --quick      one repetition, no 1M-line run (with --dead: 3 pairs, not 5)
+#   --dead       only the dead-server comparison (section 5 of a full run):
+#                the /16 with -s DEAD,KNOT,KNOT2 (DEAD a black hole: a UDP and
+#                TCP port that reads queries and never answers) against
+#                -s KNOT,KNOT2, runs interleaved, medians and their ratio;
+#                exits 1 unless every verdict is right, no tempfail, and the
+#                dead server costs at most 20% (issue 9). RDC_BENCH_DEAD_ARGS
+#                adds rdnscheck options to both kinds of run ("--timeout 500")
 #   --callgrind  only count instructions (valgrind --tool=callgrind) for
 #                4,096 addresses: repeatable on a noisy machine, for comparing
 #                versions of hot code; prints the total and the top functions
@@ -18,16 +25,23 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 quick=0
 cg=0
-case "${1:-}" in
---quick) quick=1 ;;
---callgrind) cg=1 ;;
---syscalls) cg=2 ;;
---serve) cg=3 ;;
-esac
+dead_only=0
+for arg in "$@"; do
+    case "$arg" in
+    --quick) quick=1 ;;
+    --dead) dead_only=1 ;;
+    --callgrind) cg=1 ;;
+    --syscalls) cg=2 ;;
+    --serve) cg=3 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--dead | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
+    esac
+done
 reps=$((quick ? 1 : 3))
 port=${RDC_BENCH_PORT:-53545}
+port2=${RDC_BENCH_PORT2:-$((port + 2))} # Knot's second listener: a second live server
 
-pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils dnsperf time)
+pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils time)
+[ "$dead_only" -eq 1 ] || pkgs+=(dnsperf) # --dead compares rdnscheck runs only
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,10 +55,14 @@ echo "== build (Release)"
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRDC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" >/dev/null
 bin=$root/build-bench/rdnscheck
+# the test responder (tests/fakedns), standalone: the black-holed server
+cc -O2 -std=c11 -pthread -o build-bench/fakedns tests/fakedns/fakedns.c tests/fakedns/fakedns_main.c
 
 dir=$(mktemp -d /tmp/rdnscheck-bench.XXXXXX)
 knot_pid=
+dead_pid=
 cleanup() {
+    [ -n "$dead_pid" ] && kill "$dead_pid" 2>/dev/null && wait "$dead_pid" 2>/dev/null
     [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null && wait "$knot_pid" 2>/dev/null
     rm -rf "$dir"
 }
@@ -76,7 +94,7 @@ echo "   truth: pass $t_pass, no-ptr $t_noptr, ptr-mismatch $t_mis, ptr-no-addre
 
 cat > "$dir/knot.conf" <<CONF
 server:
-    listen: 127.0.0.1@$port
+    listen: [ 127.0.0.1@$port, 127.0.0.1@$port2 ]
     rundir: $dir
 database:
     storage: $dir
@@ -123,6 +141,88 @@ fi
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+# verify OUT EXPECT: prints the verdict counts of OUT against the zone truth;
+# status 1 if they differ (or anything is tempfail)
+verify() {
+    awk -v e="$2" -v tp="$t_pass" -v tn="$t_noptr" -v tm="$t_mis" -v ta="$t_noaddr" \
+        -v rep="$(( $2 / 65536 ))" '
+        /"verdict":"pass"/ {p++} /"code":"no-ptr"/ {n++} /"code":"ptr-mismatch"/ {m++}
+        /"code":"ptr-no-address"/ {a++} /"verdict":"tempfail"/ {t++}
+        END { ok = (NR == e && p == tp*rep && n == tn*rep && m == tm*rep && a == ta*rep && t == 0)
+              printf "   %d results: pass %d, no-ptr %d, mismatch %d, no-address %d, tempfail %d -> %s\n",
+                     NR, p, n, m, a, t, ok ? "all correct" : "WRONG"
+              exit ok ? 0 : 1 }' "$1"
+}
+
+# 5. One black-holed server among three (issue 9: a dead server costs about
+# one timeout per run, not one per lookup). The black hole is fakedns with
+# "default drop", first in the list (the worst place); the live servers are
+# Knot's two listeners. Live-only and dead runs alternate, so both see the
+# same machine noise. Sets dead_ok=0 on a wrong verdict, a tempfail, or a
+# ratio over 1.2.
+dead_ok=1
+dead_compare() {
+    local n=$((quick ? 3 : 5)) live="127.0.0.1:$port,127.0.0.1:$port2"
+    local extra=()
+    read -ra extra <<< "${RDC_BENCH_DEAD_ARGS:-}" # e.g. "--timeout 500", for both kinds of run
+    echo "default drop" > "$dir/blackhole.script"
+    build-bench/fakedns -s "$dir/blackhole.script" -P "$dir/blackhole.port" -l "$dir/blackhole.log" &
+    dead_pid=$!
+    for _ in $(seq 50); do [ -s "$dir/blackhole.port" ] && break; sleep 0.1; done
+    local dport
+    dport=$(cat "$dir/blackhole.port")
+    local dead="127.0.0.1:$dport,$live"
+    echo "   live: -s $live; dead: -s $dead (127.0.0.1:$dport reads and never answers);" \
+         "${n}x each, interleaved${extra[*]:+; also ${extra[*]}}"
+    : > "$dir/walls.live"
+    : > "$dir/walls.dead"
+    local before after kind srv rc limit=60 killed=0 wrong=0
+    for _ in $(seq "$n"); do
+        for kind in live dead; do
+            srv=$live
+            if [ "$kind" = dead ]; then srv=$dead; fi
+            before=$(wc -l < "$dir/blackhole.log")
+            rc=0
+            # a dead server paid per lookup would take many minutes: stop at
+            # 10x the live run (at least 30 s); the wall is then a lower bound
+            /usr/bin/time -f "%e" -o "$dir/time" timeout -s KILL "$limit" \
+                "$bin" -s "$srv" --json -f "$dir/list.txt" "${extra[@]}" > "$dir/out.jsonl" || rc=$?
+            after=$(wc -l < "$dir/blackhole.log")
+            tail -n 1 "$dir/time" >> "$dir/walls.$kind"
+            printf "   %-4s %6ss" "$kind" "$(tail -n 1 "$dir/time")"
+            if [ "$kind" = dead ]; then printf ", black hole got %d queries" $((after - before)); fi
+            if [ "$rc" -eq 137 ]; then
+                printf " (killed after %ss)" "$limit"
+                killed=1
+            fi
+            verify "$dir/out.jsonl" 65536 || { dead_ok=0; wrong=1; }
+            if [ "$kind" = live ]; then
+                limit=$(awk -v w="$(tail -n 1 "$dir/time")" 'BEGIN {l = int(10 * w + 1); print l < 30 ? 30 : l}')
+            fi
+        done
+    done
+    kill "$dead_pid" 2>/dev/null && wait "$dead_pid" 2>/dev/null
+    dead_pid=
+    local wl wd
+    wl=$(median < "$dir/walls.live")
+    wd=$(median < "$dir/walls.dead")
+    local verdict
+    verdict=$(awk -v l="$wl" -v d="$wd" 'BEGIN {
+        r = d / l; printf "%.2f (%+.0f%%): %s", r, 100 * (r - 1), r <= 1.2 ? "within the 20% goal" : "OVER the 20% goal"
+        exit r <= 1.2 ? 0 : 1 }') || dead_ok=0
+    echo "   live-only: median ${wl}s (runs: $(tr '\n' ' ' < "$dir/walls.live"))"
+    echo "   one dead:  median ${wd}s (runs: $(tr '\n' ' ' < "$dir/walls.dead"))"
+    echo "   dead / live = $([ "$killed" -eq 0 ] || printf 'at least ')$verdict"
+    if [ "$wrong" -eq 1 ]; then echo "   !! verdict counts differ from the zone truth (or a tempfail) in a run above"; fi
+}
+
+if [ "$dead_only" -eq 1 ]; then
+    echo "== 5. the /16 with one black-holed server among three, against the live servers only"
+    dead_compare
+    [ "$dead_ok" -eq 1 ]
+    exit
+fi
+
 echo "== 1. server ceiling: dnsperf, same query mix (PTR + A per address), ${reps}x 10 s"
 : > "$dir/qps"
 for _ in $(seq "$reps"); do
@@ -143,14 +243,7 @@ run_check() { # label, input file, expected lines, rdnscheck args...
         read -r wall kb < <(tail -n 1 "$dir/time")
         echo "$wall" >> "$dir/walls"
         [ "$kb" -gt "$rss" ] && rss=$kb
-        awk -v e="$expect" -v tp="$t_pass" -v tn="$t_noptr" -v tm="$t_mis" -v ta="$t_noaddr" \
-            -v rep="$(( expect / 65536 ))" '
-            /"verdict":"pass"/ {p++} /"code":"no-ptr"/ {n++} /"code":"ptr-mismatch"/ {m++}
-            /"code":"ptr-no-address"/ {a++} /"verdict":"tempfail"/ {t++}
-            END { ok = (NR == e && p == tp*rep && n == tn*rep && m == tm*rep && a == ta*rep && t == 0)
-                  printf "   %d results: pass %d, no-ptr %d, mismatch %d, no-address %d, tempfail %d -> %s\n",
-                         NR, p, n, m, a, t, ok ? "all correct" : "WRONG"
-                  exit ok ? 0 : 1 }' "$dir/out.jsonl" || echo "   !! verdict counts differ from the zone truth"
+        verify "$dir/out.jsonl" "$expect" || echo "   !! verdict counts differ from the zone truth"
     done
     local wall
     wall=$(median < "$dir/walls")
@@ -171,3 +264,5 @@ if [ "$quick" -eq 0 ]; then
     for _ in $(seq 16); do cat "$dir/list.txt"; done > "$dir/big.txt"
     reps=1 run_check "1M lines" "$dir/big.txt" 1048576
 fi
+echo "== 5. the /16 with one black-holed server among three, against the live servers only"
+dead_compare

@@ -11,7 +11,7 @@
  *                                      Takes every match option but times=,
  *                                      plus seed=N (droprate PRNG, default 1).
  *   match <qname|*> <qtype|*> [options]
- *     rr <owner> <ttl> <TYPE> <rdata...> [repeat=N]
+ *     rr <owner> <ttl> <TYPE> <rdata...> [repeat=N | seq=N]
  *     raw <hex...>                     octets appended to the answer section
  *     rawmsg <hex...>                  the reply after the 2-byte ID
  *
@@ -25,6 +25,9 @@
  * TXT <string>... (quoted or bare, \DDD/\X escapes, at most 255 octets each).
  * repeat=N (last token) emits the record N times; for name rdata (PTR, CNAME,
  * NS, MX) the first rdata label gets the prefix "n<i>-", i = 1..N.
+ * seq=N (last token, A and AAAA only) emits N records with consecutive
+ * addresses: the i-th (i = 1..N) is the address given plus i-1, carried into
+ * the higher octets (seq=3 of 192.0.2.254: .254, .255, 192.0.3.0).
  *
  * Options: rcode=NAME|0..4095 (values > 15 need EDNS for the high bits)
  *          aa | noaa (match default: aa), tc, drop, droprate=0..100,
@@ -700,7 +703,7 @@ static bool is_name_type(unsigned t)
 static bool parse_rr(pctx_t *pc, rule_t *r, char **v, size_t n)
 {
     unsigned long repeat = 1, ttl, pref = 0;
-    bool has_repeat = false;
+    bool has_repeat = false, is_seq = false;
     unsigned type;
     dname_t owner, target;
     buf_t rd = {0};
@@ -714,6 +717,11 @@ static bool parse_rr(pctx_t *pc, rule_t *r, char **v, size_t n)
             return perr(pc, "repeat must be 1..65535, got '%s'", v[n - 1] + 7);
         has_repeat = true;
         n--;
+    } else if (n >= 2 && strncasecmp(v[n - 1], "seq=", 4) == 0) {
+        if (!parse_ulong(v[n - 1] + 4, 65535, &repeat) || repeat == 0)
+            return perr(pc, "seq must be 1..65535, got '%s'", v[n - 1] + 4);
+        is_seq = true;
+        n--;
     }
     if (n < 5)
         return perr(pc, "rr needs <owner> <ttl> <type> <rdata>");
@@ -723,6 +731,8 @@ static bool parse_rr(pctx_t *pc, rule_t *r, char **v, size_t n)
         return perr(pc, "bad ttl '%s'", v[2]);
     if (!parse_type(v[3], &type))
         return perr(pc, "bad type '%s'", v[3]);
+    if (is_seq && type != 1 && type != 28)
+        return perr(pc, "seq= is only for A and AAAA records");
 
     switch (type) {
     case 1:
@@ -811,6 +821,12 @@ static bool parse_rr(pctx_t *pc, rule_t *r, char **v, size_t n)
                 nm.len = target.len + pl;
             }
             rdlen += nm.len;
+        }
+        if (is_seq && i > 1) {
+            /* the next address: add one, carrying from the last octet */
+            for (size_t k = rd.len; k-- > 0;)
+                if (++rd.p[k] != 0)
+                    break;
         }
         if (!buf_put(&r->answer, owner.b, owner.len) || !buf_u16(&r->answer, type) ||
             !buf_u16(&r->answer, 1) || !buf_u32(&r->answer, ttl) ||

@@ -667,6 +667,58 @@ static void test_repeat_300(void **state)
     fakedns_stop(d);
 }
 
+/* seq=N: consecutive addresses, carried into the higher octets. */
+static void test_seq(void **state)
+{
+    (void)state;
+    unsigned char q[512], r[65536];
+    fakedns_t *d = start("match s.test A\n rr s.test 60 A 192.0.2.254 seq=3\n"
+                         "match s.test AAAA\n rr s.test 60 AAAA 2001:db8::ffff seq=2\n"
+                         "match big.test A\n rr big.test 60 A 198.51.100.1 seq=100\n");
+    unsigned port = fakedns_port(d);
+    size_t ql = mkq(q, 0x4000, "s.test", 1, 0);
+    long n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(n, (long)ql + 3 * 22);
+    assert_int_equal(u16at(r, 6), 3);
+    size_t off = after_question(r, (size_t)n);
+    const unsigned char a4[3][4] = {{192, 0, 2, 254}, {192, 0, 2, 255}, {192, 0, 3, 0}};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(u16at(r, off + 8), 1);
+        assert_int_equal(u16at(r, off + 16), 4);
+        assert_memory_equal(r + off + 18, a4[i], 4);
+        off += 22;
+    }
+
+    ql = mkq(q, 0x4001, "s.test", 28, 0);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(u16at(r, 6), 2);
+    off = after_question(r, (size_t)n);
+    unsigned char a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    assert_memory_equal(r + off + 8 + 10, a6, 16);
+    off += 8 + 10 + 16;
+    memset(a6 + 12, 0, 4);
+    a6[13] = 1;
+    assert_memory_equal(r + off + 8 + 10, a6, 16);
+
+    /* 100 records do not fit 1232 octets: TC over UDP, all of them over TCP */
+    ql = mkq(q, 0x4002, "big.test", 1, 1232);
+    n = udp_xchg(port, q, ql, r, sizeof r, 2000);
+    assert_int_equal(r[2] & 0x02, 0x02);
+    assert_int_equal(u16at(r, 6), 0);
+    ql = mkq(q, 0x4003, "big.test", 1, 1232);
+    n = tcp_xchg(port, q, ql, r, sizeof r);
+    assert_true(n > 0);
+    assert_int_equal(r[2] & 0x02, 0);
+    assert_int_equal(u16at(r, 6), 100);
+    off = after_question(r, (size_t)n);
+    for (unsigned i = 0; i < 100; i++) {
+        const unsigned char want[4] = {198, 51, 100, (unsigned char)(1 + i)};
+        assert_memory_equal(r + off + 10 + 10, want, 4);
+        off += 10 + 10 + 4;
+    }
+    fakedns_stop(d);
+}
+
 static void test_edns_sizes(void **state)
 {
     (void)state;
@@ -939,6 +991,8 @@ static void test_script_errors(void **state)
         {"match a.test A\n rawmsg 00\n raw 00\n", "line 3: raw cannot be combined"},
         {"match a.test A\n rr a.test 1 A 1.1.1.1\n rawmsg 00\n", "line 3: rawmsg cannot"},
         {"match a.test A\n rr a.test 1 PTR x.test repeat=0\n", "line 2: repeat"},
+        {"match a.test A\n rr a.test 1 A 1.1.1.1 seq=0\n", "line 2: seq must"},
+        {"match a.test A\n rr a.test 1 PTR x.test seq=2\n", "line 2: seq= is only"},
         {"match a.test A\n rr a.test 1 A 1.1.1.1 repeat=6000\n",
          "line 2: answer section too large"},
         {"match "
@@ -1168,6 +1222,7 @@ int main(void)
         cmocka_unit_test(test_rawmsg),
         cmocka_unit_test(test_raw_rawcount),
         cmocka_unit_test(test_repeat_300),
+        cmocka_unit_test(test_seq),
         cmocka_unit_test(test_edns_sizes),
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_rdata_types),

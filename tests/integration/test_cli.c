@@ -24,10 +24,19 @@
  *   RDC_WRAPPER         command words put before the binary, e.g.
  *                       "valgrind -q --error-exitcode=99 --leak-check=full"
  *   RDC_VERBOSE         if set and not "0", print every command and its output
+ *   CI                  "true" (or "1"): a case whose requirement is missing
+ *                       (requires: knot6 without Knot on ::1) fails instead of
+ *                       being skipped (issue 9: no silent skips in CI)
  *
- * The runner fails loudly (exit 1, nothing run) if Knot does not answer, or if
- * a case needs Unbound and Unbound does not answer: scripts/test.sh always
- * starts both.
+ * The runner fails loudly (exit 1, nothing run) if a case needs Knot (the
+ * default server, or @KNOT@/@KNOT6@) and Knot does not answer, or if a case
+ * needs Unbound and Unbound does not answer: scripts/test.sh always starts
+ * both. A file of scripted cases only (faults.txt: every case names its
+ * servers, @FAKE@ and the like) runs without them.
+ *
+ * A case may run up to three scripted responders (tests/fakedns), started
+ * fresh for the case on 127.0.0.1: fakedns: at @FAKE@, fakedns2: at @FAKE2@,
+ * fakedns3: at @FAKE3@ (format: see the top of faults.txt).
  */
 #define _XOPEN_SOURCE 700
 
@@ -64,6 +73,7 @@
 #define DEFAULT_TOOL_TIMEOUT "1000"
 #define PROBE_TIMEOUT_MS 2000
 #define MAX_SHOWN_OUTPUT 6000
+#define MAX_FAKES 3 /* fakedns:, fakedns2:, fakedns3: */
 
 enum stream { STREAM_STDOUT, STREAM_STDERR };
 
@@ -82,8 +92,11 @@ struct case_file {
     char *content;
 };
 
-/* fakedns-count: QNAME QTYPE OP N (OP: = >= <=), checked after the run. */
+/* fakedns-count: QNAME QTYPE OP N (OP: = >= <=), checked after the run;
+ * fakedns2-count: and fakedns3-count: count at the second and third
+ * responder. */
 struct fake_count {
+    int server; /* 0 = fakedns:, 1 = fakedns2:, 2 = fakedns3: */
     char *qname, *qtype;
     char op;
     unsigned long n;
@@ -110,7 +123,9 @@ struct test_case {
     long stderr_lines;
     long time_limit_ms;
     char *requires;
-    char *fakedns_script; /* fakedns: block, served at @FAKE@ for this case */
+    /* fakedns:, fakedns2:, fakedns3: blocks, served at @FAKE@, @FAKE2@,
+     * @FAKE3@ for this case */
+    char *fakedns_script[MAX_FAKES];
     struct fake_count *fake_counts;
     size_t nfake_counts;
     long elapsed_max_ms; /* elapsed-max: the run must end within this */
@@ -130,9 +145,11 @@ static char g_knot6[128];
 static char g_unbound[128];
 static char g_dead[64];
 static char g_silent[64];
-static char g_fake[64] = "@FAKE@";
+static char g_fake[MAX_FAKES][64] = {"@FAKE@", "@FAKE2@", "@FAKE3@"};
+static const char *const g_fake_names[MAX_FAKES] = {"@FAKE@", "@FAKE2@", "@FAKE3@"};
 static char g_tmp_root[PATH_MAX];
 static bool g_knot6_ok;
+static bool g_ci; /* CI=true: a missing requirement fails the case */
 static bool g_verbose;
 static long g_default_time_limit = DEFAULT_TIME_LIMIT_MS;
 static long g_time_scale = 1;
@@ -281,9 +298,9 @@ static long now_ms(void)
 /* Replace every placeholder in s; returns a new string. */
 static char *expand(const char *s, const char *tmpdir)
 {
-    static const char *const names[] = {"@KNOT@",   "@KNOT6@", "@UNBOUND@", "@DEAD@",
-                                        "@SILENT@", "@TMP@",   "@FAKE@"};
-    const char *values[7];
+    static const char *const names[] = {"@KNOT@", "@KNOT6@", "@UNBOUND@", "@DEAD@", "@SILENT@",
+                                        "@TMP@",  "@FAKE@",  "@FAKE2@",   "@FAKE3@"};
+    const char *values[9];
     struct buffer b = {0};
 
     values[0] = g_knot;
@@ -292,7 +309,9 @@ static char *expand(const char *s, const char *tmpdir)
     values[3] = g_dead;
     values[4] = g_silent;
     values[5] = tmpdir != NULL ? tmpdir : "@TMP@";
-    values[6] = g_fake;
+    values[6] = g_fake[0];
+    values[7] = g_fake[1];
+    values[8] = g_fake[2];
     while (*s != '\0') {
         bool replaced = false;
 
@@ -408,10 +427,28 @@ static void add_check(struct test_case *tc, enum check_kind kind, enum stream st
     APPEND(tc->checks, tc->nchecks, c);
 }
 
+/* Which responder a key names: "fakedns" SUFFIX is 0, "fakedns2" SUFFIX 1,
+ * "fakedns3" SUFFIX 2; -1 for any other key. */
+static int fake_index(const char *key, const char *suffix)
+{
+    static const char *const stems[MAX_FAKES] = {"fakedns", "fakedns2", "fakedns3"};
+
+    for (int k = 0; k < MAX_FAKES; k++) {
+        size_t n = strlen(stems[k]);
+
+        if (strncmp(key, stems[k], n) == 0 && strcmp(key + n, suffix) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
 static bool is_indented(const char *line)
 {
     return line[0] == ' ' || line[0] == '\t';
 }
+
+static bool case_uses(const struct test_case *tc, const char *placeholder);
 
 static void load_cases(const char *path)
 {
@@ -479,8 +516,9 @@ static void load_cases(const char *path)
         if (cur == NULL) {
             die("%s:%d: '%s' before the first 'name:'", path, lineno, key);
         }
-        if (strcmp(key, "stdin") == 0 || strcmp(key, "file") == 0 || strcmp(key, "fakedns") == 0) {
-            bool is_fake = strcmp(key, "fakedns") == 0;
+        if (strcmp(key, "stdin") == 0 || strcmp(key, "file") == 0 || fake_index(key, "") >= 0) {
+            int fake = fake_index(key, "");
+            bool is_fake = fake >= 0;
             bool is_file = strcmp(key, "file") == 0;
             struct buffer body = {0};
             const char *indent = NULL;
@@ -491,7 +529,7 @@ static void load_cases(const char *path)
                 die("%s:%d: file: needs a NAME", path, lineno);
             }
             if (is_fake && *val != '\0') {
-                die("%s:%d: fakedns: takes an indented block", path, lineno);
+                die("%s:%d: %s: takes an indented block", path, lineno, key);
             }
             if (!is_file && !is_fake && *val != '\0') {
                 /* One-line form. */
@@ -534,10 +572,10 @@ static void load_cases(const char *path)
                 body.data = xstrdup("");
             }
             if (is_fake) {
-                if (cur->fakedns_script != NULL) {
-                    die("%s:%d: second fakedns:", path, lineno);
+                if (cur->fakedns_script[fake] != NULL) {
+                    die("%s:%d: second %s:", path, lineno, key);
                 }
-                cur->fakedns_script = body.data;
+                cur->fakedns_script[fake] = body.data;
             } else if (is_file) {
                 struct case_file f;
 
@@ -557,14 +595,15 @@ static void load_cases(const char *path)
         }
         if (strcmp(key, "args") == 0) {
             split_args(cur, val, lineno);
-        } else if (strcmp(key, "fakedns-count") == 0) {
+        } else if (fake_index(key, "-count") >= 0) {
             struct fake_count fc = {0};
-            char qn[512], qt[32], op[4];
+            char qn[512], qt[32], op[4], extra[2];
             unsigned long cnt;
-            if (sscanf(val, "%511s %31s %3s %lu", qn, qt, op, &cnt) != 4 ||
+            if (sscanf(val, "%511s %31s %3s %lu %1s", qn, qt, op, &cnt, extra) != 4 ||
                 (strcmp(op, "=") != 0 && strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0)) {
-                die("%s:%d: fakedns-count: QNAME QTYPE =|>=|<= N", path, lineno);
+                die("%s:%d: %s: QNAME QTYPE =|>=|<= N", path, lineno, key);
             }
+            fc.server = fake_index(key, "-count");
             fc.qname = xstrdup(qn);
             fc.qtype = xstrdup(qt);
             fc.op = op[0];
@@ -627,8 +666,30 @@ static void load_cases(const char *path)
         }
     }
     for (size_t k = 0; k < g_ncases; k++) {
-        if (!g_cases[k].has_exit) {
-            die("%s:%d: case '%s' has no exit:", path, g_cases[k].line, g_cases[k].name);
+        const struct test_case *tc = &g_cases[k];
+
+        if (!tc->has_exit) {
+            die("%s:%d: case '%s' has no exit:", path, tc->line, tc->name);
+        }
+        for (size_t j = 0; j < tc->nfake_counts; j++) {
+            int f = tc->fake_counts[j].server;
+
+            if (tc->fakedns_script[f] == NULL) {
+                die("%s:%d: a count for %s, but case '%s' has no %s block", path,
+                    tc->fake_counts[j].line, g_fake_names[f], tc->name,
+                    f == 0   ? "fakedns:"
+                    : f == 1 ? "fakedns2:"
+                             : "fakedns3:");
+            }
+        }
+        for (int f = 0; f < MAX_FAKES; f++) {
+            if (tc->fakedns_script[f] == NULL && case_uses(tc, g_fake_names[f])) {
+                die("%s:%d: case '%s' uses %s but has no %s block", path, tc->line, tc->name,
+                    g_fake_names[f],
+                    f == 0   ? "fakedns:"
+                    : f == 1 ? "fakedns2:"
+                             : "fakedns3:");
+            }
         }
     }
     for (size_t i = 0; i < nlines; i++) {
@@ -1090,6 +1151,16 @@ static bool case_uses(const struct test_case *tc, const char *placeholder)
             return true;
         }
     }
+    for (size_t i = 0; i < tc->nenv; i++) {
+        if (strstr(tc->env[i], placeholder) != NULL) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < tc->nchecks; i++) {
+        if (strstr(tc->checks[i].text, placeholder) != NULL) {
+            return true;
+        }
+    }
     return tc->stdin_text != NULL && strstr(tc->stdin_text, placeholder) != NULL;
 }
 
@@ -1099,6 +1170,16 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
     (void)flag;
     (void)ftw;
     return remove(path);
+}
+
+/* Stops the responders of a case and puts the placeholders back. */
+static void stop_fakes(fakedns_t **fake)
+{
+    for (int f = 0; f < MAX_FAKES; f++) {
+        fakedns_stop(fake[f]);
+        fake[f] = NULL;
+        snprintf(g_fake[f], sizeof g_fake[f], "%s", g_fake_names[f]);
+    }
 }
 
 static void run_case(void **state)
@@ -1116,20 +1197,32 @@ static void run_case(void **state)
     long limit = (tc->time_limit_ms > 0 ? tc->time_limit_ms : g_default_time_limit) * g_time_scale;
 
     if (tc->requires != NULL && strcmp(tc->requires, "knot6") == 0 && !g_knot6_ok) {
+        /* issue 9: no silent skips in CI, where scripts/test.sh sets up ::1 */
+        if (g_ci) {
+            fail_msg("case '%s' (%s:%d) requires knot6, but Knot does not answer on %s "
+                     "(CI=true: a missing requirement is a failure, not a skip)",
+                     tc->name, g_cases_path, tc->line, g_knot6);
+        }
         print_message("SKIP %s: Knot does not answer on %s\n", tc->name, g_knot6);
         skip();
     }
-    fakedns_t *fake = NULL;
-    if (tc->fakedns_script != NULL) {
+    fakedns_t *fake[MAX_FAKES] = {NULL};
+    for (int f = 0; f < MAX_FAKES; f++) {
         char ferr[512];
-        fake = fakedns_start(tc->fakedns_script, ferr, sizeof ferr);
-        if (fake == NULL) {
-            fail_msg("%s: fakedns: %s", tc->name, ferr);
+
+        if (tc->fakedns_script[f] == NULL) {
+            continue;
         }
-        snprintf(g_fake, sizeof g_fake, "127.0.0.1:%u", fakedns_port(fake));
+        fake[f] = fakedns_start(tc->fakedns_script[f], ferr, sizeof ferr);
+        if (fake[f] == NULL) {
+            stop_fakes(fake);
+            fail_msg("%s: fakedns%s: %s", tc->name, f == 0 ? "" : f == 1 ? "2" : "3", ferr);
+        }
+        snprintf(g_fake[f], sizeof g_fake[f], "127.0.0.1:%u", fakedns_port(fake[f]));
     }
     snprintf(tmpdir, sizeof(tmpdir), "%s/case-%d", g_tmp_root, tc->line);
     if (mkdir(tmpdir, 0700) != 0 && errno != EEXIST) {
+        stop_fakes(fake);
         fail_msg("cannot create %s: %s", tmpdir, strerror(errno));
     }
     for (size_t i = 0; i < tc->nfiles; i++) {
@@ -1140,6 +1233,7 @@ static void run_case(void **state)
         snprintf(path, sizeof(path), "%s/%s", tmpdir, tc->files[i].name);
         fp = fopen(path, "w");
         if (fp == NULL || fputs(content, fp) == EOF || fclose(fp) != 0) {
+            stop_fakes(fake);
             fail_msg("cannot write %s: %s", path, strerror(errno));
         }
         free(content);
@@ -1187,13 +1281,13 @@ static void run_case(void **state)
                    tc->elapsed_max_ms * g_time_scale);
         nfail++;
     }
-    for (size_t i = 0; fake != NULL && i < tc->nfake_counts; i++) {
+    for (size_t i = 0; i < tc->nfake_counts; i++) {
         const struct fake_count *fc = &tc->fake_counts[i];
-        unsigned long got = fakedns_queries(fake, fc->qname, fc->qtype);
+        unsigned long got = fakedns_queries(fake[fc->server], fc->qname, fc->qtype);
         bool ok = fc->op == '=' ? got == fc->n : fc->op == '>' ? got >= fc->n : got <= fc->n;
         if (!ok) {
-            buf_printf(&report, "  - line %d: fakedns saw %lu %s %s queries, expected %s %lu\n",
-                       fc->line, got, fc->qname, fc->qtype,
+            buf_printf(&report, "  - line %d: %s saw %lu %s %s queries, expected %s %lu\n",
+                       fc->line, g_fake_names[fc->server], got, fc->qname, fc->qtype,
                        fc->op == '='   ? "="
                        : fc->op == '>' ? ">="
                                        : "<=",
@@ -1201,8 +1295,12 @@ static void run_case(void **state)
             nfail++;
         }
     }
-    fakedns_stop(fake);
-    snprintf(g_fake, sizeof g_fake, "@FAKE@");
+    /* stopped now (the counts are final); the placeholders stay expanded
+     * until the expectations are checked: they may name @FAKE@ and the like */
+    for (int f = 0; f < MAX_FAKES; f++) {
+        fakedns_stop(fake[f]);
+        fake[f] = NULL;
+    }
 
     if (r.timed_out) {
         buf_printf(&report, "  - did not finish within %ld ms (killed)\n", limit);
@@ -1304,6 +1402,7 @@ static void run_case(void **state)
         buf_free(&full);
     }
 
+    stop_fakes(fake);
     (void)nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     for (size_t i = 0; i < argc; i++) {
         free(argv[i]);
@@ -1349,6 +1448,8 @@ int main(int argc, char **argv)
     const char *filter = getenv("RDC_CASE_FILTER");
     struct CMUnitTest *tests;
     bool need_unbound = false;
+    bool need_knot = false;
+    bool need_knot6 = false;
     int rc;
 
     if (argc > 4 || (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
@@ -1389,6 +1490,8 @@ int main(int argc, char **argv)
         snprintf(g_unbound, sizeof(g_unbound), "127.0.0.1:%s", unbound_port);
     }
     g_verbose = getenv("RDC_VERBOSE") != NULL && strcmp(getenv("RDC_VERBOSE"), "0") != 0;
+    g_ci = getenv("CI") != NULL &&
+           (strcmp(getenv("CI"), "true") == 0 || strcmp(getenv("CI"), "1") == 0);
     if (getenv("RDC_CASE_TIME_LIMIT") != NULL) {
         g_default_time_limit = atol(getenv("RDC_CASE_TIME_LIMIT"));
         if (g_default_time_limit <= 0) {
@@ -1413,12 +1516,23 @@ int main(int argc, char **argv)
 
     load_cases(g_cases_path);
     for (size_t i = 0; i < g_ncases; i++) {
-        if (case_uses(&g_cases[i], "@UNBOUND@")) {
+        const struct test_case *tc = &g_cases[i];
+
+        if (case_uses(tc, "@UNBOUND@")) {
             need_unbound = true;
+        }
+        /* the default server is Knot; a scripted case may need no Knot */
+        if (case_uses(tc, "@KNOT@") || case_uses(tc, "@KNOT6@") ||
+            (tc->server == NULL && !tc->noserver && !arg_present(tc, "-s", "--server"))) {
+            need_knot = true;
+        }
+        if (case_uses(tc, "@KNOT6@") ||
+            (tc->requires != NULL && strcmp(tc->requires, "knot6") == 0)) {
+            need_knot6 = true;
         }
     }
 
-    if (!dns_probe(g_knot)) {
+    if (need_knot && !dns_probe(g_knot)) {
         fprintf(stderr,
                 "\n"
                 "*****************************************************************\n"
@@ -1441,7 +1555,7 @@ int main(int argc, char **argv)
                 g_unbound);
         return 1;
     }
-    g_knot6_ok = dns_probe(g_knot6);
+    g_knot6_ok = need_knot6 && dns_probe(g_knot6);
     open_silent_server();
     pick_dead_port();
 
@@ -1453,10 +1567,13 @@ int main(int argc, char **argv)
     fprintf(stderr,
             "test_cli: %zu cases from %s\n"
             "test_cli: binary %s%s%s\n"
-            "test_cli: @KNOT@=%s @KNOT6@=%s%s @UNBOUND@=%s @DEAD@=%s @SILENT@=%s\n",
+            "test_cli: @KNOT@=%s%s @KNOT6@=%s%s @UNBOUND@=%s @DEAD@=%s @SILENT@=%s%s\n",
             g_ncases, g_cases_path, g_nwrapper > 0 ? getenv("RDC_WRAPPER") : "",
-            g_nwrapper > 0 ? " " : "", g_binary, g_knot, g_knot6,
-            g_knot6_ok ? "" : " (not answering)", g_unbound, g_dead, g_silent);
+            g_nwrapper > 0 ? " " : "", g_binary, g_knot, need_knot ? "" : " (not needed)", g_knot6,
+            g_knot6_ok   ? ""
+            : need_knot6 ? " (not answering)"
+                         : " (not needed)",
+            g_unbound, g_dead, g_silent, g_ci ? " (CI: missing requirements fail)" : "");
 
     tests = xmalloc(g_ncases * sizeof(*tests));
     for (size_t i = 0; i < g_ncases; i++) {
