@@ -167,6 +167,17 @@ static int failure_rank(rdc_dns_status_t st)
 static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
                      bool cancelled);
 
+/* Counts a query lost by server s as a congestion signal for the window:
+ * unless s has just been taken for down while another server is up - a
+ * dead server is a reason to move on, not to send more slowly. */
+static void count_loss(rdc_ql_t *ql, int s)
+{
+    if (ql->ss.s[s].down && rdc_srvsel_up(&ql->ss) > 0)
+        return;
+    ql->to_cur++;
+    ql->stats.losses++;
+}
+
 /* Sends one query for l to server s (a first query, a failover or an early
  * duplicate), and a probe copy to a down server whose probe is due. */
 static void attempt_send(rdc_lookup_t *l, int s, const char *text, bool ambiguous)
@@ -376,10 +387,8 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
         rdc_buf_free(&tmp);
         st = a.status;
     } else {
-        if (st == RDC_DNS_S_TIMEOUT) {
-            ql->to_cur++;
-            ql->stats.losses++;
-        }
+        if (st == RDC_DNS_S_TIMEOUT)
+            count_loss(ql, server);
         if (tracing)
             rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_dns_status_text(st), ms);
     }
@@ -427,8 +436,7 @@ int rdc_ql_scan(rdc_ql_t *ql)
             now - l->t0 + rto < ql->o.try_timeout_ms) {
             char text[RDC_NAME_TEXT_MAX];
             l->dups++;
-            ql->stats.losses++;
-            ql->to_cur++;
+            count_loss(ql, a->server);
             ql->stats.early++;
             int s = rdc_srvsel_pick(&ql->ss, l->tried);
             bool same = s < 0;

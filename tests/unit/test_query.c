@@ -295,7 +295,9 @@ static void test_failover_each_failure(void **state)
         const rdc_ql_stats_t *st = rdc_ql_stats(ql);
         assert_int_equal(st->failovers, 1);
         assert_int_equal(st->retries, 0);
-        assert_int_equal(st->losses, fails[i] == H_TIMEOUT ? 1 : 0);
+        /* a timeout that takes a server for down while another is up
+         * moves the query on; it is no congestion signal */
+        assert_int_equal(st->losses, 0);
         teardown(s, ql);
     }
 }
@@ -396,7 +398,9 @@ static void test_tries_timeouts(void **state)
         const rdc_ql_stats_t *st = rdc_ql_stats(ql);
         assert_int_equal(st->retries, passes - 1);
         assert_int_equal(st->failovers, passes); /* one per pass */
-        assert_int_equal(st->losses, 2 * passes);
+        /* the first server's first timeout leaves the other up: no loss;
+         * every later one leaves none up: a loss (the window shrinks) */
+        assert_int_equal(st->losses, 2 * passes - 1);
         assert_int_equal(st->probes, 0);
         const rdc_srvsel_t *ss = rdc_ql_servers(ql);
         assert_int_equal(ss->n, 2);
@@ -453,7 +457,7 @@ static void test_tries_mixed(void **state)
         assert_int_equal(sdns_count(s, 0, NULL, 0), 2);
         assert_int_equal(sdns_count(s, 1, NULL, 0), 1 + rdc_ql_stats(ql)->probes);
         assert_int_equal(rdc_ql_stats(ql)->retries, 1);
-        assert_int_equal(rdc_ql_stats(ql)->losses, 1);
+        assert_int_equal(rdc_ql_stats(ql)->losses, 0); /* server 0 is up */
         assert_true(rdc_ql_servers(ql)->s[1].down);
         teardown(s, ql);
     }
