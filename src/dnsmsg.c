@@ -284,6 +284,7 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     out->cname_hops = 0;
     out->dangling = false;
     out->error = NULL;
+    out->oom = false;
     out->nrecords = 0;
     memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
 
@@ -366,8 +367,11 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
                 continue;
             found = true;
             rdc_record_t *rec = record_add(out);
-            if (rec == NULL)
-                return fail(out, "out of memory");
+            if (rec == NULL) {
+                fail(out, "out of memory");
+                out->oom = true;
+                return;
+            }
             const char *why = record_fill(msg, len, &rrs[i], qtype, rec);
             if (why)
                 return fail(out, why);

@@ -40,6 +40,7 @@ typedef struct rdc_answer {
     unsigned cname_hops;
     bool dangling; /* NOERROR, chain ends in a CNAME with nothing after */
     const char *error; /* static reason when status is RDC_DNS_S_ERROR */
+    bool oom; /* that error is ours: no memory for the records */
     /* Every record of the asked type on the chain: no cap, a 64 KiB message
      * holds a few thousand at most. Owned: rdc_answer_free. */
     size_t nrecords, cap;

@@ -107,11 +107,9 @@ static void host_finish(host_t *h)
         s->extra[s->nextra - 1].trace = rdc_buf_take(&t);
     }
     s->children = calloc(total ? total : 1, sizeof *s->children);
-    if (s->children == NULL) {
-        e->oom = true;
-        total = 0;
-    }
-    for (int k = 0; k < 2; k++)
+    if (s->children == NULL)
+        e->oom = true; /* the run stops; no check is started */
+    for (int k = 0; k < 2 && s->children; k++)
         for (size_t i = 0; i < h->naddrs[k]; i++) {
             chk_t *c = rdc_chk_new(e, s, &h->addrs[k][i], s->item.input);
             if (c == NULL) {

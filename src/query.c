@@ -386,6 +386,8 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
         }
         rdc_buf_free(&tmp);
         st = a.status;
+        if (a.oom)
+            ql->oom = true; /* our failure, not the server's: the run stops */
     } else {
         if (st == RDC_DNS_S_TIMEOUT)
             count_loss(ql, server);
