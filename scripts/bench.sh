@@ -20,6 +20,8 @@
 #   --syscalls   only count system calls (strace -c) for the same 4,096
 #   --serve      start the server with the bench zones and wait (for manual
 #                experiments: rdnscheck -s 127.0.0.1:53545 -f DIR/list.txt)
+# RDC_BENCH_BIN=PATH measures that rdnscheck binary instead of this tree's
+# (an older build, to compare versions under the same conditions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -54,7 +56,7 @@ fi
 echo "== build (Release)"
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRDC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" >/dev/null
-bin=$root/build-bench/rdnscheck
+bin=${RDC_BENCH_BIN:-$root/build-bench/rdnscheck} # another build to compare with
 # the test responder (tests/fakedns), standalone: the black-holed server
 cc -O2 -std=c11 -pthread -o build-bench/fakedns tests/fakedns/fakedns.c tests/fakedns/fakedns_main.c
 

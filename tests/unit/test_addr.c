@@ -387,7 +387,7 @@ static void test_cidr_first_host_bit(void **state)
             memset(&a, 0, sizeof a);
             a.family = (uint8_t)fam;
             a.b[p / 8] = (uint8_t)(0x80u >> (p % 8));
-            char addr[RDC_ADDR_TEXT_MAX], in[RDC_ADDR_TEXT_MAX + 8];
+            char addr[RDC_ADDR_TEXT_MAX], in[RDC_ADDR_TEXT_MAX + 16];
             rdc_addr_format(&a, addr);
             rdc_cidr_t c;
             const char *why = NULL;
