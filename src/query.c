@@ -178,52 +178,52 @@ static void count_loss(rdc_ql_t *ql, int s)
     ql->stats.losses++;
 }
 
+/* Sends one query for (text, type) to server s. l is the lookup it works
+ * for, or NULL for a probe; refs: 2 when it joins the send-order queue. */
+static rdc_attempt_t *attempt_new(rdc_ql_t *ql, rdc_lookup_t *l, int s, const char *text,
+                                  uint16_t type, unsigned long long now)
+{
+    rdc_attempt_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        ql->oom = true;
+        return NULL;
+    }
+    a->ql = ql;
+    a->l = l;
+    a->sent_ms = now;
+    a->server = s;
+    a->probe = l == NULL;
+    a->refs = l ? 2 : 1; /* the resolver callback, and the send-order queue */
+    if (l) {
+        a->lnext = l->att;
+        l->att = a;
+        if (ql->q_tail)
+            ql->q_tail->qnext = a;
+        else
+            ql->q_head = a;
+        ql->q_tail = a;
+        l->tried |= 1u << s;
+    }
+    rdc_srvsel_sent(&ql->ss, s);
+    ql->dns.ops->query(ql->dns.ctx, (size_t)s, text, type, on_query, a);
+    return a;
+}
+
 /* Sends one query for l to server s (a first query, a failover or an early
  * duplicate), and a probe copy to a down server whose probe is due. */
 static void attempt_send(rdc_lookup_t *l, int s, const char *text, bool ambiguous)
 {
     rdc_ql_t *ql = l->ql;
     unsigned long long now = rdc_now_ms();
-    rdc_attempt_t *a = calloc(1, sizeof *a);
-    if (a == NULL) {
-        ql->oom = true;
+    rdc_attempt_t *a = attempt_new(ql, l, s, text, l->type, now);
+    if (a == NULL)
         return;
-    }
-    a->ql = ql;
-    a->l = l;
-    a->sent_ms = now;
-    a->server = s;
     a->ambiguous = ambiguous;
-    a->refs = 2; /* the resolver callback and the send-order queue */
-    a->lnext = l->att;
-    l->att = a;
-    if (ql->q_tail)
-        ql->q_tail->qnext = a;
-    else
-        ql->q_head = a;
-    ql->q_tail = a;
-    l->tried |= 1u << s;
-    rdc_srvsel_sent(&ql->ss, s);
-    ql->dns.ops->query(ql->dns.ctx, (size_t)s, text, l->type, on_query, a);
-
     /* A down server is probed with copies of real queries while another
      * server is up: the lookup never waits for the probe. */
     int p = rdc_srvsel_up(&ql->ss) > 0 ? rdc_srvsel_probe_due(&ql->ss, now) : -1;
-    if (p < 0)
-        return;
-    rdc_attempt_t *pa = calloc(1, sizeof *pa);
-    if (pa == NULL) {
-        ql->oom = true;
-        return;
-    }
-    pa->ql = ql;
-    pa->sent_ms = now;
-    pa->server = p;
-    pa->probe = true;
-    pa->refs = 1; /* the resolver callback only */
-    ql->stats.probes++;
-    rdc_srvsel_sent(&ql->ss, p);
-    ql->dns.ops->query(ql->dns.ctx, (size_t)p, text, l->type, on_query, pa);
+    if (p >= 0 && attempt_new(ql, NULL, p, text, l->type, now) != NULL)
+        ql->stats.probes++;
 }
 
 /* Ends l with a failure status (no answer to parse). */
