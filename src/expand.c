@@ -489,19 +489,13 @@ static void spf_finish(dom_t *d)
     size_t np = 0, nr = 0;
     const rdc_spf_problem_t *ps = rdc_spf_problems(d->spf, &np);
     for (size_t i = 0; i < np; i++) {
-        rdc_code_t code = strcmp(ps[i].code, "spf-temperror") == 0 ? RDC_C_SPF_TEMPERROR
-                          : ps[i].fatal                            ? RDC_C_SPF_PERMERROR
-                                                                   : RDC_C_SPF_WARNING;
-        size_t before = d->sum->nproblems;
-        dom_problem(d, code,
-                    code == RDC_C_SPF_TEMPERROR ? "try again later; check the resolver (-s)"
-                    : code == RDC_C_SPF_WARNING ? NULL
-                                                : "fix the SPF record: receivers treat it as a "
-                                                  "permanent error (RFC 7208)",
+        rdc_severity_t sv = rdc_code_severity(ps[i].code);
+        dom_problem(d, ps[i].code,
+                    sv == RDC_SEV_TEMPFAIL ? "try again later; check the resolver (-s)"
+                    : sv == RDC_SEV_WARN   ? NULL
+                                           : "fix the SPF record: receivers treat it as a "
+                                             "permanent error (RFC 7208)",
                     ps[i].message);
-        if (d->sum->nproblems > before &&
-            (d->sum->problems[before].code_text = rdc_strdup(ps[i].code)) == NULL)
-            d->e->oom = true;
     }
     const rdc_spf_range_t *rs = rdc_spf_ranges(d->spf, &nr);
     uint64_t budget = d->e->o.max_expand;

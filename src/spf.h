@@ -65,7 +65,8 @@ typedef struct rdc_spf_range {
     char *via;
 } rdc_spf_range_t;
 
-/* One finding. code is one of:
+/* One finding. code is one of the rdc_code_t values RDC_SPF_* (their names
+ * and severities are in verdict.c's table):
  *   spf-none                  no SPF record at the domain (result NONE)
  *   spf-multiple              more than one v=spf1 record (§4.5)
  *   spf-syntax                a term or record that does not parse (§4.6)
@@ -76,8 +77,8 @@ typedef struct rdc_spf_range {
  *   spf-too-many-lookups      more than 10 DNS-querying terms (§4.6.4)
  *   spf-too-many-mx           an mx term with more than 10 exchanges (§4.6.4)
  *   spf-void-lookups          more than 2 void lookups (§4.6.4)
- *   spf-temperror             a DNS lookup failed temporarily (§4.4)
  *   spf-too-much-work         RDC_SPF_MAX_QUERIES exceeded (hostile DNS)
+ *   spf-temperror             a DNS lookup failed temporarily (§4.4)
  *   spf-ptr-deprecated        ptr is not evaluated (§5.5: do not use)
  *   spf-unsupported-mechanism exists: or a macro: not evaluated
  *   spf-pass-all              "+all" (or "all"): every address may send
@@ -85,18 +86,19 @@ typedef struct rdc_spf_range {
  *   spf-mx-invalid            an MX exchange that is no host name (skipped)
  *   spf-too-many-ranges       more than RDC_SPF_MAX_RANGES ranges (dropped)
  * fatal is true for the one problem that decided a PERMERROR, TEMPERROR or
- * NONE result. */
+ * NONE result: the codes up to spf-temperror are always fatal (severity fail,
+ * or tempfail for spf-temperror), the others never (severity warn). */
 typedef struct rdc_spf_problem {
-    char code[32];
+    rdc_code_t code;
     char *message; /* owned, printable ASCII */
     bool fatal;
 } rdc_spf_problem_t;
 
 typedef enum rdc_spf_result {
-    RDC_SPF_OK = 0, /* evaluated (problems may still list warnings) */
-    RDC_SPF_NONE, /* no SPF record at the domain */
-    RDC_SPF_PERMERROR,
-    RDC_SPF_TEMPERROR
+    RDC_SPF_RES_OK = 0, /* evaluated (problems may still list warnings) */
+    RDC_SPF_RES_NONE, /* no SPF record at the domain */
+    RDC_SPF_RES_PERMERROR,
+    RDC_SPF_RES_TEMPERROR
 } rdc_spf_result_t;
 
 /* Starts the expansion of `domain` (a host name, trailing dot optional).

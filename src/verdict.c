@@ -49,9 +49,26 @@ static const struct {
     [RDC_MX_CNAME] = {"mx-cname", RDC_SEV_WARN},
     [RDC_MX_IP_LITERAL] = {"mx-ip-literal", RDC_SEV_FAIL},
     [RDC_MX_NO_ADDRESS] = {"mx-no-address", RDC_SEV_FAIL},
-    [RDC_C_SPF_PERMERROR] = {"spf-permerror", RDC_SEV_FAIL},
-    [RDC_C_SPF_TEMPERROR] = {"spf-temperror", RDC_SEV_TEMPFAIL},
-    [RDC_C_SPF_WARNING] = {"spf-warning", RDC_SEV_WARN},
+    /* SPF: what decides a permerror (or NONE) fails, spf-temperror is
+     * temporary, the rest are warnings (the SPF module's fatal flag agrees) */
+    [RDC_SPF_NONE] = {"spf-none", RDC_SEV_FAIL},
+    [RDC_SPF_MULTIPLE] = {"spf-multiple", RDC_SEV_FAIL},
+    [RDC_SPF_SYNTAX] = {"spf-syntax", RDC_SEV_FAIL},
+    [RDC_SPF_TOO_MANY_TERMS] = {"spf-too-many-terms", RDC_SEV_FAIL},
+    [RDC_SPF_INCLUDE_NONE] = {"spf-include-none", RDC_SEV_FAIL},
+    [RDC_SPF_REDIRECT_NONE] = {"spf-redirect-none", RDC_SEV_FAIL},
+    [RDC_SPF_LOOP] = {"spf-loop", RDC_SEV_FAIL},
+    [RDC_SPF_TOO_MANY_LOOKUPS] = {"spf-too-many-lookups", RDC_SEV_FAIL},
+    [RDC_SPF_TOO_MANY_MX] = {"spf-too-many-mx", RDC_SEV_FAIL},
+    [RDC_SPF_VOID_LOOKUPS] = {"spf-void-lookups", RDC_SEV_FAIL},
+    [RDC_SPF_TOO_MUCH_WORK] = {"spf-too-much-work", RDC_SEV_FAIL},
+    [RDC_SPF_TEMPERROR] = {"spf-temperror", RDC_SEV_TEMPFAIL},
+    [RDC_SPF_PTR_DEPRECATED] = {"spf-ptr-deprecated", RDC_SEV_WARN},
+    [RDC_SPF_UNSUPPORTED_MECHANISM] = {"spf-unsupported-mechanism", RDC_SEV_WARN},
+    [RDC_SPF_PASS_ALL] = {"spf-pass-all", RDC_SEV_WARN},
+    [RDC_SPF_IGNORED] = {"spf-ignored", RDC_SEV_WARN},
+    [RDC_SPF_MX_INVALID] = {"spf-mx-invalid", RDC_SEV_WARN},
+    [RDC_SPF_TOO_MANY_RANGES] = {"spf-too-many-ranges", RDC_SEV_WARN},
     [RDC_SPF_RANGE_TOO_LARGE] = {"spf-range-too-large", RDC_SEV_WARN},
 };
 
@@ -63,7 +80,7 @@ const char *rdc_severity_name(rdc_severity_t s)
 
 const char *rdc_problem_name(const rdc_problem_t *p)
 {
-    return p->code_text ? p->code_text : rdc_code_name(p->code);
+    return rdc_code_name(p->code);
 }
 
 const char *rdc_code_name(rdc_code_t c)
@@ -164,7 +181,6 @@ void rdc_result_clear(rdc_result_t *r)
     for (size_t i = 0; i < r->nproblems; i++) {
         free(r->problems[i].message);
         free(r->problems[i].fix);
-        free(r->problems[i].code_text);
     }
     free(r->via);
     free(r->domain_tree);
@@ -192,7 +208,6 @@ static bool add_problem_v(rdc_result_t *r, rdc_code_t code, const char *fix, con
         return false;
     }
     p[r->nproblems].code = code;
-    p[r->nproblems].code_text = NULL;
     p[r->nproblems].severity = rdc_code_severity(code);
     p[r->nproblems].message = msg;
     p[r->nproblems].fix = fx;

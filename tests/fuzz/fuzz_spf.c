@@ -134,7 +134,7 @@ static bool too_much(const rdc_spf_t *s)
     size_t n;
     const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
     for (size_t i = 0; i < n; i++)
-        if (strcmp(p[i].code, "spf-too-much-work") == 0)
+        if (p[i].code == RDC_SPF_TOO_MUCH_WORK)
             return true;
     return false;
 }
@@ -147,7 +147,7 @@ static void check(const rdc_spf_t *s)
         abort();
     size_t n;
     const rdc_spf_range_t *r = rdc_spf_ranges(s, &n);
-    if (n > RDC_SPF_MAX_RANGES || (res == RDC_SPF_NONE && n > 0))
+    if (n > RDC_SPF_MAX_RANGES || (res == RDC_SPF_RES_NONE && n > 0))
         abort();
     for (size_t i = 0; i < n; i++) {
         unsigned bits = r[i].cidr.base.family == 4 ? 32 : 128;
@@ -166,11 +166,13 @@ static void check(const rdc_spf_t *s)
     const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
     size_t fatal = 0;
     for (size_t i = 0; i < n; i++) {
-        check_text(p[i].code, false);
+        if (p[i].code >= RDC_CODE_COUNT || strncmp(rdc_code_name(p[i].code), "spf-", 4) != 0 ||
+            p[i].fatal != (rdc_code_severity(p[i].code) != RDC_SEV_WARN))
+            abort();
         check_text(p[i].message, false);
         fatal += p[i].fatal;
     }
-    if (fatal != (res == RDC_SPF_OK ? 0u : 1u))
+    if (fatal != (res == RDC_SPF_RES_OK ? 0u : 1u))
         abort();
     check_text(rdc_spf_tree(s), true);
 }
@@ -196,7 +198,7 @@ static void same(const rdc_spf_t *x, const rdc_spf_t *y)
     if (nx != ny)
         abort();
     for (size_t i = 0; i < nx; i++)
-        if (strcmp(px[i].code, py[i].code) != 0 || strcmp(px[i].message, py[i].message) != 0)
+        if (px[i].code != py[i].code || strcmp(px[i].message, py[i].message) != 0)
             abort();
 }
 

@@ -207,6 +207,33 @@ static void test_json_minimal_lines(void **state)
     rdc_result_clear(&r);
 }
 
+/* An --spf domain summary: each SPF problem under its own code name and
+ * with its own severity. */
+static void test_json_spf_summary(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    r.input = xdup("example.test");
+    r.domain_mode = "spf";
+    r.domain_addresses = 0;
+    r.domain_lookups = 3;
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_PTR_DEPRECATED, NULL, "ptr"));
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_LOOP, "fix", "loop"));
+    rdc_verdict_from_problems(&r, false);
+    capture_t c;
+    cap_open(&c);
+    rdc_report_json(c.f, &r);
+    char *s = cap_close(&c);
+    assert_string_equal(s, "{\"domain\":\"example.test\",\"mode\":\"spf\",\"verdict\":\"fail\","
+                           "\"addresses\":0,\"lookups\":3,\"problems\":[{\"code\":\"spf-ptr-"
+                           "deprecated\",\"severity\":\"warn\",\"message\":\"ptr\"},{\"code\":"
+                           "\"spf-loop\",\"severity\":\"fail\",\"message\":\"loop\",\"fix\":"
+                           "\"fix\"}]}\n");
+    free(s);
+    rdc_result_clear(&r);
+}
+
 static void test_json_error_line(void **state)
 {
     (void)state;
@@ -456,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_json_full_line),
         cmocka_unit_test(test_json_minimal_lines),
+        cmocka_unit_test(test_json_spf_summary), /* each SPF code under its own name */
         cmocka_unit_test(test_json_error_line),
         cmocka_unit_test(test_json_verdict_texts_ascii),
         cmocka_unit_test(test_text_summary),

@@ -914,6 +914,29 @@ static void test_github_no_address_and_no_problem(void **state)
     rdc_result_clear(&r);
 }
 
+/* An --spf domain: the annotation's title is the deciding SPF code, and
+ * every other SPF problem keeps its own code name. */
+static void test_github_spf_codes(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    res_init(&r, "example.test", NULL, RDC_FAIL, 0);
+    r.domain_mode = "spf";
+    add_prob(&r, RDC_SPF_PASS_ALL, "+all lets anyone send", NULL);
+    add_prob(&r, RDC_SPF_TOO_MANY_LOOKUPS, "11 lookups", "fix the record");
+    char *s = github(&r);
+    assert_string_equal(s, "::error title=rdnscheck spf-too-many-lookups::example.test: 11 "
+                           "lookups Fix: fix the record%0Aspf-pass-all: +all lets anyone send\n");
+    free(s);
+
+    const char *groups[] = {"spf"};
+    s = junit_run("spf", &r, groups, 1);
+    assert_true(unit_contains(s, "<failure type=\"spf-too-many-lookups\" message=\"11 lookups\">"));
+    assert_true(unit_contains(s, "spf-pass-all: +all lets anyone send\n"));
+    free(s);
+    rdc_result_clear(&r);
+}
+
 static char *escaped(const char *in, bool property)
 {
     capture_t c;
@@ -1054,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_junit_lifecycle),
         cmocka_unit_test(test_github_each_verdict),
         cmocka_unit_test(test_github_no_address_and_no_problem),
+        cmocka_unit_test(test_github_spf_codes),
         cmocka_unit_test(test_github_escape),
         cmocka_unit_test(test_github_line_escaping),
         cmocka_unit_test(test_github_pass_silent),

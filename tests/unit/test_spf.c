@@ -125,7 +125,7 @@ static void assert_same(const rdc_spf_t *x, const rdc_spf_t *y)
     const rdc_spf_problem_t *px = rdc_spf_problems(x, &nx), *py = rdc_spf_problems(y, &ny);
     assert_int_equal(nx, ny);
     for (size_t i = 0; i < nx; i++) {
-        assert_string_equal(px[i].code, py[i].code);
+        assert_int_equal(px[i].code, py[i].code);
         assert_string_equal(px[i].message, py[i].message);
         assert_int_equal(px[i].fatal, py[i].fatal);
     }
@@ -133,7 +133,8 @@ static void assert_same(const rdc_spf_t *x, const rdc_spf_t *y)
 }
 
 /* Every output is printable ASCII (the tree: and newlines); exactly one
- * fatal problem unless the result is OK. */
+ * fatal problem unless the result is OK; every code is an spf-* one, fatal
+ * exactly when its severity in the code table is not warn. */
 static void assert_clean(const rdc_spf_t *s)
 {
     size_t n;
@@ -146,11 +147,12 @@ static void assert_clean(const rdc_spf_t *s)
     size_t fatal = 0;
     for (size_t i = 0; i < n; i++) {
         assert_true(unit_printable(p[i].message));
-        assert_true(unit_printable(p[i].code));
-        assert_true(strncmp(p[i].code, "spf-", 4) == 0);
+        assert_true(p[i].code < RDC_CODE_COUNT);
+        assert_true(strncmp(rdc_code_name(p[i].code), "spf-", 4) == 0);
+        assert_int_equal(p[i].fatal, rdc_code_severity(p[i].code) != RDC_SEV_WARN);
         fatal += p[i].fatal;
     }
-    assert_int_equal(fatal, rdc_spf_result(s) == RDC_SPF_OK ? 0 : 1);
+    assert_int_equal(fatal, rdc_spf_result(s) == RDC_SPF_RES_OK ? 0 : 1);
     for (const unsigned char *t = (const unsigned char *)rdc_spf_tree(s); *t; t++)
         assert_true(*t == '\n' || (*t >= 0x20 && *t <= 0x7e));
 }
@@ -182,12 +184,12 @@ static bool asked(const char *name, uint16_t type)
     return false;
 }
 
-static const rdc_spf_problem_t *problem(const rdc_spf_t *s, const char *code)
+static const rdc_spf_problem_t *problem(const rdc_spf_t *s, rdc_code_t code)
 {
     size_t n;
     const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
     for (size_t i = 0; i < n; i++)
-        if (strcmp(p[i].code, code) == 0)
+        if (p[i].code == code)
             return &p[i];
     return NULL;
 }
@@ -221,7 +223,7 @@ static void assert_range(const rdc_spf_t *s, size_t i, const char *cidr, const c
 }
 
 /* Fatal problem with code, whose message holds needle (when not NULL). */
-static void assert_fatal(const rdc_spf_t *s, rdc_spf_result_t res, const char *code,
+static void assert_fatal(const rdc_spf_t *s, rdc_spf_result_t res, rdc_code_t code,
                          const char *needle)
 {
     assert_int_equal(rdc_spf_result(s), res);
@@ -273,15 +275,15 @@ static void test_new_domain(void **state)
     assert_int_equal(q.type, TXT);
     assert_false(rdc_spf_next_query(s, &q)); /* handed out once */
     assert_false(rdc_spf_done(s));
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_TEMPERROR); /* not done yet */
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_TEMPERROR); /* not done yet */
     size_t n = 99;
     assert_null(rdc_spf_ranges(s, &n));
     assert_int_equal(n, 0);
     assert_string_equal(rdc_spf_tree(s), "");
     rdc_spf_free(s);
     rdc_spf_free(NULL);
-    assert_string_equal(rdc_spf_result_name(RDC_SPF_PERMERROR), "permerror");
-    assert_string_equal(rdc_spf_result_name(RDC_SPF_NONE), "none");
+    assert_string_equal(rdc_spf_result_name(RDC_SPF_RES_PERMERROR), "permerror");
+    assert_string_equal(rdc_spf_result_name(RDC_SPF_RES_NONE), "none");
 }
 
 static void test_answer_misuse(void **state)
@@ -302,7 +304,7 @@ static void test_answer_misuse(void **state)
     assert_true(rdc_spf_done(s));
     /* a second answer to the same id changes nothing */
     rdc_spf_answer(s, q.id, RDC_DNS_S_SERVFAIL, NULL, 0);
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 1);
     assert_false(rdc_spf_next_query(s, &q));
     rdc_spf_free(s);
@@ -333,7 +335,7 @@ static void test_parallel_questions(void **state)
         rdc_spf_answer(s, q[n - 1 - i].id, RDC_DNS_S_TIMEOUT, NULL, 0);
     assert_true(rdc_spf_done(s));
     /* the first failure in record order decides */
-    assert_fatal(s, RDC_SPF_TEMPERROR, "spf-temperror", "a.example.net");
+    assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR, "a.example.net");
     rdc_spf_free(s);
 }
 
@@ -345,7 +347,7 @@ static void test_plain_record(void **state)
     static const stub_t tab[] = {
         {"example.com", TXT, 0, {"v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"}}};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "192.0.2.0/24", "spf ip4:192.0.2.0/24");
     assert_range(s, 1, "2001:db8::/32", "spf ip6:2001:db8::/32");
@@ -361,14 +363,14 @@ static void test_no_record(void **state)
     static const stub_t tab[] = {{"example.com", TXT, 0, {"hello", "v=DMARC1; p=none"}},
                                  {"nodata.example", A, 0, {"192.0.2.1"}}};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_NONE, "spf-none", "example.com has no SPF record");
+    assert_fatal(s, RDC_SPF_RES_NONE, RDC_SPF_NONE, "example.com has no SPF record");
     assert_int_equal(nranges(s), 0);
     rdc_spf_free(s);
     s = EXPAND(tab, "nx.example"); /* NXDOMAIN */
-    assert_fatal(s, RDC_SPF_NONE, "spf-none", "does not exist");
+    assert_fatal(s, RDC_SPF_RES_NONE, RDC_SPF_NONE, "does not exist");
     rdc_spf_free(s);
     s = EXPAND(tab, "nodata.example"); /* NODATA */
-    assert_fatal(s, RDC_SPF_NONE, "spf-none", "nodata.example");
+    assert_fatal(s, RDC_SPF_RES_NONE, RDC_SPF_NONE, "nodata.example");
     assert_string_equal(rdc_spf_tree(s), "nodata.example: no SPF record\n");
     rdc_spf_free(s);
 }
@@ -379,7 +381,7 @@ static void test_two_records(void **state)
     static const stub_t tab[] = {
         {"example.com", TXT, 0, {"v=spf1 ip4:192.0.2.1 -all", "site-verify=1", "v=spf1 -all"}}};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-multiple", "2 SPF records");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_MULTIPLE, "2 SPF records");
     assert_int_equal(nranges(s), 0);
     rdc_spf_free(s);
 }
@@ -400,15 +402,15 @@ static void test_not_spf_versions(void **state)
                                        "lead.example", "spf2.example"};
     for (size_t i = 0; i < ARRAY_LEN(none); i++) {
         rdc_spf_t *s = EXPAND(tab, none[i]);
-        assert_int_equal(rdc_spf_result(s), RDC_SPF_NONE);
+        assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_NONE);
         rdc_spf_free(s);
     }
     rdc_spf_t *s = EXPAND(tab, "empty.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 0);
     rdc_spf_free(s);
     s = EXPAND(tab, "mixed.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_range(s, 0, "192.0.2.9/32", NULL);
     rdc_spf_free(s);
 }
@@ -422,7 +424,7 @@ static void test_mixed_case(void **state)
         {"mail.example.net", A, 0, {"192.0.2.25"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 3);
     assert_range(s, 0, "192.0.2.1/32", "spf IP4:192.0.2.1");
     assert_range(s, 1, "2001:db8::1/128", "spf Include:_SPF.Example.NET Ip6:2001:DB8::1");
@@ -441,12 +443,12 @@ static void test_rfc_a1_all(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 +all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "0.0.0.0/0", "spf +all");
     assert_range(s, 1, "::/0", "spf +all");
-    assert_non_null(problem(s, "spf-pass-all"));
-    assert_false(problem(s, "spf-pass-all")->fatal);
+    assert_non_null(problem(s, RDC_SPF_PASS_ALL));
+    assert_false(problem(s, RDC_SPF_PASS_ALL)->fatal);
     rdc_spf_free(s);
 }
 
@@ -455,7 +457,7 @@ static void test_rfc_a1_a(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 a -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "192.0.2.10/32", "spf a 192.0.2.10");
     assert_range(s, 1, "192.0.2.11/32", "spf a 192.0.2.11");
@@ -470,7 +472,7 @@ static void test_rfc_a1_a_other(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 a:example.org -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 0); /* example.org has no address */
     assert_int_equal(rdc_spf_void_lookups(s), 1);
     assert_true(unit_contains(rdc_spf_tree(s), "a:example.org -> no address (void lookup)"));
@@ -482,7 +484,7 @@ static void test_rfc_a1_mx(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 mx -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 2);
     /* preference order: mail-a (10) before mail-b (20), whatever the answer order */
     assert_range(s, 0, "192.0.2.129/32", "spf mx mail-a.example.com 192.0.2.129");
@@ -508,7 +510,7 @@ static void test_rfc_a1_mx_cidr(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 mx/30 mx:example.org/30 -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     /* .129/30 and .130/30 are one block: deduplicated, first via kept */
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "192.0.2.128/30", "spf mx/30 mail-a.example.com 192.0.2.129");
@@ -521,9 +523,9 @@ static void test_rfc_a1_ptr(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 ptr -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 0);
-    const rdc_spf_problem_t *p = problem(s, "spf-ptr-deprecated");
+    const rdc_spf_problem_t *p = problem(s, RDC_SPF_PTR_DEPRECATED);
     assert_non_null(p);
     assert_false(p->fatal);
     assert_true(unit_contains(p->message, "deprecated"));
@@ -554,7 +556,7 @@ static void test_rfc_a2_redirect(void **state)
         {"example.net", TXT, 0, {"v=spf1 ip4:198.51.100.0/24 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "la.example.org");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 3);
     assert_range(s, 0, "192.0.2.10/32",
                  "spf redirect=example.org include:example.com a 192.0.2.10");
@@ -576,7 +578,7 @@ static void test_nested_includes(void **state)
         {"three.example", TXT, 0, {"v=spf1 ip6:2001:db8:3::/48 ip4:192.0.2.1 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(rdc_spf_lookups(s), 3);
     assert_int_equal(nranges(s), 3); /* 192.0.2.1 twice: the first via stays */
     assert_range(s, 0, "192.0.2.1/32", "spf ip4:192.0.2.1");
@@ -600,7 +602,7 @@ static void test_include_qualifiers(void **state)
         {"soft.example", TXT, 0, {"v=spf1 ip4:198.51.100.1 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     /* only mid's own +ip4: a '-' or '~' include passes on nothing */
     assert_int_equal(nranges(s), 1);
     assert_range(s, 0, "192.0.2.7/32", "spf include:mid.example ip4:192.0.2.7");
@@ -619,12 +621,12 @@ static void test_include_none(void **state)
         {"nx.example.com", TXT, 0, {"v=spf1 include:gone.example -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-include-none", "nospf.example has no SPF record");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_INCLUDE_NONE, "nospf.example has no SPF record");
     /* the ip4 before the include still passes at a receiver */
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
     s = EXPAND(tab, "nx.example.com");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-include-none", "does not exist");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_INCLUDE_NONE, "does not exist");
     rdc_spf_free(s);
 }
 
@@ -640,7 +642,7 @@ static void test_redirect(void **state)
         {"nored.example", TXT, 0, {"v=spf1 redirect=nospf.example"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     /* redirect= comes after every mechanism, wherever it is written;
      * a and mx now default to the redirect target */
     assert_int_equal(nranges(s), 3);
@@ -652,7 +654,7 @@ static void test_redirect(void **state)
     assert_int_equal(rdc_spf_lookups(s), 3);
     rdc_spf_free(s);
     s = EXPAND(tab, "nored.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-redirect-none", "nospf.example");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_REDIRECT_NONE, "nospf.example");
     rdc_spf_free(s);
 }
 
@@ -664,11 +666,11 @@ static void test_redirect_ignored_with_all(void **state)
         {"other.example", TXT, 0, {"v=spf1 ip4:203.0.113.1 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 1);
     assert_false(asked("other.example", TXT));
     assert_int_equal(rdc_spf_lookups(s), 0);
-    const rdc_spf_problem_t *p = problem(s, "spf-ignored");
+    const rdc_spf_problem_t *p = problem(s, RDC_SPF_IGNORED);
     assert_non_null(p);
     assert_true(unit_contains(p->message, "redirect=other.example"));
     rdc_spf_free(s);
@@ -682,15 +684,15 @@ static void test_terms_after_all(void **state)
         {"bad.example", TXT, 0, {"v=spf1 -all foo:bar"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 1);
     assert_false(asked("late.example", TXT));
     assert_int_equal(rdc_spf_lookups(s), 0);
-    assert_true(unit_contains(problem(s, "spf-ignored")->message, "2 mechanisms after 'all'"));
+    assert_true(unit_contains(problem(s, RDC_SPF_IGNORED)->message, "2 mechanisms after 'all'"));
     rdc_spf_free(s);
     /* still parsed: a syntax error after all is a permerror (§4.6) */
     s = EXPAND(tab, "bad.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "foo:bar");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "foo:bar");
     rdc_spf_free(s);
 }
 
@@ -721,7 +723,7 @@ static void test_ten_lookups_ok(void **state)
     char names[12][32], recs[12][96];
     size_t n = chain(tab, names, recs, 10);
     rdc_spf_t *s = expand(tab, n, "c0.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(rdc_spf_lookups(s), 10);
     assert_int_equal(nranges(s), 1);
     assert_range(s, 0, "192.0.2.10/32", NULL);
@@ -735,7 +737,7 @@ static void test_eleven_lookups(void **state)
     char names[13][32], recs[13][96];
     size_t n = chain(tab, names, recs, 11);
     rdc_spf_t *s = expand(tab, n, "c0.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-too-many-lookups", "number 11");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_LOOKUPS, "number 11");
     assert_int_equal(rdc_spf_lookups(s), 11);
     assert_int_equal(nranges(s), 0);
     assert_false(asked("c11.example", TXT)); /* the 11th is not looked up */
@@ -758,7 +760,7 @@ static void test_eleven_lookups_flat(void **state)
         {"j.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.13 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-too-many-lookups", "'include:j.example.com'");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_LOOKUPS, "'include:j.example.com'");
     assert_int_equal(rdc_spf_lookups(s), 11);
     /* what came before the 11th still passes; nothing after it */
     assert_int_equal(nranges(s), 4);
@@ -797,12 +799,12 @@ static void test_mx_limit(void **state)
         {"m11.example", A, 0, {"192.0.2.11"}},
     };
     rdc_spf_t *s = EXPAND(tab, "ten.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 10);
     assert_range(s, 9, "2001:db8::10/128", "spf mx m10.example 2001:db8::10");
     rdc_spf_free(s);
     s = EXPAND(tab, "eleven.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-too-many-mx", "11 MX host names");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_MX, "11 MX host names");
     assert_false(asked("m11.example", A));
     assert_int_equal(nranges(s), 10); /* the ip4 and mx:ten.example before it */
     rdc_spf_free(s);
@@ -823,11 +825,11 @@ static void test_void_lookups(void **state)
         {"ok.example", AAAA, 0, {"2001:db8::1"}},
     };
     rdc_spf_t *s = EXPAND(tab, "two.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(rdc_spf_void_lookups(s), 2);
     rdc_spf_free(s);
     s = EXPAND(tab, "three.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-void-lookups", "n3.example");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_VOID_LOOKUPS, "n3.example");
     assert_int_equal(rdc_spf_void_lookups(s), 3);
     assert_int_equal(nranges(s), 1); /* ok.example's address, before the third */
     assert_range(s, 0, "2001:db8::1/128", "spf include:i.example a:ok.example 2001:db8::1");
@@ -847,19 +849,19 @@ static void test_loops(void **state)
         {"leaf.example", TXT, 0, {"v=spf1 ip4:192.0.2.3 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "self.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-loop", "self.example");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_LOOP, "self.example");
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
     s = EXPAND(tab, "a.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-loop", "leads back to a.example");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_LOOP, "leads back to a.example");
     assert_int_equal(rdc_spf_lookups(s), 2);
     rdc_spf_free(s);
     s = EXPAND(tab, "r.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-loop", "redirect=r.example");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_LOOP, "redirect=r.example");
     rdc_spf_free(s);
     /* the same include twice side by side is no loop */
     s = EXPAND(tab, "twice.example");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(rdc_spf_lookups(s), 2);
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
@@ -883,12 +885,12 @@ static void test_many_terms(void **state)
     tab[1].type = TXT;
     tab[1].rr[0] = rec2;
     rdc_spf_t *s = expand(tab, 2, "ok.example"); /* 100 terms */
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 99);
     assert_range(s, 98, "10.0.0.98/32", NULL);
     rdc_spf_free(s);
     s = expand(tab, 2, "over.example"); /* 101 */
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-too-many-terms", "more than 100 terms");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_TERMS, "more than 100 terms");
     assert_int_equal(nranges(s), 0);
     rdc_spf_free(s);
 }
@@ -908,7 +910,7 @@ static void test_qualifiers(void **state)
         {"host.example.com", A, 0, {"192.0.2.6"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "192.0.2.4/32", "spf +ip4:192.0.2.4");
     assert_range(s, 1, "192.0.2.5/32", "spf ip4:192.0.2.5");
@@ -916,7 +918,7 @@ static void test_qualifiers(void **state)
     assert_true(asked("host.example.com", A));
     assert_true(unit_contains(rdc_spf_tree(s),
                               "-ip4:192.0.2.1 -> 1 address, not authorised (qualifier '-')"));
-    assert_null(problem(s, "spf-pass-all"));
+    assert_null(problem(s, RDC_SPF_PASS_ALL));
     rdc_spf_free(s);
 }
 
@@ -931,7 +933,7 @@ static void test_ip_forms(void **state)
           "ip6:2001:DB8:0:0::/32 ip6:::ffff:192.0.2.1 ip6:::/0 ip4:203.0.113.7/31 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 8);
     assert_range(s, 0, "192.0.2.5/32", "spf ip4:192.0.2.5");
     assert_range(s, 1, "192.0.2.0/24", "spf ip4:192.0.2.5/24"); /* as given in via */
@@ -1012,8 +1014,8 @@ static void test_syntax_errors(void **state)
         tab[0].type = TXT;
         tab[0].rr[0] = rec;
         rdc_spf_t *s = expand(tab, 1, "example.com");
-        const rdc_spf_problem_t *p = problem(s, "spf-syntax");
-        if (rdc_spf_result(s) != RDC_SPF_PERMERROR || p == NULL) {
+        const rdc_spf_problem_t *p = problem(s, RDC_SPF_SYNTAX);
+        if (rdc_spf_result(s) != RDC_SPF_RES_PERMERROR || p == NULL) {
             print_error("term '%s' was accepted\n", terms[i]);
             fail();
         }
@@ -1064,8 +1066,8 @@ static void test_syntax_accepted(void **state)
         tab[0].type = TXT;
         tab[0].rr[0] = rec;
         rdc_spf_t *s = expand(tab, 1, "example.com");
-        if (rdc_spf_result(s) == RDC_SPF_PERMERROR && problem(s, "spf-syntax") != NULL) {
-            print_error("term '%s': %s\n", terms[i], problem(s, "spf-syntax")->message);
+        if (rdc_spf_result(s) == RDC_SPF_RES_PERMERROR && problem(s, RDC_SPF_SYNTAX) != NULL) {
+            print_error("term '%s': %s\n", terms[i], problem(s, RDC_SPF_SYNTAX)->message);
             fail();
         }
         rdc_spf_free(s);
@@ -1082,7 +1084,7 @@ static void test_a_dual_cidr(void **state)
         {"example.com", AAAA, 0, {"2001:db8:1:2:3::9"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 3);
     assert_range(s, 0, "192.0.2.0/24", "spf a:mail.example.com/24//64 192.0.2.77");
     assert_range(s, 1, "2001:db8:1:2::/64", "spf a:mail.example.com/24//64 2001:db8:1:2::5");
@@ -1105,12 +1107,12 @@ static void test_exists_and_macros(void **state)
         {"r.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.2 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     size_t n;
     const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
     assert_int_equal(n, 4);
     for (size_t i = 0; i < n; i++) {
-        assert_string_equal(p[i].code, "spf-unsupported-mechanism");
+        assert_int_equal(p[i].code, RDC_SPF_UNSUPPORTED_MECHANISM);
         assert_false(p[i].fatal);
     }
     assert_true(unit_contains(p[0].message, "'exists:%{i}.bl.example.com'"));
@@ -1134,10 +1136,10 @@ static void test_mx_odd_answers(void **state)
         {"null.example", MX, 0, {"0 ."}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 1);
     assert_range(s, 0, "192.0.2.40/32", "spf mx good.example.com 192.0.2.40");
-    const rdc_spf_problem_t *p = problem(s, "spf-mx-invalid");
+    const rdc_spf_problem_t *p = problem(s, RDC_SPF_MX_INVALID);
     assert_non_null(p);
     assert_true(unit_contains(p->message, "bad_name!.example.com"));
     assert_int_equal(rdc_spf_void_lookups(s), 0); /* a null MX is an answer */
@@ -1173,7 +1175,7 @@ static void test_wrong_rr_types(void **state)
         rdc_spf_answer(s, qs[i].id, RDC_DNS_OK, rr, 2);
     }
     assert_true(rdc_spf_done(s));
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 0);
     assert_int_equal(rdc_spf_void_lookups(s), 1); /* nothing usable: void */
     rdc_spf_free(s);
@@ -1194,18 +1196,19 @@ static void test_temperror(void **state)
         {"top.example", TXT, RDC_DNS_S_REFUSED, {NULL}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_TEMPERROR, "spf-temperror",
+    assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR,
                  "TXT lookup of _spf.example.net failed with SERVFAIL");
-    assert_true(unit_contains(problem(s, "spf-temperror")->message,
+    assert_true(unit_contains(problem(s, RDC_SPF_TEMPERROR)->message,
                               "example.com include:_spf.example.net"));
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
     s = EXPAND(tab, "t.example");
-    assert_fatal(s, RDC_SPF_TEMPERROR, "spf-temperror", "AAAA lookup of slow.example timed out");
+    assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR,
+                 "AAAA lookup of slow.example timed out");
     assert_int_equal(nranges(s), 0);
     rdc_spf_free(s);
     s = EXPAND(tab, "top.example");
-    assert_fatal(s, RDC_SPF_TEMPERROR, "spf-temperror", "top.example was refused");
+    assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR, "top.example was refused");
     rdc_spf_free(s);
 }
 
@@ -1221,12 +1224,12 @@ static void test_first_error_wins(void **state)
         {"fail.example", TXT, RDC_DNS_S_TIMEOUT, {NULL}},
     };
     rdc_spf_t *s = EXPAND(tab, "p.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-include-none", NULL);
-    assert_null(problem(s, "spf-temperror"));
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_INCLUDE_NONE, NULL);
+    assert_null(problem(s, RDC_SPF_TEMPERROR));
     rdc_spf_free(s);
     s = EXPAND(tab, "t.example");
-    assert_fatal(s, RDC_SPF_TEMPERROR, "spf-temperror", NULL);
-    assert_null(problem(s, "spf-include-none"));
+    assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR, NULL);
+    assert_null(problem(s, RDC_SPF_INCLUDE_NONE));
     rdc_spf_free(s);
 }
 
@@ -1240,15 +1243,15 @@ static void test_hostile_bytes(void **state)
         {"tree.example", TXT, 0, {"v=spf1 x=\177\\ ip4:192.0.2.3"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "'\\001\\255\"\\\\x\\027[31m'");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "'\\001\\255\"\\\\x\\027[31m'");
     rdc_spf_free(s);
     s = EXPAND(tab, "inc.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "'a:\\010.example'");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "'a:\\010.example'");
     assert_true(
         unit_contains(rdc_spf_tree(s), "include:evil.example: v=spf1 ip4:192.0.2.2 a:\\010"));
     rdc_spf_free(s);
     s = EXPAND(tab, "tree.example"); /* \177 is no macro-literal */
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "'x=\\127\\\\'");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "'x=\\127\\\\'");
     rdc_spf_free(s);
 
     /* NUL bytes inside the record, and a record over 511 bytes */
@@ -1268,7 +1271,7 @@ static void test_hostile_bytes(void **state)
     rr[1].text = "hello\0v=spf1";
     rr[1].text_len = 12;
     rdc_spf_answer(x, q.id, RDC_DNS_OK, rr, 2);
-    assert_fatal(x, RDC_SPF_PERMERROR, "spf-syntax", "'ip4:192.0.2.1\\000'");
+    assert_fatal(x, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "'ip4:192.0.2.1\\000'");
     rdc_spf_free(x);
     x = rdc_spf_new("example.com");
     assert_true(rdc_spf_next_query(x, &q));
@@ -1276,7 +1279,7 @@ static void test_hostile_bytes(void **state)
     rr[0].text_len = len;
     assert_true(len > 1000);
     rdc_spf_answer(x, q.id, RDC_DNS_OK, rr, 1);
-    assert_int_equal(rdc_spf_result(x), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(x), RDC_SPF_RES_OK);
     assert_int_equal(nranges(x), 80);
     assert_range(x, 79, "198.51.100.79/32", NULL);
     rdc_spf_free(x);
@@ -1308,7 +1311,7 @@ static void test_tree(void **state)
                         "  a:h.example -> 2001:db8::1\n"
                         "  ptr -> not evaluated (deprecated)\n"
                         "  include:nx.example: no SPF record (NXDOMAIN)\n");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_PERMERROR);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_PERMERROR);
     rdc_spf_free(s);
 }
 
@@ -1322,14 +1325,15 @@ static void test_duplicate_modifiers(void **state)
         {"a.example", TXT, 0, {"v=spf1 -all"}},
     };
     rdc_spf_t *s = EXPAND(tab, "r.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "'REDIRECT=b.example': a second redirect");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX,
+                 "'REDIRECT=b.example': a second redirect");
     assert_false(asked("a.example", TXT));
     rdc_spf_free(s);
     s = EXPAND(tab, "e.example");
-    assert_fatal(s, RDC_SPF_PERMERROR, "spf-syntax", "a second exp");
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_SYNTAX, "a second exp");
     rdc_spf_free(s);
     s = EXPAND(tab, "u.example"); /* unknown modifiers may repeat */
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
 }
@@ -1371,11 +1375,11 @@ static void test_range_cap(void **state)
     free(rr);
     assert_int_equal(answered, 5);
     assert_true(rdc_spf_done(s));
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_OK);
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), RDC_SPF_MAX_RANGES);
     assert_range(s, 0, "10.0.0.0/32", "spf a:h0.example.com 10.0.0.0");
     assert_range(s, 4095, "10.3.3.255/32", NULL);
-    const rdc_spf_problem_t *p = problem(s, "spf-too-many-ranges");
+    const rdc_spf_problem_t *p = problem(s, RDC_SPF_TOO_MANY_RANGES);
     assert_non_null(p);
     assert_true(unit_contains(p->message, "1024 more ranges"));
     assert_true(unit_contains(rdc_spf_tree(s), ", ... (1024 in all)\n"));

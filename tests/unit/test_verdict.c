@@ -963,9 +963,9 @@ static void test_smtp_rules(void **state)
     rdc_result_clear(&r);
 }
 
-/* Info notes (null MX, implicit MX) change no verdict; a finer code name
- * (SPF) overrides the enum's. */
-static void test_info_and_code_text(void **state)
+/* Info notes (null MX, implicit MX) change no verdict; an SPF problem has
+ * its own code, name and severity. */
+static void test_info_and_spf_codes(void **state)
 {
     (void)state;
     rdc_result_t r;
@@ -974,9 +974,13 @@ static void test_info_and_code_text(void **state)
     rdc_verdict_from_problems(&r, true);
     assert_int_equal(r.verdict, RDC_PASS);
     assert_string_equal(rdc_severity_name(r.problems[0].severity), "info");
-    assert_true(rdc_result_add_problem(&r, RDC_C_SPF_PERMERROR, NULL, "loop"));
-    r.problems[1].code_text = xdup("spf-loop");
-    assert_string_equal(rdc_problem_name(&r.problems[1]), "spf-loop");
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_PASS_ALL, NULL, "+all"));
+    assert_string_equal(rdc_problem_name(&r.problems[1]), "spf-pass-all");
+    rdc_verdict_from_problems(&r, false);
+    assert_int_equal(r.verdict, RDC_WARN);
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_LOOP, NULL, "loop"));
+    assert_string_equal(rdc_problem_name(&r.problems[2]), "spf-loop");
+    assert_int_equal(r.problems[2].severity, RDC_SEV_FAIL);
     assert_string_equal(rdc_problem_name(&r.problems[0]), "mx-null");
     rdc_verdict_from_problems(&r, false);
     assert_int_equal(r.verdict, RDC_FAIL);
@@ -1046,9 +1050,24 @@ static void test_code_names(void **state)
         {RDC_MX_CNAME, "mx-cname", RDC_SEV_WARN},
         {RDC_MX_IP_LITERAL, "mx-ip-literal", RDC_SEV_FAIL},
         {RDC_MX_NO_ADDRESS, "mx-no-address", RDC_SEV_FAIL},
-        {RDC_C_SPF_PERMERROR, "spf-permerror", RDC_SEV_FAIL},
-        {RDC_C_SPF_TEMPERROR, "spf-temperror", RDC_SEV_TEMPFAIL},
-        {RDC_C_SPF_WARNING, "spf-warning", RDC_SEV_WARN},
+        {RDC_SPF_NONE, "spf-none", RDC_SEV_FAIL},
+        {RDC_SPF_MULTIPLE, "spf-multiple", RDC_SEV_FAIL},
+        {RDC_SPF_SYNTAX, "spf-syntax", RDC_SEV_FAIL},
+        {RDC_SPF_TOO_MANY_TERMS, "spf-too-many-terms", RDC_SEV_FAIL},
+        {RDC_SPF_INCLUDE_NONE, "spf-include-none", RDC_SEV_FAIL},
+        {RDC_SPF_REDIRECT_NONE, "spf-redirect-none", RDC_SEV_FAIL},
+        {RDC_SPF_LOOP, "spf-loop", RDC_SEV_FAIL},
+        {RDC_SPF_TOO_MANY_LOOKUPS, "spf-too-many-lookups", RDC_SEV_FAIL},
+        {RDC_SPF_TOO_MANY_MX, "spf-too-many-mx", RDC_SEV_FAIL},
+        {RDC_SPF_VOID_LOOKUPS, "spf-void-lookups", RDC_SEV_FAIL},
+        {RDC_SPF_TOO_MUCH_WORK, "spf-too-much-work", RDC_SEV_FAIL},
+        {RDC_SPF_TEMPERROR, "spf-temperror", RDC_SEV_TEMPFAIL},
+        {RDC_SPF_PTR_DEPRECATED, "spf-ptr-deprecated", RDC_SEV_WARN},
+        {RDC_SPF_UNSUPPORTED_MECHANISM, "spf-unsupported-mechanism", RDC_SEV_WARN},
+        {RDC_SPF_PASS_ALL, "spf-pass-all", RDC_SEV_WARN},
+        {RDC_SPF_IGNORED, "spf-ignored", RDC_SEV_WARN},
+        {RDC_SPF_MX_INVALID, "spf-mx-invalid", RDC_SEV_WARN},
+        {RDC_SPF_TOO_MANY_RANGES, "spf-too-many-ranges", RDC_SEV_WARN},
         {RDC_SPF_RANGE_TOO_LARGE, "spf-range-too-large", RDC_SEV_WARN},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
@@ -1149,6 +1168,29 @@ static void test_counts_add(void **state)
     rdc_result_clear(&r);
 }
 
+/* The per-code counts keep every SPF code apart: no catch-all. */
+static void test_counts_spf_apart(void **state)
+{
+    (void)state;
+    rdc_counts_t c;
+    memset(&c, 0, sizeof c);
+    rdc_result_t r;
+    memset(&r, 0, sizeof r);
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_IGNORED, NULL, "after all"));
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_PASS_ALL, NULL, "+all"));
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_IGNORED, NULL, "redirect"));
+    assert_true(rdc_result_add_problem(&r, RDC_SPF_LOOP, NULL, "loop"));
+    rdc_verdict_from_problems(&r, false);
+    rdc_counts_add(&c, &r);
+    assert_int_equal(c.n[RDC_FAIL], 1);
+    assert_int_equal(c.codes[RDC_SPF_IGNORED], 2);
+    assert_int_equal(c.codes[RDC_SPF_PASS_ALL], 1);
+    assert_int_equal(c.codes[RDC_SPF_LOOP], 1);
+    assert_int_equal(c.codes[RDC_SPF_SYNTAX], 0);
+    assert_int_equal(rdc_exit_for_counts(&c), RDC_EXIT_FAIL);
+    rdc_result_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1175,7 +1217,8 @@ int main(void)
         cmocka_unit_test(test_ptr_mismatch_list_edges),
         cmocka_unit_test(test_helo_parse),
         cmocka_unit_test(test_smtp_rules),
-        cmocka_unit_test(test_info_and_code_text),
+        cmocka_unit_test(test_info_and_spf_codes),
+        cmocka_unit_test(test_counts_spf_apart),
         cmocka_unit_test(test_code_names),
         cmocka_unit_test(test_dns_status),
         cmocka_unit_test(test_exit_precedence),
