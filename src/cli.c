@@ -1,5 +1,6 @@
-/* cli.c - option table (the single source for --help), getopt_long parsing,
- * validation with one clear line per mistake. */
+/* cli.c - the option table (the single source of getopt_long's table, the
+ * range and choice checks, the defaults and --help), parsing, validation
+ * with one clear line per mistake. */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -7,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,60 +16,6 @@
 
 #include "target.h"
 #include "util.h"
-
-enum {
-    OPT_TRIES = 256,
-    OPT_STRICT,
-    OPT_COLOR,
-    OPT_MAX_EXPAND,
-    OPT_RATE,
-    OPT_UNORDERED,
-    OPT_PROGRESS,
-    OPT_NO_PROGRESS,
-    OPT_HELO,
-    OPT_DNSBL,
-    OPT_DNSBL_FILE,
-    OPT_SMTP,
-    OPT_EHLO_NAME,
-    OPT_SMTP_TIMEOUT,
-    OPT_FORMAT,
-    OPT_JUNIT,
-    OPT_MX,
-    OPT_SPF,
-    OPT_SPF_SAMPLE,
-};
-
-static const struct option longopts[] = {
-    {"server", required_argument, NULL, 's'},
-    {"timeout", required_argument, NULL, 't'},
-    {"tries", required_argument, NULL, OPT_TRIES},
-    {"concurrency", required_argument, NULL, 'c'},
-    {"json", no_argument, NULL, 'j'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"color", required_argument, NULL, OPT_COLOR},
-    {"max-expand", required_argument, NULL, OPT_MAX_EXPAND},
-    {"rate", required_argument, NULL, OPT_RATE},
-    {"unordered", no_argument, NULL, OPT_UNORDERED},
-    {"progress", no_argument, NULL, OPT_PROGRESS},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"helo", required_argument, NULL, OPT_HELO},
-    {"dnsbl", required_argument, NULL, OPT_DNSBL},
-    {"dnsbl-file", required_argument, NULL, OPT_DNSBL_FILE},
-    {"smtp", optional_argument, NULL, OPT_SMTP},
-    {"ehlo-name", required_argument, NULL, OPT_EHLO_NAME},
-    {"smtp-timeout", required_argument, NULL, OPT_SMTP_TIMEOUT},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"junit", required_argument, NULL, OPT_JUNIT},
-    {"mx", required_argument, NULL, OPT_MX},
-    {"spf", required_argument, NULL, OPT_SPF},
-    {"spf-sample", required_argument, NULL, OPT_SPF_SAMPLE},
-    {"file", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
-};
 
 void rdc_errorf(const char *fmt, ...)
 {
@@ -78,107 +26,6 @@ void rdc_errorf(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-}
-
-void rdc_cli_usage(FILE *f)
-{
-    fputs("Usage: rdnscheck [OPTION]... TARGET...\n"
-          "       rdnscheck [OPTION]... -f FILE\n"
-          "Check that each address has reverse DNS (PTR) whose name resolves back to it\n"
-          "(forward-confirmed reverse DNS), as mail receivers require.\n"
-          "\n"
-          "TARGET is an IPv4 or IPv6 address, a host name (each of its A and AAAA\n"
-          "addresses is checked) or a CIDR block (every address in it).\n"
-          "\n"
-          "Options:\n"
-          "  -s, --server LIST     DNS servers to ask, comma-separated ADDR, ADDR:PORT or\n"
-          "                        [IPV6]:PORT (default: the system resolver configuration)\n"
-          "  -t, --timeout MS      per-try timeout in milliseconds (default 2000)\n"
-          "      --tries N         tries per query (default 3)\n"
-          "  -c, --concurrency N   targets in flight at once, at most (default 256); the\n"
-          "                        window halves when queries time out and grows back\n"
-          "      --rate QPS        send at most QPS queries per second (default: no limit)\n"
-          "      --unordered       print results as they finish, not in input order\n"
-          "      --progress        show a progress line on standard error (a terminal)\n"
-          "      --no-progress     never show it (default: shown for long runs when\n"
-          "                        standard error is a terminal)\n"
-          "  -j, --json            JSON Lines output, one object per address\n"
-          "      --format FORMAT   text (default), json (as --json), or github: GitHub\n"
-          "                        Actions ::error::/::warning:: lines for problems only\n"
-          "      --junit FILE      also write a JUnit XML report to FILE (for CI)\n"
-          "  -q, --quiet           print nothing on standard output; exit status only\n"
-          "  -v, --verbose         show every query, answer, TTL and CNAME hop\n"
-          "      --strict          warnings count as failures\n"
-          "      --color WHEN      colour the verdicts: auto (default), always, never\n"
-          "  -4, -6                for host name targets, check only IPv4 / IPv6 addresses\n"
-          "\n"
-          "Mail checks:\n"
-          "      --helo NAME       the name the server gives in HELO/EHLO: it should be\n"
-          "                        a PTR name that confirms\n"
-          "      --dnsbl ZONE      look each address up in DNS blocklist ZONE (repeatable)\n"
-          "      --dnsbl-file FILE read DNSBL zones from FILE, one per line\n"
-          "      --smtp[=PORT]     connect to each address (port 25), read the greeting,\n"
-          "                        EHLO, QUIT; the greeting's host is checked like --helo\n"
-          "      --ehlo-name NAME  the name rdnscheck gives in EHLO (default: this host's)\n"
-          "      --smtp-timeout MS time for connect, greeting and EHLO (default 10000)\n"
-          "  PTR names that look provider-generated (embedded address, dyn/dsl/pool...)\n"
-          "  are always reported (generic-ptr, a warning).\n"
-          "\n"
-          "Domain mode (repeatable; as TARGETs, or instead of them):\n"
-          "      --mx DOMAIN       check every address of every MX of DOMAIN (implicit MX\n"
-          "                        and null MX reported)\n"
-          "      --spf DOMAIN      check every address DOMAIN's SPF record authorises to\n"
-          "                        send (include, redirect, a, mx, ip4, ip6; RFC 7208 limits)\n"
-          "      --spf-sample N    check N addresses spread across an SPF range larger than\n"
-          "                        --max-expand allows, instead of skipping it\n"
-          "\n"
-          "Other options:\n"
-          "      --max-expand N    largest CIDR block accepted (default 65536)\n"
-          "  -f, --file FILE       read targets from FILE, one per line ('-': standard input)\n"
-          "  -h, --help            show this help and exit\n"
-          "  -V, --version         show the version and exit\n"
-          "\n"
-          "Exit status:\n"
-          "  0  every address passed (warnings allowed unless --strict)\n"
-          "  1  at least one address failed\n"
-          "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
-          "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
-          "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
-          "\n"
-          "Examples:\n"
-          "  rdnscheck 192.0.2.10\n"
-          "  rdnscheck --json mail.example.com\n"
-          "  rdnscheck -q \"$ip\" || exit 1\n"
-          "  rdnscheck -s 127.0.0.1:5353 -f addresses.txt\n",
-          f);
-}
-
-void rdc_cli_version(FILE *f)
-{
-    fprintf(f, "rdnscheck %s (c-ares %s)\n", RDC_VERSION, rdc_resolver_version());
-}
-
-/* Parses a decimal number in [min, max]; no sign, no junk. */
-static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    if (*s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end != '\0' || v < min || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool bad_number(const char *opt, const char *arg, uint64_t min, uint64_t max)
-{
-    char shown[128];
-    rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
-    rdc_errorf("%s needs a whole number from %" PRIu64 " to %" PRIu64 ", not '%s'", opt, min, max,
-               shown);
-    return false;
 }
 
 static bool parse_port(const char *s, size_t n, unsigned *port)
@@ -354,218 +201,559 @@ void rdc_cli_free(rdc_options_t *o)
     o->ndnsbl = 0;
 }
 
-bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
-{
-    memset(o, 0, sizeof *o);
-    o->timeout_ms = 2000;
-    o->tries = 3;
-    o->concurrency = 256;
-    o->max_expand = 65536;
-    o->color = RDC_COLOR_AUTO;
-    o->progress = -1;
-    o->smtp_timeout_ms = 10000;
-    default_ehlo_name(o->ehlo_name, sizeof o->ehlo_name);
-    bool only4 = false, only6 = false;
-    uint64_t v;
-    char err[512];
+/* Setters: one per way an option changes rdc_options_t (see rdc_opt_set_fn).
+ * The generic ones write the member at d->field. */
 
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":s:t:c:jqvf:hV46", longopts, NULL);
-        if (c == -1)
-            break;
-        switch (c) {
-        case 's':
-            if (!rdc_servers_parse(optarg, o->servers, RDC_MAX_SERVERS, &o->nservers, err,
-                                   sizeof err)) {
-                rdc_errorf("%s", err);
-                return false;
-            }
-            break;
-        case 't':
-            if (!number(optarg, 1, 600000, &v))
-                return bad_number("--timeout", optarg, 1, 600000);
-            o->timeout_ms = (unsigned)v;
-            break;
-        case OPT_TRIES:
-            if (!number(optarg, 1, 20, &v))
-                return bad_number("--tries", optarg, 1, 20);
-            o->tries = (unsigned)v;
-            break;
-        case 'c':
-            if (!number(optarg, 1, 20000, &v))
-                return bad_number("--concurrency", optarg, 1, 20000);
-            o->concurrency = (unsigned)v;
-            break;
-        case 'j':
-            o->json = true;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'v':
-            o->verbose = true;
-            break;
-        case OPT_STRICT:
-            o->strict = true;
-            break;
-        case OPT_COLOR:
-            if (strcmp(optarg, "auto") == 0)
-                o->color = RDC_COLOR_AUTO;
-            else if (strcmp(optarg, "always") == 0)
-                o->color = RDC_COLOR_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                o->color = RDC_COLOR_NEVER;
-            else {
-                char shown[64];
-                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
-                rdc_errorf("--color takes auto, always or never, not '%s'", shown);
-                return false;
-            }
-            break;
-        case OPT_RATE:
-            if (!number(optarg, 1, 10000000, &v))
-                return bad_number("--rate", optarg, 1, 10000000);
-            o->rate = (unsigned)v;
-            break;
-        case OPT_UNORDERED:
-            o->unordered = true;
-            break;
-        case OPT_PROGRESS:
-            o->progress = 1;
-            break;
-        case OPT_NO_PROGRESS:
-            o->progress = 0;
-            break;
-        case OPT_HELO:
-            o->helo = optarg;
-            o->helo_kind = rdc_helo_parse(optarg, o->helo_wire, &o->helo_lit, &o->helo_why);
-            break;
-        case OPT_DNSBL:
-            if (!add_dnsbl(o, optarg, strlen(optarg), NULL, 0))
-                return false;
-            break;
-        case OPT_SMTP:
-            o->smtp_port = 25;
-            if (optarg && !number(optarg, 1, 65535, &v))
-                return bad_number("--smtp", optarg, 1, 65535);
-            if (optarg)
-                o->smtp_port = (unsigned)v;
-            break;
-        case OPT_EHLO_NAME: {
-            uint8_t wire[RDC_NAME_WIRE_MAX + 1];
-            rdc_addr_t lit;
-            const char *why = NULL;
-            size_t len = strlen(optarg);
-            /* sent on the wire: a host name or an address literal, nothing else */
-            if (len >= sizeof o->ehlo_name ||
-                rdc_helo_parse(optarg, wire, &lit, &why) == RDC_NAME_INVALID) {
-                char shown[300];
-                rdc_escape_text(optarg, len, shown, sizeof shown);
-                rdc_errorf("bad --ehlo-name '%s': %s", shown, why ? why : "too long");
-                return false;
-            }
-            memcpy(o->ehlo_name, optarg, len + 1);
-            break;
-        }
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0) {
-                o->json = o->github = false;
-            } else if (strcmp(optarg, "json") == 0) {
-                o->json = true;
-                o->github = false;
-            } else if (strcmp(optarg, "github") == 0) {
-                o->github = true;
-                o->json = false;
-            } else {
-                char shown[64];
-                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
-                rdc_errorf("--format takes text, json or github, not '%s'", shown);
-                return false;
-            }
-            break;
-        case OPT_JUNIT:
-            o->junit = optarg;
-            break;
-        case OPT_MX:
-        case OPT_SPF: {
-            const char *why = "not a host name";
-            struct rdc_domain_opt *d = &o->domains[o->ndomains];
-            if (o->ndomains == RDC_MAX_DNSBL) {
-                rdc_errorf("too many --mx/--spf domains (at most %d)", RDC_MAX_DNSBL);
-                return false;
-            }
-            if (!fqdn_arg(optarg, strlen(optarg), d->wire, &why)) {
-                char shown[300];
-                rdc_escape_text(optarg, strlen(optarg), shown, sizeof shown);
-                rdc_errorf("%s '%s': %s", c == OPT_MX ? "--mx" : "--spf", shown, why);
-                return false;
-            }
-            d->spf = c == OPT_SPF;
-            o->ndomains++;
-            break;
-        }
-        case OPT_SPF_SAMPLE:
-            if (!number(optarg, 1, 65536, &v))
-                return bad_number("--spf-sample", optarg, 1, 65536);
-            o->spf_sample = (unsigned)v;
-            break;
-        case OPT_SMTP_TIMEOUT:
-            if (!number(optarg, 1, 600000, &v))
-                return bad_number("--smtp-timeout", optarg, 1, 600000);
-            o->smtp_timeout_ms = (unsigned)v;
-            break;
-        case OPT_DNSBL_FILE:
-            if (!read_dnsbl_file(o, optarg))
-                return false;
-            break;
-        case OPT_MAX_EXPAND:
-            if (!number(optarg, 1, 16777216, &v))
-                return bad_number("--max-expand", optarg, 1, 16777216);
-            o->max_expand = v;
-            break;
-        case 'f':
-            if (o->file) {
-                rdc_errorf("-f/--file given twice; give one FILE");
-                return false;
-            }
-            o->file = optarg;
-            break;
-        case '4':
-            only4 = true;
-            break;
-        case '6':
-            only6 = true;
-            break;
-        case 'h':
-            o->help = true;
-            return true;
-        case 'V':
-            o->version = true;
-            return true;
-        case ':': {
-            char shown[128];
-            const char *opt = argv[optind - 1];
-            rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
-            rdc_errorf("option '%s' needs an argument (see --help)", shown);
-            return false;
-        }
-        default: {
-            char shown[128];
-            const char *opt = argv[optind - 1];
-            if (optopt && optopt < 256)
-                snprintf(shown, sizeof shown, "-%c", optopt);
-            else
-                rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
-            rdc_errorf("unknown option '%s' (see --help)", shown);
-            return false;
-        }
+static void *member(rdc_options_t *o, const rdc_optdef_t *d)
+{
+    return (char *)o + d->field;
+}
+
+static bool set_true(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)arg, (void)num;
+    *(bool *)member(o, d) = true;
+    return true;
+}
+
+static bool set_unsigned(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)arg;
+    *(unsigned *)member(o, d) = (unsigned)num; /* max fits: see the table */
+    return true;
+}
+
+static bool set_u64(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)arg;
+    *(uint64_t *)member(o, d) = num;
+    return true;
+}
+
+static bool set_string(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)num;
+    *(const char **)member(o, d) = arg;
+    return true;
+}
+
+static bool set_servers(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    char err[512];
+    (void)d, (void)num;
+    if (rdc_servers_parse(arg, o->servers, RDC_MAX_SERVERS, &o->nservers, err, sizeof err))
+        return true;
+    rdc_errorf("%s", err);
+    return false;
+}
+
+static bool set_progress(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)arg, (void)num;
+    o->progress = strcmp(d->name, "no-progress") != 0;
+    return true;
+}
+
+static bool set_color(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)arg;
+    o->color = (rdc_color_when_t)num; /* the choices are in the enum's order */
+    return true;
+}
+
+static bool set_format(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)arg;
+    o->json = num == 1;
+    o->github = num == 2;
+    return true;
+}
+
+static bool set_helo(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)num;
+    o->helo = arg;
+    o->helo_kind = rdc_helo_parse(arg, o->helo_wire, &o->helo_lit, &o->helo_why);
+    return true;
+}
+
+static bool set_dnsbl(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)num;
+    return add_dnsbl(o, arg, strlen(arg), NULL, 0);
+}
+
+static bool set_dnsbl_file(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)num;
+    return read_dnsbl_file(o, arg);
+}
+
+static bool set_ehlo_name(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_t lit;
+    const char *why = NULL;
+    size_t len = strlen(arg);
+    (void)d, (void)num;
+    /* sent on the wire: a host name or an address literal, nothing else */
+    if (len >= sizeof o->ehlo_name || rdc_helo_parse(arg, wire, &lit, &why) == RDC_NAME_INVALID) {
+        char shown[300];
+        rdc_escape_text(arg, len, shown, sizeof shown);
+        rdc_errorf("bad --ehlo-name '%s': %s", shown, why ? why : "too long");
+        return false;
+    }
+    memcpy(o->ehlo_name, arg, len + 1);
+    return true;
+}
+
+/* --mx and --spf */
+static bool add_domain(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    const char *why = "not a host name";
+    struct rdc_domain_opt *dom = &o->domains[o->ndomains];
+    (void)num;
+    if (o->ndomains == RDC_MAX_DNSBL) {
+        rdc_errorf("too many --mx/--spf domains (at most %d)", RDC_MAX_DNSBL);
+        return false;
+    }
+    if (!fqdn_arg(arg, strlen(arg), dom->wire, &why)) {
+        char shown[300];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--%s '%s': %s", d->name, shown, why);
+        return false;
+    }
+    dom->spf = strcmp(d->name, "spf") == 0;
+    o->ndomains++;
+    return true;
+}
+
+static bool set_file(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)num;
+    if (o->file) {
+        rdc_errorf("-f/--file given twice; give one FILE");
+        return false;
+    }
+    o->file = arg;
+    return true;
+}
+
+#define FIELD(m) .field = offsetof(rdc_options_t, m)
+
+/* Every option, in --help order. */
+static const rdc_optdef_t options[] = {
+    {.name = "server",
+     .letter = 's',
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "LIST",
+     .set = set_servers,
+     .help = "DNS servers to ask, comma-separated ADDR, ADDR:PORT or\n"
+             "[IPV6]:PORT (default: the system resolver configuration)"},
+    {.name = "timeout",
+     .letter = 't',
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "MS",
+     .min = 1,
+     .max = 600000,
+     .def = 2000,
+     FIELD(timeout_ms),
+     .set = set_unsigned,
+     .help = "per-try timeout in milliseconds (default %D)"},
+    {.name = "tries",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "N",
+     .min = 1,
+     .max = 20,
+     .def = 3,
+     FIELD(tries),
+     .set = set_unsigned,
+     .help = "tries per query (default %D)"},
+    {.name = "concurrency",
+     .letter = 'c',
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "N",
+     .min = 1,
+     .max = 20000,
+     .def = 256,
+     FIELD(concurrency),
+     .set = set_unsigned,
+     .help = "targets in flight at once, at most (default %D); the\n"
+             "window halves when queries time out and grows back"},
+    {.name = "rate",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "QPS",
+     .min = 1,
+     .max = 10000000,
+     FIELD(rate),
+     .set = set_unsigned,
+     .help = "send at most QPS queries per second (default: no limit)"},
+    {.name = "unordered",
+     FIELD(unordered),
+     .set = set_true,
+     .help = "print results as they finish, not in input order"},
+    {.name = "progress",
+     .set = set_progress,
+     .help = "show a progress line on standard error (a terminal)"},
+    {.name = "no-progress",
+     .set = set_progress,
+     .help = "never show it (default: shown for long runs when\n"
+             "standard error is a terminal)"},
+    {.name = "json",
+     .letter = 'j',
+     FIELD(json),
+     .set = set_true,
+     .help = "JSON Lines output, one object per address"},
+    {.name = "format",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FORMAT",
+     .choices = {"text", "json", "github"},
+     .set = set_format,
+     .help = "text (default), json (as --json), or github: GitHub\n"
+             "Actions ::error::/::warning:: lines for problems only"},
+    {.name = "junit",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FILE",
+     FIELD(junit),
+     .set = set_string,
+     .help = "also write a JUnit XML report to FILE (for CI)"},
+    {.name = "quiet",
+     .letter = 'q',
+     FIELD(quiet),
+     .set = set_true,
+     .help = "print nothing on standard output; exit status only"},
+    {.name = "verbose",
+     .letter = 'v',
+     FIELD(verbose),
+     .set = set_true,
+     .help = "show every query, answer, TTL and CNAME hop"},
+    {.name = "strict", FIELD(strict), .set = set_true, .help = "warnings count as failures"},
+    {.name = "color",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "WHEN",
+     .choices = {"auto", "always", "never"},
+     .set = set_color,
+     .help = "colour the verdicts: auto (default), always, never"},
+    /* -4 alone: IPv4 only; -6 alone: IPv6 only; both or neither: both */
+    {.letter = '4',
+     FIELD(want4),
+     .set = set_true,
+     .label = "-4, -6",
+     .help = "for host name targets, check only IPv4 / IPv6 addresses"},
+    {.letter = '6', FIELD(want6), .set = set_true},
+    {.name = "helo",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "NAME",
+     .set = set_helo,
+     .heading = "\nMail checks:\n",
+     .help = "the name the server gives in HELO/EHLO: it should be\n"
+             "a PTR name that confirms"},
+    {.name = "dnsbl",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "ZONE",
+     .set = set_dnsbl,
+     .help = "look each address up in DNS blocklist ZONE (repeatable)"},
+    {.name = "dnsbl-file",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FILE",
+     .set = set_dnsbl_file,
+     .help = "read DNSBL zones from FILE, one per line"},
+    {.name = "smtp",
+     .arg = RDC_ARG_OPTIONAL,
+     .argname = "PORT",
+     .min = 1,
+     .max = 65535,
+     .def = 25,
+     FIELD(smtp_port),
+     .set = set_unsigned,
+     .help = "connect to each address (port %D), read the greeting,\n"
+             "EHLO, QUIT; the greeting's host is checked like --helo"},
+    {.name = "ehlo-name",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "NAME",
+     .set = set_ehlo_name,
+     .help = "the name rdnscheck gives in EHLO (default: this host's)"},
+    {.name = "smtp-timeout",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "MS",
+     .min = 1,
+     .max = 600000,
+     .def = 10000,
+     FIELD(smtp_timeout_ms),
+     .set = set_unsigned,
+     .help = "time for connect, greeting and EHLO (default %D)"},
+    {.name = "mx",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "DOMAIN",
+     .set = add_domain,
+     .heading = "  PTR names that look provider-generated (embedded address, dyn/dsl/pool...)\n"
+                "  are always reported (generic-ptr, a warning).\n"
+                "\n"
+                "Domain mode (repeatable; as TARGETs, or instead of them):\n",
+     .help = "check every address of every MX of DOMAIN (implicit MX\n"
+             "and null MX reported)"},
+    {.name = "spf",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "DOMAIN",
+     .set = add_domain,
+     .help = "check every address DOMAIN's SPF record authorises to\n"
+             "send (include, redirect, a, mx, ip4, ip6; RFC 7208 limits)"},
+    {.name = "spf-sample",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "N",
+     .min = 1,
+     .max = 65536,
+     FIELD(spf_sample),
+     .set = set_unsigned,
+     .help = "check N addresses spread across an SPF range larger than\n"
+             "--max-expand allows, instead of skipping it"},
+    {.name = "max-expand",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "N",
+     .min = 1,
+     .max = 16777216,
+     .def = 65536,
+     FIELD(max_expand),
+     .set = set_u64,
+     .heading = "\nOther options:\n",
+     .help = "largest CIDR block accepted (default %D)"},
+    {.name = "file",
+     .letter = 'f',
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FILE",
+     .set = set_file,
+     .help = "read targets from FILE, one per line ('-': standard input)"},
+    {.name = "help",
+     .letter = 'h',
+     FIELD(help),
+     .set = set_true,
+     .help = "show this help and exit"},
+    {.name = "version",
+     .letter = 'V',
+     FIELD(version),
+     .set = set_true,
+     .help = "show the version and exit"},
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+const rdc_optdef_t *rdc_cli_options(size_t *n)
+{
+    *n = NOPTIONS;
+    return options;
+}
+
+/* --help's left column for d: "-x, --name ARG", "    --name[=ARG]"... */
+static void usage_label(const rdc_optdef_t *d, char *buf, size_t cap)
+{
+    char shortopt[8] = "    ";
+    const char *open = "", *close = "", *arg = "";
+    if (d->label) {
+        snprintf(buf, cap, "%s", d->label);
+        return;
+    }
+    if (d->letter)
+        snprintf(shortopt, sizeof shortopt, "-%c, ", d->letter);
+    if (d->arg != RDC_ARG_NONE) {
+        open = d->arg == RDC_ARG_OPTIONAL ? "[=" : " ";
+        close = d->arg == RDC_ARG_OPTIONAL ? "]" : "";
+        arg = d->argname;
+    }
+    snprintf(buf, cap, "%s--%s%s%s%s", shortopt, d->name, open, arg, close);
+}
+
+/* One option's entry in --help: the left column, then its text with "%D"
+ * replaced by the default, continuation lines indented under it. */
+static void usage_option(FILE *f, const rdc_optdef_t *d)
+{
+    char label[64];
+    if (d->heading)
+        fputs(d->heading, f);
+    if (d->help == NULL)
+        return;
+    usage_label(d, label, sizeof label);
+    if (strlen(label) > 21)
+        fprintf(f, "  %s\n%24s", label, "");
+    else
+        fprintf(f, "  %-21s ", label);
+    for (const char *p = d->help; *p; p++) {
+        if (p[0] == '%' && p[1] == 'D') {
+            fprintf(f, "%" PRIu64, d->def);
+            p++;
+        } else if (*p == '\n') {
+            fprintf(f, "\n%24s", "");
+        } else {
+            fputc(*p, f);
         }
     }
-    /* -4 and -6 together mean both, like neither */
-    o->want4 = only4 || !only6;
-    o->want6 = only6 || !only4;
+    fputc('\n', f);
+}
+
+void rdc_cli_usage(FILE *f)
+{
+    fputs("Usage: rdnscheck [OPTION]... TARGET...\n"
+          "       rdnscheck [OPTION]... -f FILE\n"
+          "Check that each address has reverse DNS (PTR) whose name resolves back to it\n"
+          "(forward-confirmed reverse DNS), as mail receivers require.\n"
+          "\n"
+          "TARGET is an IPv4 or IPv6 address, a host name (each of its A and AAAA\n"
+          "addresses is checked) or a CIDR block (every address in it).\n"
+          "\n"
+          "Options:\n",
+          f);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        usage_option(f, &options[i]);
+    fputs("\n"
+          "Exit status:\n"
+          "  0  every address passed (warnings allowed unless --strict)\n"
+          "  1  at least one address failed\n"
+          "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
+          "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
+          "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
+          "\n"
+          "Examples:\n"
+          "  rdnscheck 192.0.2.10\n"
+          "  rdnscheck --json mail.example.com\n"
+          "  rdnscheck -q \"$ip\" || exit 1\n"
+          "  rdnscheck -s 127.0.0.1:5353 -f addresses.txt\n",
+          f);
+}
+
+void rdc_cli_version(FILE *f)
+{
+    fprintf(f, "rdnscheck %s (c-ares %s)\n", RDC_VERSION, rdc_resolver_version());
+}
+
+/* Parses a decimal number in [min, max]; no sign, no junk. */
+static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* The index of arg among d's choices, or an error naming them all. */
+static bool choice(const rdc_optdef_t *d, const char *arg, uint64_t *out)
+{
+    char words[128] = "", shown[64];
+    size_t n = 0;
+    while (n < RDC_OPT_CHOICES && d->choices[n])
+        n++;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(arg, d->choices[i]) == 0) {
+            *out = i;
+            return true;
+        }
+        size_t len = strlen(words);
+        snprintf(words + len, sizeof words - len, "%s%s",
+                 i == 0      ? ""
+                 : i + 1 < n ? ", "
+                             : " or ",
+                 d->choices[i]);
+    }
+    rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+    rdc_errorf("--%s takes %s, not '%s'", d->name, words, shown);
+    return false;
+}
+
+/* The generic check of an option's argument, then its setter. */
+static bool apply(rdc_options_t *o, const rdc_optdef_t *d, const char *arg)
+{
+    uint64_t v = d->def;
+    if (arg && d->max && !number(arg, d->min, d->max, &v)) {
+        char shown[128];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--%s needs a whole number from %" PRIu64 " to %" PRIu64 ", not '%s'", d->name,
+                   d->min, d->max, shown);
+        return false;
+    }
+    if (arg && d->choices[0] && !choice(d, arg, &v))
+        return false;
+    return d->set(o, d, arg, v);
+}
+
+static void set_defaults(rdc_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->progress = -1; /* neither --progress nor --no-progress: decided by the run's size */
+    default_ehlo_name(o->ehlo_name, sizeof o->ehlo_name);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const rdc_optdef_t *d = &options[i];
+        if (d->arg == RDC_ARG_REQUIRED && ((d->max && d->def) || d->choices[0]))
+            d->set(o, d, NULL, d->def); /* a choice's default is the first, index 0 */
+    }
+}
+
+/* getopt_long's tables: long options return 256 + their index, short ones
+ * their letter. */
+static void getopt_tables(struct option *longopts, char *shorts)
+{
+    static const int has_arg[] = {
+        [RDC_ARG_NONE] = no_argument,
+        [RDC_ARG_REQUIRED] = required_argument,
+        [RDC_ARG_OPTIONAL] = optional_argument,
+    };
+    size_t nl = 0;
+    *shorts++ = ':'; /* report a missing argument as ':' */
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const rdc_optdef_t *d = &options[i];
+        if (d->name)
+            longopts[nl++] = (struct option){d->name, has_arg[d->arg], NULL, 256 + (int)i};
+        if (d->letter) {
+            *shorts++ = d->letter;
+            for (int k = 0; k < has_arg[d->arg]; k++)
+                *shorts++ = ':';
+        }
+    }
+    longopts[nl] = (struct option){NULL, 0, NULL, 0};
+    *shorts = '\0';
+}
+
+static const rdc_optdef_t *find_option(int c)
+{
+    if (c >= 256 && (size_t)(c - 256) < NOPTIONS)
+        return &options[c - 256];
+    for (size_t i = 0; c != ':' && c != '?' && i < NOPTIONS; i++)
+        if (options[i].letter == c)
+            return &options[i];
+    return NULL;
+}
+
+/* A missing argument (':'), an unknown option or an argument to one that
+ * takes none ('?'). */
+static bool bad_option(int c, char **argv)
+{
+    char shown[128];
+    const char *opt = argv[optind - 1];
+    if (c == ':') {
+        rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
+        rdc_errorf("option '%s' needs an argument (see --help)", shown);
+        return false;
+    }
+    if (optopt >= 256 && (size_t)(optopt - 256) < NOPTIONS) { /* "--json=ARG" */
+        rdc_errorf("option '--%s' takes no argument (see --help)", options[optopt - 256].name);
+        return false;
+    }
+    if (optopt && optopt < 256)
+        snprintf(shown, sizeof shown, "-%c", optopt);
+    else
+        rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
+    rdc_errorf("unknown option '%s' (see --help)", shown);
+    return false;
+}
+
+/* After the options: the targets, each validated before anything is looked up. */
+static bool parse_targets(int argc, char **argv, rdc_options_t *o)
+{
+    char err[512];
+    if (!o->want4 && !o->want6) /* -4 and -6 together mean both, like neither */
+        o->want4 = o->want6 = true;
     o->targets = argv + optind;
     o->ntargets = (size_t)(argc - optind);
     if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0) {
@@ -584,4 +772,24 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
         }
     }
     return ok;
+}
+
+bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
+{
+    struct option longopts[NOPTIONS + 1];
+    char shorts[3 * NOPTIONS + 2];
+    set_defaults(o);
+    getopt_tables(longopts, shorts);
+    opterr = 0;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1;) {
+        const rdc_optdef_t *d = find_option(c);
+        if (d == NULL)
+            return bad_option(c, argv);
+        if (!apply(o, d, optarg))
+            return false;
+        if (o->help || o->version)
+            return true;
+    }
+    return parse_targets(argc, argv, o);
 }

@@ -46,6 +46,41 @@ typedef struct rdc_options {
     char ehlo_name[256];
 } rdc_options_t;
 
+/* One command-line option: the single source of getopt_long's table, the
+ * range and choice checks, the defaults and the --help text (curl and kdig
+ * keep theirs the same way). rdc_cli_options() gives the table, in --help
+ * order; tests/docs compares it with the README and the man page. */
+typedef enum rdc_opt_arg { RDC_ARG_NONE, RDC_ARG_REQUIRED, RDC_ARG_OPTIONAL } rdc_opt_arg_t;
+
+#define RDC_OPT_CHOICES 4
+
+struct rdc_optdef;
+/* Applies one option. arg is the argument as given (NULL: none, or the
+ * default being applied); num is its checked value: a number within range,
+ * the index of a choice, or the default. */
+typedef bool (*rdc_opt_set_fn)(rdc_options_t *o, const struct rdc_optdef *d, const char *arg,
+                               uint64_t num);
+
+typedef struct rdc_optdef {
+    const char *name; /* long name without "--"; NULL: a short option only */
+    char letter; /* short option, or 0 */
+    rdc_opt_arg_t arg;
+    const char *argname; /* the argument in --help: "MS", "N", "FILE" */
+    uint64_t min, max; /* a numeric argument's range; max 0: not a number */
+    /* a number's default: its value without the option (RDC_ARG_REQUIRED)
+     * or without "=ARG" (RDC_ARG_OPTIONAL); 0: none (the feature is off) */
+    uint64_t def;
+    const char *choices[RDC_OPT_CHOICES]; /* a word argument's words, the default first */
+    size_t field; /* offsetof the rdc_options_t member the generic setters write */
+    rdc_opt_set_fn set;
+    const char *heading; /* --help text printed before this option (a section) */
+    const char *label; /* --help's left column when not "-x, --name ARG" */
+    const char *help; /* --help text ("%D": the default); NULL: on another line */
+} rdc_optdef_t;
+
+/* The option table, in --help order; *n its length. */
+const rdc_optdef_t *rdc_cli_options(size_t *n);
+
 /* Frees what rdc_cli_parse allocated. */
 void rdc_cli_free(rdc_options_t *o);
 

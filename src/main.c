@@ -169,15 +169,237 @@ static bool want_color(rdc_color_when_t w)
            !(term && strcmp(term, "dumb") == 0);
 }
 
+/* What a run is made of, torn down in reverse (teardown). */
+typedef struct run {
+    rdc_loop_t *loop;
+    rdc_resolver_t *res;
+    rdc_engine_t *eng;
+    rdc_targets_t *src;
+} run_t;
+
+/* Write errors come back as EPIPE, handled at the end, not as a signal;
+ * SIGINT and SIGTERM stop the run after what is decided is printed. */
+static void install_signals(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* --junit FILE, opened before any lookup: a bad path is a usage error and
+ * nothing is checked. */
+static bool open_junit(out_t *out)
+{
+    const char *path = out->o->junit;
+    if (path == NULL)
+        return true;
+    out->junit_file = fopen(path, "w");
+    if (out->junit_file == NULL) {
+        rdc_errorf("cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    out->junit = rdc_junit_new(out->junit_file, "rdnscheck");
+    if (out->junit == NULL) {
+        rdc_errorf("out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* The targets: command line, then FILE, with the --mx/--spf domains. */
+static bool make_targets(run_t *r, const rdc_options_t *o)
+{
+    char err[512];
+    r->src = rdc_targets_new(o->targets, o->ntargets, o->file, o->max_expand, err, sizeof err);
+    if (r->src == NULL) {
+        rdc_errorf("%s", err);
+        return false;
+    }
+    for (size_t i = 0; i < o->ndomains; i++) {
+        if (!rdc_targets_add_domain(r->src, o->domains[i].spf ? RDC_ITEM_SPF : RDC_ITEM_MX,
+                                    o->domains[i].wire)) {
+            rdc_errorf("out of memory");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool make_resolver(run_t *r, const rdc_options_t *o)
+{
+    char err[512];
+    r->loop = rdc_loop_new();
+    if (r->loop == NULL) {
+        rdc_errorf("cannot create the event loop: %s", strerror(errno));
+        return false;
+    }
+    rdc_resolver_opts_t ro = {
+        .servers = o->nservers ? o->servers : NULL,
+        .nservers = o->nservers,
+        .timeout_ms = o->timeout_ms,
+        .rate = o->rate,
+    };
+    r->res = rdc_resolver_new(r->loop, &ro, err, sizeof err);
+    if (r->res == NULL) {
+        rdc_errorf("%s", err);
+        return false;
+    }
+    return true;
+}
+
+static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
+{
+    rdc_engine_opts_t eo = {
+        .concurrency = o->concurrency,
+        .max_names = 16,
+        .tries = o->tries,
+        .strict = o->strict,
+        .verbose = o->verbose && !o->json,
+        .want4 = o->want4,
+        .want6 = o->want6,
+        .unordered = o->unordered,
+        .generic = true,
+        .helo = o->helo,
+        .helo_kind = o->helo_kind,
+        .helo_lit = o->helo_lit,
+        .helo_why = o->helo_why,
+        .dnsbl = o->dnsbl,
+        .ndnsbl = o->ndnsbl,
+        .smtp_port = o->smtp_port,
+        .max_expand = o->max_expand,
+        .spf_sample = o->spf_sample,
+        .smtp_timeout_ms = o->smtp_timeout_ms,
+        .ehlo_name = o->ehlo_name,
+        .try_timeout_ms = o->timeout_ms,
+    };
+    out->total = count_targets(o);
+    out->progress = want_progress(o, out->total);
+    out->t0 = rdc_now_ms();
+    if (out->progress) {
+        eo.progress = progress_draw;
+        eo.progress_ctx = out;
+    }
+    memcpy(eo.helo_wire, o->helo_wire, sizeof eo.helo_wire);
+    r->eng = rdc_engine_new(r->loop, rdc_resolver_dns(r->res), &eo);
+    if (r->eng == NULL) {
+        rdc_errorf("out of memory");
+        return false;
+    }
+    return true;
+}
+
+static rdc_run_status_t run_checks(run_t *r, out_t *out)
+{
+    rdc_run_status_t rs = rdc_engine_run(r->eng, rdc_targets_next, r->src, emit, out, &stop_signal);
+    switch (rs) {
+    case RDC_RUN_DONE:
+    case RDC_RUN_STOPPED:
+    case RDC_RUN_OUTPUT_FAILED:
+    case RDC_RUN_JUNIT_FAILED:
+        break;
+    case RDC_RUN_INPUT_FAILED:
+        rdc_errorf("%s", rdc_targets_error(r->src));
+        break;
+    case RDC_RUN_NO_MEMORY:
+        rdc_errorf("out of memory");
+        break;
+    }
+    return rs;
+}
+
+/* -v: the query and window statistics and each server's state, on stderr. */
+static void print_stats(const run_t *r)
+{
+    const rdc_engine_stats_t *st = rdc_engine_stats(r->eng);
+    fprintf(stderr,
+            "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates, "
+            "%lu moved to another server, %lu probes; window %u at least, halved %lu times\n",
+            rdc_resolver_queries(r->res), rdc_resolver_timeouts(r->res), st->retries, st->early,
+            st->failovers, st->probes, st->min_window, st->cuts);
+    rdc_buf_t sv = {0};
+    rdc_engine_describe_servers(r->eng, &sv);
+    for (char *line = sv.s, *nl; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (nl == NULL)
+            break;
+        fprintf(stderr, "rdnscheck: %.*s\n", (int)(nl - line), line);
+    }
+    rdc_buf_free(&sv);
+}
+
+/* After the run: the JUnit report closed, the summaries, the statistics,
+ * standard output flushed. Returns the run status, updated by write errors. */
+static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status_t rs)
+{
+    const rdc_options_t *o = out->o;
+    progress_clear(out);
+    if (out->junit) {
+        bool ok = rdc_junit_finish(out->junit) && !out->junit_failed;
+        ok = fclose(out->junit_file) == 0 && ok;
+        out->junit_file = NULL;
+        if (!ok) {
+            rdc_errorf("cannot write the JUnit report %s", o->junit);
+            rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
+        }
+    }
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github)
+        rdc_report_github_summary(stdout, &out->counts);
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github) {
+        unsigned long total = 0;
+        for (int i = 0; i <= RDC_ERROR; i++)
+            total += out->counts.n[i];
+        if (total > 1 || rs == RDC_RUN_STOPPED) {
+            rdc_report_text_summary(stdout, &out->counts);
+            fflush(stdout);
+            problem_summary(&out->counts);
+        }
+    }
+    if (o->verbose)
+        print_stats(r);
+    if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
+        rs = RDC_RUN_OUTPUT_FAILED;
+        out->write_errno = errno ? errno : EIO;
+    }
+    return rs;
+}
+
+static int exit_status(rdc_run_status_t rs, const out_t *out)
+{
+    if (rs == RDC_RUN_OUTPUT_FAILED) {
+        if (out->write_errno == EPIPE)
+            return 128 + SIGPIPE; /* the reader went away: end quietly, as if killed */
+        rdc_errorf("cannot write the report: %s", strerror(out->write_errno));
+        return (int)RDC_EXIT_USAGE;
+    }
+    if (rs == RDC_RUN_STOPPED) {
+        rdc_errorf("stopped by %s; results above are those decided so far",
+                   stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        return (int)(stop_signal == SIGINT ? RDC_EXIT_SIGINT : RDC_EXIT_SIGTERM);
+    }
+    if (rs == RDC_RUN_DONE)
+        return (int)rdc_exit_for_counts(&out->counts);
+    return (int)RDC_EXIT_USAGE; /* JUnit report, input or memory failure */
+}
+
+static void teardown(run_t *r, out_t *out)
+{
+    rdc_junit_free(out->junit);
+    if (out->junit_file)
+        fclose(out->junit_file);
+    rdc_resolver_free(r->res); /* first: cancels queries whose contexts the engine owns */
+    rdc_engine_free(r->eng);
+    rdc_loop_free(r->loop);
+    rdc_targets_free(r->src);
+}
+
 int main(int argc, char **argv)
 {
     rdc_options_t o;
     int status = (int)RDC_EXIT_USAGE;
-    rdc_loop_t *loop = NULL;
-    rdc_resolver_t *res = NULL;
-    rdc_engine_t *eng = NULL;
-    rdc_targets_t *src = NULL;
-    char err[512];
 
     setlocale(LC_CTYPE, "");
     if (!rdc_cli_parse(argc, argv, &o)) {
@@ -192,185 +414,19 @@ int main(int argc, char **argv)
         rdc_cli_free(&o);
         return fflush(stdout) == 0 && !ferror(stdout) ? RDC_EXIT_OK : RDC_EXIT_USAGE;
     }
-
-    /* Write errors come back as EPIPE, handled below, not as a signal. */
-    signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    install_signals();
 
     out_t out = {.o = &o};
     out.ro.color = want_color(o.color);
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
-
-    if (o.junit) {
-        /* opened before any lookup: a bad path is a usage error, nothing is checked */
-        out.junit_file = fopen(o.junit, "w");
-        if (out.junit_file == NULL) {
-            rdc_errorf("cannot write %s: %s", o.junit, strerror(errno));
-            goto done;
-        }
-        out.junit = rdc_junit_new(out.junit_file, "rdnscheck");
-        if (out.junit == NULL) {
-            rdc_errorf("out of memory");
-            goto done;
-        }
+    run_t r = {0};
+    if (open_junit(&out) && make_targets(&r, &o) && make_resolver(&r, &o) &&
+        make_engine(&r, &o, &out)) {
+        rdc_run_status_t rs = run_checks(&r, &out);
+        status = exit_status(finish_output(&r, &out, rs), &out);
     }
-    src = rdc_targets_new(o.targets, o.ntargets, o.file, o.max_expand, err, sizeof err);
-    if (src == NULL) {
-        rdc_errorf("%s", err);
-        goto done;
-    }
-    for (size_t i = 0; i < o.ndomains; i++) {
-        if (!rdc_targets_add_domain(src, o.domains[i].spf ? RDC_ITEM_SPF : RDC_ITEM_MX,
-                                    o.domains[i].wire)) {
-            rdc_errorf("out of memory");
-            goto done;
-        }
-    }
-    loop = rdc_loop_new();
-    if (loop == NULL) {
-        rdc_errorf("cannot create the event loop: %s", strerror(errno));
-        goto done;
-    }
-    rdc_resolver_opts_t ro = {
-        .servers = o.nservers ? o.servers : NULL,
-        .nservers = o.nservers,
-        .timeout_ms = o.timeout_ms,
-        .rate = o.rate,
-    };
-    res = rdc_resolver_new(loop, &ro, err, sizeof err);
-    if (res == NULL) {
-        rdc_errorf("%s", err);
-        goto done;
-    }
-    rdc_engine_opts_t eo = {
-        .concurrency = o.concurrency,
-        .max_names = 16,
-        .tries = o.tries,
-        .strict = o.strict,
-        .verbose = o.verbose && !o.json,
-        .want4 = o.want4,
-        .want6 = o.want6,
-        .unordered = o.unordered,
-        .generic = true,
-        .helo = o.helo,
-        .helo_kind = o.helo_kind,
-        .helo_lit = o.helo_lit,
-        .helo_why = o.helo_why,
-        .dnsbl = o.dnsbl,
-        .ndnsbl = o.ndnsbl,
-        .smtp_port = o.smtp_port,
-        .max_expand = o.max_expand,
-        .spf_sample = o.spf_sample,
-        .smtp_timeout_ms = o.smtp_timeout_ms,
-        .ehlo_name = o.ehlo_name,
-        .try_timeout_ms = o.timeout_ms,
-    };
-    out.total = count_targets(&o);
-    out.progress = want_progress(&o, out.total);
-    out.t0 = rdc_now_ms();
-    if (out.progress) {
-        eo.progress = progress_draw;
-        eo.progress_ctx = &out;
-    }
-    memcpy(eo.helo_wire, o.helo_wire, sizeof eo.helo_wire);
-    eng = rdc_engine_new(loop, rdc_resolver_dns(res), &eo);
-    if (eng == NULL) {
-        rdc_errorf("out of memory");
-        goto done;
-    }
-
-    rdc_run_status_t rs = rdc_engine_run(eng, rdc_targets_next, src, emit, &out, &stop_signal);
-    switch (rs) {
-    case RDC_RUN_DONE:
-    case RDC_RUN_STOPPED:
-    case RDC_RUN_OUTPUT_FAILED:
-    case RDC_RUN_JUNIT_FAILED:
-        break;
-    case RDC_RUN_INPUT_FAILED:
-        rdc_errorf("%s", rdc_targets_error(src));
-        break;
-    case RDC_RUN_NO_MEMORY:
-        rdc_errorf("out of memory");
-        break;
-    }
-
-    progress_clear(&out);
-    if (out.junit) {
-        bool ok = rdc_junit_finish(out.junit) && !out.junit_failed;
-        ok = fclose(out.junit_file) == 0 && ok;
-        out.junit_file = NULL;
-        if (!ok) {
-            rdc_errorf("cannot write the JUnit report %s", o.junit);
-            rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
-        }
-    }
-    if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && o.github)
-        rdc_report_github_summary(stdout, &out.counts);
-    if (rs != RDC_RUN_OUTPUT_FAILED && !o.quiet && !o.json && !o.github) {
-        unsigned long total = 0;
-        for (int i = 0; i <= RDC_ERROR; i++)
-            total += out.counts.n[i];
-        if (total > 1 || rs == RDC_RUN_STOPPED) {
-            rdc_report_text_summary(stdout, &out.counts);
-            fflush(stdout);
-            problem_summary(&out.counts);
-        }
-    }
-    if (o.verbose && eng && res) {
-        const rdc_engine_stats_t *st = rdc_engine_stats(eng);
-        fprintf(stderr,
-                "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates, "
-                "%lu moved to another server, %lu probes; window %u at least, halved %lu times\n",
-                rdc_resolver_queries(res), rdc_resolver_timeouts(res), st->retries, st->early,
-                st->failovers, st->probes, st->min_window, st->cuts);
-        rdc_buf_t sv = {0};
-        rdc_engine_describe_servers(eng, &sv);
-        for (char *line = sv.s, *nl; line && *line; line = nl + 1) {
-            nl = strchr(line, '\n');
-            if (nl == NULL)
-                break;
-            fprintf(stderr, "rdnscheck: %.*s\n", (int)(nl - line), line);
-        }
-        rdc_buf_free(&sv);
-    }
-    if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
-        rs = RDC_RUN_OUTPUT_FAILED;
-        out.write_errno = errno ? errno : EIO;
-    }
-
-    if (rs == RDC_RUN_OUTPUT_FAILED) {
-        if (out.write_errno == EPIPE)
-            status = 128 + SIGPIPE; /* the reader went away: end quietly, as if killed */
-        else {
-            rdc_errorf("cannot write the report: %s", strerror(out.write_errno));
-            status = (int)RDC_EXIT_USAGE;
-        }
-    } else if (rs == RDC_RUN_STOPPED) {
-        rdc_errorf("stopped by %s; results above are those decided so far",
-                   stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-        status = (int)(stop_signal == SIGINT ? RDC_EXIT_SIGINT : RDC_EXIT_SIGTERM);
-    } else if (rs == RDC_RUN_DONE) {
-        status = (int)rdc_exit_for_counts(&out.counts);
-    } else if (rs == RDC_RUN_JUNIT_FAILED) {
-        status = (int)RDC_EXIT_USAGE;
-    } else {
-        status = (int)RDC_EXIT_USAGE;
-    }
-
-done:
-    rdc_junit_free(out.junit);
-    if (out.junit_file)
-        fclose(out.junit_file);
-    rdc_resolver_free(res); /* first: cancels queries whose contexts the engine owns */
-    rdc_engine_free(eng);
-    rdc_loop_free(loop);
-    rdc_targets_free(src);
+    teardown(&r, &out);
     rdc_cli_free(&o);
     return status;
 }
