@@ -2,10 +2,13 @@
 # --help, README and man page must never drift: every long option and every
 # exit status that --help shows appears in the man page and the README, and
 # every option the man page documents exists in --help. The man page must
-# also pass groff's own warnings. Usage: test_docs.sh RDNSCHECK SRCDIR
+# also pass groff's own warnings; every problem code in the code table is
+# documented with its severity in both, and both document no other code.
+# Usage: test_docs.sh RDNSCHECK SRCDIR PRINT_CODES
 set -uo pipefail
 bin=$1
 src=$2
+codes_bin=$3
 man="$src/man/rdnscheck.1"
 readme="$src/README.md"
 fails=0
@@ -43,15 +46,32 @@ done
 for code in 0 1 2 3; do
     check "--help lists exit status $code" grep -qE "^  $code  " <<<"$help"
 done
-for code in no-ptr ptr-no-address ptr-mismatch ptr-invalid-name ptr-relative-name ptr-partial \
-            ptr-cname ptr-too-many no-address dns-timeout dns-servfail dns-refused \
-            dns-unreachable dns-error invalid-target generic-ptr helo-not-ptr helo-mismatch \
-            helo-invalid dnsbl-listed dnsbl-error smtp-unreachable smtp-timeout smtp-refused \
-            smtp-bad-greeting banner-mismatch banner-not-ptr domain-not-found mx-null mx-implicit \
-            mx-cname mx-ip-literal mx-no-address; do
-    check "man page documents code $code" grep -qF -- "$code" <<<"$man_text"
-    check "README documents code $code" grep -qF -- "\`$code\`" "$readme"
-done
+# Problem codes: the table in src/verdict.c (printed by print_codes) against
+# the README's code table ("| `name` | severity |" rows under "Verdicts and
+# problem codes") and the man page's PROBLEM CODES (a .TP tag of one or more
+# names, then a line starting "(severity)"), both ways.
+table=$("$codes_bin") || { echo "FAIL: $codes_bin exited non-zero"; exit 1; }
+[ "$(wc -l <<<"$table")" -ge 30 ] || { echo "FAIL: print_codes printed too few codes"; exit 1; }
+readme_codes=$(sed -n '/^## Verdicts and problem codes/,/^## [^V]/p' "$readme" |
+    sed -nE 's/^\| `([a-z][a-z0-9-]*)` \| (warn|tempfail|fail|error|info) \|.*/\1 \2/p')
+man_codes=$(sed -n '/^\.SH PROBLEM CODES/,/^\.SH [^P]/p' "$man" | sed 's/\\-/-/g' | awk '
+    /^\.TP/ { tag = 1; next }
+    tag == 1 { names = $0; sub(/^\.BR? /, "", names); gsub(/"[^"]*"/, " ", names); tag = 2; next }
+    tag == 2 && match($0, /^\([a-z]+\)/) {
+        sev = substr($0, 2, RLENGTH - 2); n = split(names, a, /[ ,]+/)
+        for (i = 1; i <= n; i++) if (a[i] != "") print a[i], sev
+    }
+    { tag = 0 }')
+while read -r code sev; do
+    check "man page documents code $code as ($sev)" grep -qxF -- "$code $sev" <<<"$man_codes"
+    check "README documents code $code as $sev" grep -qxF -- "$code $sev" <<<"$readme_codes"
+done <<<"$table"
+while read -r code sev; do
+    check "man page code $code is in the code table" grep -qxF -- "$code $sev" <<<"$table"
+done <<<"$man_codes"
+while read -r code sev; do
+    check "README code $code is in the code table" grep -qxF -- "$code $sev" <<<"$table"
+done <<<"$readme_codes"
 # groff is required, never optional: without it this check would not run
 # (scripts/test.sh installs groff-base)
 if command -v groff >/dev/null 2>&1; then
