@@ -87,6 +87,10 @@ size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap);
  * outside printable ASCII become \DDD and a backslash becomes \\. */
 size_t rdc_escape_text(const void *data, size_t len, char *buf, size_t cap);
 
+/* Like rdc_escape_bytes, but a space stays a space, so an SMTP banner
+ * stays readable. */
+size_t rdc_escape_banner(const void *data, size_t len, char *buf, size_t cap);
+
 /* True when the wire name is a host name a mail receiver would look up:
  * labels of letters, digits, '-' and '_' not starting or ending with '-',
  * at least two labels, and a last label that is not all digits (so "192.0.2.1"

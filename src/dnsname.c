@@ -64,18 +64,33 @@ size_t rdc_name_to_text(const uint8_t *wire, char *buf)
     return (size_t)(p - buf);
 }
 
-static size_t escape_with(const void *data, size_t len, char *buf, size_t cap, bool text)
+typedef enum esc_mode { ESC_BYTES, ESC_TEXT, ESC_BANNER } esc_mode_t;
+
+static char *put_mode(char *p, uint8_t c, esc_mode_t mode)
+{
+    if (mode == ESC_TEXT)
+        return put_text(p, c);
+    if (mode == ESC_BANNER && c == ' ') {
+        *p++ = ' ';
+        return p;
+    }
+    return put_escaped(p, c, false);
+}
+
+/* The one escaping loop: when the result does not fit in cap bytes (with
+ * its NUL) it is cut, with "..." at the end. */
+static size_t escape_with(const void *data, size_t len, char *buf, size_t cap, esc_mode_t mode)
 {
     const uint8_t *s = data;
     char tmp[4];
     size_t need = 0;
     for (size_t i = 0; i < len; i++)
-        need += (size_t)((text ? put_text(tmp, s[i]) : put_escaped(tmp, s[i], false)) - tmp);
+        need += (size_t)(put_mode(tmp, s[i], mode) - tmp);
     /* everything fits: no ellipsis; otherwise keep room for "..." */
     size_t room = need + 1 <= cap ? cap - 1 : cap - 4;
     char *p = buf;
     for (size_t i = 0; i < len; i++) {
-        size_t n = (size_t)((text ? put_text(tmp, s[i]) : put_escaped(tmp, s[i], false)) - tmp);
+        size_t n = (size_t)(put_mode(tmp, s[i], mode) - tmp);
         if ((size_t)(p - buf) + n > room)
             break;
         memcpy(p, tmp, n);
@@ -91,12 +106,17 @@ static size_t escape_with(const void *data, size_t len, char *buf, size_t cap, b
 
 size_t rdc_escape_bytes(const void *data, size_t len, char *buf, size_t cap)
 {
-    return escape_with(data, len, buf, cap, false);
+    return escape_with(data, len, buf, cap, ESC_BYTES);
 }
 
 size_t rdc_escape_text(const void *data, size_t len, char *buf, size_t cap)
 {
-    return escape_with(data, len, buf, cap, true);
+    return escape_with(data, len, buf, cap, ESC_TEXT);
+}
+
+size_t rdc_escape_banner(const void *data, size_t len, char *buf, size_t cap)
+{
+    return escape_with(data, len, buf, cap, ESC_BANNER);
 }
 
 static bool is_ldh(uint8_t c)

@@ -101,41 +101,6 @@ static void extract_host(rdc_smtp_reply_t *r, const uint8_t *text, size_t len)
     }
 }
 
-/* rdc_escape_bytes() that keeps spaces, so a banner stays readable: every
- * other byte comes out as rdc_escape_bytes() writes it (\DDD outside
- * 0x21..0x7e; '"', '\\' and ';' after a backslash). When the result does not
- * fit in cap bytes (with its NUL) it is cut, with "..." at the end. */
-static size_t escape_one(uint8_t c, char *tmp)
-{
-    if (c == ' ') {
-        tmp[0] = ' ';
-        tmp[1] = '\0';
-        return 1;
-    }
-    return rdc_escape_bytes(&c, 1, tmp, 8);
-}
-
-static void escape_text(const uint8_t *s, size_t len, char *buf, size_t cap)
-{
-    char tmp[8];
-    size_t need = 0, out = 0, i;
-    for (i = 0; i < len; i++)
-        need += escape_one(s[i], tmp);
-    size_t room = need + 1 <= cap ? cap - 1 : cap - 4;
-    for (i = 0; i < len; i++) {
-        size_t n = escape_one(s[i], tmp);
-        if (out + n > room)
-            break;
-        memcpy(buf + out, tmp, n);
-        out += n;
-    }
-    if (need + 1 > cap) {
-        memcpy(buf + out, "...", 3);
-        out += 3;
-    }
-    buf[out] = '\0';
-}
-
 static rdc_smtp_status_t fail(rdc_smtp_parser_t *p, const char *why, size_t consumed, size_t *used)
 {
     p->error = why;
@@ -174,7 +139,7 @@ static rdc_smtp_status_t end_line(rdc_smtp_parser_t *p)
     if (r->nlines == 0) {
         const uint8_t *text = p->line + 4;
         size_t tlen = len > 4 ? len - 4 : 0;
-        escape_text(text, tlen, r->text, sizeof r->text);
+        rdc_escape_banner(text, tlen, r->text, sizeof r->text);
         extract_host(r, text, tlen);
     }
     r->nlines++;
