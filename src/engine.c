@@ -299,12 +299,3 @@ void rdc_engine_free(rdc_engine_t *e)
     free(e->doneq);
     free(e);
 }
-
-void rdc_item_clear(rdc_item_t *it)
-{
-    if (it == NULL)
-        return;
-    free(it->input);
-    free(it->error);
-    memset(it, 0, sizeof *it);
-}

@@ -412,3 +412,12 @@ rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
         t->end += (size_t)n;
     }
 }
+
+void rdc_item_clear(rdc_item_t *it)
+{
+    if (it == NULL)
+        return;
+    free(it->input);
+    free(it->error);
+    memset(it, 0, sizeof *it);
+}
