@@ -243,12 +243,32 @@ typedef struct rdc_name_result {
     char *generic; /* owned; why the name looks provider-generated, or NULL */
 } rdc_name_result_t;
 
-/* The result of checking one address (or of one target that yielded no
- * address: has_addr false). All strings are printable ASCII. */
+/* What a result is about. */
+typedef enum rdc_result_kind {
+    RDC_RESULT_ADDRESS = 0, /* one address checked: addr and the fields below */
+    RDC_RESULT_INVALID, /* a target that is no valid input (verdict error) */
+    RDC_RESULT_UNRESOLVED, /* a host name that gave no address to check (none,
+                              or its lookups failed): problems say why */
+    RDC_RESULT_DOMAIN /* --mx / --spf: a domain's summary, before its addresses */
+} rdc_result_kind_t;
+
+/* The summary of a --mx / --spf domain (kind RDC_RESULT_DOMAIN). */
+typedef struct rdc_domain_summary {
+    const char *mode; /* "mx" or "spf" (static) */
+    unsigned long addresses; /* addresses found (and checked) */
+    unsigned lookups; /* DNS lookups the expansion made */
+    char *tree; /* owned; the expansion tree for -v, or NULL */
+} rdc_domain_summary_t;
+
+/* One result: an address checked, or a target or domain that is reported
+ * as a whole (see kind). All strings are printable ASCII. Fields from addr
+ * to via are about an address (kind RDC_RESULT_ADDRESS) and stay zero
+ * otherwise; verdict, problems, input, line, elapsed and trace hold for
+ * every kind. */
 typedef struct rdc_result {
+    rdc_result_kind_t kind;
     char *input; /* owned; the target as the user gave it, escaped */
     unsigned long line; /* line of FILE, 0 for a command-line target */
-    bool has_addr;
     rdc_addr_t addr;
     rdc_verdict_t verdict;
     rdc_dns_status_t ptr_status;
@@ -271,13 +291,7 @@ typedef struct rdc_result {
     /* --mx / --spf: where an address came from ("mx 10 mx1.example.com"),
      * or NULL */
     char *via;
-    /* --mx / --spf: the domain summary, emitted before its addresses
-     * (has_addr false): mode "mx" or "spf", addresses found, lookups made,
-     * and the expansion tree for -v */
-    const char *domain_mode;
-    unsigned long domain_addresses;
-    unsigned domain_lookups;
-    char *domain_tree;
+    rdc_domain_summary_t domain; /* kind RDC_RESULT_DOMAIN */
 } rdc_result_t;
 
 /* How an SMTP probe (connect, 220 greeting, EHLO, QUIT) ended. */

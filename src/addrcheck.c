@@ -191,7 +191,7 @@ chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *i
     c->slot = s;
     c->res.input = rdc_strdup(input);
     c->res.line = s->item.line;
-    c->res.has_addr = true;
+    c->res.kind = RDC_RESULT_ADDRESS;
     c->res.addr = *addr;
     if (c->res.input == NULL) {
         free(c);

@@ -67,6 +67,7 @@ static void slot_start(engine_t *e, slot_t *s)
         s->nextra = 1;
         r->input = rdc_strdup(s->item.input);
         r->line = s->item.line;
+        r->kind = RDC_RESULT_INVALID;
         r->verdict = RDC_ERROR;
         if (!rdc_result_add_problem(r, RDC_INVALID_TARGET, NULL, "%s", s->item.error))
             e->oom = true;

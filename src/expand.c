@@ -22,6 +22,7 @@ static bool slot_add_extra(engine_t *e, slot_t *s, rdc_code_t code, const char *
     s->extra = x;
     rdc_result_t *r = &x[s->nextra++];
     memset(r, 0, sizeof *r);
+    r->kind = RDC_RESULT_UNRESOLVED;
     r->input = rdc_strdup(s->item.input);
     r->line = s->item.line;
     r->ptr_status = RDC_DNS_OK;
@@ -501,7 +502,7 @@ static void spf_finish(dom_t *d)
     uint64_t budget = d->e->o.max_expand;
     for (size_t i = 0; i < nr; i++)
         spf_expand(d, &rs[i], &budget);
-    d->sum->domain_lookups = rdc_spf_lookups(d->spf);
+    d->sum->domain.lookups = rdc_spf_lookups(d->spf);
     if (d->e->o.verbose) {
         const char *tree = rdc_spf_tree(d->spf);
         if (tree)
@@ -518,7 +519,7 @@ static void dom_finish(dom_t *d)
     if (d->spf_mode) {
         spf_finish(d);
     } else {
-        d->sum->domain_lookups = d->lookups;
+        d->sum->domain.lookups = d->lookups;
         for (size_t i = 0; i < d->nex; i++) {
             if (d->ex[i].nfound == 0) {
                 const char *fam = e->o.want4 && e->o.want6 ? "A or AAAA"
@@ -541,9 +542,9 @@ static void dom_finish(dom_t *d)
             }
         }
     }
-    d->sum->domain_addresses = d->nfound;
+    d->sum->domain.addresses = d->nfound;
     if (e->o.verbose)
-        d->sum->domain_tree = rdc_buf_take(&d->tree);
+        d->sum->domain.tree = rdc_buf_take(&d->tree);
     rdc_verdict_from_problems(d->sum, e->o.strict);
     s->children = calloc(d->nfound ? d->nfound : 1, sizeof *s->children);
     if (s->children == NULL)
@@ -608,7 +609,8 @@ void rdc_dom_start(engine_t *e, slot_t *s)
     d->spf_mode = s->item.kind == RDC_ITEM_SPF;
     rdc_name_to_text(s->item.host, d->name);
     d->sum->input = rdc_strdup(d->name);
-    d->sum->domain_mode = d->spf_mode ? "spf" : "mx";
+    d->sum->kind = RDC_RESULT_DOMAIN;
+    d->sum->domain.mode = d->spf_mode ? "spf" : "mx";
     if (d->sum->input == NULL)
         e->oom = true;
     hold_start(&d->pending, 0);

@@ -124,11 +124,11 @@ static void seconds(rdc_buf_t *b, unsigned long long ms)
 static void case_name(rdc_buf_t *b, const rdc_result_t *r)
 {
     char ip[RDC_ADDR_TEXT_MAX];
-    if (r->verdict == RDC_ERROR || !r->has_addr) {
-        if (r->verdict == RDC_ERROR && r->line)
+    if (r->kind != RDC_RESULT_ADDRESS) {
+        if (r->kind == RDC_RESULT_INVALID && r->line)
             rdc_buf_printf(b, "line %lu: ", r->line);
         xml_escape(b, r->input, true);
-        if (r->verdict != RDC_ERROR)
+        if (r->kind != RDC_RESULT_INVALID)
             rdc_buf_puts(b, " (no address)");
         return;
     }
@@ -406,8 +406,8 @@ void rdc_report_github(FILE *f, const rdc_result_t *r)
     gh_escape(f, "rdnscheck ", true);
     gh_escape(f, m ? rdc_problem_name(m) : rdc_verdict_name(r->verdict), true);
     fputs("::", f);
-    if (r->verdict == RDC_ERROR || !r->has_addr) {
-        if (r->verdict == RDC_ERROR && r->line) {
+    if (r->kind != RDC_RESULT_ADDRESS) {
+        if (r->kind == RDC_RESULT_INVALID && r->line) {
             snprintf(line, sizeof line, "line %lu: ", r->line);
             gh_escape(f, line, false);
         }

@@ -122,7 +122,7 @@ static void domain_summary(FILE *f, const rdc_result_t *r)
     fputs("{\"domain\":", f);
     rdc_json_string(f, r->input ? r->input : "");
     fprintf(f, ",\"mode\":\"%s\",\"verdict\":\"%s\",\"addresses\":%lu,\"lookups\":%u",
-            r->domain_mode, rdc_verdict_name(r->verdict), r->domain_addresses, r->domain_lookups);
+            r->domain.mode, rdc_verdict_name(r->verdict), r->domain.addresses, r->domain.lookups);
     problems(f, r);
     fputs("}\n", f);
 }
@@ -130,7 +130,7 @@ static void domain_summary(FILE *f, const rdc_result_t *r)
 void rdc_report_json(FILE *f, const rdc_result_t *r)
 {
     char ip[RDC_ADDR_TEXT_MAX];
-    if (r->domain_mode) {
+    if (r->kind == RDC_RESULT_DOMAIN) {
         domain_summary(f, r);
         return;
     }
@@ -143,7 +143,7 @@ void rdc_report_json(FILE *f, const rdc_result_t *r)
         return;
     }
     fputs(",\"ip\":", f);
-    if (r->has_addr)
+    if (r->kind == RDC_RESULT_ADDRESS)
         rdc_json_string(f, rdc_addr_format(&r->addr, ip));
     else
         fputs("null", f);

@@ -16,17 +16,17 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         fprintf(f, "%s%s %-8s\033[0m ", colors[r->verdict], mark, rdc_verdict_name(r->verdict));
     else
         fprintf(f, "%s %-8s ", mark, rdc_verdict_name(r->verdict));
-    if (r->domain_mode) {
-        fprintf(f, "%s (%s: %lu address%s, %u lookup%s)\n", r->input, r->domain_mode,
-                r->domain_addresses, r->domain_addresses == 1 ? "" : "es", r->domain_lookups,
-                r->domain_lookups == 1 ? "" : "s");
+    if (r->kind == RDC_RESULT_DOMAIN) {
+        fprintf(f, "%s (%s: %lu address%s, %u lookup%s)\n", r->input, r->domain.mode,
+                r->domain.addresses, r->domain.addresses == 1 ? "" : "es", r->domain.lookups,
+                r->domain.lookups == 1 ? "" : "s");
     } else if (r->verdict == RDC_ERROR) {
         if (r->line)
             fprintf(f, "line %lu: ", r->line);
         fprintf(f, "%s\n", r->input ? r->input : "");
     } else {
-        fputs(r->has_addr ? rdc_addr_format(&r->addr, ip) : r->input, f);
-        if (r->has_addr) {
+        fputs(r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip) : r->input, f);
+        if (r->kind == RDC_RESULT_ADDRESS) {
             fputs("  ", f);
             if (r->nnames == 0)
                 fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)", f);
@@ -50,8 +50,8 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
     }
     if (o->verbose && r->trace)
         fputs(r->trace, f);
-    if (o->verbose && r->domain_tree)
-        fputs(r->domain_tree, f);
+    if (o->verbose && r->domain.tree)
+        fputs(r->domain.tree, f);
 }
 
 void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)

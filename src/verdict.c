@@ -183,7 +183,7 @@ void rdc_result_clear(rdc_result_t *r)
         free(r->problems[i].fix);
     }
     free(r->via);
-    free(r->domain_tree);
+    free(r->domain.tree);
     free(r->problems);
     free(r->trace);
     memset(r, 0, sizeof *r);

@@ -246,7 +246,8 @@ static bool collect_(h_t *h, const rdc_result_t *r)
     got_t *g = &h->got[h->n++];
     rdc_buf_t line = {0}, text = {0};
     char ip[RDC_ADDR_TEXT_MAX];
-    rdc_buf_printf(&line, "%s %s", r->has_addr ? rdc_addr_format(&r->addr, ip) : "-",
+    rdc_buf_printf(&line, "%s %s",
+                   r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip) : "-",
                    rdc_verdict_name(r->verdict));
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
@@ -273,17 +274,17 @@ static bool collect_(h_t *h, const rdc_result_t *r)
         rdc_buf_printf(&text, "dnsbl: %s state=%d codes=%zu reason=%s\n", r->dnsbl[i].zone,
                        (int)r->dnsbl[i].state, r->dnsbl[i].ncodes,
                        r->dnsbl[i].reason ? r->dnsbl[i].reason : "-");
-    if (r->domain_mode)
-        rdc_buf_printf(&text, "domain: %s addresses=%lu lookups=%u\n", r->domain_mode,
-                       r->domain_addresses, r->domain_lookups);
-    if (r->domain_tree)
-        rdc_buf_printf(&text, "tree:\n%s", r->domain_tree);
+    if (r->kind == RDC_RESULT_DOMAIN)
+        rdc_buf_printf(&text, "domain: %s addresses=%lu lookups=%u\n", r->domain.mode,
+                       r->domain.addresses, r->domain.lookups);
+    if (r->domain.tree)
+        rdc_buf_printf(&text, "tree:\n%s", r->domain.tree);
     if (r->trace)
         rdc_buf_printf(&text, "trace:\n%s", r->trace);
     g->line = rdc_buf_take(&line);
     g->text = rdc_buf_take(&text);
     g->trace = r->trace ? xstrdup(r->trace) : NULL;
-    g->has_addr = r->has_addr;
+    g->has_addr = r->kind == RDC_RESULT_ADDRESS;
     if (g->text == NULL)
         g->text = xstrdup("");
     return true;

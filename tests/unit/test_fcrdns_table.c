@@ -310,7 +310,7 @@ static void build(rdc_result_t *r, const row_t *w, const member_t *m, size_t nm)
     const char *ip = w->fam->ip;
     memset(r, 0, sizeof *r);
     r->input = xdup(ip);
-    r->has_addr = true;
+    r->kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
     r->ptr_status = RDC_DNS_OK;
     bool generic_done = false, cname_done = false;
@@ -722,7 +722,7 @@ static void test_ptr_lookup_rows(void **state)
                     rdc_result_t r;
                     memset(&r, 0, sizeof r);
                     r.input = xdup(fams[f]->ip);
-                    r.has_addr = true;
+                    r.kind = RDC_RESULT_ADDRESS;
                     assert_true(rdc_addr_parse(fams[f]->ip, strlen(fams[f]->ip), &r.addr));
                     r.ptr_status = statuses[s];
                     if (extras[x] == X_DNSBL_LISTED)

@@ -117,7 +117,7 @@ static void test_json_full_line(void **state)
     rdc_result_t r;
     memset(&r, 0, sizeof r);
     r.input = xdup("192.0.2.50");
-    r.has_addr = true;
+    r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.verdict = RDC_WARN;
     r.ptr_status = RDC_DNS_OK;
@@ -158,7 +158,7 @@ static void test_json_minimal_lines(void **state)
     /* a plain pass on IPv6, no problems */
     memset(&r, 0, sizeof r);
     r.input = xdup("2001:DB8::25");
-    r.has_addr = true;
+    r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("2001:DB8::25", 12, &r.addr));
     r.verdict = RDC_PASS;
     add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "2001:db8::25", NULL);
@@ -176,7 +176,7 @@ static void test_json_minimal_lines(void **state)
     /* no PTR at all, tempfail */
     memset(&r, 0, sizeof r);
     r.input = xdup("192.0.2.1");
-    r.has_addr = true;
+    r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.1", 9, &r.addr));
     r.verdict = RDC_TEMPFAIL;
     assert_true(rdc_result_add_problem(&r, RDC_DNS_TIMEOUT, "try again", "timed out"));
@@ -193,6 +193,7 @@ static void test_json_minimal_lines(void **state)
 
     /* a host name without an address: ip null */
     memset(&r, 0, sizeof r);
+    r.kind = RDC_RESULT_UNRESOLVED;
     r.input = xdup("mail.example.test");
     r.verdict = RDC_FAIL;
     assert_true(rdc_result_add_problem(&r, RDC_NO_ADDRESS, NULL, "no address"));
@@ -215,9 +216,10 @@ static void test_json_spf_summary(void **state)
     rdc_result_t r;
     memset(&r, 0, sizeof r);
     r.input = xdup("example.test");
-    r.domain_mode = "spf";
-    r.domain_addresses = 0;
-    r.domain_lookups = 3;
+    r.kind = RDC_RESULT_DOMAIN;
+    r.domain.mode = "spf";
+    r.domain.addresses = 0;
+    r.domain.lookups = 3;
     assert_true(rdc_result_add_problem(&r, RDC_SPF_PTR_DEPRECATED, NULL, "ptr"));
     assert_true(rdc_result_add_problem(&r, RDC_SPF_LOOP, "fix", "loop"));
     rdc_verdict_from_problems(&r, false);
@@ -272,7 +274,7 @@ static void test_json_verdict_texts_ascii(void **state)
     rdc_result_t r;
     memset(&r, 0, sizeof r);
     r.input = xdup("192.0.2.50");
-    r.has_addr = true;
+    r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.ptr_status = RDC_DNS_OK;
     rdc_name_result_t *n =
@@ -343,7 +345,7 @@ static void test_text_result(void **state)
 
     memset(&r, 0, sizeof r);
     r.input = xdup("192.0.2.50");
-    r.has_addr = true;
+    r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.verdict = RDC_PASS;
     add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "192.0.2.50", NULL);

@@ -66,8 +66,10 @@ static void res_init(rdc_result_t *r, const char *input, const char *ip, rdc_ver
 {
     memset(r, 0, sizeof *r);
     r->input = xdup(input);
+    /* no address: a bad target (verdict error) or a host name without one */
+    r->kind = v == RDC_ERROR ? RDC_RESULT_INVALID : RDC_RESULT_UNRESOLVED;
     if (ip) {
-        r->has_addr = true;
+        r->kind = RDC_RESULT_ADDRESS;
         assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
     }
     r->verdict = v;
@@ -921,7 +923,8 @@ static void test_github_spf_codes(void **state)
     (void)state;
     rdc_result_t r;
     res_init(&r, "example.test", NULL, RDC_FAIL, 0);
-    r.domain_mode = "spf";
+    r.kind = RDC_RESULT_DOMAIN;
+    r.domain.mode = "spf";
     add_prob(&r, RDC_SPF_PASS_ALL, "+all lets anyone send", NULL);
     add_prob(&r, RDC_SPF_TOO_MANY_LOOKUPS, "11 lookups", "fix the record");
     char *s = github(&r);

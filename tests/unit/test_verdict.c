@@ -19,7 +19,7 @@ static void result_init(rdc_result_t *r, const char *ip, rdc_dns_status_t ptr_st
 {
     memset(r, 0, sizeof *r);
     r->input = xdup(ip);
-    r->has_addr = true;
+    r->kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
     r->ptr_status = ptr_status;
 }
