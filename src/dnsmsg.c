@@ -219,7 +219,8 @@ void rdc_answer_free(rdc_answer_t *a)
 {
     if (a == NULL)
         return;
-    free(a->records);
+    if (a->records != a->local)
+        free(a->records);
     a->records = NULL;
     a->nrecords = a->cap = 0;
 }
@@ -227,11 +228,18 @@ void rdc_answer_free(rdc_answer_t *a)
 /* A fresh record slot at the end of out->records, or NULL without memory. */
 static rdc_record_t *record_add(rdc_answer_t *out)
 {
+    if (out->records == NULL) {
+        out->records = out->local;
+        out->cap = sizeof out->local / sizeof out->local[0];
+    }
     if (out->nrecords == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 4;
-        rdc_record_t *r = realloc(out->records, cap * sizeof *r);
+        size_t cap = out->cap * 2;
+        bool local = out->records == out->local;
+        rdc_record_t *r = realloc(local ? NULL : out->records, cap * sizeof *r);
         if (r == NULL)
             return NULL;
+        if (local)
+            memcpy(r, out->local, out->nrecords * sizeof *r);
         out->records = r;
         out->cap = cap;
     }

@@ -42,9 +42,12 @@ typedef struct rdc_answer {
     const char *error; /* static reason when status is RDC_DNS_S_ERROR */
     bool oom; /* that error is ours: no memory for the records */
     /* Every record of the asked type on the chain: no cap, a 64 KiB message
-     * holds a few thousand at most. Owned: rdc_answer_free. */
+     * holds a few thousand at most. Owned: rdc_answer_free. The first ones
+     * live in `local` (no allocation for the usual one-record answer), so
+     * an answer is never copied by value. */
     size_t nrecords, cap;
     rdc_record_t *records;
+    rdc_record_t local[2];
 } rdc_answer_t;
 
 /* A zeroed answer, ready for rdc_answer_parse. */
