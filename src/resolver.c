@@ -305,14 +305,13 @@ void rdc_resolver_free(rdc_resolver_t *r)
 {
     if (r == NULL)
         return;
-    held_t *h;
-    while ((h = held_pop(&r->deferred)) != NULL) {
-        h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
-        free(h);
-    }
-    while ((h = held_pop(&r->held)) != NULL) {
-        h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
-        free(h);
+    held_q_t *queues[] = {&r->deferred, &r->held};
+    for (size_t q = 0; q < 2; q++) {
+        held_t *h;
+        while ((h = held_pop(queues[q])) != NULL) {
+            h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
+            free(h);
+        }
     }
     for (size_t i = 0; i < r->nchans; i++)
         ares_destroy(r->chans[i].ch);
