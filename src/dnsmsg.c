@@ -284,89 +284,109 @@ static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *r
     return NULL;
 }
 
-void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
-                      rdc_answer_t *out, rdc_buf_t *trace, const char *indent)
+/* The header and the question: a response to exactly what was asked. Sets
+ * out->rcode and out->tc, *off past the question and *an; returns false
+ * with out failed otherwise. */
+static bool check_header(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
+                         rdc_answer_t *out, size_t *off, unsigned *an)
 {
-    out->rcode = 0;
-    out->tc = false;
-    out->cname_hops = 0;
-    out->dangling = false;
-    out->error = NULL;
-    out->oom = false;
-    out->nrecords = 0;
-    memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
-
-    if (len < 12)
-        return fail(out, "answer shorter than a DNS header");
+    if (len < 12) {
+        fail(out, "answer shorter than a DNS header");
+        return false;
+    }
     out->rcode = msg[3] & 0x0f;
     out->tc = (msg[2] & 0x02) != 0;
+    const char *why = NULL;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+    *off = 12;
+    *an = get16(msg + 6);
     if ((msg[2] & 0x80) == 0)
-        return fail(out, "answer without the QR bit");
-    if ((msg[2] & 0x78) != 0)
-        return fail(out, "answer to an opcode other than QUERY");
-    unsigned qd = get16(msg + 4), an = get16(msg + 6);
-
+        why = "answer without the QR bit";
+    else if ((msg[2] & 0x78) != 0)
+        why = "answer to an opcode other than QUERY";
     /* RFC 1035 §4.1.2: the response repeats the one question asked; an
      * answer to anything else (or to nothing) is not about our name. */
-    size_t off = 12;
-    uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    if (qd != 1)
-        return fail(out, "answer without exactly one question");
-    if (!rdc_wire_name_decode(msg, len, &off, name) || off + 4 > len)
-        return fail(out, "malformed question section");
-    if (!rdc_name_equal(name, qname) || get16(msg + off) != qtype || get16(msg + off + 2) != 1)
-        return fail(out, "answer to a different question");
-    off += 4;
+    else if (get16(msg + 4) != 1)
+        why = "answer without exactly one question";
+    else if (!rdc_wire_name_decode(msg, len, off, name) || *off + 4 > len)
+        why = "malformed question section";
+    else if (!rdc_name_equal(name, qname) || get16(msg + *off) != qtype ||
+             get16(msg + *off + 2) != 1)
+        why = "answer to a different question";
+    if (why) {
+        fail(out, why);
+        return false;
+    }
+    *off += 4;
+    return true;
+}
 
+/* Answers whose rcode is not NOERROR or NXDOMAIN: the status alone. */
+static bool rcode_status(rdc_answer_t *out)
+{
     switch (out->rcode) {
     case 0:
-        break;
     case 3:
         /* NXDOMAIN: whatever records ride along, the name does not exist
          * (for a CNAME chain, its last name: RFC 6604 §2). The chain is
          * followed for the trace and final_name; records are never data. */
-        break;
+        return false;
     case 2:
         out->status = RDC_DNS_S_SERVFAIL;
-        return;
+        return true;
     case 5:
         out->status = RDC_DNS_S_REFUSED;
-        return;
+        return true;
     default:
         out->status = RDC_DNS_S_ERROR;
         out->error = out->rcode == 1   ? "the server answered FORMERR"
                      : out->rcode == 4 ? "the server answered NOTIMP"
                                        : "the server answered an unexpected rcode";
-        return;
+        return true;
     }
-    bool nx = out->rcode == 3;
-    if (out->tc && !nx)
-        return fail(out, "truncated answer (TC set): records may be missing");
+}
 
-    /* Parse the answer section once; remember where the RRs are. An RR
-     * takes at least 11 octets, so MAXRR covers any 64 KiB message. */
-    enum { MAXRR = 65536 / 11 + 1 };
-    static _Thread_local rr_ref_t rrs[MAXRR];
-    unsigned nrr = 0;
+/* An RR takes at least 11 octets, so MAXRR covers any 64 KiB message. */
+enum { MAXRR = 65536 / 11 + 1 };
+
+/* Parses the answer section once, remembering where the class IN records
+ * of qtype and the CNAMEs are (rrs, *nrr). False with out failed when a
+ * record is malformed. */
+static bool scan_answers(const uint8_t *msg, size_t len, size_t off, unsigned an, uint16_t qtype,
+                         rdc_answer_t *out, rr_ref_t *rrs, unsigned *nrr, rdc_buf_t *trace,
+                         const char *indent)
+{
+    *nrr = 0;
     for (unsigned i = 0; i < an; i++) {
         rr_t rr;
-        if (!parse_rr(msg, len, &off, &rr))
-            return fail(out, "malformed answer record");
+        const char *why = NULL;
+        if (!parse_rr(msg, len, &off, &rr)) {
+            fail(out, "malformed answer record");
+            return false;
+        }
         if (trace)
             trace_rr(trace, indent, msg, len, &rr);
-        if (rr.klass != 1)
-            continue;
-        if (rr.type == RDC_TYPE_A && rr.rdlen != 4)
-            return fail(out, "A record with a length other than 4");
-        if (rr.type == RDC_TYPE_AAAA && rr.rdlen != 16)
-            return fail(out, "AAAA record with a length other than 16");
-        if (nrr < MAXRR && (rr.type == qtype || rr.type == RDC_TYPE_CNAME))
-            rrs[nrr++] = (rr_ref_t){(uint32_t)rr.owner_off, (uint32_t)rr.rdata, rr.type,
-                                    (uint16_t)rr.rdlen, rr.ttl};
+        if (rr.klass == 1 && rr.type == RDC_TYPE_A && rr.rdlen != 4)
+            why = "A record with a length other than 4";
+        else if (rr.klass == 1 && rr.type == RDC_TYPE_AAAA && rr.rdlen != 16)
+            why = "AAAA record with a length other than 16";
+        if (why) {
+            fail(out, why);
+            return false;
+        }
+        if (rr.klass == 1 && *nrr < MAXRR && (rr.type == qtype || rr.type == RDC_TYPE_CNAME))
+            rrs[(*nrr)++] = (rr_ref_t){(uint32_t)rr.owner_off, (uint32_t)rr.rdata, rr.type,
+                                       (uint16_t)rr.rdlen, rr.ttl};
     }
+    return true;
+}
 
-    /* Follow the CNAME chain from qname inside the answer (RFC 1034 §3.6.2,
-     * and RFC 2317 classless delegation), collecting records of qtype. */
+/* Follows the CNAME chain from qname inside the answer (RFC 1034 §3.6.2,
+ * and RFC 2317 classless delegation), collecting the records of qtype
+ * (none for an NXDOMAIN). False with out failed on a broken chain. */
+static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, const rr_ref_t *rrs,
+                       unsigned nrr, rdc_answer_t *out)
+{
     uint8_t *cur = out->final_name;
     for (;;) {
         bool found = false;
@@ -378,29 +398,60 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
             if (rec == NULL) {
                 fail(out, "out of memory");
                 out->oom = true;
-                return;
+                return false;
             }
             const char *why = record_fill(msg, len, &rrs[i], qtype, rec);
-            if (why)
-                return fail(out, why);
+            if (why) {
+                fail(out, why);
+                return false;
+            }
             out->nrecords++;
         }
         if (found)
-            break;
+            return true;
         unsigned j;
         for (j = 0; j < nrr; j++)
             if (rrs[j].type == RDC_TYPE_CNAME && owner_is(msg, len, &rrs[j], cur))
                 break;
         if (j == nrr)
-            break;
-        if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
-            return fail(out, "CNAME chain too long or looping");
+            return true;
         uint8_t target[RDC_NAME_WIRE_MAX + 1];
-        if (!rdata_name_at(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
-            return fail(out, "malformed name in a CNAME record");
+        const char *why = NULL;
+        if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
+            why = "CNAME chain too long or looping";
+        else if (!rdata_name_at(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
+            why = "malformed name in a CNAME record";
+        if (why) {
+            fail(out, why);
+            return false;
+        }
         memcpy(cur, target, sizeof target);
     }
+}
 
+void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
+                      rdc_answer_t *out, rdc_buf_t *trace, const char *indent)
+{
+    static _Thread_local rr_ref_t rrs[MAXRR];
+    size_t off;
+    unsigned an, nrr;
+    out->rcode = 0;
+    out->tc = false;
+    out->cname_hops = 0;
+    out->dangling = false;
+    out->error = NULL;
+    out->oom = false;
+    out->nrecords = 0;
+    memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
+
+    if (!check_header(msg, len, qname, qtype, out, &off, &an) || rcode_status(out))
+        return;
+    bool nx = out->rcode == 3;
+    if (out->tc && !nx)
+        return fail(out, "truncated answer (TC set): records may be missing");
+    if (!scan_answers(msg, len, off, an, qtype, out, rrs, &nrr, trace, indent) ||
+        !walk_chain(msg, len, qtype, nx, rrs, nrr, out))
+        return;
     if (nx) {
         out->status = RDC_DNS_NXDOMAIN;
     } else if (out->nrecords > 0) {
