@@ -260,6 +260,49 @@ typedef struct rdc_domain_summary {
     char *tree; /* owned; the expansion tree for -v, or NULL */
 } rdc_domain_summary_t;
 
+/* ---------------------------------------------------------------- traces */
+
+/* What one event of a -v trace is. */
+typedef enum rdc_event_kind {
+    RDC_EV_QUERY = 0, /* one query's answer or failure */
+    RDC_EV_RECORD, /* one record of the answer before it, in presentation form */
+    RDC_EV_NOTE, /* what a lookup did next: another server, a retry, a CNAME
+                    it could not follow, an answer shared with another check */
+    RDC_EV_SMTP /* one line of the SMTP dialogue, or a note of the prober */
+} rdc_event_kind_t;
+
+/* One event. The strings are printable ASCII, owned by the event (one
+ * block, `mem`); those of other kinds are NULL. */
+typedef struct rdc_event {
+    rdc_event_kind_t kind;
+    uint16_t qtype; /* QUERY: the type asked (1 A, 12 PTR, 28 AAAA, ...) */
+    char dir; /* SMTP: '>' sent, '<' received, 0 for a note ("connecting ...") */
+    unsigned ms; /* QUERY: since the pass of the query began */
+    const char *name; /* QUERY: the name asked, presentation form */
+    const char *server; /* QUERY: the server ("127.0.0.1:53") when there are
+                           several, else NULL */
+    const char *result; /* QUERY: the rcode name ("NOERROR", "SERVFAIL") or,
+                           with no answer, what happened ("timed out") */
+    const char *error; /* QUERY: why the answer is unusable, or NULL */
+    const char *text; /* RECORD, NOTE, SMTP */
+    char *mem; /* the block holding the strings above */
+} rdc_event_t;
+
+/* The events of a lookup chain, in the order they happened. A zeroed
+ * struct is an empty trace. After an allocation failure `failed` is set and
+ * no more events are added (the run stops for want of memory). */
+typedef struct rdc_trace {
+    rdc_event_t *events;
+    size_t n, cap;
+    bool failed;
+} rdc_trace_t;
+
+/* Frees every event and empties the trace (not the struct itself). */
+void rdc_trace_free(rdc_trace_t *t);
+
+/* "query", "record", "note", "smtp". */
+const char *rdc_event_kind_name(rdc_event_kind_t k);
+
 /* One result: an address checked, or a target or domain that is reported
  * as a whole (see kind). All strings are printable ASCII. Fields from addr
  * to via are about an address (kind RDC_RESULT_ADDRESS) and stay zero
@@ -277,7 +320,7 @@ typedef struct rdc_result {
     size_t nproblems;
     rdc_problem_t *problems; /* owned */
     unsigned elapsed_ms;
-    char *trace; /* owned; the lookup chain for -v, or NULL */
+    rdc_trace_t trace; /* owned; the lookup chain for -v (empty without) */
     /* --helo: the HELO name and its forward lookup (kind INVALID with
      * helo_why set when it is no acceptable HELO name); NULL without --helo */
     rdc_name_result_t *helo;
@@ -316,7 +359,6 @@ typedef struct rdc_smtp_result {
     rdc_name_result_t banner;
     char *banner_why; /* owned */
     rdc_verdict_t banner_verdict;
-    char *transcript; /* owned; the dialogue for -v, or NULL */
     unsigned elapsed_ms;
 } rdc_smtp_result_t;
 

@@ -16,10 +16,9 @@ void rdc_chk_release(chk_t *c)
     if (!hold_release(&c->pending))
         return;
     engine_t *e = ENG(&c->ptr);
-    if (e->o.verbose && c->res.smtp && c->res.smtp->transcript)
-        rdc_buf_puts(&c->trace, c->res.smtp->transcript);
-    if (e->o.verbose)
-        c->res.trace = rdc_buf_take(&c->trace);
+    if (e->o.verbose &&
+        !(rdc_trace_move(&c->trace, &c->smtp_trace) && rdc_trace_move(&c->res.trace, &c->trace)))
+        e->oom = true; /* a lost event: the run stops, as for any allocation */
     if (!rdc_verdict_compute(&c->res, e->o.strict))
         e->oom = true;
     c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
@@ -31,7 +30,8 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     chk_t *c = l->owner;
     engine_t *e = ENG(l);
     c->res.ptr_status = a->status;
-    rdc_lookup_trace_to(l, &c->trace);
+    if (!rdc_lookup_trace_to(l, &c->trace))
+        e->oom = true;
     if (a->status != RDC_DNS_OK) {
         rdc_chk_release(c);
         return;
@@ -133,7 +133,8 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
     chk_t *c = b->c;
     engine_t *e = ENG(l);
     rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
-    rdc_lookup_trace_to(l, &c->trace);
+    if (!rdc_lookup_trace_to(l, &c->trace))
+        e->oom = true;
     if (l->type == RDC_TYPE_TXT) {
         /* the reason of a listing: the TXT strings, already escaped */
         if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
@@ -238,10 +239,11 @@ void rdc_chk_free(chk_t *c)
         return;
     rdc_probe_free(c->probe);
     for (size_t i = 0; c->bl && i < c->res.ndnsbl; i++)
-        rdc_buf_free(&c->bl[i].lk.trace);
+        rdc_trace_free(&c->bl[i].lk.trace);
     free(c->bl);
     rdc_result_clear(&c->res);
-    rdc_buf_free(&c->trace);
-    rdc_buf_free(&c->ptr.trace);
+    rdc_trace_free(&c->trace);
+    rdc_trace_free(&c->smtp_trace);
+    rdc_trace_free(&c->ptr.trace);
     free(c);
 }

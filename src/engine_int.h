@@ -11,7 +11,6 @@
 #include "util.h"
 
 #define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
-#define TRACE_INDENT "      "
 
 /* Unfinished parts of a piece of work (a slot, a check, a host, a domain):
  * the piece starts holding one part for itself, so that a part that ends
@@ -61,7 +60,8 @@ struct chk {
     lookup_t ptr;
     rdc_hold_t pending; /* the PTR step, forward lookups, DNSBL, probe */
     unsigned long long t0;
-    rdc_buf_t trace;
+    rdc_trace_t trace; /* -v: its lookups' events, in the order they ended */
+    rdc_trace_t smtp_trace; /* -v: the probe's dialogue, after the lookups */
     bl_t *bl; /* one per --dnsbl zone */
     struct probe *probe;
 };
@@ -84,7 +84,7 @@ typedef struct fwd {
     bool via_cname;
     size_t naddrs;
     rdc_addr_t *addrs;
-    char *trace;
+    rdc_trace_t trace; /* -v: copied to every check it is delivered to */
     waiter_t *waiters;
     struct fwd *next; /* hash chain */
     struct fwd *older, *newer; /* finished entries, oldest first */
@@ -99,7 +99,7 @@ typedef struct host {
     rdc_dns_status_t status[2];
     size_t naddrs[2];
     rdc_addr_t *addrs[2];
-    char *trace[2];
+    rdc_trace_t trace[2]; /* -v */
     rdc_hold_t pending; /* the A and AAAA lookups */
 } host_t;
 

@@ -60,7 +60,8 @@ static void host_done(lookup_t *l, const rdc_answer_t *a)
             }
         }
     }
-    h->trace[fi] = rdc_buf_take(&l->trace);
+    if (!rdc_lookup_trace_to(l, &h->trace[fi]))
+        e->oom = true;
     host_release(h);
 }
 
@@ -100,13 +101,10 @@ static void host_finish(host_t *h)
         slot_add_extra(e, s, RDC_NO_ADDRESS,
                        "check the host name, or give the address to check instead", msg);
     }
-    if (e->o.verbose && s->nextra > 0) {
-        rdc_buf_t t = {0};
+    if (e->o.verbose && s->nextra > 0)
         for (int k = 0; k < 2; k++)
-            if (h->trace[k])
-                rdc_buf_puts(&t, h->trace[k]);
-        s->extra[s->nextra - 1].trace = rdc_buf_take(&t);
-    }
+            if (!rdc_trace_copy(&s->extra[s->nextra - 1].trace, &h->trace[k]))
+                e->oom = true;
     s->children = calloc(total ? total : 1, sizeof *s->children);
     if (s->children == NULL)
         e->oom = true; /* the run stops; no check is started */
@@ -117,8 +115,8 @@ static void host_finish(host_t *h)
                 e->oom = true;
                 continue;
             }
-            if (e->o.verbose && h->trace[k])
-                rdc_buf_puts(&c->trace, h->trace[k]);
+            if (e->o.verbose && !rdc_trace_copy(&c->trace, &h->trace[k]))
+                e->oom = true;
             s->children[s->nchildren++] = c;
         }
     hold_add(&s->pending); /* hold while starting the children */
@@ -134,8 +132,8 @@ void rdc_host_free(host_t *h)
         return;
     for (int k = 0; k < 2; k++) {
         free(h->addrs[k]);
-        free(h->trace[k]);
-        rdc_buf_free(&h->lk[k].trace);
+        rdc_trace_free(&h->trace[k]);
+        rdc_trace_free(&h->lk[k].trace);
     }
     free(h);
 }
@@ -244,7 +242,8 @@ static void mx_addr_done(lookup_t *l, const rdc_answer_t *a)
     dom_t *d = q->d;
     struct ex *x = &d->ex[q->ex];
     char via[RDC_NAME_TEXT_MAX + 64], tb[16];
-    rdc_lookup_trace_to(l, &d->tree);
+    if (!rdc_lookup_trace_text(l, &d->tree))
+        d->e->oom = true;
     if (a->status == RDC_DNS_OK) {
         if (l->via_cname)
             x->cname = true;
@@ -283,7 +282,8 @@ static void mx_done(lookup_t *l, const rdc_answer_t *a)
     dq_t *q = l->owner;
     dom_t *d = q->d;
     char msg[2 * RDC_NAME_TEXT_MAX];
-    rdc_lookup_trace_to(l, &d->tree);
+    if (!rdc_lookup_trace_text(l, &d->tree))
+        d->e->oom = true;
     if (rdc_dns_status_is_temporary(a->status)) {
         dom_dns_problem(d, "MX", a->status);
     } else if (a->status == RDC_DNS_NXDOMAIN) {
@@ -371,7 +371,8 @@ static void spf_done(lookup_t *l, const rdc_answer_t *a)
 {
     dq_t *q = l->owner;
     dom_t *d = q->d;
-    rdc_lookup_trace_to(l, &d->tree);
+    if (!rdc_lookup_trace_text(l, &d->tree))
+        d->e->oom = true;
     rdc_spf_rr_t *rrs = calloc(a->nrecords ? a->nrecords : 1, sizeof *rrs);
     char *texts = NULL;
     size_t n = 0;
@@ -579,7 +580,7 @@ void rdc_dom_free(dom_t *d)
     while (d->queries) {
         dq_t *q = d->queries;
         d->queries = q->next;
-        rdc_buf_free(&q->lk.trace);
+        rdc_trace_free(&q->lk.trace);
         free(q);
     }
     for (size_t i = 0; i < d->nfound; i++)

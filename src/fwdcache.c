@@ -41,8 +41,8 @@ static void fwd_unlink_table(engine_t *e, fwd_t *f)
 static void fwd_free(fwd_t *f)
 {
     free(f->addrs);
-    free(f->trace);
-    rdc_buf_free(&f->lk.trace);
+    rdc_trace_free(&f->trace);
+    rdc_trace_free(&f->lk.trace);
     free(f);
 }
 
@@ -79,11 +79,12 @@ static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, b
     for (size_t i = 0; i < n->naddrs; i++)
         if (rdc_addr_equal(&n->addrs[i], &c->res.addr))
             n->confirmed = true;
-    if (e->o.verbose && f->trace) {
-        rdc_buf_puts(&c->trace, f->trace);
-        if (shared)
-            rdc_buf_puts(&c->trace, TRACE_INDENT "(answer shared with an earlier check)\n");
-    }
+    static const char shared_note[] = "(answer shared with an earlier check)";
+    if (e->o.verbose && f->trace.n > 0 &&
+        !(rdc_trace_copy(&c->trace, &f->trace) &&
+          (!shared ||
+           rdc_trace_text(&c->trace, RDC_EV_NOTE, 0, shared_note, sizeof shared_note - 1))))
+        e->oom = true;
     rdc_chk_release(c);
 }
 
@@ -105,7 +106,8 @@ static void fwd_done(lookup_t *l, const rdc_answer_t *a)
             f->naddrs = a->nrecords;
         }
     }
-    f->trace = rdc_buf_take(&l->trace);
+    if (!rdc_lookup_trace_to(l, &f->trace))
+        e->oom = true;
     /* finished: join the eviction list */
     f->older = e->newest;
     f->newer = NULL;

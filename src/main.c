@@ -146,7 +146,7 @@ static bool emit(void *ctx, const rdc_result_t *r)
         out->junit_failed = true;
     if (!out->o->quiet) {
         if (out->o->json)
-            rdc_report_json(stdout, r);
+            rdc_report_json(stdout, r, &out->ro);
         else if (out->o->github)
             rdc_report_github(stdout, r);
         else if (r->verdict != RDC_ERROR) /* text: errors went to stderr */
@@ -258,7 +258,7 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
         .max_names = 16,
         .tries = o->tries,
         .strict = o->strict,
-        .verbose = o->verbose && !o->json,
+        .verbose = o->verbose && !o->quiet && !o->github, /* traces for text and JSON */
         .want4 = o->want4,
         .want6 = o->want6,
         .unordered = o->unordered,

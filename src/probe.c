@@ -26,7 +26,7 @@ typedef struct probe {
     size_t outlen, outpos;
     unsigned long long t0, deadline;
     struct probe *next, *prev;
-    rdc_buf_t transcript;
+    rdc_trace_t transcript; /* -v */
 } probe_t;
 
 static void probe_io(void *ctx, int fd, bool readable, bool writable);
@@ -67,9 +67,8 @@ static void probe_finish(probe_t *p, rdc_probe_outcome_t outcome, const char *de
     r->elapsed_ms = (unsigned)(rdc_now_ms() - p->t0);
     if (detail && (r->detail = rdc_strdup(detail)) == NULL)
         e->oom = true;
-    if (e->o.verbose)
-        r->transcript = rdc_buf_take(&p->transcript);
-    rdc_buf_free(&p->transcript);
+    if (!rdc_trace_move(&c->smtp_trace, &p->transcript))
+        e->oom = true;
     if (outcome == RDC_PROBE_OK && r->banner.kind == RDC_NAME_CHECKED) {
         /* the greeting host, looked up like the HELO name */
         uint8_t wire[RDC_NAME_WIRE_MAX + 1];
@@ -89,8 +88,8 @@ static void probe_send(probe_t *p, const char *line)
     memcpy(p->out, line, n);
     p->outlen = n;
     p->outpos = 0;
-    if (p->e->o.verbose)
-        rdc_buf_printf(&p->transcript, "    smtp > %.*s\n", (int)(n - 2), line);
+    if (p->e->o.verbose && !rdc_trace_text(&p->transcript, RDC_EV_SMTP, '>', line, n - 2))
+        p->e->oom = true;
     rdc_loop_watch(p->e->loop, p->fd, true, true, probe_io, p);
 }
 
@@ -98,9 +97,9 @@ static void probe_send(probe_t *p, const char *line)
 static void probe_reply(probe_t *p, const rdc_smtp_reply_t *rep)
 {
     rdc_smtp_result_t *r = p->c->res.smtp;
-    if (p->e->o.verbose)
-        rdc_buf_printf(&p->transcript, "    smtp < %u %s%s\n", rep->code, rep->text,
-                       rep->nlines > 1 ? " (+ more lines)" : "");
+    if (p->e->o.verbose && !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, '<', "%u %s%s", rep->code,
+                                            rep->text, rep->nlines > 1 ? " (+ more lines)" : ""))
+        p->e->oom = true;
     if (p->state == P_GREETING) {
         char line[RDC_SMTP_TEXT_MAX + 8];
         snprintf(line, sizeof line, "%u %s", rep->code, rep->text);
@@ -152,8 +151,9 @@ static void probe_reply(probe_t *p, const rdc_smtp_reply_t *rep)
         p->e->oom = true;
     /* QUIT goes out best-effort: the socket is closed right after */
     static const char quit[] = "QUIT\r\n";
-    if (send(p->fd, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0 && p->e->o.verbose)
-        rdc_buf_puts(&p->transcript, "    smtp > QUIT\n");
+    if (send(p->fd, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0 && p->e->o.verbose &&
+        !rdc_trace_text(&p->transcript, RDC_EV_SMTP, '>', quit, sizeof quit - 3))
+        p->e->oom = true;
     probe_finish(p, RDC_PROBE_OK, NULL);
 }
 
@@ -271,8 +271,9 @@ bool rdc_probe_start(engine_t *e, chk_t *c)
         probe_finish(p, RDC_PROBE_UNREACHABLE, strerror(errno));
         return true;
     }
-    if (e->o.verbose)
-        rdc_buf_printf(&p->transcript, "    smtp: connecting to port %u\n", e->o.smtp_port);
+    if (e->o.verbose &&
+        !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, 0, "connecting to port %u", e->o.smtp_port))
+        e->oom = true;
     if (connect(p->fd, (struct sockaddr *)&ss, sl) != 0 && errno != EINPROGRESS) {
         probe_finish(p, RDC_PROBE_UNREACHABLE, strerror(errno));
         return true;
@@ -314,6 +315,6 @@ void rdc_probe_free(probe_t *p)
         return;
     probe_close(p);
     probe_unlink(p);
-    rdc_buf_free(&p->transcript);
+    rdc_trace_free(&p->transcript);
     free(p);
 }

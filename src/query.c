@@ -11,7 +11,6 @@
 
 #include "util.h"
 
-#define TRACE_INDENT "      "
 #define RDC_MAX_DUPS 3 /* early duplicates per pass */
 #define RDC_FREE_RETRIES 6 /* resends after congestion losses, on top of --tries */
 
@@ -262,6 +261,34 @@ void rdc_lookup_start(rdc_lookup_t *l)
     pass_start(l);
 }
 
+/* Traces a note of what l does next. */
+static bool note(rdc_lookup_t *l, const char *text)
+{
+    return rdc_trace_text(&l->trace, RDC_EV_NOTE, 0, text, strlen(text));
+}
+
+/* Traces the answer records the parser listed, one per line. */
+static bool trace_records(rdc_lookup_t *l, const rdc_buf_t *lines)
+{
+    bool ok = !lines->failed;
+    for (const char *p = lines->s, *nl; ok && p && (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+        ok = rdc_trace_text(&l->trace, RDC_EV_RECORD, 0, p, (size_t)(nl - p));
+    return ok;
+}
+
+/* Traces the outcome of one query of l to server: an rcode (with the
+ * answer's error, if any) or what happened without an answer. */
+static bool trace_query(rdc_lookup_t *l, int server, const char *result, const char *error,
+                        unsigned long long ms)
+{
+    const rdc_ql_t *ql = l->ql;
+    char qn[RDC_NAME_TEXT_MAX], sb[RDC_SERVER_TEXT_MAX];
+    rdc_name_to_text(l->name, qn);
+    return rdc_trace_query(&l->trace, l->type, qn,
+                           ql->ss.n > 1 ? server_text(ql, server, sb) : NULL, result, error,
+                           (unsigned)ms);
+}
+
 /* Every query of l's pass so far failed: ask the next server, start the
  * pass again (timeouts, --tries), or end with the most telling failure. */
 static void lookup_advance(rdc_lookup_t *l)
@@ -272,9 +299,9 @@ static void lookup_advance(rdc_lookup_t *l)
     int s = rdc_srvsel_pick(&ql->ss, l->tried);
     if (s >= 0) {
         ql->stats.failovers++;
-        if (tracing)
-            rdc_buf_printf(&l->trace, TRACE_INDENT "asking the next server, %s\n",
-                           server_text(ql, s, sb));
+        if (tracing && !rdc_trace_textf(&l->trace, RDC_EV_NOTE, 0, "asking the next server, %s",
+                                        server_text(ql, s, sb)))
+            ql->oom = true;
         lookup_send_to(l, s);
         return;
     }
@@ -286,8 +313,8 @@ static void lookup_advance(rdc_lookup_t *l)
             if (free_retry)
                 l->free++;
             ql->stats.retries++;
-            if (tracing)
-                rdc_buf_puts(&l->trace, TRACE_INDENT "no server answered, sending again\n");
+            if (tracing && !note(l, "no server answered, sending again"))
+                ql->oom = true;
             pass_start(l);
             return;
         }
@@ -314,10 +341,9 @@ static void lookup_answer(rdc_lookup_t *l, rdc_answer_t *a)
         }
         /* a chain too long, or a target we cannot ask: no answer */
         a->status = RDC_DNS_S_ERROR;
-        if (tracing)
-            rdc_buf_puts(&l->trace, l->hops > RDC_MAX_CNAME_HOPS
-                                        ? TRACE_INDENT "CNAME chain too long or looping\n"
-                                        : TRACE_INDENT "CNAME target cannot be asked\n");
+        if (tracing && !note(l, l->hops > RDC_MAX_CNAME_HOPS ? "CNAME chain too long or looping"
+                                                             : "CNAME target cannot be asked"))
+            l->ql->oom = true;
     } else if (a->status == RDC_DNS_OK && l->hops + a->cname_hops > RDC_MAX_CNAME_HOPS) {
         a->status = RDC_DNS_S_ERROR;
     }
@@ -359,40 +385,27 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
     int server = at->server;
     att_unref(at);
     bool tracing = ql->o.verbose;
-    char tb[16], rb[16], qn[RDC_NAME_TEXT_MAX], sb[RDC_SERVER_TEXT_MAX];
     unsigned long long ms = now - l->t0;
-    if (tracing) {
-        rdc_name_to_text(l->name, qn);
-        if (ql->ss.n > 1)
-            rdc_buf_printf(&l->trace, "    %s %s @%s: ", rdc_type_name(l->type, tb), qn,
-                           server_text(ql, server, sb));
-        else
-            rdc_buf_printf(&l->trace, "    %s %s: ", rdc_type_name(l->type, tb), qn);
-    }
     count_interval(ql);
     rdc_answer_t a = RDC_ANSWER_INIT;
     if (msg != NULL) {
         ql->ans_cur++;
-        rdc_buf_t tmp = {0};
-        rdc_answer_parse(msg, len, l->name, l->type, &a, tracing ? &tmp : NULL, TRACE_INDENT);
-        if (tracing) {
-            if (a.status == RDC_DNS_S_ERROR && a.error)
-                rdc_buf_printf(&l->trace, "%s, %s (%llu ms)\n", rdc_rcode_name(a.rcode, rb),
-                               a.error, ms);
-            else
-                rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_rcode_name(a.rcode, rb), ms);
-            if (tmp.s)
-                rdc_buf_append(&l->trace, tmp.s, tmp.len);
-        }
-        rdc_buf_free(&tmp);
+        rdc_buf_t records = {0};
+        rdc_answer_parse(msg, len, l->name, l->type, &a, tracing ? &records : NULL, "");
+        char rb[16];
+        if (tracing && !(trace_query(l, server, rdc_rcode_name(a.rcode, rb),
+                                     a.status == RDC_DNS_S_ERROR ? a.error : NULL, ms) &&
+                         trace_records(l, &records)))
+            ql->oom = true;
+        rdc_buf_free(&records);
         st = a.status;
         if (a.oom)
             ql->oom = true; /* our failure, not the server's: the run stops */
     } else {
         if (st == RDC_DNS_S_TIMEOUT)
             count_loss(ql, server);
-        if (tracing)
-            rdc_buf_printf(&l->trace, "%s (%llu ms)\n", rdc_dns_status_text(st), ms);
+        if (tracing && !trace_query(l, server, rdc_dns_status_text(st), NULL, ms))
+            ql->oom = true;
     }
     if (!rdc_dns_status_is_temporary(st)) {
         /* an answer (data, NODATA or NXDOMAIN) ends the lookup */
@@ -465,11 +478,17 @@ void rdc_lookup_init(rdc_lookup_t *l, rdc_ql_t *ql, uint16_t type, const uint8_t
     l->owner = owner;
 }
 
-void rdc_lookup_trace_to(rdc_lookup_t *l, rdc_buf_t *dst)
+bool rdc_lookup_trace_to(rdc_lookup_t *l, rdc_trace_t *dst)
 {
-    if (l->ql->o.verbose && l->trace.s)
-        rdc_buf_append(dst, l->trace.s, l->trace.len);
-    rdc_buf_free(&l->trace);
+    return rdc_trace_move(dst, &l->trace);
+}
+
+bool rdc_lookup_trace_text(rdc_lookup_t *l, rdc_buf_t *dst)
+{
+    bool ok = !l->trace.failed;
+    rdc_trace_render(&l->trace, dst);
+    rdc_trace_free(&l->trace);
+    return ok && !dst->failed;
 }
 
 unsigned rdc_ql_rto(const rdc_ql_t *ql)

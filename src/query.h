@@ -10,6 +10,7 @@
 #include "dnsmsg.h"
 #include "resolver.h"
 #include "srvsel.h"
+#include "trace.h"
 
 typedef struct rdc_ql rdc_ql_t;
 typedef struct rdc_lookup rdc_lookup_t;
@@ -33,7 +34,7 @@ struct rdc_lookup {
     bool timed_out; /* a server timed out in this pass */
     rdc_attempt_t *att; /* outstanding attempts */
     bool via_cname;
-    rdc_buf_t trace; /* verbose only */
+    rdc_trace_t trace; /* verbose only: its queries, answers and what it did next */
     unsigned long long t0; /* when this pass began */
     rdc_lookup_done_t done;
     void *owner;
@@ -42,7 +43,7 @@ struct rdc_lookup {
 typedef struct rdc_ql_opts {
     unsigned tries; /* passes for a lookup whose queries all time out, >= 1 */
     unsigned try_timeout_ms; /* --timeout: one query's wait */
-    bool verbose; /* trace every query and answer into the lookup */
+    bool verbose; /* trace every query and answer into the lookup (events) */
     void *user; /* the layer's owner, for rdc_ql_user */
 } rdc_ql_opts_t;
 
@@ -68,8 +69,13 @@ void rdc_lookup_init(rdc_lookup_t *l, rdc_ql_t *ql, uint16_t type, const uint8_t
  * name that cannot be sent ends it at once with RDC_DNS_S_ERROR. */
 void rdc_lookup_start(rdc_lookup_t *l);
 
-/* Moves what l traced (with verbose) to the end of dst, and frees it. */
-void rdc_lookup_trace_to(rdc_lookup_t *l, rdc_buf_t *dst);
+/* Moves the events l traced (with verbose) to the end of dst. Returns
+ * false when an event was lost for want of memory. */
+bool rdc_lookup_trace_to(rdc_lookup_t *l, rdc_trace_t *dst);
+
+/* Appends the events l traced, rendered as text lines (the -v tree of a
+ * domain), to dst, and frees them. Returns false as rdc_lookup_trace_to. */
+bool rdc_lookup_trace_text(rdc_lookup_t *l, rdc_buf_t *dst);
 
 /* Sends the early duplicates that are due. Returns the ms until the next
  * one may be, or -1 when none is waiting. Call on every loop turn. */

@@ -11,7 +11,7 @@
 typedef struct rdc_report_opts {
     bool color; /* ANSI colours on the verdict mark */
     bool unicode; /* UTF-8 marks instead of ASCII ones */
-    bool verbose; /* print the lookup chain */
+    bool verbose; /* the lookup chain: text lines, or the JSON "trace" array */
 } rdc_report_opts_t;
 
 /* One result as a text block: a verdict line, then reasons and fixes. */
@@ -20,8 +20,9 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
 /* The closing line "5 checked: 3 pass, 1 warn, 1 fail". */
 void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);
 
-/* One result as one JSON object on one line. */
-void rdc_report_json(FILE *f, const rdc_result_t *r);
+/* One result as one JSON object on one line; with o->verbose (o may be
+ * NULL: not verbose), an address's or host's object ends with "trace". */
+void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o);
 
 /* Writes s as a JSON string literal (with quotes). */
 void rdc_json_string(FILE *f, const char *s);

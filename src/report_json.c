@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "dnsmsg.h"
+
 void rdc_json_string(FILE *f, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -116,6 +118,47 @@ static void smtp(FILE *f, const rdc_smtp_result_t *s)
     fprintf(f, ",\"elapsed_ms\":%u}", s->elapsed_ms);
 }
 
+/* -v: "trace":[{"event":"query","type":"PTR","name":...,"server":...,
+ * "result":"NOERROR","error":...,"ms":N},{"event":"record","text":...},
+ * {"event":"note","text":...},{"event":"smtp","dir":">","text":...}]
+ * ("server", "error" and "dir" only when there is one). */
+static void trace(FILE *f, const rdc_trace_t *t)
+{
+    char tb[16];
+    fputs(",\"trace\":[", f);
+    for (size_t i = 0; i < t->n; i++) {
+        const rdc_event_t *ev = &t->events[i];
+        fprintf(f, "%s{\"event\":\"%s\"", i ? "," : "", rdc_event_kind_name(ev->kind));
+        if (ev->kind == RDC_EV_QUERY) {
+            fputs(",\"type\":", f);
+            rdc_json_string(f, rdc_type_name(ev->qtype, tb));
+            fputs(",\"name\":", f);
+            rdc_json_string(f, ev->name);
+            if (ev->server) {
+                fputs(",\"server\":", f);
+                rdc_json_string(f, ev->server);
+            }
+            fputs(",\"result\":", f);
+            rdc_json_string(f, ev->result);
+            if (ev->error) {
+                fputs(",\"error\":", f);
+                rdc_json_string(f, ev->error);
+            }
+            fprintf(f, ",\"ms\":%u}", ev->ms);
+            continue;
+        }
+        if (ev->kind == RDC_EV_SMTP && ev->dir) {
+            char dir[2] = {ev->dir, '\0'};
+            fputs(",\"dir\":", f);
+            rdc_json_string(f, dir);
+        }
+        fputs(",\"text\":", f);
+        rdc_json_string(f, ev->text);
+        putc('}', f);
+    }
+    putc(']', f);
+}
+
 /* The summary of a --mx/--spf domain, before its addresses. */
 static void domain_summary(FILE *f, const rdc_result_t *r)
 {
@@ -127,7 +170,7 @@ static void domain_summary(FILE *f, const rdc_result_t *r)
     fputs("}\n", f);
 }
 
-void rdc_report_json(FILE *f, const rdc_result_t *r)
+void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
 {
     char ip[RDC_ADDR_TEXT_MAX];
     if (r->kind == RDC_RESULT_DOMAIN) {
@@ -194,5 +237,8 @@ void rdc_report_json(FILE *f, const rdc_result_t *r)
     if (r->smtp)
         smtp(f, r->smtp);
     problems(f, r);
-    fprintf(f, ",\"elapsed_ms\":%u}\n", r->elapsed_ms);
+    fprintf(f, ",\"elapsed_ms\":%u", r->elapsed_ms);
+    if (o && o->verbose)
+        trace(f, &r->trace);
+    fputs("}\n", f);
 }

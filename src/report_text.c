@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "trace.h"
+
 static const char *const marks_ascii[] = {"+", "!", "?", "x", "x"};
 static const char *const marks_utf8[] = {"\u2714", "\u26a0", "\u21bb", "\u2718", "\u2718"};
 static const char *const colors[] = {"\033[32m", "\033[33m", "\033[35m", "\033[31m", "\033[1;31m"};
@@ -48,8 +50,16 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         if (p->fix)
             fprintf(f, "    fix: %s\n", p->fix);
     }
-    if (o->verbose && r->trace)
-        fputs(r->trace, f);
+    if (o->verbose && r->trace.n > 0) {
+        rdc_buf_t line = {0};
+        for (size_t i = 0; i < r->trace.n; i++) {
+            line.len = 0;
+            rdc_event_render(&r->trace.events[i], &line);
+            if (line.s && !line.failed)
+                fwrite(line.s, 1, line.len, f);
+        }
+        rdc_buf_free(&line);
+    }
     if (o->verbose && r->domain.tree)
         fputs(r->domain.tree, f);
 }

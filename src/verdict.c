@@ -175,7 +175,6 @@ void rdc_result_clear(rdc_result_t *r)
         free(r->smtp->banner.addrs);
         free(r->smtp->banner.generic);
         free(r->smtp->banner_why);
-        free(r->smtp->transcript);
         free(r->smtp);
     }
     for (size_t i = 0; i < r->nproblems; i++) {
@@ -185,7 +184,7 @@ void rdc_result_clear(rdc_result_t *r)
     free(r->via);
     free(r->domain.tree);
     free(r->problems);
-    free(r->trace);
+    rdc_trace_free(&r->trace);
     memset(r, 0, sizeof *r);
 }
 

@@ -161,7 +161,8 @@ static size_t track_stop(void)
 typedef struct got {
     char *line; /* "IP VERDICT CODE:SEV ..." */
     char *text; /* input, via, names, messages, fixes, trace, tree */
-    char *trace; /* the result's trace alone, or NULL */
+    char *trace; /* the result's trace alone, rendered, or NULL */
+    rdc_trace_t events; /* the result's trace, a copy */
     bool has_addr;
 } got_t;
 
@@ -279,11 +280,16 @@ static bool collect_(h_t *h, const rdc_result_t *r)
                        r->domain.addresses, r->domain.lookups);
     if (r->domain.tree)
         rdc_buf_printf(&text, "tree:\n%s", r->domain.tree);
-    if (r->trace)
-        rdc_buf_printf(&text, "trace:\n%s", r->trace);
+    rdc_buf_t trace = {0};
+    rdc_trace_render(&r->trace, &trace);
+    if (trace.s)
+        rdc_buf_printf(&text, "trace:\n%s", trace.s);
     g->line = rdc_buf_take(&line);
     g->text = rdc_buf_take(&text);
-    g->trace = r->trace ? xstrdup(r->trace) : NULL;
+    g->trace = rdc_buf_take(&trace);
+    memset(&g->events, 0, sizeof g->events);
+    /* a trace that lost an event (allocation failures) copies as failed */
+    assert_true(rdc_trace_copy(&g->events, &r->trace) || r->trace.failed);
     g->has_addr = r->kind == RDC_RESULT_ADDRESS;
     if (g->text == NULL)
         g->text = xstrdup("");
@@ -388,6 +394,7 @@ static void h_end(h_t *h)
         free(h->got[i].line);
         free(h->got[i].text);
         free(h->got[i].trace);
+        rdc_trace_free(&h->got[i].events);
     }
     free(h->got);
     memset(h, 0, sizeof *h);
@@ -1885,6 +1892,98 @@ static void test_trace_rows(void **state)
     run_rows(trace_rows, ARRAY_LEN(trace_rows));
 }
 
+/* Checks event i of t: its kind and, when not NULL, its strings (a name of
+ * "-" wants NULL). */
+static void expect_event(const rdc_trace_t *t, size_t i, rdc_event_kind_t kind, const char *name,
+                         const char *server, const char *result, const char *text)
+{
+    assert_true(i < t->n);
+    const rdc_event_t *ev = &t->events[i];
+    assert_int_equal(ev->kind, kind);
+    const char *want[] = {name, server, result, text};
+    const char *got[] = {ev->name, ev->server, ev->result, ev->text};
+    for (size_t k = 0; k < ARRAY_LEN(want); k++) {
+        if (want[k] == NULL)
+            continue;
+        if (strcmp(want[k], "-") == 0)
+            assert_null(got[k]);
+        else
+            assert_string_equal(got[k], want[k]);
+    }
+}
+
+/* With verbose, each result carries its lookups as events: a query event
+ * per answer or failure (the server named when there are several), the
+ * records after it, notes for a failover and a shared answer; without
+ * verbose, no event at all. */
+static void test_trace_events(void **state)
+{
+    (void)state;
+    static const char *const one[] = {"192.0.2.10"};
+    h_t h;
+    h_init(&h, 2);
+    h.o.verbose = true;
+    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    h_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
+    assert_int_equal(h_run(&h, one, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.got[0].line, "192.0.2.10 pass");
+    const rdc_trace_t *t = &h.got[0].events;
+    expect_event(t, 0, RDC_EV_QUERY, "10.2.0.192.in-addr.arpa", "127.0.0.1:10001", "SERVFAIL", "-");
+    assert_int_equal(t->events[0].qtype, RDC_TYPE_PTR);
+    assert_null(t->events[0].error);
+    expect_event(t, 1, RDC_EV_NOTE, "-", "-", "-", "asking the next server, 127.0.0.1:10002");
+    expect_event(t, 2, RDC_EV_QUERY, "10.2.0.192.in-addr.arpa", "127.0.0.1:10002", "NOERROR", "-");
+    expect_event(t, 3, RDC_EV_RECORD, "-", "-", "-",
+                 "10.2.0.192.in-addr.arpa. 300 PTR mail.example.test.");
+    /* the forward lookup: to either server first, ending in its record */
+    assert_true(t->n >= 6);
+    expect_event(t, 4, RDC_EV_QUERY, "mail.example.test", NULL, NULL, "-");
+    assert_int_equal(t->events[4].qtype, RDC_TYPE_A);
+    expect_event(t, t->n - 2, RDC_EV_QUERY, "mail.example.test", "127.0.0.1:10002", "NOERROR", "-");
+    expect_event(t, t->n - 1, RDC_EV_RECORD, "-", "-", "-", "mail.example.test. 300 A 192.0.2.10");
+    for (size_t i = 0; i < t->n; i++)
+        assert_true(t->events[i].kind != RDC_EV_QUERY || t->events[i].ms < 100000);
+    h_end(&h);
+
+    /* one server: no server named; the second check shares the answer */
+    static const char *const two[] = {"192.0.2.10", "192.0.2.11"};
+    h_init(&h, 1);
+    h.o.verbose = true;
+    h.o.concurrency = 1;
+    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    h_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    assert_int_equal(h_run(&h, two, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(h.n, 2);
+    for (size_t k = 0; k < 2; k++) {
+        t = &h.got[k].events;
+        assert_int_equal(t->n, k == 0 ? 4 : 5);
+        expect_event(t, 0, RDC_EV_QUERY,
+                     k == 0 ? "10.2.0.192.in-addr.arpa" : "11.2.0.192.in-addr.arpa", "-", "NOERROR",
+                     "-");
+        expect_event(t, 2, RDC_EV_QUERY, "mail.example.test", "-", "NOERROR", "-");
+        expect_event(t, 3, RDC_EV_RECORD, "-", "-", "-", "mail.example.test. 300 A 192.0.2.10");
+    }
+    expect_event(&h.got[1].events, 4, RDC_EV_NOTE, "-", "-", "-",
+                 "(answer shared with an earlier check)");
+    /* the shared answer's events are copies: each result owns its own */
+    assert_ptr_not_equal(h.got[0].events.events[2].name, h.got[1].events.events[2].name);
+    h_end(&h);
+
+    /* without verbose: no events */
+    h_init(&h, 2);
+    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    h_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
+    assert_int_equal(h_run(&h, one, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.got[0].events.n, 0);
+    assert_null(h.got[0].trace);
+    h_end(&h);
+}
+
 /* ================================================================ the run */
 
 /* Releases the held queries once nothing else is outstanding, after
@@ -2826,6 +2925,7 @@ int main(void)
         cmocka_unit_test(test_mail_rows),
         cmocka_unit_test(test_domain_rows),
         cmocka_unit_test(test_trace_rows),
+        cmocka_unit_test(test_trace_events),
         cmocka_unit_test(test_held_lookup_keeps_order),
         cmocka_unit_test(test_held_lookup_unordered),
         cmocka_unit_test(test_held_lookup_concurrency_1),

@@ -120,9 +120,9 @@ static void lookup(sdns_t *s, rdc_ql_t *ql, res_t *r, const char *name, uint16_t
     start(ql, &l, r, name, type);
     pump_until_done(s, r);
     rdc_buf_t tmp = {0};
-    rdc_lookup_trace_to(&l, trace ? trace : &tmp);
+    rdc_lookup_trace_text(&l, trace ? trace : &tmp);
     rdc_buf_free(&tmp);
-    assert_null(l.trace.s);
+    assert_int_equal(l.trace.n, 0);
 }
 
 static void expect_addr4(const rdc_addr_t *a, unsigned b0, unsigned b1, unsigned b2, unsigned b3)
@@ -496,7 +496,7 @@ static void test_tries_second_pass_answers(void **state)
     assert_int_equal(rdc_ql_stats(ql)->retries, 1);
     assert_false(rdc_ql_servers(ql)->s[0].down); /* it answered */
     rdc_buf_t trace = {0};
-    rdc_lookup_trace_to(&l, &trace);
+    rdc_lookup_trace_text(&l, &trace);
     assert_non_null(trace.s);
     assert_true(unit_contains(trace.s, "no server answered, sending again"));
     /* one server: no "@server" in the trace */
@@ -581,7 +581,7 @@ static void test_first_burst_spread(void **state)
     for (size_t i = 0; i < ARRAY_LEN(names); i++) {
         assert_int_equal(r[i].calls, 1);
         assert_int_equal(r[i].status, RDC_DNS_OK);
-        rdc_lookup_trace_to(&l[i], &(rdc_buf_t){0});
+        rdc_lookup_trace_text(&l[i], &(rdc_buf_t){0});
     }
     for (int k = 0; k < 3; k++)
         assert_true(rdc_ql_servers(ql)->s[k].measured);
@@ -625,7 +625,7 @@ static void test_unsendable_name(void **state)
         assert_int_equal(rdc_ql_servers(ql)->s[1].sent, 0);
         assert_int_equal(sdns_pump_now(s), 0);
         assert_int_equal(r.calls, 1);
-        rdc_lookup_trace_to(&l, &(rdc_buf_t){0});
+        rdc_lookup_trace_text(&l, &(rdc_buf_t){0});
         teardown(s, ql);
     }
 }
@@ -710,7 +710,7 @@ static void test_cname_dangling(void **state)
     assert_int_equal(sdns_count(s, -1, "alias.example.test", A), 1);
     assert_int_equal(sdns_count(s, -1, "real.example.test", A), 1);
     assert_int_equal(sdns_count(s, -1, NULL, 0), 2);
-    rdc_lookup_trace_to(&l, &trace);
+    rdc_lookup_trace_text(&l, &trace);
     assert_true(unit_contains(trace.s, "alias.example.test"));
     assert_true(unit_contains(trace.s, "real.example.test"));
     rdc_buf_free(&trace);
@@ -876,6 +876,59 @@ static void test_verbose_trace(void **state)
     teardown(s, ql);
 }
 
+/* The same failover as events: each query's outcome with its server and
+ * time, the notes between them, the answer's records after its query. */
+static void test_verbose_events(void **state)
+{
+    (void)state;
+    sdns_t *s = sdns_new(3);
+    rdc_ql_t *ql = ql_make(s, 1, 2000, true);
+    script(s, 0, "*", H_SERVFAIL);
+    script(s, 1, "*", H_TIMEOUT);
+    script(s, 2, "*", H_ANSWER);
+    res_t r;
+    rdc_lookup_t l;
+    start(ql, &l, &r, "host.example.test", A);
+    pump_until_done(s, &r);
+    assert_int_equal(r.status, RDC_DNS_OK);
+    rdc_trace_t t = {0};
+    assert_true(rdc_lookup_trace_to(&l, &t));
+    assert_int_equal(l.trace.n, 0);
+    assert_true(t.n >= 6);
+    static const struct {
+        rdc_event_kind_t kind;
+        const char *server, *result, *text;
+    } want[] = {
+        {RDC_EV_QUERY, "127.0.0.1:10001", "SERVFAIL", NULL},
+        {RDC_EV_NOTE, NULL, NULL, "asking the next server, 127.0.0.1:10002"},
+        {RDC_EV_QUERY, "127.0.0.1:10002", "timed out", NULL},
+        {RDC_EV_NOTE, NULL, NULL, "asking the next server, 127.0.0.1:10003"},
+        {RDC_EV_QUERY, "127.0.0.1:10003", "NOERROR", NULL},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        const rdc_event_t *ev = &t.events[i];
+        assert_int_equal(ev->kind, want[i].kind);
+        if (ev->kind == RDC_EV_QUERY) {
+            assert_int_equal(ev->qtype, A);
+            assert_string_equal(ev->name, "host.example.test");
+            assert_string_equal(ev->server, want[i].server);
+            assert_string_equal(ev->result, want[i].result);
+            assert_null(ev->error);
+            assert_null(ev->text);
+        } else {
+            assert_null(ev->name);
+            assert_string_equal(ev->text, want[i].text);
+        }
+    }
+    for (size_t i = ARRAY_LEN(want); i < t.n; i++) {
+        assert_int_equal(t.events[i].kind, RDC_EV_RECORD);
+        assert_true(unit_contains(t.events[i].text, "host.example.test. "));
+        assert_true(unit_printable(t.events[i].text));
+    }
+    rdc_trace_free(&t);
+    teardown(s, ql);
+}
+
 /* The counters: failovers, retries and losses over several lookups. */
 static void test_stats(void **state)
 {
@@ -1024,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_cname_loop),
         cmocka_unit_test(test_restart_from_callback),
         cmocka_unit_test(test_verbose_trace),
+        cmocka_unit_test(test_verbose_events),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_rto),

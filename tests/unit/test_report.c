@@ -6,6 +6,7 @@
 #include "report.h"
 #include "cli.h"
 #include "resolver.h"
+#include "trace.h"
 
 /* ------------------------------------------------------------ capture */
 
@@ -131,7 +132,7 @@ static void test_json_full_line(void **state)
     r.elapsed_ms = 12;
     capture_t c;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(
         s, "{\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"warn\","
@@ -164,7 +165,7 @@ static void test_json_minimal_lines(void **state)
     add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "2001:db8::25", NULL);
     r.elapsed_ms = 0;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
     assert_string_equal(s, "{\"input\":\"2001:DB8::25\",\"ip\":\"2001:db8::25\",\"verdict\":"
                            "\"pass\",\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail."
@@ -182,7 +183,7 @@ static void test_json_minimal_lines(void **state)
     assert_true(rdc_result_add_problem(&r, RDC_DNS_TIMEOUT, "try again", "timed out"));
     r.elapsed_ms = 4000;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
     assert_string_equal(s, "{\"input\":\"192.0.2.1\",\"ip\":\"192.0.2.1\",\"verdict\":\"tempfail\""
                            ",\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
@@ -198,7 +199,7 @@ static void test_json_minimal_lines(void **state)
     r.verdict = RDC_FAIL;
     assert_true(rdc_result_add_problem(&r, RDC_NO_ADDRESS, NULL, "no address"));
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
     assert_string_equal(s, "{\"input\":\"mail.example.test\",\"ip\":null,\"verdict\":\"fail\","
                            "\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
@@ -225,7 +226,7 @@ static void test_json_spf_summary(void **state)
     rdc_verdict_from_problems(&r, false);
     capture_t c;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(s, "{\"domain\":\"example.test\",\"mode\":\"spf\",\"verdict\":\"fail\","
                            "\"addresses\":0,\"lookups\":3,\"problems\":[{\"code\":\"spf-ptr-"
@@ -248,7 +249,7 @@ static void test_json_error_line(void **state)
                                        "only letters"));
     capture_t c;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(s, "{\"input\":\"bogus\\\\032\\\"line\\\"\",\"line\":7,\"verdict\":"
                            "\"error\",\"problems\":[{\"code\":\"invalid-target\",\"severity\":"
@@ -260,7 +261,7 @@ static void test_json_error_line(void **state)
     memset(&r, 0, sizeof r);
     r.verdict = RDC_ERROR;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
     assert_string_equal(s, "{\"input\":\"\",\"line\":0,\"verdict\":\"error\",\"problems\":[]}\n");
     free(s);
@@ -284,7 +285,7 @@ static void test_json_verdict_texts_ascii(void **state)
     assert_int_equal(r.verdict, RDC_WARN);
     capture_t c;
     cap_open(&c);
-    rdc_report_json(c.f, &r);
+    rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     rdc_result_clear(&r);
     int has_code = unit_contains(s, "\"code\":\"ptr-cname\"");
@@ -367,6 +368,229 @@ static void test_text_result(void **state)
     assert_string_equal(s, "x error    line 3: bogus\\032line\n    invalid-target: bad\n");
     free(s);
     rdc_result_clear(&r);
+}
+
+/* ------------------------------------------------------------ -v traces */
+
+/* A pass with a trace of every kind of event: two servers (so queries name
+ * theirs), a failover, a broken answer, records, a shared answer and an
+ * SMTP dialogue with a quote and a backslash to escape. */
+static void traced_result(rdc_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->input = xdup("192.0.2.10");
+    r->kind = RDC_RESULT_ADDRESS;
+    assert_true(rdc_addr_parse("192.0.2.10", 10, &r->addr));
+    r->verdict = RDC_PASS;
+    add_name(r, "mail.example.test", RDC_NAME_CHECKED, true, "192.0.2.10", NULL);
+    r->elapsed_ms = 7;
+    rdc_trace_t *t = &r->trace;
+    assert_true(rdc_trace_query(t, 12, "10.2.0.192.in-addr.arpa", "127.0.0.1:10001", "NOERROR",
+                                "answer shorter than a DNS header", 3));
+    assert_true(
+        rdc_trace_textf(t, RDC_EV_NOTE, 0, "asking the next server, %s", "127.0.0.1:10002"));
+    assert_true(
+        rdc_trace_query(t, 12, "10.2.0.192.in-addr.arpa", "127.0.0.1:10002", "NOERROR", NULL, 5));
+    static const char rec[] = "10.2.0.192.in-addr.arpa. 300 PTR mail.example.test.";
+    assert_true(rdc_trace_text(t, RDC_EV_RECORD, '>', rec, sizeof rec - 1)); /* dir ignored */
+    assert_true(rdc_trace_query(t, 1, "mail.example.test", NULL, "timed out", NULL, 1000));
+    static const char txt[] = "x.test. 60 TXT \"a\\\"b\\\\c\"";
+    assert_true(rdc_trace_text(t, RDC_EV_RECORD, 0, txt, sizeof txt - 1));
+    assert_true(rdc_trace_text(t, RDC_EV_NOTE, 0, "(answer shared with an earlier check)", 37));
+    assert_true(rdc_trace_textf(t, RDC_EV_SMTP, 0, "connecting to port %u", 25u));
+    assert_true(rdc_trace_text(t, RDC_EV_SMTP, '<', "220 mx.test ESMTP (+ more lines)", 32));
+    assert_true(rdc_trace_text(t, RDC_EV_SMTP, '>', "EHLO probe.test\r\n", 15));
+    assert_int_equal(t->n, 10);
+    assert_false(t->failed);
+}
+
+static const char traced_text[] =
+    "+ pass     192.0.2.10  mail.example.test\n"
+    "    PTR 10.2.0.192.in-addr.arpa @127.0.0.1:10001: NOERROR, answer shorter than a DNS header "
+    "(3 ms)\n"
+    "      asking the next server, 127.0.0.1:10002\n"
+    "    PTR 10.2.0.192.in-addr.arpa @127.0.0.1:10002: NOERROR (5 ms)\n"
+    "      10.2.0.192.in-addr.arpa. 300 PTR mail.example.test.\n"
+    "    A mail.example.test: timed out (1000 ms)\n"
+    "      x.test. 60 TXT \"a\\\"b\\\\c\"\n"
+    "      (answer shared with an earlier check)\n"
+    "    smtp: connecting to port 25\n"
+    "    smtp < 220 mx.test ESMTP (+ more lines)\n"
+    "    smtp > EHLO probe.test\n";
+
+/* The text report renders each event as the line -v printed before traces
+ * were events; without -v, none. */
+static void test_text_trace(void **state)
+{
+    (void)state;
+    rdc_report_opts_t o = {.verbose = true};
+    rdc_result_t r;
+    traced_result(&r);
+    capture_t c;
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    char *s = cap_close(&c);
+    assert_string_equal(s, traced_text);
+    free(s);
+    /* rdc_trace_render gives the same lines */
+    rdc_buf_t b = {0};
+    rdc_trace_render(&r.trace, &b);
+    assert_non_null(b.s);
+    assert_string_equal(b.s, traced_text + strlen("+ pass     192.0.2.10  mail.example.test\n"));
+    rdc_buf_free(&b);
+    o.verbose = false;
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_string_equal(s, "+ pass     192.0.2.10  mail.example.test\n");
+    free(s);
+    rdc_result_clear(&r);
+    assert_int_equal(r.trace.n, 0);
+    assert_null(r.trace.events);
+}
+
+/* --json -v: the events as a "trace" array after elapsed_ms, every string
+ * through the JSON escaper; without -v (or with no options) no "trace". */
+static void test_json_trace(void **state)
+{
+    (void)state;
+    rdc_report_opts_t o = {.verbose = true};
+    rdc_result_t r;
+    traced_result(&r);
+    capture_t c;
+    cap_open(&c);
+    rdc_report_json(c.f, &r, &o);
+    char *s = cap_close(&c);
+    assert_string_equal(
+        s,
+        "{\"input\":\"192.0.2.10\",\"ip\":\"192.0.2.10\",\"verdict\":\"pass\","
+        "\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail.example.test\"],"
+        "\"forward\":{\"mail.example.test\":[\"192.0.2.10\"]},\"problems\":[],"
+        "\"elapsed_ms\":7,\"trace\":["
+        "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
+        "\"server\":\"127.0.0.1:10001\",\"result\":\"NOERROR\","
+        "\"error\":\"answer shorter than a DNS header\",\"ms\":3},"
+        "{\"event\":\"note\",\"text\":\"asking the next server, 127.0.0.1:10002\"},"
+        "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
+        "\"server\":\"127.0.0.1:10002\",\"result\":\"NOERROR\",\"ms\":5},"
+        "{\"event\":\"record\",\"text\":\"10.2.0.192.in-addr.arpa. 300 PTR mail.example.test.\"},"
+        "{\"event\":\"query\",\"type\":\"A\",\"name\":\"mail.example.test\","
+        "\"result\":\"timed out\",\"ms\":1000},"
+        "{\"event\":\"record\",\"text\":\"x.test. 60 TXT \\\"a\\\\\\\"b\\\\\\\\c\\\"\"},"
+        "{\"event\":\"note\",\"text\":\"(answer shared with an earlier check)\"},"
+        "{\"event\":\"smtp\",\"text\":\"connecting to port 25\"},"
+        "{\"event\":\"smtp\",\"dir\":\"<\",\"text\":\"220 mx.test ESMTP (+ more lines)\"},"
+        "{\"event\":\"smtp\",\"dir\":\">\",\"text\":\"EHLO probe.test\"}]}\n");
+    free(s);
+    for (int k = 0; k < 2; k++) {
+        o.verbose = false;
+        cap_open(&c);
+        rdc_report_json(c.f, &r, k ? &o : NULL);
+        s = cap_close(&c);
+        int has = unit_contains(s, "trace");
+        free(s);
+        assert_false(has);
+    }
+    rdc_result_clear(&r);
+
+    /* an empty trace is an empty array; a host name without addresses has
+     * one too, a domain summary and a bad line none */
+    memset(&r, 0, sizeof r);
+    r.kind = RDC_RESULT_UNRESOLVED;
+    r.input = xdup("gone.example.test");
+    r.verdict = RDC_FAIL;
+    o.verbose = true;
+    cap_open(&c);
+    rdc_report_json(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_string_equal(s, "{\"input\":\"gone.example.test\",\"ip\":null,\"verdict\":\"fail\","
+                           "\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[],"
+                           "\"elapsed_ms\":0,\"trace\":[]}\n");
+    free(s);
+    rdc_result_clear(&r);
+    memset(&r, 0, sizeof r);
+    r.kind = RDC_RESULT_DOMAIN;
+    r.input = xdup("example.test");
+    r.domain.mode = "mx";
+    cap_open(&c);
+    rdc_report_json(c.f, &r, &o);
+    s = cap_close(&c);
+    int has = unit_contains(s, "trace");
+    free(s);
+    assert_false(has);
+    rdc_result_clear(&r);
+}
+
+/* The trace helpers: kinds, copies (deep), moves (no copies), and a failed
+ * trace that stays failed and fails what it is moved or copied into. */
+static void test_trace_helpers(void **state)
+{
+    (void)state;
+    assert_string_equal(rdc_event_kind_name(RDC_EV_QUERY), "query");
+    assert_string_equal(rdc_event_kind_name(RDC_EV_RECORD), "record");
+    assert_string_equal(rdc_event_kind_name(RDC_EV_NOTE), "note");
+    assert_string_equal(rdc_event_kind_name(RDC_EV_SMTP), "smtp");
+    assert_string_equal(rdc_event_kind_name((rdc_event_kind_t)99), "unknown");
+    rdc_trace_free(NULL);
+
+    rdc_trace_t a = {0}, b = {0};
+    for (unsigned i = 0; i < 20; i++) /* grows past the first array */
+        assert_true(rdc_trace_query(&a, 28, "h.example.test", NULL, "NXDOMAIN", NULL, i));
+    assert_true(rdc_trace_text(&a, RDC_EV_NOTE, 0, "note and more", 4));
+    assert_int_equal(a.n, 21);
+    assert_string_equal(a.events[20].text, "note");
+    assert_null(a.events[20].name);
+    assert_int_equal(a.events[20].dir, 0);
+    assert_null(a.events[0].server);
+    assert_null(a.events[0].error);
+    assert_null(a.events[0].text);
+    assert_int_equal(a.events[7].ms, 7);
+    assert_int_equal(a.events[7].qtype, 28);
+
+    /* a copy owns its strings */
+    assert_true(rdc_trace_copy(&b, &a));
+    assert_int_equal(b.n, 21);
+    assert_ptr_not_equal(b.events[3].name, a.events[3].name);
+    assert_string_equal(b.events[3].name, "h.example.test");
+    assert_string_equal(b.events[3].result, "NXDOMAIN");
+    /* a move into a non-empty trace appends and empties the source */
+    const char *moved = a.events[20].text;
+    assert_true(rdc_trace_move(&b, &a));
+    assert_int_equal(a.n, 0);
+    assert_null(a.events);
+    assert_int_equal(b.n, 42);
+    assert_ptr_equal(b.events[41].text, moved);
+    /* into an empty one: the very same array */
+    const rdc_event_t *arr = b.events;
+    assert_true(rdc_trace_move(&a, &b));
+    assert_ptr_equal(a.events, arr);
+    assert_int_equal(a.n, 42);
+    assert_int_equal(b.n, 0);
+    /* moving an empty trace changes nothing */
+    assert_true(rdc_trace_move(&a, &b));
+    assert_int_equal(a.n, 42);
+
+    /* failed: no more events; a failed source fails the destination */
+    rdc_trace_t f = {.failed = true};
+    assert_false(rdc_trace_text(&f, RDC_EV_NOTE, 0, "x", 1));
+    assert_false(rdc_trace_textf(&f, RDC_EV_NOTE, 0, "%s", "x"));
+    assert_false(rdc_trace_query(&f, 1, "x", NULL, "NOERROR", NULL, 0));
+    assert_int_equal(f.n, 0);
+    assert_false(rdc_trace_copy(&b, &f));
+    assert_true(b.failed);
+    rdc_trace_free(&b);
+    assert_false(b.failed);
+    f.failed = true;
+    assert_false(rdc_trace_move(&b, &f)); /* into an empty trace */
+    assert_true(b.failed);
+    rdc_trace_free(&b);
+    f.failed = true;
+    assert_false(rdc_trace_move(&a, &f)); /* into a non-empty one */
+    assert_true(a.failed);
+    assert_int_equal(a.n, 42); /* what it had stays */
+    assert_false(f.failed);
+    rdc_trace_free(&a);
+    rdc_trace_free(&f);
 }
 
 /* ------------------------------------------------------------ servers */
@@ -490,6 +714,9 @@ int main(void)
         cmocka_unit_test(test_json_verdict_texts_ascii),
         cmocka_unit_test(test_text_summary),
         cmocka_unit_test(test_text_result),
+        cmocka_unit_test(test_text_trace),
+        cmocka_unit_test(test_json_trace),
+        cmocka_unit_test(test_trace_helpers),
         cmocka_unit_test(test_servers_accept),
         cmocka_unit_test(test_servers_reject),
         cmocka_unit_test(test_servers_max),
