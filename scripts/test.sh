@@ -100,7 +100,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     fakedns_selftest fakesmtp_selftest
     integration_zones integration_cli integration_process integration_badinput
     integration_faults integration_cli_valgrind integration_faults_valgrind docs_parity
-    fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf)
+    fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
+    unit_query unit_engine unit_resolver docs_options install_pkgconfig)
 
 status=0
 run_suite() { # build-dir, cmake args...

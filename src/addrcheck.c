@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "generic.h"
+#include "mailcheck.h"
+#include "verdict.h"
 
 void rdc_chk_release(chk_t *c)
 {

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "mailcheck.h"
 #include "target.h"
 #include "util.h"
 

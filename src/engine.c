@@ -5,6 +5,7 @@
  * queries in query.c. */
 #define _GNU_SOURCE
 #include "engine_int.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <stdio.h>

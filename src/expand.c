@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spf.h"
+#include "verdict.h"
 
 static bool slot_add_extra(engine_t *e, slot_t *s, rdc_code_t code, const char *fix,
                            const char *msg)

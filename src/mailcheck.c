@@ -1,6 +1,6 @@
 /* mailcheck.c - pure rules for the mail-specific checks: the HELO name
  * (RFC 5321 §2.3.5, §4.1.4) and DNSBL answers (RFC 5782). No sockets. */
-#include "rdnscheck.h"
+#include "mailcheck.h"
 
 #include <stdio.h>
 #include <string.h>

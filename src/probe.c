@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mailcheck.h"
 #include "smtp.h"
 
 /* One SMTP dialogue, in the same loop as the DNS work: connect, read the

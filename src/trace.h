@@ -6,6 +6,9 @@
 #include "rdnscheck.h"
 #include "util.h"
 
+/* Frees every event and empties the trace (not the struct itself). */
+void rdc_trace_free(rdc_trace_t *t);
+
 /* Appends a QUERY event; server and error may be NULL. Returns false (and
  * sets t->failed) on allocation failure, or when t had already failed. */
 bool rdc_trace_query(rdc_trace_t *t, uint16_t qtype, const char *name, const char *server,

@@ -4,10 +4,13 @@
  * name, adns demands all, so a partial set is a warning; any DNS failure on
  * the path is temporary (Postfix answers 450), unless a definite failure
  * already decides the address. */
-#include "rdnscheck.h"
+#include "verdict.h"
+#include "mailcheck.h"
+#include "trace.h"
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

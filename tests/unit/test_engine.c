@@ -24,6 +24,7 @@
 #include "dnsmsg.h"
 #include "engine.h"
 #include "loop.h"
+#include "mailcheck.h"
 #include "query.h"
 #include "sdns.h"
 #include "target.h"

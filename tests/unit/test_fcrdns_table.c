@@ -18,7 +18,9 @@
  * every row that disagrees (grouped by class at the end of each test). */
 #include "unit.h"
 
+#include "mailcheck.h"
 #include "rdnscheck.h"
+#include "verdict.h"
 
 #include <stdbool.h>
 

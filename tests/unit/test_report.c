@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "resolver.h"
 #include "trace.h"
+#include "verdict.h"
 
 /* ------------------------------------------------------------ capture */
 

@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "report_ci.h"
+#include "verdict.h"
 
 /* A test that cannot run here: a visible skip, but under CI=true (where
  * scripts/test.sh provides everything) a failure, never a silent pass. */

@@ -2,7 +2,9 @@
  * built by hand, problem codes, severities, exit status precedence. */
 #include "unit.h"
 
+#include "mailcheck.h"
 #include "rdnscheck.h"
+#include "verdict.h"
 
 /* ------------------------------------------------------------ builders */
 

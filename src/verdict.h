@@ -1,0 +1,23 @@
+/* verdict.h - the rules that turn lookup results into problems and a
+ * verdict (verdict.c), used by the engine's checks and the expanders.
+ * Internal: not installed. */
+#ifndef RDC_VERDICT_H
+#define RDC_VERDICT_H
+
+#include "rdnscheck.h"
+
+/* Appends a problem with a formatted message; fix may be NULL. Returns false
+ * on allocation failure. */
+bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Computes r->verdict and r->problems for an address result from its PTR
+ * status and name results (pure; see verdict.c for the rules). strict turns
+ * warnings into failures. Returns false on allocation failure. */
+bool rdc_verdict_compute(rdc_result_t *r, bool strict);
+
+/* Sets r->verdict from the severities of r->problems alone (info notes
+ * count for nothing; strict turns warnings into failures). */
+void rdc_verdict_from_problems(rdc_result_t *r, bool strict);
+
+#endif

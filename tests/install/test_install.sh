@@ -1,0 +1,40 @@
+#!/bin/sh
+# test_install.sh - install the build into a temporary prefix and build a
+# user's program against it with pkg-config alone (see CMakeLists.txt).
+# Usage: test_install.sh CMAKE PKG_CONFIG BUILD_DIR USE_C CC VERSION LIBDIR
+#                        INCLUDEDIR [EXTRA_CFLAGS]
+set -eu
+cmake=$1 pkgconfig=$2 build=$3 use_c=$4 cc=$5 version=$6 libdir=$7 incdir=$8
+extra=${9-}
+
+fail() {
+    echo "test_install: $*" >&2
+    exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdc-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+"$cmake" --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+    { cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
+
+# The library, the public header and its version header, the .pc file; no
+# internal header is installed.
+for f in "$libdir/librdnscheck.a" "$libdir/pkgconfig/rdnscheck.pc" "$incdir/rdnscheck.h" \
+    "$incdir/rdc_version.h"; do
+    [ -f "$prefix/$f" ] || fail "$f not installed"
+done
+headers=$(cd "$prefix/$incdir" && printf '%s ' *)
+[ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
+
+export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
+modversion=$("$pkgconfig" --modversion rdnscheck) || fail "pkg-config finds no rdnscheck"
+[ "$modversion" = "$version" ] || fail "pkg-config version $modversion, want $version"
+flags=$("$pkgconfig" --cflags --libs rdnscheck) || fail "pkg-config --libs failed"
+echo "test_install: $cc $extra -std=c11 ... use.c $flags"
+
+# shellcheck disable=SC2086 # the flags are words
+"$cc" $extra -std=c11 -pedantic -Wall -Wextra -Wstrict-prototypes -Werror \
+    -o "$tmp/use" "$use_c" $flags || fail "use.c does not build against the install"
+"$tmp/use" || fail "use.c failed against the install"
