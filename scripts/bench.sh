@@ -58,7 +58,8 @@ cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRDC_TESTS=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" >/dev/null
 bin=${RDC_BENCH_BIN:-$root/build-bench/rdnscheck} # another build to compare with
 # the test responder (tests/fakedns), standalone: the black-holed server
-cc -O2 -std=c11 -pthread -o build-bench/fakedns tests/fakedns/fakedns.c tests/fakedns/fakedns_main.c
+cc -O2 -std=c11 -pthread -Itests/common -o build-bench/fakedns tests/fakedns/fakedns.c \
+    tests/fakedns/fakedns_main.c tests/common/servemain.c
 
 dir=$(mktemp -d /tmp/rdnscheck-bench.XXXXXX)
 knot_pid=

@@ -7,15 +7,14 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "fakedns.h"
+#include "servemain.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define USAGE "usage: fakedns -s SCRIPTFILE [-a ADDR] [-p PORT] [-P PORTFILE] [-l LOGFILE]"
 
@@ -66,86 +65,42 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Write "PORT\n" to path atomically (temp file + rename). */
-static int write_portfile(const char *path, unsigned port)
+/* -s SCRIPTFILE and -l LOGFILE. */
+struct paths {
+    const char *script, *log;
+};
+
+static int own_option(servemain_t *sm, int opt, const char *arg, void *ctx)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        free(tmp);
-        return -1;
-    }
-    int bad = fprintf(f, "%u\n", port) < 0;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    free(tmp);
-    return 0;
+    struct paths *p = ctx;
+    (void)sm;
+    if (opt == 's')
+        p->script = arg;
+    else
+        p->log = arg;
+    return SERVEMAIN_GO_ON;
 }
 
 int main(int argc, char **argv)
 {
-    const char *script_path = NULL, *addr = NULL, *portfile = NULL, *logpath = NULL;
-    unsigned long port = 0;
-    char *end, err[512];
-    int opt;
+    servemain_t sm = {.prog = "fakedns", .usage = USAGE};
+    struct paths paths = {NULL, NULL};
+    char err[512];
 
-    opterr = 0;
-    while ((opt = getopt(argc, argv, "s:a:p:P:l:h")) != -1) {
-        switch (opt) {
-        case 's':
-            script_path = optarg;
-            break;
-        case 'a':
-            addr = optarg;
-            break;
-        case 'p':
-            errno = 0;
-            port = strtoul(optarg, &end, 10);
-            if (errno || *optarg == '\0' || *end != '\0' || port > 65535) {
-                fprintf(stderr, "fakedns: bad port '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 'P':
-            portfile = optarg;
-            break;
-        case 'l':
-            logpath = optarg;
-            break;
-        case 'h':
-            puts(USAGE);
-            return 0;
-        default:
-            fprintf(stderr, "fakedns: bad option '-%c'; " USAGE "\n", optopt);
-            return 2;
-        }
-    }
-    if (optind != argc || !script_path) {
-        fprintf(stderr, "fakedns: %s; " USAGE "\n",
-                script_path ? "unexpected argument" : "missing -s SCRIPTFILE");
-        return 2;
-    }
+    int rc = servemain_parse(&sm, argc, argv, "s:l:", own_option, &paths);
+    if (rc != SERVEMAIN_GO_ON)
+        return rc;
+    if (!paths.script)
+        return servemain_usage(&sm, "missing -s SCRIPTFILE");
 
-    char *script = slurp(script_path);
+    char *script = slurp(paths.script);
     if (!script) {
-        fprintf(stderr, "fakedns: cannot read %s: %s\n", script_path, strerror(errno));
+        fprintf(stderr, "fakedns: cannot read %s: %s\n", paths.script, strerror(errno));
         return 2;
     }
     FILE *logf = NULL;
-    if (logpath && !(logf = fopen(logpath, "w"))) {
-        fprintf(stderr, "fakedns: cannot open %s: %s\n", logpath, strerror(errno));
+    if (paths.log && !(logf = fopen(paths.log, "w"))) {
+        fprintf(stderr, "fakedns: cannot open %s: %s\n", paths.log, strerror(errno));
         free(script);
         return 2;
     }
@@ -157,29 +112,24 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    fakedns_t *dns = fakedns_start_ex(script, addr, (unsigned)port, logf ? log_line : NULL, logf,
-                                      err, sizeof err);
+    fakedns_t *dns =
+        fakedns_start_ex(script, sm.addr, sm.port, logf ? log_line : NULL, logf, err, sizeof err);
     free(script);
     if (!dns) {
-        fprintf(stderr, "fakedns: %s%s%s\n", strncmp(err, "line ", 5) == 0 ? script_path : "",
+        fprintf(stderr, "fakedns: %s%s%s\n", strncmp(err, "line ", 5) == 0 ? paths.script : "",
                 strncmp(err, "line ", 5) == 0 ? ": " : "", err);
         if (logf)
             fclose(logf);
         return 2;
     }
-    if (portfile && write_portfile(portfile, fakedns_port(dns)) != 0) {
-        fprintf(stderr, "fakedns: cannot write %s: %s\n", portfile, strerror(errno));
-        fakedns_stop(dns);
-        if (logf)
-            fclose(logf);
-        return 1;
+    rc = servemain_ready(&sm, fakedns_port(dns));
+    if (rc == 0) {
+        int sig = 0;
+        while (sigwait(&set, &sig) != 0)
+            ;
     }
-
-    int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
     fakedns_stop(dns);
     if (logf)
         fclose(logf);
-    return 0;
+    return rc;
 }

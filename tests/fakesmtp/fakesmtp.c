@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "servemain.h"
+
 #define USAGE "usage: fakesmtp -m MODE [-a ADDR] [-p PORT] [-n NAME] [-d MS] [-P PORTFILE] [-v]"
 
 #define MAX_CONNS 64
@@ -439,6 +441,26 @@ static void do_accept(int lfd, long long *accept_pause_until)
     }
 }
 
+/* recv (or send, without SIGPIPE) on fd, again after EINTR. */
+static ssize_t xfer(int fd, char *buf, size_t len, bool sending)
+{
+    ssize_t n;
+    do
+        n = sending ? send(fd, buf, len, MSG_NOSIGNAL) : recv(fd, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* After xfer failed: true if it only has to wait for poll (EAGAIN); any
+ * other error closes the connection, false. */
+static bool xfer_failed(size_t slot)
+{
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return true;
+    conn_close(slot, strerror(errno));
+    return false;
+}
+
 /* Read what the client sent; false if the connection was closed. */
 static bool conn_read(size_t slot)
 {
@@ -454,15 +476,9 @@ static bool conn_read(size_t slot)
             if (room == 0)
                 return true;
         }
-        ssize_t n = recv(c->fd, buf, room, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return true;
-            conn_close(slot, strerror(errno));
-            return false;
-        }
+        ssize_t n = xfer(c->fd, buf, room, false);
+        if (n < 0)
+            return xfer_failed(slot);
         if (n == 0) {
             c->peer_eof = true;
             if ((c->st == CS_SESSION || c->st == CS_CLOSING) && out_pending(c) > 0) {
@@ -493,15 +509,9 @@ static bool conn_write(size_t slot)
 {
     struct conn *c = conns[slot];
     while (out_pending(c) > 0) {
-        ssize_t n = send(c->fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return true;
-            conn_close(slot, strerror(errno));
-            return false;
-        }
+        ssize_t n = xfer(c->fd, c->out + c->out_off, out_pending(c), true);
+        if (n < 0)
+            return xfer_failed(slot);
         c->out_off += (size_t)n;
     }
     c->out_off = c->out_len = 0;
@@ -563,60 +573,6 @@ static short conn_events(const struct conn *c)
 }
 
 /* --------------------------------------------------------------- startup */
-
-static int write_portfile(const char *path, unsigned port)
-{
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        free(tmp);
-        return -1;
-    }
-    int bad = fprintf(f, "%u\n", port) < 0;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
-static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-    char *end;
-    if (*s < '0' || *s > '9')
-        return false;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end != '\0' || v > max)
-        return false;
-    *out = v;
-    return true;
-}
-
-/* One line on stderr for a usage error; returns the exit status 2. */
-static int bad_args(const char *fmt, ...) PRINTF_LIKE(1, 2);
-
-static int bad_args(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("fakesmtp: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("; " USAGE "\n", stderr);
-    return 2;
-}
 
 /* Listening socket on addr:port; -1 with a message on stderr. */
 static int open_listener(const char *addr, const char *port, unsigned *bound_port)
@@ -746,86 +702,71 @@ static int serve(int lfd)
     return 0;
 }
 
+/* -m MODE, -n NAME, -d MS and -v into cfg. */
+static int own_option(servemain_t *sm, int opt, const char *arg, void *ctx)
+{
+    bool *have_mode = ctx;
+    unsigned long v;
+
+    switch (opt) {
+    case 'm': {
+        size_t i = 0;
+        while (i < sizeof mode_names / sizeof mode_names[0] && strcmp(mode_names[i].name, arg) != 0)
+            i++;
+        if (i == sizeof mode_names / sizeof mode_names[0])
+            return servemain_usage(sm, "unknown mode '%s'", arg);
+        cfg.mode = mode_names[i].mode;
+        *have_mode = true;
+        break;
+    }
+    case 'n': {
+        size_t len = strlen(arg);
+        bool ok = len > 0 && len <= NAME_MAX_LEN;
+        for (size_t i = 0; ok && i < len; i++)
+            ok = (unsigned char)arg[i] >= 0x20 && (unsigned char)arg[i] != 0x7f;
+        if (!ok)
+            return servemain_usage(sm, "bad name '%s' (1-255 bytes, no control characters)", arg);
+        cfg.name = arg;
+        break;
+    }
+    case 'd':
+        if (!servemain_ulong(arg, INT_MAX, &v))
+            return servemain_usage(sm, "bad delay '%s' (milliseconds)", arg);
+        cfg.delay_ms = (long)v;
+        break;
+    case 'v':
+        cfg.verbose = true;
+        break;
+    }
+    return SERVEMAIN_GO_ON;
+}
+
 int main(int argc, char **argv)
 {
-    const char *addr = "127.0.0.1", *port = "0", *portfile = NULL;
+    servemain_t sm = {.prog = "fakesmtp", .usage = USAGE, .addr = "127.0.0.1"};
     bool have_mode = false;
-    unsigned long v;
-    int opt;
 
-    opterr = 0;
-    while ((opt = getopt(argc, argv, ":a:p:m:n:d:P:vh")) != -1) {
-        switch (opt) {
-        case 'a':
-            addr = optarg;
-            break;
-        case 'p':
-            if (!parse_ulong(optarg, 65535, &v))
-                return bad_args("bad port '%s'", optarg);
-            port = optarg;
-            break;
-        case 'm': {
-            size_t i = 0;
-            while (i < sizeof mode_names / sizeof mode_names[0] &&
-                   strcmp(mode_names[i].name, optarg) != 0)
-                i++;
-            if (i == sizeof mode_names / sizeof mode_names[0])
-                return bad_args("unknown mode '%s'", optarg);
-            cfg.mode = mode_names[i].mode;
-            have_mode = true;
-            break;
-        }
-        case 'n': {
-            size_t len = strlen(optarg);
-            bool ok = len > 0 && len <= NAME_MAX_LEN;
-            for (size_t i = 0; ok && i < len; i++)
-                ok = (unsigned char)optarg[i] >= 0x20 && (unsigned char)optarg[i] != 0x7f;
-            if (!ok)
-                return bad_args("bad name '%s' (1-255 bytes, no control characters)", optarg);
-            cfg.name = optarg;
-            break;
-        }
-        case 'd':
-            if (!parse_ulong(optarg, INT_MAX, &v))
-                return bad_args("bad delay '%s' (milliseconds)", optarg);
-            cfg.delay_ms = (long)v;
-            break;
-        case 'P':
-            portfile = optarg;
-            break;
-        case 'v':
-            cfg.verbose = true;
-            break;
-        case 'h':
-            puts(USAGE);
-            return 0;
-        case ':':
-            return bad_args("option -%c needs an argument", optopt);
-        default:
-            return bad_args("bad option '-%c'", optopt);
-        }
-    }
-    if (optind != argc)
-        return bad_args("unexpected argument '%s'", argv[optind]);
+    int rc = servemain_parse(&sm, argc, argv, "m:n:d:v", own_option, &have_mode);
+    if (rc != SERVEMAIN_GO_ON)
+        return rc;
     if (!have_mode)
-        return bad_args("missing -m MODE");
+        return servemain_usage(&sm, "missing -m MODE");
 
     if (setup_signals() < 0) {
         fprintf(stderr, "fakesmtp: cannot set up signals: %s\n", strerror(errno));
         return 1;
     }
     unsigned bound = 0;
-    int lfd = open_listener(addr, port, &bound);
+    int lfd = open_listener(sm.addr, sm.port_arg, &bound);
     if (lfd < 0)
         return 2;
-    vlog("listening on %s port %u", addr, bound);
-    if (portfile && write_portfile(portfile, bound) != 0) {
-        fprintf(stderr, "fakesmtp: cannot write %s: %s\n", portfile, strerror(errno));
+    vlog("listening on %s port %u", sm.addr, bound);
+    if (servemain_ready(&sm, bound) != 0) {
         close(lfd);
         return 1;
     }
 
-    int rc = serve(lfd);
+    rc = serve(lfd);
     for (size_t s = 0; s < MAX_CONNS; s++)
         if (conns[s])
             conn_close(s, "shutting down");
