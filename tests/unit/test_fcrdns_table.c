@@ -17,6 +17,7 @@
  * A failing row is printed, not asserted on the spot, so that one run lists
  * every row that disagrees (grouped by class at the end of each test). */
 #include "unit.h"
+#include "unit_result.h"
 
 #include "mailcheck.h"
 #include "rdnscheck.h"
@@ -162,25 +163,10 @@ typedef struct family {
 static const family_t v4 = {"v4", "192.0.2.50", "198.51.100.7", "2.0.192.in-addr.arpa"};
 static const family_t v6 = {"v6", "2001:db8::25", "2001:db8::99", "8.b.d.0.1.0.0.2.ip6.arpa"};
 
-static char *xdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    assert_non_null(d);
-    memcpy(d, s, n);
-    return d;
-}
-
 static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
                                    rdc_dns_status_t status, bool confirmed, const char *addr)
 {
-    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
-    assert_non_null(n);
-    r->names = n;
-    n = &r->names[r->nnames++];
-    memset(n, 0, sizeof *n);
-    n->name = xdup(name);
-    n->kind = kind;
+    rdc_name_result_t *n = unit_name_push(r, name, kind);
     n->status = status;
     n->confirmed = confirmed;
     if (addr != NULL) {
@@ -198,7 +184,7 @@ static void add_dnsbl(rdc_result_t *r, rdc_dns_status_t status, const char *code
     assert_non_null(r->dnsbl);
     r->ndnsbl = 1;
     rdc_dnsbl_result_t *d = &r->dnsbl[0];
-    d->zone = xdup("bl.example.test");
+    d->zone = unit_strdup("bl.example.test");
     d->status = status;
     if (code != NULL) {
         assert_true(rdc_addr_parse(code, strlen(code), &d->codes[0]));
@@ -311,7 +297,7 @@ static void build(rdc_result_t *r, const row_t *w, const member_t *m, size_t nm)
 {
     const char *ip = w->fam->ip;
     memset(r, 0, sizeof *r);
-    r->input = xdup(ip);
+    r->input = unit_strdup(ip);
     r->kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
     r->ptr_status = RDC_DNS_OK;
@@ -351,7 +337,7 @@ static void build(rdc_result_t *r, const row_t *w, const member_t *m, size_t nm)
             break;
         }
         if (w->extra == X_GENERIC && !generic_done && n->kind == RDC_NAME_CHECKED) {
-            n->generic = xdup("embedded address digits");
+            n->generic = unit_strdup("embedded address digits");
             generic_done = true;
         }
     }
@@ -723,7 +709,7 @@ static void test_ptr_lookup_rows(void **state)
                     rows++;
                     rdc_result_t r;
                     memset(&r, 0, sizeof r);
-                    r.input = xdup(fams[f]->ip);
+                    r.input = unit_strdup(fams[f]->ip);
                     r.kind = RDC_RESULT_ADDRESS;
                     assert_true(rdc_addr_parse(fams[f]->ip, strlen(fams[f]->ip), &r.addr));
                     r.ptr_status = statuses[s];

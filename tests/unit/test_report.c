@@ -2,6 +2,7 @@
  * open_memstream FILE and compared) and of rdc_servers_parse. */
 #define _POSIX_C_SOURCE 200809L
 #include "unit.h"
+#include "unit_result.h"
 
 #include "report.h"
 #include "cli.h"
@@ -44,25 +45,10 @@ static char *json_string(const char *s)
 
 /* ------------------------------------------------------------ builders */
 
-static char *xdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    assert_non_null(d);
-    memcpy(d, s, n);
-    return d;
-}
-
 static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
                                    bool confirmed, const char *a1, const char *a2)
 {
-    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
-    assert_non_null(n);
-    r->names = n;
-    n = &r->names[r->nnames++];
-    memset(n, 0, sizeof *n);
-    n->name = xdup(name);
-    n->kind = kind;
+    rdc_name_result_t *n = unit_name_push(r, name, kind);
     n->confirmed = confirmed;
     const char *as[2] = {a1, a2};
     for (int i = 0; i < 2; i++) {
@@ -118,7 +104,7 @@ static void test_json_full_line(void **state)
     (void)state;
     rdc_result_t r;
     memset(&r, 0, sizeof r);
-    r.input = xdup("192.0.2.50");
+    r.input = unit_strdup("192.0.2.50");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.verdict = RDC_WARN;
@@ -159,7 +145,7 @@ static void test_json_minimal_lines(void **state)
 
     /* a plain pass on IPv6, no problems */
     memset(&r, 0, sizeof r);
-    r.input = xdup("2001:DB8::25");
+    r.input = unit_strdup("2001:DB8::25");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("2001:DB8::25", 12, &r.addr));
     r.verdict = RDC_PASS;
@@ -177,7 +163,7 @@ static void test_json_minimal_lines(void **state)
 
     /* no PTR at all, tempfail */
     memset(&r, 0, sizeof r);
-    r.input = xdup("192.0.2.1");
+    r.input = unit_strdup("192.0.2.1");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.1", 9, &r.addr));
     r.verdict = RDC_TEMPFAIL;
@@ -196,7 +182,7 @@ static void test_json_minimal_lines(void **state)
     /* a host name without an address: ip null */
     memset(&r, 0, sizeof r);
     r.kind = RDC_RESULT_UNRESOLVED;
-    r.input = xdup("mail.example.test");
+    r.input = unit_strdup("mail.example.test");
     r.verdict = RDC_FAIL;
     assert_true(rdc_result_add_problem(&r, RDC_NO_ADDRESS, NULL, "no address"));
     cap_open(&c);
@@ -217,7 +203,7 @@ static void test_json_spf_summary(void **state)
     (void)state;
     rdc_result_t r;
     memset(&r, 0, sizeof r);
-    r.input = xdup("example.test");
+    r.input = unit_strdup("example.test");
     r.kind = RDC_RESULT_DOMAIN;
     r.domain.mode = "spf";
     r.domain.addresses = 0;
@@ -243,7 +229,7 @@ static void test_json_error_line(void **state)
     (void)state;
     rdc_result_t r;
     memset(&r, 0, sizeof r);
-    r.input = xdup("bogus\\032\"line\"");
+    r.input = unit_strdup("bogus\\032\"line\"");
     r.line = 7;
     r.verdict = RDC_ERROR;
     assert_true(rdc_result_add_problem(&r, RDC_INVALID_TARGET, NULL, "not a host name: %s",
@@ -275,7 +261,7 @@ static void test_json_verdict_texts_ascii(void **state)
     (void)state;
     rdc_result_t r;
     memset(&r, 0, sizeof r);
-    r.input = xdup("192.0.2.50");
+    r.input = unit_strdup("192.0.2.50");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.ptr_status = RDC_DNS_OK;
@@ -346,7 +332,7 @@ static void test_text_result(void **state)
     char *s;
 
     memset(&r, 0, sizeof r);
-    r.input = xdup("192.0.2.50");
+    r.input = unit_strdup("192.0.2.50");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
     r.verdict = RDC_PASS;
@@ -359,7 +345,7 @@ static void test_text_result(void **state)
     rdc_result_clear(&r);
 
     memset(&r, 0, sizeof r);
-    r.input = xdup("bogus\\032line");
+    r.input = unit_strdup("bogus\\032line");
     r.line = 3;
     r.verdict = RDC_ERROR;
     assert_true(rdc_result_add_problem(&r, RDC_INVALID_TARGET, NULL, "bad"));
@@ -379,7 +365,7 @@ static void test_text_result(void **state)
 static void traced_result(rdc_result_t *r)
 {
     memset(r, 0, sizeof *r);
-    r->input = xdup("192.0.2.10");
+    r->input = unit_strdup("192.0.2.10");
     r->kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.10", 10, &r->addr));
     r->verdict = RDC_PASS;
@@ -498,7 +484,7 @@ static void test_json_trace(void **state)
      * one too, a domain summary and a bad line none */
     memset(&r, 0, sizeof r);
     r.kind = RDC_RESULT_UNRESOLVED;
-    r.input = xdup("gone.example.test");
+    r.input = unit_strdup("gone.example.test");
     r.verdict = RDC_FAIL;
     o.verbose = true;
     cap_open(&c);
@@ -511,7 +497,7 @@ static void test_json_trace(void **state)
     rdc_result_clear(&r);
     memset(&r, 0, sizeof r);
     r.kind = RDC_RESULT_DOMAIN;
-    r.input = xdup("example.test");
+    r.input = unit_strdup("example.test");
     r.domain.mode = "mx";
     cap_open(&c);
     rdc_report_json(c.f, &r, &o);

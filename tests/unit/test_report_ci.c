@@ -3,6 +3,7 @@
  * the GitHub Actions workflow commands (compared line by line). */
 #define _POSIX_C_SOURCE 200809L
 #include "unit.h"
+#include "unit_result.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -52,21 +53,12 @@ static char *cap_close(capture_t *c)
 
 /* ------------------------------------------------------------ builders */
 
-static char *xdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    assert_non_null(d);
-    memcpy(d, s, n);
-    return d;
-}
-
 /* A result for input with address ip (NULL: none), no names, no problems. */
 static void res_init(rdc_result_t *r, const char *input, const char *ip, rdc_verdict_t v,
                      unsigned ms)
 {
     memset(r, 0, sizeof *r);
-    r->input = xdup(input);
+    r->input = unit_strdup(input);
     /* no address: a bad target (verdict error) or a host name without one */
     r->kind = v == RDC_ERROR ? RDC_RESULT_INVALID : RDC_RESULT_UNRESOLVED;
     if (ip) {
@@ -80,13 +72,7 @@ static void res_init(rdc_result_t *r, const char *input, const char *ip, rdc_ver
 
 static void add_ptr(rdc_result_t *r, const char *name)
 {
-    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
-    assert_non_null(n);
-    r->names = n;
-    n = &r->names[r->nnames++];
-    memset(n, 0, sizeof *n);
-    n->name = xdup(name);
-    n->kind = RDC_NAME_CHECKED;
+    unit_name_push(r, name, RDC_NAME_CHECKED);
 }
 
 static void add_prob(rdc_result_t *r, rdc_code_t code, const char *msg, const char *fix)
@@ -167,7 +153,7 @@ static char *attr(xmlNode *n, const char *name)
     if (v == NULL)
         print_error("<%s> has no %s=\n", (const char *)n->name, name);
     assert_non_null(v);
-    char *d = xdup((const char *)v);
+    char *d = unit_strdup((const char *)v);
     xmlFree(v);
     return d;
 }
@@ -214,7 +200,7 @@ static char *content(xmlNode *n)
 {
     xmlChar *v = xmlNodeGetContent(n);
     assert_non_null(v);
-    char *d = xdup((const char *)v);
+    char *d = unit_strdup((const char *)v);
     xmlFree(v);
     return d;
 }

@@ -1,6 +1,7 @@
 /* test_verdict.c - unit tests of verdict.c: rdc_verdict_compute on results
  * built by hand, problem codes, severities, exit status precedence. */
 #include "unit.h"
+#include "unit_result.h"
 
 #include "mailcheck.h"
 #include "rdnscheck.h"
@@ -8,19 +9,10 @@
 
 /* ------------------------------------------------------------ builders */
 
-static char *xdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    assert_non_null(d);
-    memcpy(d, s, n);
-    return d;
-}
-
 static void result_init(rdc_result_t *r, const char *ip, rdc_dns_status_t ptr_status)
 {
     memset(r, 0, sizeof *r);
-    r->input = xdup(ip);
+    r->input = unit_strdup(ip);
     r->kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse(ip, strlen(ip), &r->addr));
     r->ptr_status = ptr_status;
@@ -31,13 +23,7 @@ static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_k
                                    rdc_dns_status_t status, bool confirmed, bool via_cname,
                                    const char *addrs)
 {
-    rdc_name_result_t *n = realloc(r->names, (r->nnames + 1) * sizeof *n);
-    assert_non_null(n);
-    r->names = n;
-    n = &r->names[r->nnames++];
-    memset(n, 0, sizeof *n);
-    n->name = xdup(name);
-    n->kind = kind;
+    rdc_name_result_t *n = unit_name_push(r, name, kind);
     n->status = status;
     n->confirmed = confirmed;
     n->via_cname = via_cname;
@@ -79,7 +65,7 @@ static void set_helo(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
     for (size_t i = 0; i < r->helo->naddrs; i++)
         if (rdc_addr_equal(&r->helo->addrs[i], &r->addr))
             r->helo->confirmed = true;
-    r->helo_why = why ? xdup(why) : NULL;
+    r->helo_why = why ? unit_strdup(why) : NULL;
 }
 
 /* An --smtp result: outcome, and the greeting host (kind, forward addresses). */
@@ -90,7 +76,7 @@ static void set_smtp(rdc_result_t *r, rdc_probe_outcome_t outcome, const char *h
     assert_non_null(r->smtp);
     r->smtp->port = 25;
     r->smtp->outcome = outcome;
-    r->smtp->detail = outcome == RDC_PROBE_OK ? NULL : xdup("Connection refused");
+    r->smtp->detail = outcome == RDC_PROBE_OK ? NULL : unit_strdup("Connection refused");
     rdc_result_t tmp;
     memset(&tmp, 0, sizeof tmp);
     rdc_name_result_t *n = add_name(&tmp, host, kind, RDC_DNS_OK, false, false, addrs);
@@ -100,7 +86,7 @@ static void set_smtp(rdc_result_t *r, rdc_probe_outcome_t outcome, const char *h
         if (rdc_addr_equal(&r->smtp->banner.addrs[i], &r->addr))
             r->smtp->banner.confirmed = true;
     if (kind == RDC_NAME_INVALID)
-        r->smtp->banner_why = xdup("the greeting does not start with a host name");
+        r->smtp->banner_why = unit_strdup("the greeting does not start with a host name");
 }
 
 /* One --dnsbl zone result with A answers (comma list) and a TXT reason. */
@@ -112,9 +98,9 @@ static void add_dnsbl(rdc_result_t *r, const char *zone, rdc_dns_status_t status
     r->dnsbl = d;
     d = &r->dnsbl[r->ndnsbl++];
     memset(d, 0, sizeof *d);
-    d->zone = xdup(zone);
+    d->zone = unit_strdup(zone);
     d->status = status;
-    d->reason = reason ? xdup(reason) : NULL;
+    d->reason = reason ? unit_strdup(reason) : NULL;
     for (const char *p = codes; p && *p && d->ncodes < 8;) {
         const char *c = strchr(p, ',');
         size_t len = c ? (size_t)(c - p) : strlen(p);
@@ -549,7 +535,7 @@ static void test_problem_texts_printable_ascii(void **state)
     confirmed_name(&r[18], "mail.example.test", IP4);
     set_smtp(&r[18], RDC_PROBE_OK, "other.example.test", RDC_NAME_CHECKED, "192.0.2.1");
     result_init(&r[8], IP4, RDC_DNS_OK);
-    confirmed_name(&r[8], "mail.example.test", IP4)->generic = xdup("it embeds the address");
+    confirmed_name(&r[8], "mail.example.test", IP4)->generic = unit_strdup("it embeds the address");
     set_helo(&r[8], "www.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, IP4, NULL);
     result_init(&r[9], IP4, RDC_DNS_OK);
     confirmed_name(&r[9], "mail.example.test", IP4);
