@@ -44,14 +44,8 @@ port2=${RDC_BENCH_PORT2:-$((port + 2))} # Knot's second listener: a second live 
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils time)
 [ "$dead_only" -eq 1 ] || pkgs+=(dnsperf) # --dead compares rdnscheck runs only
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$root/scripts/lib.sh"
+ensure_packages "${pkgs[@]}"
 
 echo "== build (Release)"
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DRDC_TESTS=OFF >/dev/null

@@ -14,14 +14,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils unbound
       lcov libxml2-dev libxml2-utils groff-base man-db bsdutils)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$root/scripts/lib.sh"
+ensure_packages "${pkgs[@]}"
 
 export RDC_KNOT_PORT=${RDC_COV_KNOT_PORT:-53635} RDC_UNBOUND_PORT=${RDC_COV_UNBOUND_PORT:-53636}
 rundir=$(mktemp -d /tmp/rdnscheck-cov.XXXXXX)

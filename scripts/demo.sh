@@ -23,23 +23,8 @@ unbound="127.0.0.1:$RDC_UNBOUND_PORT"
 
 # --- packages ------------------------------------------------------------------
 pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils unbound)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-        missing+=("$p")
-done
-if ((${#missing[@]})); then
-    echo "== installing: ${missing[*]}"
-    sudo=()
-    if [[ $(id -u) -ne 0 ]]; then
-        sudo=(sudo)
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    if ! "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
-        "${sudo[@]}" apt-get update
-        "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-    fi
-fi
+. "$root/scripts/lib.sh"
+RDC_VERBOSE_APT=1 ensure_packages "${pkgs[@]}"
 
 # --- build -----------------------------------------------------------------------
 echo "== building (build-demo/)"

@@ -33,18 +33,8 @@ pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dns
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
        postfix postconf ss ip sysctl)
-missing=()
-for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    echo "== installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # Postfix: no system configuration (scripts/mta.sh runs private instances)
-    echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$root/scripts/lib.sh"
+ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' is missing after installing ${pkgs[*]}"
 done
