@@ -197,6 +197,10 @@ typedef enum rdc_code {
     RDC_SPF_MX_INVALID,
     RDC_SPF_TOO_MANY_RANGES,
     RDC_SPF_RANGE_TOO_LARGE, /* --spf: a range over --max-expand (expand.c) */
+    /* --authority: what the zones' own servers say (authority.c) */
+    RDC_AUTH_INCONSISTENT,
+    RDC_AUTH_LAME,
+    RDC_STALE_CACHE,
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -248,6 +252,8 @@ typedef struct rdc_name_result {
     rdc_dns_status_t status; /* of the forward lookup (CHECKED only) */
     bool confirmed; /* the forward addresses include ours */
     bool via_cname; /* the forward answer went through a CNAME */
+    uint32_t ttl; /* how long the resolver may keep serving that answer, in
+                     seconds from the check; RDC_TTL_UNKNOWN: not known */
     size_t naddrs;
     rdc_addr_t *addrs; /* owned; forward addresses of our family */
     char *generic; /* owned; why the name looks provider-generated, or NULL */
@@ -269,6 +275,75 @@ typedef struct rdc_domain_summary {
     unsigned lookups; /* DNS lookups the expansion made */
     char *tree; /* owned; the expansion tree for -v, or NULL */
 } rdc_domain_summary_t;
+
+#define RDC_TTL_UNKNOWN UINT32_MAX
+
+/* --authority: how one authoritative server of a zone answered. */
+typedef enum rdc_auth_state {
+    RDC_AUTH_S_OK = 0, /* answered with authority (AA set) */
+    RDC_AUTH_S_LAME, /* answered, but without authority or with a referral */
+    RDC_AUTH_S_REFUSED, /* REFUSED */
+    RDC_AUTH_S_TIMEOUT, /* no answer */
+    RDC_AUTH_S_UNREACHABLE, /* could not be reached (port or network unreachable) */
+    RDC_AUTH_S_ERROR /* SERVFAIL, FORMERR, NOTIMP, a broken answer */
+} rdc_auth_state_t;
+
+/* "ok", "lame", "refused", "timeout", "unreachable", "error". */
+const char *rdc_auth_state_name(rdc_auth_state_t s);
+
+/* A set of answers to one question: the records' data in presentation form
+ * (names without the trailing dot, or addresses), in answer order. */
+typedef struct rdc_auth_answer {
+    rdc_dns_status_t status;
+    size_t n;
+    char **data; /* owned */
+} rdc_auth_answer_t;
+
+typedef struct rdc_auth_server {
+    char *ns; /* owned; the NS name the address belongs to */
+    rdc_addr_t addr;
+    rdc_auth_state_t state; /* the zone's SOA query, else this question's */
+    bool has_serial;
+    uint32_t serial; /* of the zone, as this server answered its SOA */
+    bool asked; /* asked the question (only servers whose SOA answered) */
+    rdc_auth_answer_t answer; /* when asked and state is OK */
+} rdc_auth_server_t;
+
+/* One question (the PTR of an address, or the A/AAAA of one of its PTR
+ * names) asked of every authoritative server of its zone, and what the
+ * resolver answered. */
+typedef struct rdc_auth_question {
+    char *name; /* owned; the name asked (after the resolver's CNAMEs) */
+    uint16_t type; /* 12 PTR, 1 A, 28 AAAA */
+    char *error; /* owned; why the zone's servers could not be asked, or NULL */
+    char *zone; /* owned; the zone holding the name (its SOA owner) */
+    char *mname; /* owned; the SOA's primary server */
+    char *contact; /* owned; the SOA's RNAME as a mail address */
+    uint32_t serial, minimum; /* of the SOA the resolver gave */
+    size_t nns;
+    char **ns; /* owned; the zone's NS names */
+    size_t nservers;
+    rdc_auth_server_t *servers; /* owned; one per NS address */
+    /* the authoritative servers that answered agree on the answer and
+     * the serial */
+    bool consistent;
+    /* has_source: every server that answered with authority (one at least)
+     * gave this answer */
+    bool has_source;
+    rdc_auth_answer_t source;
+    rdc_auth_answer_t resolver; /* what the resolver answered */
+    uint32_t resolver_ttl; /* its remaining TTL, or RDC_TTL_UNKNOWN */
+    /* the resolver's answer differs from every authoritative server's:
+     * it serves a cached answer the zone no longer has */
+    bool stale;
+} rdc_auth_question_t;
+
+/* --authority: the reverse zone's answer and each PTR name's zone's. */
+typedef struct rdc_authority {
+    rdc_auth_question_t ptr;
+    size_t nforward;
+    rdc_auth_question_t *forward; /* owned; one per PTR name looked up */
+} rdc_authority_t;
 
 /* ---------------------------------------------------------------- traces */
 
@@ -324,6 +399,9 @@ typedef struct rdc_result {
     rdc_addr_t addr;
     rdc_verdict_t verdict;
     rdc_dns_status_t ptr_status;
+    uint32_t ptr_ttl; /* how long the resolver may keep serving its PTR
+                         answer (positive or negative), in seconds from the
+                         check; RDC_TTL_UNKNOWN: not known */
     size_t nnames;
     rdc_name_result_t *names; /* owned */
     size_t nproblems;
@@ -344,6 +422,8 @@ typedef struct rdc_result {
      * or NULL */
     char *via;
     rdc_domain_summary_t domain; /* kind RDC_RESULT_DOMAIN */
+    /* --authority: what the zones' servers say; NULL without */
+    rdc_authority_t *authority;
 } rdc_result_t;
 
 /* How an SMTP probe (connect, 220 greeting, EHLO, QUIT) ended. */

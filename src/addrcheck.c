@@ -21,6 +21,8 @@ void rdc_chk_release(chk_t *c)
     if (e->o.verbose &&
         !(rdc_trace_move(&c->trace, &c->smtp_trace) && rdc_trace_move(&c->res.trace, &c->trace)))
         e->oom = true; /* a lost event: the run stops, as for any allocation */
+    if (c->auth && !rdc_auth_finish(c))
+        e->oom = true;
     if (!rdc_verdict_compute(&c->res, e->o.strict))
         e->oom = true;
     c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
@@ -32,6 +34,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     chk_t *c = l->owner;
     engine_t *e = ENG(l);
     c->res.ptr_status = a->status;
+    c->res.ptr_ttl = rdc_dns_status_is_temporary(a->status) ? RDC_TTL_UNKNOWN : a->ttl;
     if (!rdc_lookup_trace_to(l, &c->trace))
         e->oom = true;
     if (a->status != RDC_DNS_OK) {
@@ -87,6 +90,8 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
             rdc_fwd_request(e, c, &c->res.names[i], wires[i]);
     free(wires);
+    if (e->o.authority)
+        rdc_auth_forward(e, c);
     rdc_chk_release(c); /* the PTR step */
     rdc_chk_release(c); /* the hold */
 }
@@ -223,6 +228,8 @@ void rdc_chk_start(chk_t *c)
     hold_start(&c->pending, 1); /* the PTR step */
     hold_add(&c->slot->pending);
     rdc_lookup_start(&c->ptr);
+    if (e->o.authority)
+        rdc_auth_start(e, c);
     /* the HELO name's forward lookup, shared by every address of a family */
     if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
         rdc_fwd_request(e, c, c->res.helo, e->o.helo_wire);
@@ -240,6 +247,7 @@ void rdc_chk_free(chk_t *c)
     if (c == NULL)
         return;
     rdc_probe_free(c->probe);
+    rdc_auth_chk_free(c);
     for (size_t i = 0; c->bl && i < c->res.ndnsbl; i++)
         rdc_trace_free(&c->bl[i].lk.trace);
     free(c->bl);

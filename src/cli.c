@@ -3,6 +3,7 @@
  * with one clear line per mistake. */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "wait.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -340,6 +341,22 @@ static bool set_file(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, u
     return true;
 }
 
+static bool set_wait(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    (void)d, (void)num;
+    if (arg == NULL) {
+        o->wait_ms = 3600 * 1000; /* an hour: most negative caches are shorter */
+        return true;
+    }
+    if (!rdc_duration_parse(arg, &o->wait_ms)) {
+        char shown[128];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--wait needs a duration from 1s to 7 days (90, 90s, 5m, 1h), not '%s'", shown);
+        return false;
+    }
+    return true;
+}
+
 #define FIELD(m) .field = offsetof(rdc_options_t, m)
 
 /* Every option, in --help order. */
@@ -429,6 +446,19 @@ static const rdc_optdef_t options[] = {
      .set = set_true,
      .help = "show every query, answer, TTL and CNAME hop"},
     {.name = "strict", FIELD(strict), .set = set_true, .help = "warnings count as failures"},
+    {.name = "authority",
+     FIELD(authority),
+     .set = set_true,
+     .help = "also ask the zones' own name servers (RD=0): who runs\n"
+             "the reverse zone, whether its servers agree, and whether\n"
+             "the resolver still serves an old answer from its cache"},
+    {.name = "wait",
+     .arg = RDC_ARG_OPTIONAL,
+     .argname = "MAX",
+     .set = set_wait,
+     .help = "check again until every address passes or MAX (default\n"
+             "1h; 90s, 5m, 2h) is over, sleeping as the answers' TTLs\n"
+             "say (5 min at most); then report the last check"},
     {.name = "color",
      .arg = RDC_ARG_REQUIRED,
      .argname = "WHEN",
@@ -759,6 +789,15 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
     o->ntargets = (size_t)(argc - optind);
     if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0) {
         rdc_errorf("no target given (see --help)");
+        return false;
+    }
+    if (o->wait_ms && o->file && strcmp(o->file, "-") == 0) {
+        rdc_errorf("--wait reads the targets again for every check: give them on the command "
+                   "line or in a FILE, not on standard input");
+        return false;
+    }
+    if (o->wait_ms && o->junit) {
+        rdc_errorf("--wait and --junit cannot be combined (CI jobs check once)");
         return false;
     }
     bool ok = true;

@@ -44,6 +44,8 @@ typedef struct rdc_options {
     unsigned smtp_port; /* 0: no --smtp */
     unsigned smtp_timeout_ms;
     char ehlo_name[256];
+    bool authority; /* --authority */
+    uint64_t wait_ms; /* --wait: re-check for this long at most; 0: no */
 } rdc_options_t;
 
 /* One command-line option: the single source of getopt_long's table, the

@@ -246,6 +246,19 @@ static rdc_record_t *record_add(rdc_answer_t *out)
     return &out->records[out->nrecords];
 }
 
+/* SOA rdata (RFC 1035 §3.3.13): MNAME, RNAME, then five 32-bit numbers,
+ * filling the rdata exactly. */
+static bool soa_parse(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen, rdc_soa_t *soa)
+{
+    size_t p = rdata, end = rdata + rdlen;
+    if (!rdc_wire_name_decode(msg, len, &p, soa->mname) || p > end ||
+        !rdc_wire_name_decode(msg, len, &p, soa->rname) || p + 20 != end)
+        return false;
+    soa->serial = get32(msg + p);
+    soa->minimum = get32(msg + p + 16);
+    return true;
+}
+
 /* Fills rec from the rdata of one record of qtype; returns why it is
  * malformed, or NULL. */
 static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *rr, uint16_t qtype,
@@ -256,9 +269,15 @@ static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *r
     rec->rdlen = rr->rdlen;
     rec->pref = 0;
     rec->name[0] = 0;
-    if (qtype == RDC_TYPE_PTR) {
+    if (qtype == RDC_TYPE_PTR || qtype == RDC_TYPE_NS) {
         if (!rdata_name_at(msg, len, rr->rdata, rr->rdlen, rec->name))
-            return "malformed name in a PTR record";
+            return qtype == RDC_TYPE_PTR ? "malformed name in a PTR record"
+                                         : "malformed name in an NS record";
+    } else if (qtype == RDC_TYPE_SOA) {
+        rdc_soa_t soa;
+        if (!soa_parse(msg, len, rr->rdata, rr->rdlen, &soa))
+            return "malformed SOA record";
+        memcpy(rec->name, soa.mname, sizeof rec->name);
     } else if (qtype == RDC_TYPE_MX) {
         /* RFC 1035 §3.3.9: preference, then the exchange */
         if (rr->rdlen < 3 || !rdata_name_at(msg, len, rr->rdata + 2, rr->rdlen - 2u, rec->name))
@@ -352,7 +371,7 @@ enum { MAXRR = 65536 / 11 + 1 };
 /* Parses the answer section once, remembering where the class IN records
  * of qtype and the CNAMEs are (rrs, *nrr). False with out failed when a
  * record is malformed. */
-static bool scan_answers(const uint8_t *msg, size_t len, size_t off, unsigned an, uint16_t qtype,
+static bool scan_answers(const uint8_t *msg, size_t len, size_t *off, unsigned an, uint16_t qtype,
                          rdc_answer_t *out, rr_ref_t *rrs, unsigned *nrr, rdc_buf_t *trace,
                          const char *indent)
 {
@@ -360,7 +379,7 @@ static bool scan_answers(const uint8_t *msg, size_t len, size_t off, unsigned an
     for (unsigned i = 0; i < an; i++) {
         rr_t rr;
         const char *why = NULL;
-        if (!parse_rr(msg, len, &off, &rr)) {
+        if (!parse_rr(msg, len, off, &rr)) {
             fail(out, "malformed answer record");
             return false;
         }
@@ -405,6 +424,14 @@ static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, 
                 fail(out, why);
                 return false;
             }
+            if (qtype == RDC_TYPE_SOA && !out->has_soa) {
+                soa_parse(msg, len, rrs[i].rdata, rrs[i].rdlen, &out->soa);
+                memcpy(out->soa.owner, cur, sizeof out->soa.owner);
+                out->soa.ttl = rrs[i].ttl;
+                out->has_soa = true;
+            }
+            if (rrs[i].ttl < out->ttl)
+                out->ttl = rrs[i].ttl;
             out->nrecords++;
         }
         if (found)
@@ -417,6 +444,8 @@ static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, 
             return true;
         uint8_t target[RDC_NAME_WIRE_MAX + 1];
         const char *why = NULL;
+        if (rrs[j].ttl < out->ttl)
+            out->ttl = rrs[j].ttl;
         if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
             why = "CNAME chain too long or looping";
         else if (!rdata_name_at(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
@@ -427,6 +456,35 @@ static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, 
         }
         memcpy(cur, target, sizeof target);
     }
+}
+
+/* The authority section of an answer without records (RFC 2308): its SOA
+ * (the zone, and how long the negative answer may be cached), or NS
+ * records without one (a referral). Advisory: a malformed record ends the
+ * scan without failing the answer, whose meaning is already known. */
+static void scan_authority(const uint8_t *msg, size_t len, size_t off, rdc_answer_t *out)
+{
+    unsigned ns = get16(msg + 8);
+    bool saw_ns = false;
+    for (unsigned i = 0; i < ns; i++) {
+        rr_t rr;
+        if (!parse_rr(msg, len, &off, &rr))
+            break;
+        if (rr.klass != 1)
+            continue;
+        if (rr.type == RDC_TYPE_NS) {
+            saw_ns = true;
+        } else if (rr.type == RDC_TYPE_SOA && !out->has_soa &&
+                   soa_parse(msg, len, rr.rdata, rr.rdlen, &out->soa)) {
+            memcpy(out->soa.owner, rr.owner, sizeof out->soa.owner);
+            out->soa.ttl = rr.ttl;
+            out->has_soa = true;
+        }
+    }
+    if (out->has_soa)
+        out->ttl = out->soa.ttl < out->soa.minimum ? out->soa.ttl : out->soa.minimum;
+    else
+        out->referral = saw_ns && out->rcode == 0;
 }
 
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
@@ -442,14 +500,21 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     out->error = NULL;
     out->oom = false;
     out->nrecords = 0;
+    out->aa = false;
+    out->referral = false;
+    out->ttl = RDC_TTL_UNKNOWN;
+    out->has_soa = false;
     memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
 
-    if (!check_header(msg, len, qname, qtype, out, &off, &an) || rcode_status(out))
+    if (!check_header(msg, len, qname, qtype, out, &off, &an))
+        return;
+    out->aa = (msg[2] & 0x04) != 0;
+    if (rcode_status(out))
         return;
     bool nx = out->rcode == 3;
     if (out->tc && !nx)
         return fail(out, "truncated answer (TC set): records may be missing");
-    if (!scan_answers(msg, len, off, an, qtype, out, rrs, &nrr, trace, indent) ||
+    if (!scan_answers(msg, len, &off, an, qtype, out, rrs, &nrr, trace, indent) ||
         !walk_chain(msg, len, qtype, nx, rrs, nrr, out))
         return;
     if (nx) {
@@ -459,5 +524,10 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     } else {
         out->status = RDC_DNS_NODATA;
         out->dangling = out->cname_hops > 0;
+    }
+    if (out->nrecords == 0) {
+        /* the CNAMEs' TTLs do not bound a negative answer: the SOA does */
+        out->ttl = RDC_TTL_UNKNOWN;
+        scan_authority(msg, len, off, out);
     }
 }

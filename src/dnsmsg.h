@@ -7,7 +7,9 @@
 #include "util.h"
 
 #define RDC_TYPE_A 1
+#define RDC_TYPE_NS 2
 #define RDC_TYPE_CNAME 5
+#define RDC_TYPE_SOA 6
 #define RDC_TYPE_PTR 12
 #define RDC_TYPE_MX 15
 #define RDC_TYPE_TXT 16
@@ -31,9 +33,31 @@ typedef struct rdc_record {
     uint8_t name[RDC_NAME_WIRE_MAX + 1]; /* PTR target; for TXT the escaped text */
 } rdc_record_t;
 
+/* A zone's SOA record (RFC 1035 §3.3.13) and where it stood. */
+typedef struct rdc_soa {
+    uint8_t owner[RDC_NAME_WIRE_MAX + 1]; /* the zone */
+    uint8_t mname[RDC_NAME_WIRE_MAX + 1]; /* the primary server */
+    uint8_t rname[RDC_NAME_WIRE_MAX + 1]; /* the contact, as a name */
+    uint32_t ttl, serial, minimum;
+} rdc_soa_t;
+
 typedef struct rdc_answer {
     uint8_t rcode;
     bool tc;
+    bool aa; /* the server answered with authority (AA) */
+    /* NOERROR without an answer, no SOA, and NS records in the authority
+     * section: a delegation elsewhere, not an answer (RFC 1034 §4.3.2) */
+    bool referral;
+    /* How long a cache may keep this answer: the smallest TTL of the
+     * records counted (and the CNAMEs followed), or for NXDOMAIN/NODATA
+     * min(SOA TTL, SOA MINIMUM) of the authority section (RFC 2308 §5);
+     * RDC_TTL_UNKNOWN when the answer gives none. */
+    uint32_t ttl;
+    /* The zone's SOA: an SOA record answering an SOA question, else the
+     * one of the authority section of an NXDOMAIN/NODATA answer (RFC 2308
+     * §3): it names the zone that holds (or would hold) the name. */
+    bool has_soa;
+    rdc_soa_t soa;
     rdc_dns_status_t status;
     /* Name at the end of the CNAME chain followed inside this answer. */
     uint8_t final_name[RDC_NAME_WIRE_MAX + 1];
@@ -58,17 +82,15 @@ typedef struct rdc_answer {
 
 /* Parses the response msg of len bytes to the query (qname, qtype, class IN).
  * Fills out (reusing its records array; free it with rdc_answer_free); status
- * says what the answer means. Only records that stand in the answer section
- * of a well-formed response (QR set, opcode QUERY, exactly the one question
- * asked) with rcode NOERROR count, and of those only class IN records of
- * qtype owned by qname or a name on its CNAME chain. Any other rcode keeps
- * no records whatever the message carries (RFC 1035 §4.1.1, RFC 6604: an
- * NXDOMAIN never confirms anything). A truncated (TC) answer is an error:
- * the part missing might hold the record that matters. Out of memory gives
- * status RDC_DNS_S_ERROR too.
- * When trace is not NULL, appends the answer records in presentation form,
- * one per line, each prefixed by `indent`. Never fails: a broken message
- * gives status RDC_DNS_S_ERROR with out->error set. */
+ * says what the answer means (see rdc_answer_t for aa, referral, ttl and
+ * soa; NS records give their target in name, SOA records in soa). Only records that stand in the
+ * answer section of a well-formed response (QR set, opcode QUERY, exactly the one question asked)
+ * with rcode NOERROR count, and of those only class IN records of qtype owned by qname or a name on
+ * its CNAME chain. Any other rcode keeps no records whatever the message carries (RFC 1035 §4.1.1,
+ * RFC 6604: an NXDOMAIN never confirms anything). A truncated (TC) answer is an error: the part
+ * missing might hold the record that matters. Out of memory gives status RDC_DNS_S_ERROR too. When
+ * trace is not NULL, appends the answer records in presentation form, one per line, each prefixed
+ * by `indent`. Never fails: a broken message gives status RDC_DNS_S_ERROR with out->error set. */
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
                       rdc_answer_t *out, rdc_buf_t *trace, const char *indent);
 

@@ -296,6 +296,7 @@ void rdc_engine_free(rdc_engine_t *e)
     for (unsigned long long q = e->head; q < e->tail; q++)
         slot_clear(&e->ring[q % e->nring]);
     rdc_fwd_clear(e);
+    rdc_auth_clear(e);
     rdc_ql_free(e->ql);
     free(e->ring);
     free(e->doneq);

@@ -39,6 +39,8 @@ typedef struct rdc_engine_opts {
     bool strict, verbose, want4, want6;
     bool unordered; /* emit in finishing order, not input order */
     bool generic; /* flag provider-generated PTR names (generic-ptr) */
+    /* --authority: ask the zones' own servers (needs dns.ops->add_server) */
+    bool authority;
     /* --helo: NULL, or the name with its parse (rdc_helo_parse) */
     const char *helo;
     rdc_name_kind_t helo_kind;

@@ -64,6 +64,7 @@ struct chk {
     rdc_trace_t smtp_trace; /* -v: the probe's dialogue, after the lookups */
     bl_t *bl; /* one per --dnsbl zone */
     struct probe *probe;
+    struct aq *auth; /* --authority: its questions (authority.c) */
 };
 
 typedef struct waiter {
@@ -82,6 +83,8 @@ typedef struct fwd {
     bool done;
     rdc_dns_status_t status;
     bool via_cname;
+    uint32_t ttl; /* the answer's (RDC_TTL_UNKNOWN: none) */
+    unsigned long long at_ms; /* when it came */
     size_t naddrs;
     rdc_addr_t *addrs;
     rdc_trace_t trace; /* -v: copied to every check it is delivered to */
@@ -140,6 +143,9 @@ struct rdc_engine {
     rdc_engine_stats_t stats;
     unsigned long losses_seen; /* of the query layer's losses */
     struct probe *probes; /* SMTP probes in progress */
+    struct azone *zones; /* --authority: the zones found, with their servers */
+    size_t nzones;
+    unsigned long auth_queries; /* --authority: queries sent to zones' servers */
     /* --unordered: finished slots waiting to be emitted, in finishing order */
     size_t *doneq;
     size_t dq_head, dq_len;
@@ -174,6 +180,18 @@ bool rdc_probe_start(engine_t *e, chk_t *c);
 int rdc_probe_scan(engine_t *e);
 /* Frees an unfinished probe (teardown); NULL: no-op. */
 void rdc_probe_free(struct probe *p);
+
+/* authority.c: --authority. Starts asking the reverse zone's servers
+ * (with the PTR lookup), or each checked PTR name's zone's (when the PTR
+ * answer is in); holds c until they answered. */
+void rdc_auth_start(engine_t *e, chk_t *c);
+void rdc_auth_forward(engine_t *e, chk_t *c);
+/* Before the verdict: fills c->res.authority with the resolver's view and
+ * what the servers say. */
+bool rdc_auth_finish(chk_t *c);
+void rdc_auth_chk_free(chk_t *c);
+/* Frees every zone (teardown, or the end of a run). */
+void rdc_auth_clear(engine_t *e);
 
 /* expand.c: host-name targets and --mx/--spf domains. */
 void rdc_host_start(engine_t *e, slot_t *s);

@@ -67,6 +67,12 @@ static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, b
 {
     n->status = f->status;
     n->via_cname = f->via_cname;
+    n->ttl = f->ttl;
+    if (f->ttl != RDC_TTL_UNKNOWN) {
+        /* counted from this check, like the resolver's own countdown */
+        unsigned long long age = (rdc_now_ms() - f->at_ms) / 1000;
+        n->ttl = age >= f->ttl ? 0 : f->ttl - (uint32_t)age;
+    }
     if (f->naddrs > 0) {
         n->addrs = malloc(f->naddrs * sizeof *n->addrs);
         if (n->addrs == NULL) {
@@ -95,6 +101,8 @@ static void fwd_done(lookup_t *l, const rdc_answer_t *a)
     f->done = true;
     f->status = a->status;
     f->via_cname = l->via_cname;
+    f->ttl = rdc_dns_status_is_temporary(a->status) ? RDC_TTL_UNKNOWN : a->ttl;
+    f->at_ms = rdc_now_ms();
     if (a->status == RDC_DNS_OK) {
         f->addrs = malloc(a->nrecords * sizeof *f->addrs);
         if (f->addrs == NULL) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,6 +18,7 @@
 #include "report_ci.h"
 #include "target.h"
 #include "util.h"
+#include "wait.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -31,7 +33,9 @@ typedef struct out {
     FILE *junit_file;
     bool junit_failed;
     rdc_report_opts_t ro;
+    FILE *f; /* the report: stdout, or a --wait round's buffer */
     rdc_counts_t counts;
+    uint32_t wait_ttl; /* --wait: the shortest TTL that could change a verdict */
     int write_errno;
     /* progress line on stderr */
     bool progress, drawn;
@@ -125,13 +129,15 @@ static bool emit(void *ctx, const rdc_result_t *r)
 {
     out_t *out = ctx;
     if (r == NULL) {
-        if (fflush(stdout) != 0) {
+        if (fflush(out->f) != 0) {
             out->write_errno = errno;
             return false;
         }
         return true;
     }
     rdc_counts_add(&out->counts, r);
+    if (out->o->wait_ms)
+        rdc_wait_note(&out->wait_ttl, r, out->o->strict);
     progress_clear(out);
     if (r->verdict == RDC_ERROR) {
         const char *why = r->nproblems ? r->problems[0].message : "invalid target";
@@ -146,13 +152,13 @@ static bool emit(void *ctx, const rdc_result_t *r)
         out->junit_failed = true;
     if (!out->o->quiet) {
         if (out->o->json)
-            rdc_report_json(stdout, r, &out->ro);
+            rdc_report_json(out->f, r, &out->ro);
         else if (out->o->github)
-            rdc_report_github(stdout, r);
+            rdc_report_github(out->f, r);
         else if (r->verdict != RDC_ERROR) /* text: errors went to stderr */
-            rdc_report_text(stdout, r, &out->ro);
+            rdc_report_text(out->f, r, &out->ro);
     }
-    if (ferror(stdout)) {
+    if (ferror(out->f)) {
         out->write_errno = errno ? errno : EIO;
         return false;
     }
@@ -275,6 +281,7 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
         .smtp_timeout_ms = o->smtp_timeout_ms,
         .ehlo_name = o->ehlo_name,
         .try_timeout_ms = o->timeout_ms,
+        .authority = o->authority,
     };
     out->total = count_targets(o);
     out->progress = want_progress(o, out->total);
@@ -347,20 +354,20 @@ static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status
         }
     }
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github)
-        rdc_report_github_summary(stdout, &out->counts);
+        rdc_report_github_summary(out->f, &out->counts);
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github) {
         unsigned long total = 0;
         for (int i = 0; i <= RDC_ERROR; i++)
             total += out->counts.n[i];
         if (total > 1 || rs == RDC_RUN_STOPPED) {
-            rdc_report_text_summary(stdout, &out->counts);
-            fflush(stdout);
+            rdc_report_text_summary(out->f, &out->counts);
+            fflush(out->f);
             problem_summary(&out->counts);
         }
     }
     if (o->verbose)
         print_stats(r);
-    if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(stdout) != 0 || ferror(stdout))) {
+    if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(out->f) != 0 || ferror(out->f))) {
         rs = RDC_RUN_OUTPUT_FAILED;
         out->write_errno = errno ? errno : EIO;
     }
@@ -385,15 +392,119 @@ static int exit_status(rdc_run_status_t rs, const out_t *out)
     return (int)RDC_EXIT_USAGE; /* JUnit report, input or memory failure */
 }
 
+/* The parts of a run that one check uses up (the resolver first: it
+ * cancels queries whose contexts the engine owns). */
+static void free_checks(run_t *r)
+{
+    rdc_resolver_free(r->res);
+    rdc_engine_free(r->eng);
+    rdc_loop_free(r->loop);
+    rdc_targets_free(r->src);
+    memset(r, 0, sizeof *r);
+}
+
+/* Sleeps ms, or less when a signal asks to stop. */
+static void nap(unsigned long long ms)
+{
+    unsigned long long end = rdc_now_ms() + ms;
+    while (!stop_signal) {
+        unsigned long long now = rdc_now_ms();
+        if (now >= end)
+            break;
+        unsigned long long step = end - now < 200 ? end - now : 200;
+        struct timespec ts = {0, (long)(step * 1000000ull)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void clock_text(char *buf, size_t cap, unsigned long long in_ms)
+{
+    time_t at = time(NULL) + (time_t)(in_ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&at, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
+        snprintf(buf, cap, "?");
+}
+
+/* One line on stderr after a check that is not the last. */
+static void wait_progress(unsigned n, const out_t *out, unsigned long long sleep_ms,
+                          unsigned long long left_ms)
+{
+    const unsigned long *c = out->counts.n;
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c[i];
+    char next[32], until[32];
+    clock_text(next, sizeof next, sleep_ms);
+    clock_text(until, sizeof until, left_ms);
+    fprintf(stderr, "rdnscheck: check %u: %lu of %lu pass", n, c[RDC_PASS] + c[RDC_WARN], total);
+    for (int v = RDC_TEMPFAIL; v <= RDC_FAIL; v++)
+        if (c[v])
+            fprintf(stderr, ", %lu %s", c[v], rdc_verdict_name((rdc_verdict_t)v));
+    for (int k = 0; k < RDC_CODE_COUNT; k++)
+        if (out->counts.codes[k] && rdc_code_severity((rdc_code_t)k) != RDC_SEV_WARN)
+            fprintf(stderr, " (%s)", rdc_code_name((rdc_code_t)k));
+    fprintf(stderr, "; next check in %llu s (%s%s), giving up at %s\n", sleep_ms / 1000, next,
+            out->wait_ttl != RDC_TTL_UNKNOWN ? ", when the cached answers expire" : "", until);
+    fflush(stderr);
+}
+
+/* --wait: checks until the exit status would be 0 or the time is over,
+ * each check's report held in memory; the last one is printed. */
+static int run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
+{
+    unsigned long long deadline = rdc_now_ms() + o->wait_ms;
+    char *prev = NULL;
+    size_t prev_len = 0;
+    int status = (int)RDC_EXIT_USAGE;
+    for (unsigned n = 1;; n++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (mem == NULL) {
+            rdc_errorf("out of memory");
+            break;
+        }
+        out->f = mem;
+        memset(&out->counts, 0, sizeof out->counts);
+        out->wait_ttl = RDC_TTL_UNKNOWN;
+        rdc_run_status_t rs = finish_output(r, out, run_checks(r, out));
+        fclose(mem);
+        out->f = stdout;
+        free(prev);
+        prev = buf;
+        prev_len = len;
+        unsigned long long now = rdc_now_ms();
+        bool last = rs != RDC_RUN_DONE || rdc_exit_for_counts(&out->counts) == RDC_EXIT_OK ||
+                    now >= deadline;
+        unsigned long long ms = last ? 0 : rdc_wait_sleep_ms(out->wait_ttl, deadline - now);
+        if (!last) {
+            wait_progress(n, out, ms, deadline - now);
+            free_checks(r);
+            nap(ms);
+            if (stop_signal)
+                rs = RDC_RUN_STOPPED;
+            else if (!(make_targets(r, o) && make_resolver(r, o) && make_engine(r, o, out)))
+                break;
+        }
+        if (last || stop_signal) {
+            if (fwrite(prev, 1, prev_len, stdout) != prev_len || fflush(stdout) != 0) {
+                rs = RDC_RUN_OUTPUT_FAILED;
+                out->write_errno = errno ? errno : EIO;
+            }
+            status = exit_status(rs, out);
+            break;
+        }
+    }
+    free(prev);
+    return status;
+}
+
 static void teardown(run_t *r, out_t *out)
 {
     rdc_junit_free(out->junit);
     if (out->junit_file)
         fclose(out->junit_file);
-    rdc_resolver_free(r->res); /* first: cancels queries whose contexts the engine owns */
-    rdc_engine_free(r->eng);
-    rdc_loop_free(r->loop);
-    rdc_targets_free(r->src);
+    free_checks(r);
 }
 
 int main(int argc, char **argv)
@@ -416,15 +527,19 @@ int main(int argc, char **argv)
     }
     install_signals();
 
-    out_t out = {.o = &o};
+    out_t out = {.o = &o, .f = stdout};
     out.ro.color = want_color(o.color);
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
     run_t r = {0};
     if (open_junit(&out) && make_targets(&r, &o) && make_resolver(&r, &o) &&
         make_engine(&r, &o, &out)) {
-        rdc_run_status_t rs = run_checks(&r, &out);
-        status = exit_status(finish_output(&r, &out, rs), &out);
+        if (o.wait_ms) {
+            status = run_waiting(&r, &o, &out);
+        } else {
+            rdc_run_status_t rs = run_checks(&r, &out);
+            status = exit_status(finish_output(&r, &out, rs), &out);
+        }
     }
     teardown(&r, &out);
     rdc_cli_free(&o);

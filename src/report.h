@@ -24,6 +24,12 @@ void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);
  * NULL: not verbose), an address's or host's object ends with "trace". */
 void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o);
 
+/* --authority (report_auth.c): the JSON ",\"authority\":{...}" member, and
+ * the text lines under an address (every server's answer when they
+ * disagree, or with verbose). */
+void rdc_report_json_authority(FILE *f, const rdc_authority_t *a);
+void rdc_report_text_authority(FILE *f, const rdc_authority_t *a, bool verbose);
+
 /* Writes s as a JSON string literal (with quotes). */
 void rdc_json_string(FILE *f, const char *s);
 

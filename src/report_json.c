@@ -236,6 +236,8 @@ void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         dnsbl(f, r);
     if (r->smtp)
         smtp(f, r->smtp);
+    if (r->authority)
+        rdc_report_json_authority(f, r->authority);
     problems(f, r);
     fprintf(f, ",\"elapsed_ms\":%u", r->elapsed_ms);
     if (o && o->verbose)

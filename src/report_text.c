@@ -50,6 +50,8 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         if (p->fix)
             fprintf(f, "    fix: %s\n", p->fix);
     }
+    if (r->authority)
+        rdc_report_text_authority(f, r->authority, o->verbose);
     if (o->verbose && r->trace.n > 0) {
         rdc_buf_t line = {0};
         for (size_t i = 0; i < r->trace.n; i++) {

@@ -38,11 +38,14 @@ typedef struct chan {
     rdc_resolver_t *r;
     ares_channel ch;
     rdc_server_t server;
+    bool recurse; /* RD=1 (a resolver) or RD=0 (an authoritative server) */
 } chan_t;
 
 struct rdc_resolver {
-    chan_t *chans;
-    size_t nchans;
+    chan_t **chans; /* the configured servers, then those added */
+    size_t nchans, ncap;
+    size_t nconf; /* configured servers (rdc_resolver_nservers) */
+    unsigned timeout_ms;
     rdc_loop_t *loop;
     unsigned long queries, timeouts;
     bool limited;
@@ -213,16 +216,19 @@ static bool system_servers(unsigned timeout_ms, rdc_server_t *out, size_t max, s
 }
 
 static bool chan_init(chan_t *c, rdc_resolver_t *r, const rdc_server_t *s, unsigned timeout_ms,
-                      char *err, size_t errlen)
+                      bool recurse, char *err, size_t errlen)
 {
     struct ares_options opts;
     int mask, rc;
     fill_options(&opts, &mask, timeout_ms);
+    if (!recurse)
+        opts.flags |= ARES_FLAG_NORECURSE; /* RD=0: ask an authoritative server */
     mask |= ARES_OPT_SOCK_STATE_CB;
     opts.sock_state_cb = sock_state;
     opts.sock_state_cb_data = c;
     c->r = r;
     c->server = *s;
+    c->recurse = recurse;
     if ((rc = ares_init_options(&c->ch, &opts, mask)) != ARES_SUCCESS) {
         snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
         c->ch = NULL;
@@ -247,7 +253,33 @@ static bool chan_init(chan_t *c, rdc_resolver_t *r, const rdc_server_t *s, unsig
     return true;
 }
 
-static int lib_refs;
+/* A new channel for s at the end of r->chans; false with err set. */
+static bool chan_add(rdc_resolver_t *r, const rdc_server_t *s, bool recurse, char *err,
+                     size_t errlen)
+{
+    if (r->nchans == r->ncap) {
+        size_t cap = r->ncap ? r->ncap * 2 : 4;
+        chan_t **c = realloc(r->chans, cap * sizeof *c);
+        if (c == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        r->chans = c;
+        r->ncap = cap;
+    }
+    chan_t *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    bool ok = chan_init(c, r, s, r->timeout_ms, recurse, err, errlen);
+    if (c->ch == NULL) {
+        free(c);
+        return false;
+    }
+    r->chans[r->nchans++] = c;
+    return ok;
+}
 
 rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o, char *err,
                                  size_t errlen)
@@ -262,6 +294,7 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
         return NULL;
     }
     r->loop = loop;
+    r->timeout_ms = o->timeout_ms;
     if (o->rate > 0) {
         r->limited = true;
         rdc_bucket_init(&r->bucket, o->rate, rdc_now_ms());
@@ -279,21 +312,16 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
         snprintf(err, errlen, "too many DNS servers (at most %d)", RDC_RESOLVER_MAX_SERVERS);
         goto fail;
     }
-    if ((r->chans = calloc(n, sizeof *r->chans)) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        bool ok = chan_init(&r->chans[i], r, &servers[i], o->timeout_ms, err, errlen);
-        if (r->chans[i].ch)
-            r->nchans++;
-        if (!ok)
+    for (size_t i = 0; i < n; i++)
+        if (!chan_add(r, &servers[i], true, err, errlen))
             goto fail;
-    }
+    r->nconf = n;
     return r;
 fail:
-    for (size_t i = 0; i < r->nchans; i++)
-        ares_destroy(r->chans[i].ch);
+    for (size_t i = 0; i < r->nchans; i++) {
+        ares_destroy(r->chans[i]->ch);
+        free(r->chans[i]);
+    }
     free(r->chans);
     if (--lib_refs == 0)
         ares_library_cleanup();
@@ -313,8 +341,10 @@ void rdc_resolver_free(rdc_resolver_t *r)
             free(h);
         }
     }
-    for (size_t i = 0; i < r->nchans; i++)
-        ares_destroy(r->chans[i].ch);
+    for (size_t i = 0; i < r->nchans; i++) {
+        ares_destroy(r->chans[i]->ch);
+        free(r->chans[i]);
+    }
     free(r->chans);
     if (--lib_refs == 0)
         ares_library_cleanup();
@@ -323,12 +353,22 @@ void rdc_resolver_free(rdc_resolver_t *r)
 
 size_t rdc_resolver_nservers(const rdc_resolver_t *r)
 {
-    return r->nchans;
+    return r->nconf;
 }
 
 const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i)
 {
-    return i < r->nchans ? &r->chans[i].server : NULL;
+    return i < r->nchans ? &r->chans[i]->server : NULL;
+}
+
+size_t rdc_resolver_add_server(rdc_resolver_t *r, const rdc_server_t *s, bool recurse)
+{
+    char err[128];
+    for (size_t i = r->nconf; i < r->nchans; i++)
+        if (rdc_addr_equal(&r->chans[i]->server.addr, &s->addr) &&
+            r->chans[i]->server.port == s->port && r->chans[i]->recurse == recurse)
+            return i;
+    return chan_add(r, s, recurse, err, sizeof err) ? r->nchans - 1 : SIZE_MAX;
 }
 
 char *rdc_server_format(const rdc_server_t *s, char *buf)
@@ -411,7 +451,7 @@ static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_
     q->arg = arg;
     r->queries++;
     r->sending = true;
-    ares_query(r->chans[server].ch, name, 1 /* C_IN */, type, on_answer, q);
+    ares_query(r->chans[server]->ch, name, 1 /* C_IN */, type, on_answer, q);
     r->sending = false;
 }
 
@@ -468,7 +508,7 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
     }
     for (size_t i = 0; i < r->nchans; i++) {
         struct timeval maxtv = {max_ms / 1000, (max_ms % 1000) * 1000}, tv;
-        struct timeval *t = ares_timeout(r->chans[i].ch, max_ms < 0 ? NULL : &maxtv, &tv);
+        struct timeval *t = ares_timeout(r->chans[i]->ch, max_ms < 0 ? NULL : &maxtv, &tv);
         if (t == NULL)
             continue;
         long ms = t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
@@ -480,7 +520,7 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
 void rdc_resolver_tick(rdc_resolver_t *r)
 {
     for (size_t i = 0; i < r->nchans; i++)
-        ares_process_fd(r->chans[i].ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        ares_process_fd(r->chans[i]->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r)
@@ -509,6 +549,11 @@ static void dns_query(void *ctx, size_t server, const char *name, uint16_t type,
     rdc_resolver_query(ctx, server, name, type, cb, arg);
 }
 
+static size_t dns_add_server(void *ctx, const rdc_server_t *s, bool recurse)
+{
+    return rdc_resolver_add_server(ctx, s, recurse);
+}
+
 static int dns_timeout(void *ctx, int max_ms)
 {
     return rdc_resolver_timeout(ctx, max_ms);
@@ -526,8 +571,8 @@ static void dns_pump(void *ctx)
 
 rdc_dns_t rdc_resolver_dns(rdc_resolver_t *r)
 {
-    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,
-                                      dns_timeout,  dns_tick,   dns_pump};
+    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,     dns_timeout,
+                                      dns_tick,     dns_pump,   dns_add_server};
     return (rdc_dns_t){&ops, r};
 }
 

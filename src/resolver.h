@@ -46,6 +46,8 @@ typedef struct rdc_dns_ops {
     int (*timeout)(void *ctx, int max_ms);
     void (*tick)(void *ctx);
     void (*pump)(void *ctx);
+    /* Optional (NULL: --authority cannot run): as rdc_resolver_add_server. */
+    size_t (*add_server)(void *ctx, const rdc_server_t *s, bool recurse);
 } rdc_dns_ops_t;
 
 typedef struct rdc_dns {
@@ -62,9 +64,16 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
  * Never call from inside a query callback. NULL is a no-op. */
 void rdc_resolver_free(rdc_resolver_t *r);
 
-/* The servers, in the order given (or of the system configuration). */
+/* The servers, in the order given (or of the system configuration):
+ * numbers 0 .. nservers-1; those added below follow them. */
 size_t rdc_resolver_nservers(const rdc_resolver_t *r);
 const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i);
+
+/* A server to ask by number later, beside the configured ones (which the
+ * query layer chooses among): with recurse false, queries go out with
+ * RD=0, to ask an authoritative server directly (--authority). The same
+ * server twice gives the same number. SIZE_MAX when it cannot be set up. */
+size_t rdc_resolver_add_server(rdc_resolver_t *r, const rdc_server_t *s, bool recurse);
 /* "192.0.2.1:53" or "[2001:db8::1]:53" into buf (RDC_SERVER_TEXT_MAX). */
 char *rdc_server_format(const rdc_server_t *s, char *buf);
 

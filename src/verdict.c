@@ -5,6 +5,7 @@
  * the path is temporary (Postfix answers 450), unless a definite failure
  * already decides the address. */
 #include "verdict.h"
+#include "authcheck.h"
 #include "mailcheck.h"
 #include "trace.h"
 #include "util.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const struct {
     const char *name;
@@ -73,6 +75,10 @@ static const struct {
     [RDC_SPF_MX_INVALID] = {"spf-mx-invalid", RDC_SEV_WARN},
     [RDC_SPF_TOO_MANY_RANGES] = {"spf-too-many-ranges", RDC_SEV_WARN},
     [RDC_SPF_RANGE_TOO_LARGE] = {"spf-range-too-large", RDC_SEV_WARN},
+    [RDC_AUTH_INCONSISTENT] = {"auth-inconsistent", RDC_SEV_WARN},
+    [RDC_AUTH_LAME] = {"auth-lame", RDC_SEV_WARN},
+    /* a note when the zone already has the fix, see authcheck.c */
+    [RDC_STALE_CACHE] = {"stale-cache", RDC_SEV_WARN},
 };
 
 const char *rdc_severity_name(rdc_severity_t s)
@@ -186,6 +192,7 @@ void rdc_result_clear(rdc_result_t *r)
     }
     free(r->via);
     free(r->domain.tree);
+    rdc_authority_free(r->authority);
     free(r->problems);
     rdc_trace_free(&r->trace);
     memset(r, 0, sizeof *r);
@@ -645,6 +652,20 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
                                     "and the name servers of the reverse zone",
                                     "the PTR lookup of %s %s", rev,
                                     rdc_dns_status_text(r->ptr_status));
+    } else if (r->nnames == 0 && r->authority && r->authority->ptr.zone) {
+        /* --authority found the reverse zone: name who runs it */
+        rdc_buf_t who = {0};
+        rdc_auth_who(&r->authority->ptr, false, &who);
+        ok = !who.failed &&
+             rdc_result_add_problem(
+                 r, RDC_NO_PTR,
+                 fixf(fix, sizeof fix,
+                      "ask %s (your hosting provider, not your registrar) to set PTR for %s to "
+                      "a name whose %s record is %s",
+                      who.s, ip, rr, ip),
+                 "%s has no PTR record (%s %s)", ip, rev,
+                 r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR");
+        rdc_buf_free(&who);
     } else if (r->nnames == 0) {
         ok = rdc_result_add_problem(
             r, RDC_NO_PTR,
@@ -676,6 +697,8 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
         ok = smtp_problems(r, ip);
     for (size_t i = 0; ok && i < r->ndnsbl; i++)
         ok = dnsbl_problem(r, &r->dnsbl[i], ip);
+    if (ok)
+        ok = rdc_auth_problems(r, time(NULL));
 
     settle(r, &fcr, strict);
     return ok;

@@ -406,8 +406,8 @@ static void op_pump(void *ctx)
 
 rdc_dns_t sdns_dns(sdns_t *s)
 {
-    static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query,
-                                      op_timeout,  op_tick,   op_pump};
+    static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query, op_timeout,
+                                      op_tick,     op_pump,   NULL};
     return (rdc_dns_t){&ops, s};
 }
 

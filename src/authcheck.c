@@ -1,0 +1,366 @@
+/* authcheck.c - pure rules for --authority: from what each authoritative
+ * server of a zone answered, and what the resolver answered, to whether
+ * the servers agree, what the zone says (the source), whether the
+ * resolver serves a stale cached answer, and the problems auth-lame,
+ * auth-inconsistent and stale-cache. No I/O: authority.c asks, this
+ * decides (and unit tests feed it tables). */
+#define _GNU_SOURCE
+#include "authcheck.h"
+
+#include <stdio.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util.h"
+#include "verdict.h"
+
+const char *rdc_auth_state_name(rdc_auth_state_t s)
+{
+    static const char *const names[] = {"ok", "lame", "refused", "timeout", "unreachable", "error"};
+    return s <= RDC_AUTH_S_ERROR ? names[s] : "error";
+}
+
+void rdc_auth_answer_clear(rdc_auth_answer_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->data[i]);
+    free(a->data);
+    memset(a, 0, sizeof *a);
+}
+
+bool rdc_auth_answer_add(rdc_auth_answer_t *a, const char *text)
+{
+    char **d = realloc(a->data, (a->n + 1) * sizeof *d);
+    if (d == NULL)
+        return false;
+    a->data = d;
+    if ((d[a->n] = rdc_strdup(text)) == NULL)
+        return false;
+    a->n++;
+    return true;
+}
+
+static bool answer_copy(rdc_auth_answer_t *dst, const rdc_auth_answer_t *src)
+{
+    rdc_auth_answer_clear(dst);
+    dst->status = src->status;
+    for (size_t i = 0; i < src->n; i++)
+        if (!rdc_auth_answer_add(dst, src->data[i]))
+            return false;
+    return true;
+}
+
+void rdc_auth_question_clear(rdc_auth_question_t *q)
+{
+    free(q->name);
+    free(q->error);
+    free(q->zone);
+    free(q->mname);
+    free(q->contact);
+    for (size_t i = 0; i < q->nns; i++)
+        free(q->ns[i]);
+    free(q->ns);
+    for (size_t i = 0; i < q->nservers; i++) {
+        free(q->servers[i].ns);
+        rdc_auth_answer_clear(&q->servers[i].answer);
+    }
+    free(q->servers);
+    rdc_auth_answer_clear(&q->source);
+    rdc_auth_answer_clear(&q->resolver);
+    memset(q, 0, sizeof *q);
+}
+
+void rdc_authority_free(rdc_authority_t *a)
+{
+    if (a == NULL)
+        return;
+    rdc_auth_question_clear(&a->ptr);
+    for (size_t i = 0; i < a->nforward; i++)
+        rdc_auth_question_clear(&a->forward[i]);
+    free(a->forward);
+    free(a);
+}
+
+/* Whether x holds s (case-insensitive: names and canonical addresses). */
+static bool has(const rdc_auth_answer_t *x, const char *s)
+{
+    for (size_t i = 0; i < x->n; i++)
+        if (strcasecmp(x->data[i], s) == 0)
+            return true;
+    return false;
+}
+
+bool rdc_auth_answer_same(const rdc_auth_answer_t *x, const rdc_auth_answer_t *y)
+{
+    /* NXDOMAIN and NODATA both say "no such record": for what receivers
+     * see they are one answer */
+    bool xe = x->n == 0, ye = y->n == 0;
+    if (xe || ye)
+        return xe && ye;
+    for (size_t i = 0; i < x->n; i++)
+        if (!has(y, x->data[i]))
+            return false;
+    for (size_t i = 0; i < y->n; i++)
+        if (!has(x, y->data[i]))
+            return false;
+    return true;
+}
+
+bool rdc_auth_evaluate(rdc_auth_question_t *q)
+{
+    const rdc_auth_answer_t *first = NULL;
+    bool have_serial = false, agree = true;
+    uint32_t serial = 0;
+    size_t nok = 0;
+    q->stale = false;
+    q->has_source = false;
+    rdc_auth_answer_clear(&q->source);
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        if (s->has_serial && s->state != RDC_AUTH_S_LAME) {
+            if (have_serial && s->serial != serial)
+                agree = false;
+            serial = s->serial;
+            have_serial = true;
+        }
+        if (!s->asked || s->state != RDC_AUTH_S_OK)
+            continue;
+        nok++;
+        if (first == NULL)
+            first = &s->answer;
+        else if (!rdc_auth_answer_same(first, &s->answer))
+            agree = false;
+    }
+    q->consistent = agree;
+    if (first == NULL)
+        return true;
+    if (agree) {
+        q->has_source = true;
+        if (!answer_copy(&q->source, first))
+            return false;
+    }
+    /* stale: the resolver's definite answer differs from every answer the
+     * zone's servers give now */
+    if (rdc_dns_status_is_temporary(q->resolver.status))
+        return true;
+    bool differs = true;
+    for (size_t i = 0; i < q->nservers && differs; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        if (s->asked && s->state == RDC_AUTH_S_OK && rdc_auth_answer_same(&s->answer, &q->resolver))
+            differs = false;
+    }
+    q->stale = differs && nok > 0;
+    return true;
+}
+
+size_t rdc_rname_to_mail(const uint8_t *rname, char *buf, size_t cap)
+{
+    /* RFC 1035 §8: the first label is the local part (a '.' in it was
+     * escaped in the zone file), the rest the mail domain */
+    if (cap < 8 || rname[0] == 0) {
+        if (cap > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    size_t n = rdc_escape_text(rname + 1, rname[0], buf, cap - 2);
+    char dom[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(rname + 1 + rname[0], dom);
+    buf[n++] = '@';
+    buf[n] = '\0';
+    size_t room = cap - n;
+    size_t dl = strlen(dom);
+    if (dl >= room)
+        dl = room - 1;
+    memcpy(buf + n, dom, dl);
+    buf[n + dl] = '\0';
+    return n + dl;
+}
+
+void rdc_auth_who(const rdc_auth_question_t *q, bool paren, rdc_buf_t *b)
+{
+    bool contact = q->contact && q->contact[0];
+    rdc_buf_printf(b, "the operator of %s", q->zone);
+    if (contact)
+        rdc_buf_printf(b, "%scontact %s", paren ? " (" : ": ", q->contact);
+    if (q->nns > 0) {
+        rdc_buf_puts(b, contact ? (paren ? "; servers " : ", servers ")
+                                : (paren ? " (servers " : ": servers "));
+        for (size_t i = 0; i < q->nns; i++)
+            rdc_buf_printf(b, "%s%s", i ? ", " : "", q->ns[i]);
+    }
+    if (paren && (contact || q->nns > 0))
+        rdc_buf_puts(b, ")");
+}
+
+static void answer_text(rdc_buf_t *b, const rdc_auth_answer_t *a)
+{
+    if (a->n == 0) {
+        rdc_buf_puts(b, a->status == RDC_DNS_NXDOMAIN ? "NXDOMAIN" : "no record");
+        return;
+    }
+    for (size_t i = 0; i < a->n; i++)
+        rdc_buf_printf(b, "%s%s", i ? " " : "", a->data[i]);
+}
+
+static void server_text(rdc_buf_t *b, const rdc_auth_server_t *s)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    rdc_buf_printf(b, "%s (%s)", s->ns, rdc_addr_format(&s->addr, ip));
+}
+
+/* One auth-lame for the zone of q, unless r has one for that zone. */
+static bool lame_problem(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    rdc_buf_t m = {0}, fix = {0};
+    size_t nlame = 0;
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        if (s->state == RDC_AUTH_S_OK)
+            continue;
+        rdc_buf_puts(&m, nlame++ ? "; " : "");
+        server_text(&m, s);
+        rdc_buf_printf(&m, " %s",
+                       s->state == RDC_AUTH_S_LAME          ? "answers without authority"
+                       : s->state == RDC_AUTH_S_REFUSED     ? "refuses"
+                       : s->state == RDC_AUTH_S_TIMEOUT     ? "does not answer (timed out)"
+                       : s->state == RDC_AUTH_S_UNREACHABLE ? "cannot be reached"
+                                                            : "answers with an error");
+    }
+    bool ok = true;
+    if (nlame > 0) {
+        char tag[RDC_NAME_TEXT_MAX + 16];
+        snprintf(tag, sizeof tag, " %s:", q->zone);
+        for (size_t i = 0; i < r->nproblems; i++)
+            if (r->problems[i].code == RDC_AUTH_LAME && strstr(r->problems[i].message, tag))
+                nlame = 0; /* said already, for another name of the zone */
+    }
+    if (nlame > 0) {
+        rdc_buf_puts(&fix, "ask ");
+        rdc_auth_who(q, true, &fix);
+        rdc_buf_puts(&fix, " to serve the zone on every listed server or to remove the "
+                           "others from its NS set: resolvers that pick them time out or fail");
+        ok = !m.failed && !fix.failed &&
+             rdc_result_add_problem(r, RDC_AUTH_LAME, fix.s,
+                                    "%zu of %zu name servers of zone %s: %s", nlame, q->nservers,
+                                    q->zone, m.s);
+    }
+    rdc_buf_free(&m);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
+static bool inconsistent_problem(rdc_result_t *r, const rdc_auth_question_t *q, const char *what)
+{
+    rdc_buf_t m = {0}, fix = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        if (s->state != RDC_AUTH_S_OK)
+            continue;
+        rdc_buf_puts(&m, k++ ? "; " : "");
+        server_text(&m, s);
+        if (s->has_serial)
+            rdc_buf_printf(&m, " serial %lu", (unsigned long)s->serial);
+        if (s->asked) {
+            rdc_buf_puts(&m, " answers ");
+            answer_text(&m, &s->answer);
+        }
+    }
+    rdc_buf_puts(&fix, "the zone's servers do not all have its last version: check the zone "
+                       "transfers (NOTIFY, IXFR/AXFR) from the primary");
+    if (q->mname && q->mname[0])
+        rdc_buf_printf(&fix, " %s", q->mname);
+    rdc_buf_puts(&fix, ", or ask ");
+    rdc_auth_who(q, true, &fix);
+    bool ok = !m.failed && !fix.failed &&
+              rdc_result_add_problem(r, RDC_AUTH_INCONSISTENT, fix.s,
+                                     "the name servers of zone %s disagree about %s: %s", q->zone,
+                                     what, m.s);
+    rdc_buf_free(&m);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
+static void when_text(char *buf, size_t cap, uint32_t ttl, time_t now)
+{
+    time_t at = now + (time_t)ttl;
+    struct tm tm;
+    if (gmtime_r(&at, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
+        snprintf(buf, cap, "later");
+}
+
+static bool stale_problem(rdc_result_t *r, const rdc_auth_question_t *q, const char *what,
+                          bool worse, time_t now)
+{
+    rdc_buf_t m = {0}, fix = {0};
+    rdc_buf_printf(&m, "the resolver still serves an old answer for %s (", what);
+    answer_text(&m, &q->resolver);
+    rdc_buf_puts(&m, ") while the zone's servers answer ");
+    if (q->has_source)
+        answer_text(&m, &q->source);
+    else
+        rdc_buf_puts(&m, "otherwise");
+    if (q->resolver_ttl != RDC_TTL_UNKNOWN) {
+        char at[32];
+        when_text(at, sizeof at, q->resolver_ttl, now);
+        rdc_buf_printf(&m, "; the cached answer expires in %lu s (at %s)",
+                       (unsigned long)q->resolver_ttl, at);
+        rdc_buf_puts(&fix, "nothing to fix at the source: wait for the caches to expire "
+                           "(rdnscheck --wait re-checks until then)");
+        if (!worse)
+            rdc_buf_puts(&fix, ", or flush the resolver's cache");
+    } else {
+        rdc_buf_puts(&fix, "wait for the caches to expire, or flush the resolver's cache");
+    }
+    if (worse)
+        rdc_buf_puts(&fix, "; when it expires, the check will fail unless the zone is "
+                           "changed back");
+    bool ok =
+        !m.failed && !fix.failed && rdc_result_add_problem(r, RDC_STALE_CACHE, fix.s, "%s", m.s);
+    if (ok && !worse)
+        r->problems[r->nproblems - 1].severity = RDC_SEV_INFO;
+    rdc_buf_free(&m);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
+/* The problems of one question; worse: the zone's answer would fail a
+ * check the resolver's answer passes. */
+static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, bool worse, time_t now)
+{
+    char what[RDC_NAME_TEXT_MAX + 16];
+    if (q->error || q->zone == NULL)
+        return true;
+    snprintf(what, sizeof what, "%s %s", q->name,
+             q->type == 12  ? "PTR"
+             : q->type == 1 ? "A"
+                            : "AAAA");
+    bool ok = lame_problem(r, q);
+    if (ok && !q->consistent)
+        ok = inconsistent_problem(r, q, what);
+    if (ok && q->stale)
+        ok = stale_problem(r, q, what, worse, now);
+    return ok;
+}
+
+bool rdc_auth_problems(rdc_result_t *r, time_t now)
+{
+    const rdc_authority_t *a = r->authority;
+    char ip[RDC_ADDR_TEXT_MAX];
+    if (a == NULL)
+        return true;
+    rdc_addr_format(&r->addr, ip);
+    /* the PTR going away, or the address leaving a name's records, turns
+     * a confirming answer into a failing one */
+    bool worse = a->ptr.has_source && a->ptr.source.n == 0 && r->nnames > 0;
+    bool ok = question_problems(r, &a->ptr, worse, now);
+    for (size_t i = 0; ok && i < a->nforward; i++) {
+        const rdc_auth_question_t *q = &a->forward[i];
+        worse = q->has_source && has(&q->resolver, ip) && !has(&q->source, ip);
+        ok = question_problems(r, q, worse, now);
+    }
+    return ok;
+}

@@ -1,0 +1,659 @@
+/* authority.c - --authority: asks the zones' own servers. For each
+ * address: the SOA lookup of its reverse name through the resolver gives
+ * the zone (the SOA owner, RFC 2308 §3) and its contact; the zone's NS
+ * names and their addresses come from the resolver too, once per run
+ * (shared by every check of the zone); then every server is asked
+ * directly (RD=0) for the zone's SOA (its serial, and whether it answers
+ * with authority) and for the PTR. Each checked PTR name is followed the
+ * same way in its own zone (A or AAAA). authcheck.c judges the answers. */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authcheck.h"
+
+#define AUTH_MAX_NS 8 /* NS names of a zone asked */
+#define AUTH_MAX_ADDRS 2 /* addresses per NS name and family */
+#define AUTH_MAX_SERVERS 16 /* server addresses per zone */
+#define AUTH_MAX_TRIES 2 /* tries of one direct query (a timeout costs one more) */
+
+typedef struct azone azone_t;
+typedef struct aq aq_t;
+
+/* One server address of a zone, and how its SOA query went. */
+typedef struct asrv {
+    size_t ns; /* index into the zone's NS names */
+    rdc_server_t srv;
+    size_t idx; /* the resolver's number for it (SIZE_MAX: none) */
+    rdc_auth_state_t state;
+    bool has_serial;
+    uint32_t serial;
+} asrv_t;
+
+/* The A or AAAA lookup of one NS name. */
+typedef struct nslk {
+    azone_t *z;
+    size_t ns;
+    lookup_t lk;
+} nslk_t;
+
+struct azone {
+    engine_t *e;
+    azone_t *next;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+    bool ready;
+    char *error; /* why its servers cannot be asked, or NULL */
+    lookup_t ns_lk;
+    size_t nns;
+    char **ns; /* presentation form */
+    nslk_t *alk;
+    size_t nalk;
+    asrv_t srv[AUTH_MAX_SERVERS];
+    size_t nsrv;
+    int phase; /* 0 NS, 1 addresses, 2 SOA queries */
+    rdc_hold_t pending; /* of the phase */
+    aq_t *waiters;
+};
+
+/* One question of a check: the PTR, or one PTR name's A/AAAA. */
+struct aq {
+    engine_t *e;
+    chk_t *c;
+    aq_t *next; /* the check's questions */
+    aq_t *wnext; /* waiting for its zone */
+    bool forward;
+    size_t index; /* forward: of the check's names */
+    lookup_t soa_lk;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1]; /* asked of the servers */
+    bool named; /* name set from the first SOA answer */
+    uint16_t type;
+    azone_t *z;
+    rdc_auth_question_t out;
+    rdc_hold_t pending; /* the SOA step, then one per server asked */
+};
+
+/* A direct query in flight (freed by its callback). */
+typedef struct dq {
+    engine_t *e;
+    azone_t *z; /* the zone's SOA query: z and srv */
+    aq_t *q; /* or a question's: q and srv */
+    size_t srv;
+    size_t idx; /* the resolver's number of the server */
+    unsigned tries;
+    uint16_t type;
+    uint8_t name[RDC_NAME_WIRE_MAX + 1];
+} dq_t;
+
+static void zone_step(azone_t *z);
+static void aq_ask(aq_t *q);
+
+static char *name_dup(const uint8_t *wire)
+{
+    char text[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(wire, text);
+    return rdc_strdup(text);
+}
+
+/* True when zone is name or one of its ancestors. */
+static bool name_under(const uint8_t *name, const uint8_t *zone)
+{
+    size_t nl = 0, zl = 0;
+    while (name[nl] != 0)
+        nl += (size_t)name[nl] + 1;
+    while (zone[zl] != 0)
+        zl += (size_t)zone[zl] + 1;
+    for (size_t off = 0; off <= nl; off += (size_t)name[off] + 1) {
+        if (nl - off == zl && rdc_name_equal(name + off, zone))
+            return true;
+        if (name[off] == 0)
+            break;
+    }
+    return false;
+}
+
+static void trace_drop(lookup_t *l)
+{
+    rdc_trace_free(&l->trace);
+}
+
+/* ---------------------------------------------------------------- sending */
+
+static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
+                      bool cancelled);
+
+static void direct_send(dq_t *d)
+{
+    char text[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(d->name, text);
+    d->tries++;
+    d->e->auth_queries++;
+    d->e->dns.ops->query(d->e->dns.ctx, d->idx, text, d->type, on_direct, d);
+}
+
+static bool direct_new(engine_t *e, azone_t *z, aq_t *q, size_t srv, const uint8_t *name,
+                       uint16_t type, size_t idx)
+{
+    dq_t *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return false;
+    d->e = e;
+    d->z = z;
+    d->q = q;
+    d->srv = srv;
+    d->idx = idx;
+    d->type = type;
+    memcpy(d->name, name, sizeof d->name);
+    direct_send(d);
+    return true;
+}
+
+static rdc_auth_state_t state_of(rdc_dns_status_t st, const rdc_answer_t *a)
+{
+    switch (st) {
+    case RDC_DNS_OK:
+    case RDC_DNS_NODATA:
+    case RDC_DNS_NXDOMAIN:
+        return a->aa && !a->referral ? RDC_AUTH_S_OK : RDC_AUTH_S_LAME;
+    case RDC_DNS_S_REFUSED:
+        return RDC_AUTH_S_REFUSED;
+    case RDC_DNS_S_TIMEOUT:
+        return RDC_AUTH_S_TIMEOUT;
+    case RDC_DNS_S_UNREACHABLE:
+        return RDC_AUTH_S_UNREACHABLE;
+    default:
+        return RDC_AUTH_S_ERROR;
+    }
+}
+
+static void question_answered(aq_t *q, size_t srv, rdc_auth_state_t state, const rdc_answer_t *a)
+{
+    rdc_auth_server_t *s = &q->out.servers[srv];
+    s->asked = true;
+    s->state = state;
+    if (state != RDC_AUTH_S_OK)
+        return;
+    s->answer.status = a->status;
+    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords; i++) {
+        char text[RDC_NAME_TEXT_MAX];
+        if (q->type == RDC_TYPE_PTR)
+            rdc_name_to_text(a->records[i].name, text);
+        else
+            rdc_addr_format(&a->records[i].addr, text);
+        if (!rdc_auth_answer_add(&s->answer, text))
+            q->e->oom = true;
+    }
+}
+
+static void aq_release(aq_t *q);
+
+static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
+                      bool cancelled)
+{
+    dq_t *d = arg;
+    if (cancelled) {
+        free(d);
+        return;
+    }
+    rdc_answer_t a = RDC_ANSWER_INIT;
+    if (msg) {
+        rdc_answer_parse(msg, len, d->name, d->type, &a, NULL, NULL);
+        st = a.status;
+        if (a.oom)
+            d->e->oom = true;
+    }
+    if (st == RDC_DNS_S_TIMEOUT && d->tries < AUTH_MAX_TRIES) {
+        rdc_answer_free(&a);
+        direct_send(d);
+        return;
+    }
+    rdc_auth_state_t state = state_of(st, &a);
+    if (d->z) {
+        azone_t *z = d->z;
+        asrv_t *s = &z->srv[d->srv];
+        /* the apex SOA, with authority: anything else is no server of the zone */
+        if (state == RDC_AUTH_S_OK && !(st == RDC_DNS_OK && a.has_soa))
+            state = RDC_AUTH_S_LAME;
+        s->state = state;
+        if (state == RDC_AUTH_S_OK) {
+            s->has_serial = true;
+            s->serial = a.soa.serial;
+        }
+        rdc_answer_free(&a);
+        free(d);
+        if (hold_release(&z->pending))
+            zone_step(z);
+        return;
+    }
+    aq_t *q = d->q;
+    question_answered(q, d->srv, state, &a);
+    rdc_answer_free(&a);
+    free(d);
+    aq_release(q);
+}
+
+/* ---------------------------------------------------------------- zones */
+
+static void zone_fail(azone_t *z, const char *fmt, const char *what)
+    __attribute__((format(printf, 2, 0)));
+static void zone_fail(azone_t *z, const char *fmt, const char *what)
+{
+    char buf[RDC_NAME_TEXT_MAX + 200];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(buf, sizeof buf, fmt, what);
+#pragma GCC diagnostic pop
+    free(z->error);
+    if ((z->error = rdc_strdup(buf)) == NULL)
+        z->e->oom = true;
+}
+
+/* The zone's servers are known and have answered its SOA (or it failed):
+ * its waiting questions are asked. */
+static void zone_ready(azone_t *z)
+{
+    z->ready = true;
+    aq_t *q = z->waiters;
+    z->waiters = NULL;
+    while (q) {
+        aq_t *next = q->wnext;
+        aq_ask(q);
+        q = next;
+    }
+}
+
+static void addr_done(lookup_t *l, const rdc_answer_t *a)
+{
+    nslk_t *n = l->owner;
+    azone_t *z = n->z;
+    trace_drop(l);
+    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && i < AUTH_MAX_ADDRS; i++) {
+        if (z->nsrv == AUTH_MAX_SERVERS)
+            break;
+        bool dup = false;
+        for (size_t k = 0; k < z->nsrv && !dup; k++)
+            dup = rdc_addr_equal(&z->srv[k].srv.addr, &a->records[i].addr);
+        if (dup)
+            continue;
+        asrv_t *s = &z->srv[z->nsrv++];
+        memset(s, 0, sizeof *s);
+        s->ns = n->ns;
+        s->srv.addr = a->records[i].addr;
+        s->idx = SIZE_MAX;
+    }
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+static void ns_done(lookup_t *l, const rdc_answer_t *a)
+{
+    azone_t *z = l->owner;
+    engine_t *e = z->e;
+    char zone[RDC_NAME_TEXT_MAX];
+    trace_drop(l);
+    rdc_name_to_text(z->name, zone);
+    if (a->status != RDC_DNS_OK) {
+        zone_fail(z,
+                  rdc_dns_status_is_temporary(a->status)
+                      ? "the NS lookup of zone %s failed: cannot ask its servers"
+                      : "zone %s has no NS records",
+                  zone);
+    } else if ((z->ns = calloc(AUTH_MAX_NS, sizeof *z->ns)) == NULL ||
+               (z->alk = calloc(2 * AUTH_MAX_NS, sizeof *z->alk)) == NULL) {
+        e->oom = true;
+    } else {
+        const uint8_t *wires[AUTH_MAX_NS];
+        for (size_t i = 0; i < a->nrecords && z->nns < AUTH_MAX_NS; i++) {
+            const uint8_t *w = a->records[i].name;
+            bool dup = false;
+            for (size_t k = 0; k < z->nns && !dup; k++)
+                dup = rdc_name_equal(wires[k], w);
+            if (dup || !rdc_name_is_hostname(w))
+                continue; /* a name no resolver could look up is not asked */
+            if ((z->ns[z->nns] = name_dup(w)) == NULL) {
+                e->oom = true;
+                break;
+            }
+            wires[z->nns++] = w;
+        }
+        /* both families: the zone's servers are asked over both */
+        for (size_t i = 0; i < z->nns; i++) {
+            for (int f = 0; f < 2; f++) {
+                nslk_t *n = &z->alk[z->nalk++];
+                n->z = z;
+                n->ns = i;
+                lookup_init(&n->lk, e, f ? RDC_TYPE_AAAA : RDC_TYPE_A, wires[i], addr_done, n);
+            }
+        }
+        if (z->nns == 0)
+            zone_fail(z, "zone %s has no usable NS names", zone);
+    }
+    z->phase = 1;
+    hold_start(&z->pending, (unsigned)z->nalk);
+    for (size_t i = 0; i < z->nalk; i++)
+        rdc_lookup_start(&z->alk[i].lk);
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+/* The zone's phase is over: the next one. */
+static void zone_step(azone_t *z)
+{
+    engine_t *e = z->e;
+    if (z->phase == 1) {
+        z->phase = 2;
+        hold_start(&z->pending, 0);
+        if (z->nsrv == 0 && z->error == NULL) {
+            char zone[RDC_NAME_TEXT_MAX];
+            rdc_name_to_text(z->name, zone);
+            zone_fail(z, "no address found for any name server of zone %s", zone);
+        }
+        for (size_t i = 0; i < z->nsrv; i++) {
+            asrv_t *s = &z->srv[i];
+            s->idx = e->dns.ops->add_server(e->dns.ctx, &s->srv, false);
+            if (s->idx == SIZE_MAX) {
+                s->state = RDC_AUTH_S_ERROR;
+                continue;
+            }
+            hold_add(&z->pending);
+            if (!direct_new(e, z, NULL, i, z->name, RDC_TYPE_SOA, s->idx)) {
+                e->oom = true;
+                hold_release(&z->pending);
+            }
+        }
+        if (hold_release(&z->pending))
+            zone_step(z);
+        return;
+    }
+    zone_ready(z);
+}
+
+static azone_t *zone_find(engine_t *e, const uint8_t *name)
+{
+    for (azone_t *z = e->zones; z; z = z->next)
+        if (rdc_name_equal(z->name, name))
+            return z;
+    return NULL;
+}
+
+static azone_t *zone_new(engine_t *e, const uint8_t *name)
+{
+    azone_t *z = calloc(1, sizeof *z);
+    if (z == NULL)
+        return NULL;
+    z->e = e;
+    memcpy(z->name, name, sizeof z->name);
+    z->next = e->zones;
+    e->zones = z;
+    e->nzones++;
+    hold_start(&z->pending, 0);
+    lookup_init(&z->ns_lk, e, RDC_TYPE_NS, name, ns_done, z);
+    rdc_lookup_start(&z->ns_lk);
+    return z;
+}
+
+static void zone_free(azone_t *z)
+{
+    trace_drop(&z->ns_lk);
+    for (size_t i = 0; i < z->nalk; i++)
+        trace_drop(&z->alk[i].lk);
+    for (size_t i = 0; i < z->nns; i++)
+        free(z->ns[i]);
+    free(z->ns);
+    free(z->alk);
+    free(z->error);
+    free(z);
+}
+
+void rdc_auth_clear(engine_t *e)
+{
+    azone_t *z = e->zones;
+    while (z) {
+        azone_t *next = z->next;
+        zone_free(z);
+        z = next;
+    }
+    e->zones = NULL;
+    e->nzones = 0;
+}
+
+/* ---------------------------------------------------------------- questions */
+
+static void aq_release(aq_t *q)
+{
+    if (hold_release(&q->pending))
+        rdc_chk_release(q->c);
+}
+
+static void aq_error(aq_t *q, const char *msg)
+{
+    free(q->out.error);
+    if ((q->out.error = rdc_strdup(msg)) == NULL)
+        q->e->oom = true;
+}
+
+/* Its zone is ready: ask every server of it that answered the SOA. */
+static void aq_ask(aq_t *q)
+{
+    azone_t *z = q->z;
+    engine_t *e = q->e;
+    if (z->error)
+        aq_error(q, z->error);
+    q->out.ns = calloc(z->nns + 1, sizeof *q->out.ns);
+    q->out.servers = calloc(z->nsrv + 1, sizeof *q->out.servers);
+    if (q->out.ns == NULL || q->out.servers == NULL) {
+        e->oom = true;
+        aq_release(q);
+        return;
+    }
+    for (size_t i = 0; i < z->nns; i++) {
+        if ((q->out.ns[i] = rdc_strdup(z->ns[i])) == NULL)
+            e->oom = true;
+        q->out.nns++;
+    }
+    for (size_t i = 0; i < z->nsrv; i++) {
+        const asrv_t *s = &z->srv[i];
+        rdc_auth_server_t *o = &q->out.servers[i];
+        q->out.nservers++;
+        if ((o->ns = rdc_strdup(z->ns[s->ns])) == NULL)
+            e->oom = true;
+        o->addr = s->srv.addr;
+        o->state = s->state;
+        o->has_serial = s->has_serial;
+        o->serial = s->serial;
+    }
+    for (size_t i = 0; i < z->nsrv; i++) {
+        if (z->srv[i].state != RDC_AUTH_S_OK)
+            continue;
+        hold_add(&q->pending);
+        if (!direct_new(e, NULL, q, i, q->name, q->type, z->srv[i].idx)) {
+            e->oom = true;
+            hold_release(&q->pending);
+        }
+    }
+    aq_release(q); /* the SOA step */
+}
+
+static void soa_done(lookup_t *l, const rdc_answer_t *a)
+{
+    aq_t *q = l->owner;
+    engine_t *e = q->e;
+    char text[RDC_NAME_TEXT_MAX + 200];
+    if (!rdc_lookup_trace_to(l, &q->c->trace))
+        e->oom = true;
+    if (!q->named) {
+        /* the servers are asked for the name the resolver's CNAMEs lead
+         * to (RFC 2317): its zone is the one that answers */
+        memcpy(q->name, l->name, sizeof q->name);
+        if (a->status != RDC_DNS_S_ERROR || !a->oom)
+            memcpy(q->name, a->final_name, sizeof q->name);
+        q->named = true;
+    }
+    if (rdc_dns_status_is_temporary(a->status)) {
+        char name[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(l->name, name);
+        snprintf(text, sizeof text, "the SOA lookup of %s %s: cannot find its zone", name,
+                 rdc_dns_status_text(a->status));
+        aq_error(q, text);
+        aq_release(q);
+        return;
+    }
+    if (!a->has_soa) {
+        /* no SOA in the answer (a resolver that drops the authority
+         * section): one label up, until the root */
+        if (l->name[0] == 0) {
+            aq_error(q, "no zone found: no SOA record up to the root");
+            aq_release(q);
+            return;
+        }
+        uint8_t parent[RDC_NAME_WIRE_MAX + 1];
+        memcpy(parent, l->name + l->name[0] + 1, sizeof parent - (size_t)l->name[0] - 1);
+        lookup_init(&q->soa_lk, e, RDC_TYPE_SOA, parent, soa_done, q);
+        rdc_lookup_start(&q->soa_lk);
+        return;
+    }
+    const rdc_soa_t *soa = &a->soa;
+    if (!name_under(q->name, soa->owner)) {
+        char zone[RDC_NAME_TEXT_MAX];
+        rdc_name_to_text(soa->owner, zone);
+        snprintf(text, sizeof text, "the SOA answer names zone %s, which does not hold the name",
+                 zone);
+        aq_error(q, text);
+        aq_release(q);
+        return;
+    }
+    char contact[RDC_NAME_TEXT_MAX + 2];
+    rdc_rname_to_mail(soa->rname, contact, sizeof contact);
+    if ((q->out.zone = name_dup(soa->owner)) == NULL ||
+        (q->out.mname = name_dup(soa->mname)) == NULL ||
+        (q->out.contact = rdc_strdup(contact)) == NULL) {
+        e->oom = true;
+        aq_release(q);
+        return;
+    }
+    q->out.serial = soa->serial;
+    q->out.minimum = soa->minimum;
+    azone_t *z = zone_find(e, soa->owner);
+    if (z == NULL && (z = zone_new(e, soa->owner)) == NULL) {
+        e->oom = true;
+        aq_release(q);
+        return;
+    }
+    q->z = z;
+    if (z->ready) {
+        aq_ask(q);
+        return;
+    }
+    q->wnext = z->waiters;
+    z->waiters = q;
+}
+
+/* A question of c about name (wire) of type, appended to c's list. */
+static void aq_start(engine_t *e, chk_t *c, const uint8_t *name, uint16_t type, bool forward,
+                     size_t index)
+{
+    aq_t *q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        e->oom = true;
+        return;
+    }
+    q->e = e;
+    q->c = c;
+    q->forward = forward;
+    q->index = index;
+    q->type = type;
+    memcpy(q->name, name, sizeof q->name);
+    aq_t **pp = &c->auth;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = q;
+    hold_start(&q->pending, 0); /* the SOA step */
+    hold_add(&c->pending);
+    lookup_init(&q->soa_lk, e, RDC_TYPE_SOA, name, soa_done, q);
+    rdc_lookup_start(&q->soa_lk);
+}
+
+void rdc_auth_start(engine_t *e, chk_t *c)
+{
+    if (e->dns.ops->add_server == NULL)
+        return;
+    char rev[RDC_REVNAME_MAX];
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    rdc_addr_reverse_name(&c->res.addr, rev);
+    if (rdc_name_from_text(rev, strlen(rev), wire, NULL))
+        aq_start(e, c, wire, RDC_TYPE_PTR, false, 0);
+}
+
+void rdc_auth_forward(engine_t *e, chk_t *c)
+{
+    if (e->dns.ops->add_server == NULL)
+        return;
+    uint16_t type = c->res.addr.family == 4 ? RDC_TYPE_A : RDC_TYPE_AAAA;
+    for (size_t i = 0; i < c->res.nnames; i++) {
+        const rdc_name_result_t *n = &c->res.names[i];
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+        /* checked names are host names: their text is their wire form */
+        if (n->kind == RDC_NAME_CHECKED && rdc_name_from_text(n->name, strlen(n->name), wire, NULL))
+            aq_start(e, c, wire, type, true, i);
+    }
+}
+
+/* The resolver's answer to q, from the check's results. */
+static bool resolver_view(const rdc_result_t *r, const aq_t *q, rdc_auth_question_t *o)
+{
+    char text[RDC_ADDR_TEXT_MAX];
+    if (!q->forward) {
+        o->resolver.status = r->ptr_status;
+        o->resolver_ttl = r->ptr_ttl;
+        for (size_t i = 0; i < r->nnames; i++)
+            if (!rdc_auth_answer_add(&o->resolver, r->names[i].name))
+                return false;
+        return true;
+    }
+    const rdc_name_result_t *n = &r->names[q->index];
+    o->resolver.status = n->status;
+    o->resolver_ttl = n->ttl;
+    for (size_t i = 0; i < n->naddrs; i++)
+        if (!rdc_auth_answer_add(&o->resolver, rdc_addr_format(&n->addrs[i], text)))
+            return false;
+    return true;
+}
+
+bool rdc_auth_finish(chk_t *c)
+{
+    rdc_authority_t *a = calloc(1, sizeof *a);
+    size_t nfwd = 0;
+    if (a == NULL)
+        return false;
+    rdc_authority_free(c->res.authority);
+    c->res.authority = a;
+    for (aq_t *q = c->auth; q; q = q->next)
+        nfwd += q->forward;
+    if (nfwd > 0 && (a->forward = calloc(nfwd, sizeof *a->forward)) == NULL)
+        return false;
+    for (aq_t *q = c->auth; q; q = q->next) {
+        rdc_auth_question_t *o = q->forward ? &a->forward[a->nforward++] : &a->ptr;
+        *o = q->out;
+        memset(&q->out, 0, sizeof q->out);
+        o->type = q->type;
+        if ((o->name = name_dup(q->name)) == NULL || !resolver_view(&c->res, q, o) ||
+            !rdc_auth_evaluate(o))
+            return false;
+    }
+    return true;
+}
+
+void rdc_auth_chk_free(chk_t *c)
+{
+    aq_t *q = c->auth;
+    while (q) {
+        aq_t *next = q->next;
+        trace_drop(&q->soa_lk);
+        rdc_auth_question_clear(&q->out);
+        free(q);
+        q = next;
+    }
+    c->auth = NULL;
+}

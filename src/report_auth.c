@@ -1,0 +1,171 @@
+/* report_auth.c - what --authority found, for both reporters: the JSON
+ * "authority" object and the text lines under an address. */
+#include "report.h"
+
+#include <string.h>
+
+static const char *status_word(rdc_dns_status_t s)
+{
+    static const char *const words[] = {"ok",       "nodata",  "nxdomain",    "timeout",
+                                        "servfail", "refused", "unreachable", "error"};
+    return (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "error";
+}
+
+static const char *type_word(uint16_t t)
+{
+    return t == 12 ? "PTR" : t == 1 ? "A" : "AAAA";
+}
+
+static void json_strings(FILE *f, char *const *s, size_t n)
+{
+    putc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            putc(',', f);
+        rdc_json_string(f, s[i]);
+    }
+    putc(']', f);
+}
+
+static void json_opt_string(FILE *f, const char *key, const char *s)
+{
+    fprintf(f, ",\"%s\":", key);
+    if (s)
+        rdc_json_string(f, s);
+    else
+        fputs("null", f);
+}
+
+/* {"status":...,"answers":[...]} and, for the resolver's, "ttl" (its
+ * remaining TTL, null when unknown) */
+static void json_answer(FILE *f, const rdc_auth_answer_t *a, bool with_ttl, uint32_t ttl)
+{
+    fprintf(f, "{\"status\":\"%s\",\"answers\":", status_word(a->status));
+    json_strings(f, a->data, a->n);
+    if (with_ttl && ttl == RDC_TTL_UNKNOWN)
+        fputs(",\"ttl\":null", f);
+    else if (with_ttl)
+        fprintf(f, ",\"ttl\":%lu", (unsigned long)ttl);
+    putc('}', f);
+}
+
+static void json_question(FILE *f, const rdc_auth_question_t *q)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    fputs("{\"name\":", f);
+    rdc_json_string(f, q->name ? q->name : "");
+    fprintf(f, ",\"type\":\"%s\"", type_word(q->type));
+    json_opt_string(f, "zone", q->zone);
+    json_opt_string(f, "mname", q->mname);
+    json_opt_string(f, "contact", q->contact);
+    if (q->zone)
+        fprintf(f, ",\"serial\":%lu,\"negative_ttl\":%lu", (unsigned long)q->serial,
+                (unsigned long)q->minimum);
+    else
+        fputs(",\"serial\":null,\"negative_ttl\":null", f);
+    fputs(",\"ns\":", f);
+    json_strings(f, q->ns, q->nns);
+    fputs(",\"servers\":[", f);
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        fputs(i ? ",{\"ns\":" : "{\"ns\":", f);
+        rdc_json_string(f, s->ns ? s->ns : "");
+        fputs(",\"address\":", f);
+        rdc_json_string(f, rdc_addr_format(&s->addr, ip));
+        fprintf(f, ",\"state\":\"%s\"", rdc_auth_state_name(s->state));
+        if (s->has_serial)
+            fprintf(f, ",\"serial\":%lu", (unsigned long)s->serial);
+        else
+            fputs(",\"serial\":null", f);
+        if (s->asked && s->state == RDC_AUTH_S_OK) {
+            fprintf(f, ",\"status\":\"%s\",\"answers\":", status_word(s->answer.status));
+            json_strings(f, s->answer.data, s->answer.n);
+        } else {
+            fputs(",\"status\":null,\"answers\":[]", f);
+        }
+        putc('}', f);
+    }
+    fprintf(f, "],\"consistent\":%s,\"source\":", q->consistent ? "true" : "false");
+    if (q->has_source)
+        json_answer(f, &q->source, false, 0);
+    else
+        fputs("null", f);
+    fputs(",\"resolver\":", f);
+    json_answer(f, &q->resolver, true, q->resolver_ttl);
+    fprintf(f, ",\"stale\":%s", q->stale ? "true" : "false");
+    if (q->error) {
+        fputs(",\"error\":", f);
+        rdc_json_string(f, q->error);
+    }
+    putc('}', f);
+}
+
+void rdc_report_json_authority(FILE *f, const rdc_authority_t *a)
+{
+    fputs(",\"authority\":{\"ptr\":", f);
+    json_question(f, &a->ptr);
+    fputs(",\"forward\":[", f);
+    for (size_t i = 0; i < a->nforward; i++) {
+        if (i)
+            putc(',', f);
+        json_question(f, &a->forward[i]);
+    }
+    fputs("]}", f);
+}
+
+static void text_answer(FILE *f, const rdc_auth_answer_t *a)
+{
+    if (a->n == 0) {
+        fputs(a->status == RDC_DNS_NXDOMAIN ? "NXDOMAIN" : "no record", f);
+        return;
+    }
+    for (size_t i = 0; i < a->n; i++)
+        fprintf(f, "%s%s", i ? " " : "", a->data[i]);
+}
+
+static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    fprintf(f, "    authority %s %s: ", q->name ? q->name : "?", type_word(q->type));
+    if (q->zone == NULL) {
+        fprintf(f, "%s\n", q->error ? q->error : "no zone found");
+        return;
+    }
+    fprintf(f, "zone %s, contact %s, serial %lu", q->zone, q->contact ? q->contact : "?",
+            (unsigned long)q->serial);
+    size_t nok = 0;
+    for (size_t i = 0; i < q->nservers; i++)
+        nok += q->servers[i].asked && q->servers[i].state == RDC_AUTH_S_OK;
+    if (q->error)
+        fprintf(f, "; %s\n", q->error);
+    else if (q->has_source) {
+        fprintf(f, "; %zu of %zu servers answer ", nok, q->nservers);
+        text_answer(f, &q->source);
+        putc('\n', f);
+    } else if (nok == 0) {
+        fprintf(f, "; none of its %zu servers answers with authority\n", q->nservers);
+    } else {
+        fputs("; its servers disagree\n", f);
+    }
+    if (!verbose && q->consistent && !q->stale)
+        return;
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        fprintf(f, "      %s (%s): %s", s->ns ? s->ns : "?", rdc_addr_format(&s->addr, ip),
+                rdc_auth_state_name(s->state));
+        if (s->has_serial)
+            fprintf(f, ", serial %lu", (unsigned long)s->serial);
+        if (s->asked && s->state == RDC_AUTH_S_OK) {
+            fputs(", answers ", f);
+            text_answer(f, &s->answer);
+        }
+        putc('\n', f);
+    }
+}
+
+void rdc_report_text_authority(FILE *f, const rdc_authority_t *a, bool verbose)
+{
+    text_question(f, &a->ptr, verbose);
+    for (size_t i = 0; i < a->nforward; i++)
+        text_question(f, &a->forward[i], verbose);
+}
