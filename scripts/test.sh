@@ -29,10 +29,10 @@ die() {
 # ip, procps sysctl), fuzz targets (clang).
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
-      postfix iproute2 procps)
+      postfix iproute2 procps jq)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
-       postfix postconf ss ip sysctl)
+       postfix postconf ss ip sysctl jq)
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
@@ -65,6 +65,7 @@ cleanup() {
         "$root/scripts/mta.sh" stop "$rundir/mta-${m%% *}" >/dev/null 2>&1 || true
     done
     "$root/scripts/servers.sh" stop "$rundir" >/dev/null 2>&1 || true
+    "$root/scripts/authtree.sh" stop "$rundir/authtree" >/dev/null 2>&1 || true
     rm -rf "$rundir"
 }
 trap cleanup EXIT INT TERM
@@ -83,6 +84,15 @@ for m in "${mtas[@]}"; do
 done
 export RDC_UNBOUND="127.0.0.1:${RDC_UNBOUND_PORT:-53536}"
 
+# The delegated reverse tree of the --authority/--wait tests: Knot servers on
+# 127.0.10.x port 53 and an Unbound in front (tests/authority/README.md). Its
+# black-holed server is the project's scripted responder, built first.
+echo "== starting the delegated test tree on 127.0.10.0/24 port 53"
+cmake -S "$root" -B "$root/build" -DRDC_WERROR=ON >/dev/null
+cmake --build "$root/build" -j"$jobs" --target fakedns_bin >/dev/null
+export RDC_AUTHTREE_DIR="$rundir/authtree"
+RDC_FAKEDNS_BIN="$root/build/tests/fakedns/fakedns" "$root/scripts/authtree.sh" start "$RDC_AUTHTREE_DIR"
+
 # Tests that CMake registers only when a tool or library is found: each
 # must be there (a missing one would be a silent skip).
 required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit_report
@@ -91,7 +101,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_zones integration_cli integration_process integration_badinput
     integration_faults integration_cli_valgrind integration_faults_valgrind docs_parity
     fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
-    unit_query unit_engine unit_resolver docs_options install_pkgconfig)
+    unit_query unit_engine unit_resolver docs_options install_pkgconfig
+    integration_authtree integration_authority unit_authcheck)
 
 status=0
 run_suite() { # build-dir, cmake args...

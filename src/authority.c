@@ -129,7 +129,7 @@ static void direct_send(dq_t *d)
     char text[RDC_NAME_TEXT_MAX];
     rdc_name_to_text(d->name, text);
     d->tries++;
-    d->e->auth_queries++;
+    d->e->stats.auth_queries++;
     d->e->dns.ops->query(d->e->dns.ctx, d->idx, text, d->type, on_direct, d);
 }
 
@@ -236,15 +236,12 @@ static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_
 
 /* ---------------------------------------------------------------- zones */
 
-static void zone_fail(azone_t *z, const char *fmt, const char *what)
-    __attribute__((format(printf, 2, 0)));
-static void zone_fail(azone_t *z, const char *fmt, const char *what)
+/* Records why the zone's servers cannot be asked: why, then the zone. */
+static void zone_fail(azone_t *z, const char *why)
 {
-    char buf[RDC_NAME_TEXT_MAX + 200];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    snprintf(buf, sizeof buf, fmt, what);
-#pragma GCC diagnostic pop
+    char zone[RDC_NAME_TEXT_MAX], buf[RDC_NAME_TEXT_MAX + 200];
+    rdc_name_to_text(z->name, zone);
+    snprintf(buf, sizeof buf, "%s %s", why, zone);
     free(z->error);
     if ((z->error = rdc_strdup(buf)) == NULL)
         z->e->oom = true;
@@ -291,15 +288,11 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
 {
     azone_t *z = l->owner;
     engine_t *e = z->e;
-    char zone[RDC_NAME_TEXT_MAX];
     trace_drop(l);
-    rdc_name_to_text(z->name, zone);
     if (a->status != RDC_DNS_OK) {
-        zone_fail(z,
-                  rdc_dns_status_is_temporary(a->status)
-                      ? "the NS lookup of zone %s failed: cannot ask its servers"
-                      : "zone %s has no NS records",
-                  zone);
+        zone_fail(z, rdc_dns_status_is_temporary(a->status)
+                         ? "cannot ask the zone's servers: the NS lookup failed for"
+                         : "no NS records for zone");
     } else if ((z->ns = calloc(AUTH_MAX_NS, sizeof *z->ns)) == NULL ||
                (z->alk = calloc(2 * AUTH_MAX_NS, sizeof *z->alk)) == NULL) {
         e->oom = true;
@@ -328,7 +321,7 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
             }
         }
         if (z->nns == 0)
-            zone_fail(z, "zone %s has no usable NS names", zone);
+            zone_fail(z, "no NS name that is a host name, for zone");
     }
     z->phase = 1;
     hold_start(&z->pending, (unsigned)z->nalk);
@@ -345,11 +338,8 @@ static void zone_step(azone_t *z)
     if (z->phase == 1) {
         z->phase = 2;
         hold_start(&z->pending, 0);
-        if (z->nsrv == 0 && z->error == NULL) {
-            char zone[RDC_NAME_TEXT_MAX];
-            rdc_name_to_text(z->name, zone);
-            zone_fail(z, "no address found for any name server of zone %s", zone);
-        }
+        if (z->nsrv == 0 && z->error == NULL)
+            zone_fail(z, "no address found for any name server of zone");
         for (size_t i = 0; i < z->nsrv; i++) {
             asrv_t *s = &z->srv[i];
             s->idx = e->dns.ops->add_server(e->dns.ctx, &s->srv, false);
@@ -483,12 +473,10 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
     char text[RDC_NAME_TEXT_MAX + 200];
     if (!rdc_lookup_trace_to(l, &q->c->trace))
         e->oom = true;
-    if (!q->named) {
+    if (!q->named && !rdc_dns_status_is_temporary(a->status)) {
         /* the servers are asked for the name the resolver's CNAMEs lead
          * to (RFC 2317): its zone is the one that answers */
-        memcpy(q->name, l->name, sizeof q->name);
-        if (a->status != RDC_DNS_S_ERROR || !a->oom)
-            memcpy(q->name, a->final_name, sizeof q->name);
+        memcpy(q->name, a->final_name, sizeof q->name);
         q->named = true;
     }
     if (rdc_dns_status_is_temporary(a->status)) {

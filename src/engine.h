@@ -26,6 +26,7 @@ typedef struct rdc_engine_stats {
     unsigned long failovers; /* queries moved to the next server */
     unsigned long probes; /* copies sent to a down server */
     unsigned min_window; /* smallest window reached */
+    unsigned long auth_queries; /* --authority: sent to zones' own servers (RD=0) */
 } rdc_engine_stats_t;
 
 /* Called once per loop turn (at least every 200 ms while it is set). */

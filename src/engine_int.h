@@ -145,7 +145,6 @@ struct rdc_engine {
     struct probe *probes; /* SMTP probes in progress */
     struct azone *zones; /* --authority: the zones found, with their servers */
     size_t nzones;
-    unsigned long auth_queries; /* --authority: queries sent to zones' servers */
     /* --unordered: finished slots waiting to be emitted, in finishing order */
     size_t *doneq;
     size_t dq_head, dq_len;

@@ -319,14 +319,17 @@ static rdc_run_status_t run_checks(run_t *r, out_t *out)
 }
 
 /* -v: the query and window statistics and each server's state, on stderr. */
-static void print_stats(const run_t *r)
+static void print_stats(const run_t *r, bool out_authority)
 {
     const rdc_engine_stats_t *st = rdc_engine_stats(r->eng);
     fprintf(stderr,
             "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates, "
-            "%lu moved to another server, %lu probes; window %u at least, halved %lu times\n",
+            "%lu moved to another server, %lu probes; window %u at least, halved %lu times",
             rdc_resolver_queries(r->res), rdc_resolver_timeouts(r->res), st->retries, st->early,
             st->failovers, st->probes, st->min_window, st->cuts);
+    if (r->eng && out_authority)
+        fprintf(stderr, "; %lu of the queries to zones' own servers", st->auth_queries);
+    fputc('\n', stderr);
     rdc_buf_t sv = {0};
     rdc_engine_describe_servers(r->eng, &sv);
     for (char *line = sv.s, *nl; line && *line; line = nl + 1) {
@@ -366,7 +369,7 @@ static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status
         }
     }
     if (o->verbose)
-        print_stats(r);
+        print_stats(r, o->authority);
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(out->f) != 0 || ferror(out->f))) {
         rs = RDC_RUN_OUTPUT_FAILED;
         out->write_errno = errno ? errno : EIO;
