@@ -28,8 +28,10 @@ re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; } # a literal string as a regex
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdc-compopts.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 for shell in bash zsh; do
-    "$gen" $shell "$tmp/$shell.1" && "$gen" $shell "$tmp/$shell.2" ||
-        { echo "FAIL: $gen $shell exited non-zero"; exit 1; }
+    if ! "$gen" $shell "$tmp/$shell.1" || ! "$gen" $shell "$tmp/$shell.2"; then
+        echo "FAIL: $gen $shell exited non-zero"
+        exit 1
+    fi
 done
 check "bash output is the same twice" cmp -s "$tmp/bash.1" "$tmp/bash.2"
 check "zsh output is the same twice" cmp -s "$tmp/zsh.1" "$tmp/zsh.2"
@@ -38,9 +40,9 @@ check "the build's zsh completion is the generator's" cmp -s "$tmp/zsh.1" "$zshf
 
 opts=$("$table") || { echo "FAIL: $table exited non-zero"; exit 1; }
 [ -n "$opts" ] || { echo "FAIL: the option table is empty"; exit 1; }
-# the words bash offers for "-", and its case patterns (one line each)
+# the words bash offers for "-"
+# shellcheck disable=SC2016 # "$cur" is the script's text, not expanded here
 offered=" $(sed -n 's/.*compgen -W "\(--[^"]*\)" -- "$cur".*/\1/p' "$bashfile") "
-cases=$(grep -E '^    -[^ ]*( \| -[^ ]*)*\)$' "$bashfile")
 bash_case() { # option: the lines after its case pattern, up to ";;"
     awk -v o="$1" '/^    -.*\)$/ {p = 0; n = split(substr($0, 5, length($0) - 5), w, " [|] ");
         for (i = 1; i <= n; i++) if (w[i] == o) p = 1; next} p {print} /;;/ {p = 0}' "$bashfile"
@@ -74,10 +76,9 @@ while IFS=$'\t' read -r name letter kind arg _ _ _ choices; do
             check "bash offers nothing for $o $arg" grep -q "^        return # " <<<"$body"
             check "zsh offers nothing for $o $arg" grep -qE ":$arg: ' \\\\$" <<<"$line"
         else
-            check "zsh offers nothing for $o[=$arg]" grep -qE "::$arg: ' \\\\$" <<<"$line"
+            check "zsh offers nothing for ${o}[=$arg]" grep -qE "::$arg: ' \\\\$" <<<"$line"
         fi
     done
 done <<<"$opts"
-[ -n "$cases" ] || { echo "FAIL: no case patterns in $bashfile"; fails=$((fails + 1)); }
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

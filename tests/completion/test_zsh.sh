@@ -30,6 +30,7 @@ touch "$tmp/files/ips.txt" "$tmp/files/report.xml"
 
 check "zsh -n parses it" "$zsh" -n "$file"
 check "the first line is #compdef rdnscheck" test "$(head -n1 "$file")" = "#compdef rdnscheck"
+# shellcheck disable=SC2016 # zsh expands them
 got=$(cd "$tmp" && HOME=$tmp "$zsh" -f -c 'fpath=(fpath $fpath); autoload -Uz compinit
     compinit -u -D; print -r -- "$_comps[rdnscheck]"; autoload -Uz +X _rdnscheck &&
     whence -w _rdnscheck')
