@@ -113,4 +113,5 @@ run_suite build
 run_suite build-asan -DRDC_SANITIZE=ON
 echo "== valgrind: CLI cases"
 (cd "$root/build" && ctest --output-on-failure -L valgrind --timeout 900 --no-tests=error) || status=1
+echo "== Debian package"; "$root/scripts/package.sh" || status=1
 exit $status
