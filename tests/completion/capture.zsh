@@ -1,7 +1,9 @@
 # capture.zsh - what zsh's completion system offers for a command line: an
 # interactive zsh in a pseudo-terminal (zsh/zpty) with FPATHDIR first in
 # $fpath and compinit run, the line typed and TAB pressed; compadd is wrapped
-# to print every match it is given. Prints the matches, one per line.
+# to print every match it is given. Prints the matches, one per line. The
+# markers are written split ("<HI""T>") in what is typed, so the terminal's
+# echo of the typed text never matches them.
 # Usage: zsh -f capture.zsh FPATHDIR 'command line'
 zmodload zsh/zpty || exit 2
 dir=$1 line=$2
@@ -12,10 +14,10 @@ zpty -w z "zstyle ':completion:*' completer _complete; zstyle ':completion:*' in
 zpty -w z 'compadd () {
     if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi
     typeset -a __hits; builtin compadd -A __hits "$@"; (( $#__hits )) || return 1
-    local h; for h in $__hits; do print -r -- "<HIT>$h"; done >&2; builtin compadd "$@"
+    local h; for h in $__hits; do print -r -- "<HI""T>$h"; done >&2; builtin compadd "$@"
 }'
-zpty -w z 'comppostfuncs=(__done); __done () { print -r -- "<EOC>" >&2; zle send-break }'
-zpty -w z 'exec 2>&1; print "<READY>"'
+zpty -w z 'comppostfuncs=(__done); __done () { print -r -- "<EO""C>" >&2; zle send-break }'
+zpty -w z 'exec 2>&1; print "<REA""DY>"'
 zpty -r z out '*<READY>*' || exit 2
 zpty -w -n z "$line"$'\t'
 while zpty -r -t z out || { sleep 0.05; zpty -r z out; }; do
