@@ -7,10 +7,12 @@
 # completions where bash-completion and zsh find them, a program built with
 # pkg-config against the library - and remove them again. Installs the
 # build dependencies that are missing (Debian packages). Run as root (dpkg
-# -i); scripts/test.sh runs it last. Keeps the .deb files with
-# RDC_PACKAGE_OUT=DIR.
+# -i); scripts/test.sh runs it last. RDC_PACKAGE_OUT=DIR keeps the .deb
+# files (with the .changes and .buildinfo) in DIR.
 # Usage: scripts/package.sh
 set -euo pipefail
+out=${RDC_PACKAGE_OUT-}
+[ -z "$out" ] || out=$(realpath -m -- "$out") # relative to where it was run
 cd "$(dirname "$0")/.."
 root=$(pwd)
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -128,9 +130,10 @@ cc -std=c11 -Wall -Werror -o "$tmp/use" tests/install/use.c $(pkg-config --cflag
     die "tests/install/use.c does not build against librdnscheck-dev"
 "$tmp/use" || die "tests/install/use.c failed against librdnscheck-dev"
 
-if [ -n "${RDC_PACKAGE_OUT-}" ]; then
-    mkdir -p "$RDC_PACKAGE_OUT"
-    cp "$deb" "$dev" "$changes" "$RDC_PACKAGE_OUT"/
+if [ -n "$out" ]; then
+    mkdir -p "$out"
+    cp "$tmp"/*.deb "$tmp"/*.buildinfo "$changes" "$out"/ # all that the .changes lists
+    echo "== kept in $out: $(cd "$tmp" && echo *.deb *.buildinfo "${changes##*/}")"
 fi
 echo "== removing the packages"
 "${sudo[@]}" dpkg --purge "${installed[@]}" >/dev/null
