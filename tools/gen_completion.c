@@ -30,27 +30,60 @@ static void put_choices(FILE *f, const rdc_optdef_t *d)
         fprintf(f, "%s%s", k ? " " : "", d->choices[k]);
 }
 
+/* Words with a separator, wrapped before column 80: at a wrap brk is
+ * written instead of sep (it ends the line) and the next line starts at
+ * column indent. */
+typedef struct wrap {
+    FILE *f;
+    const char *sep, *brk;
+    size_t col, indent;
+    bool any;
+} wrap_t;
+
+static void wrap_word(wrap_t *w, const char *word)
+{
+    size_t len = strlen(word);
+    if (w->any && w->col + strlen(w->sep) + len >= 80) {
+        fputs(w->brk, w->f);
+        w->col = w->indent;
+    } else if (w->any) {
+        fputs(w->sep, w->f);
+        w->col += strlen(w->sep);
+    }
+    fputs(word, w->f);
+    w->col += len;
+    w->any = true;
+}
+
+/* "-x" or "--name" */
+static void wrap_option(wrap_t *w, char letter, const char *name)
+{
+    char word[64];
+    if (letter)
+        snprintf(word, sizeof word, "-%c", letter);
+    else
+        snprintf(word, sizeof word, "--%s", name);
+    wrap_word(w, word);
+}
+
 /* Bash: a case pattern "-x | --name" for every option with a required
  * argument of this kind; false when there is none. */
 static bool bash_pattern(FILE *f, const rdc_optdef_t *t, size_t n, value_kind_t kind)
 {
-    const char *sep = "    ";
+    wrap_t w = {.f = f, .sep = " | ", .brk = " | \\\n    ", .col = 4, .indent = 4};
     for (size_t i = 0; i < n; i++) {
         if (t[i].arg != RDC_ARG_REQUIRED || value_kind(&t[i]) != kind)
             continue;
-        if (t[i].letter) {
-            fprintf(f, "%s-%c", sep, t[i].letter);
-            sep = " | ";
-        }
-        if (t[i].name) {
-            fprintf(f, "%s--%s", sep, t[i].name);
-            sep = " | ";
-        }
+        if (!w.any)
+            fputs("    ", f);
+        if (t[i].letter)
+            wrap_option(&w, t[i].letter, NULL);
+        if (t[i].name)
+            wrap_option(&w, 0, t[i].name);
     }
-    if (strcmp(sep, " | ") != 0)
-        return false;
-    fputs(")\n", f);
-    return true;
+    if (w.any)
+        fputs(")\n", f);
+    return w.any;
 }
 
 static void bash(FILE *f, const rdc_optdef_t *t, size_t n)
@@ -124,17 +157,15 @@ static void bash(FILE *f, const rdc_optdef_t *t, size_t n)
           "    if [[ $cur == -* ]]; then\n"
           "        mapfile -t COMPREPLY < <(compgen -W \"",
           f);
-    /* every option: long names, then the letters, in table order */
-    const char *sep = "";
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].name) {
-            fprintf(f, "%s--%s", sep, t[i].name);
-            sep = " ";
-        }
-    }
+    /* every option: long names, then the letters, in table order; a
+     * newline inside the quotes separates words like a space */
+    wrap_t w = {.f = f, .sep = " ", .brk = "\n            ", .col = 44, .indent = 12};
+    for (size_t i = 0; i < n; i++)
+        if (t[i].name)
+            wrap_option(&w, 0, t[i].name);
     for (size_t i = 0; i < n; i++)
         if (t[i].letter)
-            fprintf(f, " -%c", t[i].letter);
+            wrap_option(&w, t[i].letter, NULL);
     fputs("\" -- \"$cur\")\n"
           "    fi\n"
           "    # a TARGET (address, CIDR block, host name): nothing to offer\n"

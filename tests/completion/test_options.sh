@@ -40,12 +40,15 @@ check "the build's zsh completion is the generator's" cmp -s "$tmp/zsh.1" "$zshf
 
 opts=$("$table") || { echo "FAIL: $table exited non-zero"; exit 1; }
 [ -n "$opts" ] || { echo "FAIL: the option table is empty"; exit 1; }
-# the words bash offers for "-"
-# shellcheck disable=SC2016 # "$cur" is the script's text, not expanded here
-offered=" $(sed -n 's/.*compgen -W "\(--[^"]*\)" -- "$cur".*/\1/p' "$bashfile") "
+# the words bash offers for "-", from the script itself
+# shellcheck disable=SC2016 # bash -c expands them
+offered=" $(bash --norc --noprofile -c 'source "$1" && COMP_WORDS=(rdnscheck -) COMP_CWORD=1 &&
+    _rdnscheck && echo "${COMPREPLY[*]}"' bash "$bashfile") "
+# the bash script with its case patterns on one line each ("\" joins lines)
+joined=$(sed -e ':a' -e '/\\$/{N;s/\\\n *//;ta' -e '}' "$bashfile")
 bash_case() { # option: the lines after its case pattern, up to ";;"
     awk -v o="$1" '/^    -.*\)$/ {p = 0; n = split(substr($0, 5, length($0) - 5), w, " [|] ");
-        for (i = 1; i <= n; i++) if (w[i] == o) p = 1; next} p {print} /;;/ {p = 0}' "$bashfile"
+        for (i = 1; i <= n; i++) if (w[i] == o) p = 1; next} p {print} /;;/ {p = 0}' <<<"$joined"
 }
 while IFS=$'\t' read -r name letter kind arg _ _ _ choices; do
     forms=()
