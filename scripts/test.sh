@@ -26,13 +26,14 @@ die() {
 # (groff-base man-db), the valgrind runs, progress on a pty (script: bsdutils),
 # the JUnit checks (xmllint: libxml2-utils), the SMTP tests against real
 # Postfix (postfix; scripts/mta.sh uses ss: iproute2), ::1 setup (iproute2
-# ip, procps sysctl), fuzz targets (clang).
+# ip, procps sysctl), fuzz targets (clang), the --authority tests (jq), the
+# shell completion tests (zsh, bash-completion).
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
-      postfix iproute2 procps jq)
+      postfix iproute2 procps jq zsh bash-completion)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
-       postfix postconf ss ip sysctl jq)
+       postfix postconf ss ip sysctl jq zsh)
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
@@ -102,7 +103,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_faults integration_cli_valgrind integration_faults_valgrind docs_parity
     fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
     unit_query unit_engine unit_resolver docs_options install_pkgconfig
-    integration_authtree integration_authority unit_authcheck)
+    integration_authtree integration_authority unit_authcheck
+    completion_options completion_bash completion_bash_bashcomp completion_zsh)
 
 status=0
 run_suite() { # build-dir, cmake args...
@@ -124,4 +126,5 @@ run_suite build
 run_suite build-asan -DRDC_SANITIZE=ON
 echo "== valgrind: CLI cases"
 (cd "$root/build" && ctest --output-on-failure -L valgrind --timeout 900 --no-tests=error) || status=1
+echo "== Debian package"; "$root/scripts/package.sh" || status=1
 exit $status

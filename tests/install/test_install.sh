@@ -25,6 +25,15 @@ for f in "$libdir/librdnscheck.a" "$libdir/pkgconfig/rdnscheck.pc" "$incdir/rdns
     "$incdir/rdc_version.h"; do
     [ -f "$prefix/$f" ] || fail "$f not installed"
 done
+# The shell completions (directories given by CMakeLists.txt)
+if [ -n "${RDC_BASH_COMPLETION_DIR-}" ]; then
+    [ -f "$prefix/$RDC_BASH_COMPLETION_DIR/rdnscheck" ] ||
+        fail "bash completion not in $RDC_BASH_COMPLETION_DIR"
+fi
+if [ -n "${RDC_ZSH_COMPLETION_DIR-}" ]; then
+    [ -f "$prefix/$RDC_ZSH_COMPLETION_DIR/_rdnscheck" ] ||
+        fail "zsh completion not in $RDC_ZSH_COMPLETION_DIR"
+fi
 headers=$(cd "$prefix/$incdir" && printf '%s ' *)
 [ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
 
