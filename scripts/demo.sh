@@ -37,6 +37,7 @@ bin="$root/build-demo/rdnscheck"
 rundir=$(mktemp -d "${TMPDIR:-/tmp}/rdnscheck-demo.XXXXXX")
 cleanup() {
     "$root/scripts/servers.sh" stop "$rundir" >/dev/null 2>&1 || true
+    "$root/scripts/authtree.sh" stop "$rundir/authtree" >/dev/null 2>&1 || true
     rm -rf "$rundir"
 }
 trap cleanup EXIT
@@ -85,6 +86,27 @@ run "every sending address of a domain, from its SPF record (-v: the expansion t
     "$rel_bin" -s "$knot" -v --spf spf-nested.mail.test
 run "a CI job's view: GitHub annotations for the problems" \
     "$rel_bin" -s "$knot" --format github 198.51.100.0/29
+
+# --- who to ask: a delegated reverse tree (needs port 53, so root) --------------
+if [[ $(id -u) -eq 0 ]]; then
+    echo
+    echo "== starting a delegated reverse tree on 127.0.10.0/24 port 53 (tests/authority/README.md)"
+    # its black-holed server is the project's scripted responder
+    cc -O1 -pthread -Itests/fakedns -Itests/common tests/fakedns/fakedns.c \
+        tests/fakedns/fakedns_main.c tests/common/servemain.c -o "$rundir/fakedns"
+    RDC_FAKEDNS_BIN="$rundir/fakedns" "$root/scripts/authtree.sh" start "$rundir/authtree"
+    run "--authority: no PTR; the fix names the reverse zone's operator (SOA contact, NS set)" \
+        "$rel_bin" -s 127.0.10.2 --authority 192.0.2.99
+    run "--authority: the zone's two servers have different serials and PTRs (auth-inconsistent)" \
+        "$rel_bin" -s 127.0.10.2 --authority 198.51.100.20
+    run "--authority: one listed server refuses, one never answers (auth-lame)" \
+        "$rel_bin" -s 127.0.10.2 -t 1000 --authority 203.0.113.25
+    run "--authority as JSON: what each server says, beside the resolver's cached answer and TTL" \
+        "$rel_bin" -s 127.0.10.2 --authority --json 192.0.2.25
+else
+    echo
+    echo "== (not root: the --authority demo needs port 53 on 127.0.10.x; skipped)"
+fi
 echo
 echo "== done (the exit status of this script is 0; rdnscheck's own are shown above)"
 [[ -x $bin ]]
