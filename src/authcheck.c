@@ -112,7 +112,7 @@ bool rdc_auth_answer_same(const rdc_auth_answer_t *x, const rdc_auth_answer_t *y
 bool rdc_auth_evaluate(rdc_auth_question_t *q)
 {
     const rdc_auth_answer_t *first = NULL;
-    bool have_serial = false, agree = true;
+    bool have_serial = false, same_answer = true, same_serial = true;
     uint32_t serial = 0;
     size_t nok = 0;
     q->stale = false;
@@ -122,7 +122,7 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
         const rdc_auth_server_t *s = &q->servers[i];
         if (s->has_serial && s->state != RDC_AUTH_S_LAME) {
             if (have_serial && s->serial != serial)
-                agree = false;
+                same_serial = false;
             serial = s->serial;
             have_serial = true;
         }
@@ -132,12 +132,14 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
         if (first == NULL)
             first = &s->answer;
         else if (!rdc_auth_answer_same(first, &s->answer))
-            agree = false;
+            same_answer = false;
     }
-    q->consistent = agree;
+    /* servers that serve different versions disagree even where this
+     * answer is the same: the next change may not reach all of them */
+    q->consistent = same_answer && same_serial;
     if (first == NULL)
         return true;
-    if (agree) {
+    if (same_answer) {
         q->has_source = true;
         if (!answer_copy(&q->source, first))
             return false;
@@ -167,6 +169,8 @@ size_t rdc_rname_to_mail(const uint8_t *rname, char *buf, size_t cap)
     }
     size_t n = rdc_escape_text(rname + 1, rname[0], buf, cap - 2);
     char dom[RDC_NAME_TEXT_MAX];
+    if (rname[1 + rname[0]] == 0)
+        return n; /* one label: a local part without a domain */
     rdc_name_to_text(rname + 1 + rname[0], dom);
     buf[n++] = '@';
     buf[n] = '\0';
@@ -244,8 +248,8 @@ static bool lame_problem(rdc_result_t *r, const rdc_auth_question_t *q)
                            "others from its NS set: resolvers that pick them time out or fail");
         ok = !m.failed && !fix.failed &&
              rdc_result_add_problem(r, RDC_AUTH_LAME, fix.s,
-                                    "%zu of %zu name servers of zone %s: %s", nlame, q->nservers,
-                                    q->zone, m.s);
+                                    "%zu of %zu name server addresses of zone %s: %s", nlame,
+                                    q->nservers, q->zone, m.s);
     }
     rdc_buf_free(&m);
     rdc_buf_free(&fix);

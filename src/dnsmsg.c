@@ -213,6 +213,8 @@ static void fail(rdc_answer_t *out, const char *why)
     out->status = RDC_DNS_S_ERROR;
     out->error = why;
     out->nrecords = 0;
+    out->ttl = RDC_TTL_UNKNOWN;
+    out->has_soa = false;
 }
 
 void rdc_answer_free(rdc_answer_t *a)
@@ -484,7 +486,7 @@ static void scan_authority(const uint8_t *msg, size_t len, size_t off, rdc_answe
     if (out->has_soa)
         out->ttl = out->soa.ttl < out->soa.minimum ? out->soa.ttl : out->soa.minimum;
     else
-        out->referral = saw_ns && out->rcode == 0;
+        out->referral = saw_ns && out->rcode == 0 && out->cname_hops == 0;
 }
 
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,

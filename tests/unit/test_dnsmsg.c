@@ -1200,6 +1200,696 @@ static void test_type_rcode_names(void **state)
     assert_string_equal(rdc_rcode_name(11, buf), "RCODE11");
 }
 
+/* ------------------------------------------------------------ authority section, SOA, TTLs */
+
+#define ZONE "2.0.192.in-addr.arpa"
+
+/* Sets the header's NSCOUNT (offset 8) once the records are written. */
+static void set_nscount(msg_t *m, unsigned ns)
+{
+    m->b[8] = (uint8_t)(ns >> 8);
+    m->b[9] = (uint8_t)ns;
+}
+
+/* Sets or clears the AA bit (RFC 1035 §4.1.1). */
+static void set_aa(msg_t *m, bool aa)
+{
+    if (aa)
+        m->b[2] |= 0x04;
+    else
+        m->b[2] &= (uint8_t)~0x04u;
+}
+
+/* The five numbers of SOA rdata (RFC 1035 §3.3.13). */
+static void soa_numbers(msg_t *m, uint32_t serial, uint32_t minimum)
+{
+    put32(m, serial);
+    put32(m, 7200); /* refresh */
+    put32(m, 3600); /* retry */
+    put32(m, 1209600); /* expire */
+    put32(m, minimum);
+}
+
+/* An SOA record with uncompressed owner, MNAME and RNAME. */
+static void rr_soa(msg_t *m, const char *owner, uint32_t ttl, const char *mname, const char *rname,
+                   uint32_t serial, uint32_t minimum)
+{
+    putname(m, owner);
+    size_t at = rr_head(m, RDC_TYPE_SOA, 1, ttl);
+    putname(m, mname);
+    putname(m, rname);
+    soa_numbers(m, serial, minimum);
+    rr_end(m, at);
+}
+
+/* An NS record of class klass with uncompressed owner and target. */
+static void rr_ns(msg_t *m, const char *owner, unsigned klass, uint32_t ttl, const char *target)
+{
+    putname(m, owner);
+    size_t at = rr_head(m, RDC_TYPE_NS, klass, ttl);
+    putname(m, target);
+    rr_end(m, at);
+}
+
+/* A negative answer (rcode NXDOMAIN or NOERROR) to the PTR question REV,
+ * AA set, with the zone's SOA in the authority section. */
+static void negative_soa(msg_t *m, unsigned rcode, uint32_t ttl, uint32_t minimum)
+{
+    header(m, rcode, 1, 0);
+    set_aa(m, true);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_soa(m, ZONE, ttl, "ns1.example.net", "hostmaster.example.net", 2026120101, minimum);
+    set_nscount(m, 1);
+}
+
+static void test_answer_negative_soa_ttl(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned rcode;
+        rdc_dns_status_t status;
+        uint32_t ttl, minimum, want;
+    } cases[] = {
+        /* RFC 2308 §5: min(SOA TTL, SOA MINIMUM) */
+        {RCODE_NXDOMAIN, RDC_DNS_NXDOMAIN, 300, 60, 60},
+        {RCODE_NXDOMAIN, RDC_DNS_NXDOMAIN, 30, 600, 30},
+        {RCODE_NOERROR, RDC_DNS_NODATA, 3600, 900, 900},
+        {RCODE_NOERROR, RDC_DNS_NODATA, 120, 7200, 120},
+        {RCODE_NXDOMAIN, RDC_DNS_NXDOMAIN, 86400, 0, 0},
+        {RCODE_NOERROR, RDC_DNS_NODATA, 0, 3600, 0},
+        {RCODE_NXDOMAIN, RDC_DNS_NXDOMAIN, 45, 45, 45},
+    };
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        negative_soa(m, cases[i].rcode, cases[i].ttl, cases[i].minimum);
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        if (a->ttl != cases[i].want)
+            print_error("case %zu: ttl %lu, expected %lu\n", i, (unsigned long)a->ttl,
+                        (unsigned long)cases[i].want);
+        assert_int_equal(a->status, cases[i].status);
+        assert_int_equal(a->nrecords, 0);
+        assert_true(a->aa);
+        assert_false(a->referral);
+        assert_true(a->has_soa);
+        assert_int_equal(a->ttl, cases[i].want);
+        assert_name(a->soa.owner, ZONE);
+        assert_name(a->soa.mname, "ns1.example.net");
+        assert_name(a->soa.rname, "hostmaster.example.net");
+        assert_int_equal(a->soa.serial, 2026120101);
+        assert_int_equal(a->soa.minimum, cases[i].minimum);
+        assert_int_equal(a->soa.ttl, cases[i].ttl);
+    }
+
+    /* no authority section: no SOA, the TTL is not known */
+    static const unsigned rcodes[] = {RCODE_NXDOMAIN, RCODE_NOERROR};
+    for (size_t i = 0; i < ARRAY_LEN(rcodes); i++) {
+        header(m, rcodes[i], 1, 0);
+        question(m, REV, RDC_TYPE_PTR);
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        assert_int_equal(a->status, i == 0 ? RDC_DNS_NXDOMAIN : RDC_DNS_NODATA);
+        assert_false(a->has_soa);
+        assert_false(a->referral);
+        assert_false(a->aa);
+        assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+    }
+    answer_del(a);
+    free(m);
+}
+
+/* Only the first class IN SOA of the authority section counts. */
+static void test_answer_negative_soa_choice(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    putname(m, ZONE); /* class CH: ignored */
+    size_t at = rr_head(m, RDC_TYPE_SOA, 3, 5);
+    putname(m, "chaos.example.net");
+    putname(m, "chaos.example.net");
+    soa_numbers(m, 1, 5);
+    rr_end(m, at);
+    rr_soa(m, ZONE, 600, "ns1.example.net", "hostmaster.example.net", 7, 300);
+    rr_soa(m, "other.test", 10, "ns.other.test", "root.other.test", 8, 10);
+    set_nscount(m, 3);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, ZONE);
+    assert_name(a->soa.mname, "ns1.example.net");
+    assert_int_equal(a->soa.serial, 7);
+    assert_int_equal(a->ttl, 300);
+    answer_del(a);
+    free(m);
+}
+
+/* A negative answer reached through a CNAME: the SOA of the target's zone
+ * bounds it, not the CNAME's TTL (dnsmsg.h). */
+static void test_answer_negative_via_cname(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    /* NODATA: the chain ends at a name without a PTR */
+    header(m, RCODE_NOERROR, 1, 1);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "50.0-25.2.0.192.in-addr.arpa");
+    rr_soa(m, "0-25.2.0.192.in-addr.arpa", 3600, "ns.customer.test", "noc.customer.test", 42, 900);
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_true(a->dangling);
+    assert_int_equal(a->cname_hops, 1);
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, "0-25.2.0.192.in-addr.arpa");
+    assert_int_equal(a->ttl, 900);
+
+    /* NXDOMAIN for the chain's last name (RFC 6604) */
+    header(m, RCODE_NXDOMAIN, 1, 1);
+    q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_CNAME, 5, "50.0-25.2.0.192.in-addr.arpa");
+    rr_soa(m, "0-25.2.0.192.in-addr.arpa", 300, "ns.customer.test", "noc.customer.test", 42, 60);
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_name(a->final_name, "50.0-25.2.0.192.in-addr.arpa");
+    assert_true(a->has_soa);
+    assert_int_equal(a->ttl, 60);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_referral(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    const char *child = "0-25.2.0.192.in-addr.arpa";
+
+    /* NOERROR, no answer, NS records and no SOA: a delegation (RFC 1034 §4.3.2) */
+    header(m, RCODE_NOERROR, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_ns(m, child, 1, 86400, "ns1.customer.test");
+    rr_ns(m, child, 1, 86400, "ns2.customer.test");
+    set_nscount(m, 2);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_int_equal(a->nrecords, 0);
+    assert_true(a->referral);
+    assert_false(a->aa);
+    assert_false(a->has_soa);
+    assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+
+    /* the flag does not depend on AA: the caller weighs both */
+    set_aa(m, true);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_true(a->referral);
+    assert_true(a->aa);
+
+    /* NS and an SOA (in either order): a NODATA answer, no referral */
+    header(m, RCODE_NOERROR, 1, 0);
+    set_aa(m, true);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_ns(m, ZONE, 1, 86400, "ns1.example.net");
+    rr_soa(m, ZONE, 600, "ns1.example.net", "hostmaster.example.net", 3, 300);
+    set_nscount(m, 2);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_false(a->referral);
+    assert_true(a->has_soa);
+    assert_int_equal(a->ttl, 300);
+
+    /* NXDOMAIN with NS only: no referral (the rcode is an answer) */
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_ns(m, child, 1, 86400, "ns1.customer.test");
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_false(a->referral);
+    assert_false(a->has_soa);
+    assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+
+    /* NS of another class: no referral */
+    header(m, RCODE_NOERROR, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_ns(m, child, 3, 86400, "ns1.customer.test");
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_false(a->referral);
+
+    /* a positive answer with the zone's NS in the authority section (as
+     * authoritative servers add them): an answer, its TTL not the NS's */
+    header(m, RCODE_NOERROR, 1, 1);
+    set_aa(m, true);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 3600, "mail.example.test");
+    rr_ns(m, ZONE, 1, 7, "ns1.example.net");
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 1);
+    assert_false(a->referral);
+    assert_true(a->aa);
+    assert_int_equal(a->ttl, 3600);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_aa_bit(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (int aa = 0; aa <= 1; aa++) {
+        header(m, RCODE_NOERROR, 1, 1);
+        set_aa(m, aa);
+        size_t q = question(m, REV, RDC_TYPE_PTR);
+        rr_name(m, q, RDC_TYPE_PTR, 60, "mail.example.test");
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        assert_int_equal(a->status, RDC_DNS_OK);
+        assert_int_equal(a->aa, aa);
+
+        /* a server's error still says whether it spoke with authority */
+        header(m, RCODE_SERVFAIL, 1, 0);
+        set_aa(m, aa);
+        question(m, REV, RDC_TYPE_PTR);
+        rr_soa(m, ZONE, 300, "ns1.example.net", "hostmaster.example.net", 1, 60);
+        set_nscount(m, 1);
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        assert_int_equal(a->status, RDC_DNS_S_SERVFAIL);
+        assert_int_equal(a->aa, aa);
+        assert_false(a->has_soa); /* no SOA from an error */
+        assert_false(a->referral);
+        assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+    }
+    /* an answer to another question is no answer at all, AA or not */
+    header(m, RCODE_NOERROR, 1, 1);
+    set_aa(m, true);
+    size_t q = question(m, "51.2.0.192.in-addr.arpa", RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 60, "mail.example.test");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_false(a->aa);
+    assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+    /* REFUSED with AA and an SOA: no SOA, no TTL */
+    header(m, RCODE_REFUSED, 1, 0);
+    set_aa(m, true);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_soa(m, ZONE, 300, "ns1.example.net", "hostmaster.example.net", 1, 60);
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_REFUSED);
+    assert_false(a->has_soa);
+    assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_ttl_min_records(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, RCODE_NOERROR, 1, 5);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_PTR, 300, "a.example.test");
+    rr_name(m, q, RDC_TYPE_PTR, 60, "b.example.test");
+    /* not counted: another type, another owner, another class */
+    rr_name(m, q, RDC_TYPE_TXT + 1000, 1, "x.example.test");
+    putname(m, "51.2.0.192.in-addr.arpa");
+    size_t at = rr_head(m, RDC_TYPE_PTR, 1, 2);
+    putname(m, "other.example.test");
+    rr_end(m, at);
+    rr_name(m, q, RDC_TYPE_PTR, 3600, "c.example.test");
+    /* the authority section of a positive answer bounds nothing */
+    rr_soa(m, ZONE, 3, "ns1.example.net", "hostmaster.example.net", 1, 4);
+    rr_ns(m, ZONE, 1, 5, "ns1.example.net");
+    set_nscount(m, 2);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 3);
+    assert_int_equal(a->records[0].ttl, 300);
+    assert_int_equal(a->records[1].ttl, 60);
+    assert_int_equal(a->records[2].ttl, 3600);
+    assert_int_equal(a->ttl, 60);
+    assert_false(a->has_soa);
+    assert_false(a->referral);
+
+    /* one record: its TTL, also 0 and the largest */
+    static const uint32_t ttls[] = {0, 1, 86400, 0x7fffffff};
+    for (size_t i = 0; i < ARRAY_LEN(ttls); i++) {
+        header(m, RCODE_NOERROR, 1, 1);
+        size_t qa = question(m, "mail.example.test", RDC_TYPE_A);
+        rr_addr4(m, qa, ttls[i], 192, 0, 2, 50);
+        parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+        assert_int_equal(a->status, RDC_DNS_OK);
+        assert_int_equal(a->ttl, ttls[i]);
+    }
+
+    /* the parser starts afresh: a reused answer does not keep a smaller TTL */
+    header(m, RCODE_NOERROR, 1, 1);
+    size_t qa = question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, qa, 0, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->ttl, 0);
+    header(m, RCODE_NOERROR, 1, 1);
+    qa = question(m, "mail.example.test", RDC_TYPE_A);
+    rr_addr4(m, qa, 500, 192, 0, 2, 50);
+    parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->ttl, 500);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_ttl_cname_chain(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t cname1, cname2, ptr, want;
+    } cases[] = {
+        {40, 500, 300, 40}, /* the first CNAME */
+        {600, 20, 300, 20}, /* the second CNAME */
+        {600, 900, 120, 120}, /* the record */
+    };
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        header(m, RCODE_NOERROR, 1, 4);
+        size_t q = question(m, REV, RDC_TYPE_PTR);
+        rr_name(m, q, RDC_TYPE_CNAME, cases[i].cname1, "50.0-25.2.0.192.in-addr.arpa");
+        putname(m, "50.0-25.2.0.192.in-addr.arpa");
+        size_t at = rr_head(m, RDC_TYPE_CNAME, 1, cases[i].cname2);
+        putname(m, "50.sub.0-25.2.0.192.in-addr.arpa");
+        rr_end(m, at);
+        putname(m, "50.sub.0-25.2.0.192.in-addr.arpa");
+        at = rr_head(m, RDC_TYPE_PTR, 1, cases[i].ptr);
+        putname(m, "mail.example.test");
+        rr_end(m, at);
+        /* a CNAME off the chain is not followed and bounds nothing */
+        putname(m, "elsewhere.example.test");
+        at = rr_head(m, RDC_TYPE_CNAME, 1, 1);
+        putname(m, "mail.example.test");
+        rr_end(m, at);
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        assert_int_equal(a->status, RDC_DNS_OK);
+        assert_int_equal(a->cname_hops, 2);
+        assert_int_equal(a->nrecords, 1);
+        assert_int_equal(a->records[0].ttl, cases[i].ptr);
+        if (a->ttl != cases[i].want)
+            print_error("case %zu: ttl %lu, expected %lu\n", i, (unsigned long)a->ttl,
+                        (unsigned long)cases[i].want);
+        assert_int_equal(a->ttl, cases[i].want);
+    }
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_soa_question(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    /* MNAME and RNAME compressed against the question, RNAME's suffix
+     * against MNAME inside the rdata */
+    header(m, RCODE_NOERROR, 1, 1);
+    set_aa(m, true);
+    size_t q = question(m, "Example.Test", RDC_TYPE_SOA);
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_SOA, 1, 3600);
+    size_t mname = m->n;
+    putlabels(m, "ns1");
+    putptr(m, q);
+    putlabels(m, "hostmaster");
+    putptr(m, mname);
+    soa_numbers(m, 0xfffffffeu, 300);
+    rr_end(m, at);
+    parse(m, "example.test", RDC_TYPE_SOA, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_null(a->error);
+    assert_true(a->aa);
+    assert_false(a->referral);
+    assert_int_equal(a->nrecords, 1);
+    assert_name(a->records[0].name, "ns1.Example.Test"); /* the MNAME */
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, "example.test");
+    assert_name(a->soa.mname, "ns1.Example.Test");
+    assert_name(a->soa.rname, "hostmaster.ns1.Example.Test");
+    assert_int_equal(a->soa.serial, 0xfffffffeu);
+    assert_int_equal(a->soa.minimum, 300);
+    assert_int_equal(a->soa.ttl, 3600);
+    assert_int_equal(a->ttl, 3600); /* a positive answer: the record's TTL */
+
+    /* through a CNAME: the SOA's owner is the chain's end, the TTL the
+     * CNAME's when smaller */
+    header(m, RCODE_NOERROR, 1, 2);
+    q = question(m, "www.example.test", RDC_TYPE_SOA);
+    rr_name(m, q, RDC_TYPE_CNAME, 50, "example.test");
+    rr_soa(m, "example.test", 3600, "ns1.example.test", "hostmaster.example.test", 9, 300);
+    parse(m, "www.example.test", RDC_TYPE_SOA, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, "example.test");
+    assert_int_equal(a->soa.serial, 9);
+    assert_int_equal(a->ttl, 50);
+
+    /* an SOA question about a name below the apex: NODATA, and the
+     * authority section's SOA names the zone */
+    header(m, RCODE_NOERROR, 1, 0);
+    set_aa(m, true);
+    question(m, "host.example.test", RDC_TYPE_SOA);
+    rr_soa(m, "example.test", 3600, "ns1.example.test", "hostmaster.example.test", 10, 600);
+    set_nscount(m, 1);
+    parse(m, "host.example.test", RDC_TYPE_SOA, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_int_equal(a->nrecords, 0);
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, "example.test");
+    assert_int_equal(a->soa.serial, 10);
+    assert_int_equal(a->ttl, 600);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_soa_question_malformed(void **state)
+{
+    (void)state;
+    /* rdata 1 octet short, 1 octet long, names only, a forward pointer */
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (int k = 0; k < 4; k++) {
+        header(m, RCODE_NOERROR, 1, 1);
+        size_t q = question(m, "example.test", RDC_TYPE_SOA);
+        putptr(m, q);
+        size_t at = rr_head(m, RDC_TYPE_SOA, 1, 3600);
+        if (k == 3) {
+            putptr(m, m->n + 2);
+            putname(m, "ns1.example.test");
+        } else {
+            putname(m, "ns1.example.test");
+        }
+        putname(m, "hostmaster.example.test");
+        if (k == 0 || k == 1 || k == 3)
+            soa_numbers(m, 1, 300);
+        if (k == 0)
+            m->n--;
+        if (k == 1)
+            put8(m, 0);
+        rr_end(m, at);
+        parse(m, "example.test", RDC_TYPE_SOA, a, NULL);
+        assert_int_equal(a->status, RDC_DNS_S_ERROR);
+        assert_true(unit_contains(a->error, "SOA"));
+        assert_int_equal(a->nrecords, 0);
+        assert_false(a->has_soa);
+    }
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_soa_authority_compressed(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    set_aa(m, true);
+    size_t q = question(m, "nx.example.test", RDC_TYPE_A);
+    size_t zone = q + 3; /* "example.test" inside the question */
+    putptr(m, zone);
+    size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+    putlabels(m, "ns1");
+    putptr(m, zone);
+    putlabels(m, "dns-admin");
+    putptr(m, zone);
+    soa_numbers(m, 2026120102, 60);
+    rr_end(m, at);
+    set_nscount(m, 1);
+    parse(m, "nx.example.test", RDC_TYPE_A, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_true(a->has_soa);
+    assert_name(a->soa.owner, "example.test");
+    assert_name(a->soa.mname, "ns1.example.test");
+    assert_name(a->soa.rname, "dns-admin.example.test");
+    assert_int_equal(a->soa.serial, 2026120102);
+    assert_int_equal(a->ttl, 60);
+    answer_del(a);
+    free(m);
+}
+
+/* A broken authority section: the answer keeps its meaning (status, no
+ * error), only the SOA and the TTL are lost. */
+static void test_answer_authority_malformed(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (int k = 0; k < 6; k++) {
+        header(m, k % 2 ? RCODE_NOERROR : RCODE_NXDOMAIN, 1, 0);
+        question(m, REV, RDC_TYPE_PTR);
+        unsigned ns = 1;
+        if (k == 0 || k == 1) {
+            /* SOA rdata without its MINIMUM (16 octets of numbers) */
+            putname(m, ZONE);
+            size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+            putname(m, "ns1.example.net");
+            putname(m, "hostmaster.example.net");
+            soa_numbers(m, 1, 60);
+            m->n -= 4;
+            rr_end(m, at);
+        } else if (k == 2) {
+            /* SOA rdata with an octet too many */
+            putname(m, ZONE);
+            size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+            putname(m, "ns1.example.net");
+            putname(m, "hostmaster.example.net");
+            soa_numbers(m, 1, 60);
+            put8(m, 0);
+            rr_end(m, at);
+        } else if (k == 3) {
+            /* MNAME with a forward pointer */
+            putname(m, ZONE);
+            size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+            putptr(m, m->n + 2);
+            putname(m, "hostmaster.example.net");
+            soa_numbers(m, 1, 60);
+            rr_end(m, at);
+        } else if (k == 4) {
+            /* the SOA's RDLENGTH runs past the message */
+            putname(m, ZONE);
+            size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+            putname(m, "ns1.example.net");
+            rr_end(m, at);
+            m->b[at + 1] = (uint8_t)(m->b[at + 1] + 40);
+        } else {
+            /* NSCOUNT promises records that are not there; the RR header
+             * of the first is cut */
+            ns = 3;
+            putname(m, ZONE);
+            put16(m, RDC_TYPE_SOA);
+            put16(m, 1);
+        }
+        set_nscount(m, ns);
+        parse(m, REV, RDC_TYPE_PTR, a, NULL);
+        if (a->status != (k % 2 ? RDC_DNS_NODATA : RDC_DNS_NXDOMAIN))
+            print_error("case %d: status %d\n", k, (int)a->status);
+        assert_int_equal(a->status, k % 2 ? RDC_DNS_NODATA : RDC_DNS_NXDOMAIN);
+        assert_null(a->error);
+        assert_false(a->has_soa);
+        assert_false(a->referral);
+        assert_int_equal(a->ttl, RDC_TTL_UNKNOWN);
+    }
+
+    /* a good SOA, then a record that runs past the end: the SOA stays */
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_soa(m, ZONE, 300, "ns1.example.net", "hostmaster.example.net", 5, 60);
+    putname(m, ZONE);
+    size_t at = rr_head(m, RDC_TYPE_NS, 1, 300);
+    put8(m, 3);
+    rr_end(m, at);
+    m->b[at + 1] = 200;
+    set_nscount(m, 2);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_true(a->has_soa);
+    assert_int_equal(a->soa.serial, 5);
+    assert_int_equal(a->ttl, 60);
+    answer_del(a);
+    free(m);
+}
+
+/* RFC 1035 §8: a '.' inside the RNAME's first label ("john\.doe") belongs
+ * to the mailbox: the label stays one label. */
+static void test_answer_soa_rname_escaped_dot(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    putname(m, ZONE);
+    size_t at = rr_head(m, RDC_TYPE_SOA, 1, 300);
+    putname(m, "ns1.example.net");
+    put8(m, 8);
+    putbytes(m, "john.doe", 8);
+    putname(m, "example.net");
+    soa_numbers(m, 1, 60);
+    rr_end(m, at);
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_true(a->has_soa);
+    assert_int_equal(a->soa.rname[0], 8);
+    assert_memory_equal(a->soa.rname + 1, "john.doe", 8);
+    assert_int_equal(a->soa.rname[9], 7);
+    assert_name(a->soa.rname, "john\\.doe.example.net");
+    assert_int_equal(a->ttl, 60);
+    answer_del(a);
+    free(m);
+}
+
+static void test_answer_ns_question(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    header(m, RCODE_NOERROR, 1, 2);
+    set_aa(m, true);
+    size_t q = question(m, "example.test", RDC_TYPE_NS);
+    rr_name(m, q, RDC_TYPE_NS, 86400, "ns1.example.net");
+    putptr(m, q);
+    size_t at = rr_head(m, RDC_TYPE_NS, 1, 3600);
+    putlabels(m, "ns2");
+    putptr(m, q); /* compressed target */
+    rr_end(m, at);
+    parse(m, "example.test", RDC_TYPE_NS, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_OK);
+    assert_int_equal(a->nrecords, 2);
+    assert_name(a->records[0].name, "ns1.example.net");
+    assert_name(a->records[1].name, "ns2.example.test");
+    assert_int_equal(a->ttl, 3600);
+    assert_false(a->referral);
+    assert_false(a->has_soa);
+
+    /* a target that does not fill the rdata */
+    header(m, RCODE_NOERROR, 1, 1);
+    q = question(m, "example.test", RDC_TYPE_NS);
+    putptr(m, q);
+    at = rr_head(m, RDC_TYPE_NS, 1, 3600);
+    putname(m, "ns1.example.net");
+    put8(m, 0);
+    rr_end(m, at);
+    parse(m, "example.test", RDC_TYPE_NS, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_true(unit_contains(a->error, "NS record"));
+    assert_int_equal(a->nrecords, 0);
+    answer_del(a);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1230,6 +1920,19 @@ int main(void)
         cmocka_unit_test(test_answer_hostile_ptr_bytes),
         cmocka_unit_test(test_answer_trace),
         cmocka_unit_test(test_type_rcode_names),
+        cmocka_unit_test(test_answer_negative_soa_ttl),
+        cmocka_unit_test(test_answer_negative_soa_choice),
+        cmocka_unit_test(test_answer_negative_via_cname),
+        cmocka_unit_test(test_answer_referral),
+        cmocka_unit_test(test_answer_aa_bit),
+        cmocka_unit_test(test_answer_ttl_min_records),
+        cmocka_unit_test(test_answer_ttl_cname_chain),
+        cmocka_unit_test(test_answer_soa_question),
+        cmocka_unit_test(test_answer_soa_question_malformed),
+        cmocka_unit_test(test_answer_soa_authority_compressed),
+        cmocka_unit_test(test_answer_authority_malformed),
+        cmocka_unit_test(test_answer_soa_rname_escaped_dot),
+        cmocka_unit_test(test_answer_ns_question),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
