@@ -340,6 +340,35 @@ static bool set_file(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, u
     return true;
 }
 
+static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* --shard I/N: shard I of N, counting from 1 (as "part 1 of 4" and the
+ * --shard=1/4 of test runners read); 1 <= I <= N <= 1000000. */
+static bool set_shard(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    const char *slash = strchr(arg, '/');
+    uint64_t i = 0, n = 0;
+    char head[24];
+    (void)d, (void)num;
+    size_t hl = slash ? (size_t)(slash - arg) : 0;
+    if (slash && hl < sizeof head) {
+        memcpy(head, arg, hl);
+        head[hl] = '\0';
+    }
+    if (slash == NULL || hl >= sizeof head || !number(head, 1, 1000000, &i) ||
+        !number(slash + 1, 1, 1000000, &n) || i > n) {
+        char shown[128];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--shard needs I/N, whole numbers with 1 <= I <= N <= 1000000 (shard I of N, "
+                   "counting from 1), not '%s'",
+                   shown);
+        return false;
+    }
+    o->shard_index = (unsigned)(i - 1);
+    o->shard_count = (unsigned)n;
+    return true;
+}
+
 #define FIELD(m) .field = offsetof(rdc_options_t, m)
 
 /* Every option, in --help order. */
@@ -518,6 +547,13 @@ static const rdc_optdef_t options[] = {
      .set = set_u64,
      .heading = "\nOther options:\n",
      .help = "largest CIDR block accepted (default %D)"},
+    {.name = "shard",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "I/N",
+     .set = set_shard,
+     .help = "check only shard I of N (1 <= I <= N): every Nth input\n"
+             "item from item I on (each address of a block is one\n"
+             "item); the N shards together make one whole run"},
     {.name = "file",
      .letter = 'f',
      .arg = RDC_ARG_REQUIRED,

@@ -24,6 +24,7 @@ typedef struct rdc_options {
     rdc_color_when_t color;
     uint64_t max_expand;
     const char *file;
+    unsigned shard_index, shard_count; /* --shard I/N: I - 1 and N; N 0: none */
     char **targets; /* into argv */
     size_t ntargets;
     bool help, version;

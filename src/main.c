@@ -76,19 +76,23 @@ static void progress_draw(void *ctx, const rdc_engine_stats_t *st, bool input_do
     out->drawn = true;
 }
 
-/* Targets on the command line, counting every address of a block; 0 when a
- * FILE follows (its length is unknown until read). */
+/* Targets on the command line, counting every address of a block (of this
+ * --shard only); 0 when a FILE follows (its length is unknown until read). */
 static uint64_t count_targets(const rdc_options_t *o)
 {
     if (o->file)
         return 0;
-    uint64_t n = 0;
+    uint64_t n = 0, pos = o->ndomains; /* the domains' items come first */
     for (size_t i = 0; i < o->ntargets; i++) {
         rdc_target_t t;
         char err[256];
         const char *a = o->targets[i];
-        if (rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err))
-            n += t.kind == RDC_T_CIDR ? t.count : 1;
+        uint64_t items = 1;
+        if (rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err) &&
+            t.kind == RDC_T_CIDR)
+            items = t.count;
+        n += rdc_shard_share(pos, items, o->shard_index, o->shard_count);
+        pos += items;
     }
     return n;
 }
@@ -219,6 +223,7 @@ static bool make_targets(run_t *r, const rdc_options_t *o)
         rdc_errorf("%s", err);
         return false;
     }
+    rdc_targets_set_shard(r->src, o->shard_index, o->shard_count);
     for (size_t i = 0; i < o->ndomains; i++) {
         if (!rdc_targets_add_domain(r->src, o->domains[i].spf ? RDC_ITEM_SPF : RDC_ITEM_MX,
                                     o->domains[i].wire)) {
