@@ -163,6 +163,21 @@ static bool emit(void *ctx, const rdc_result_t *r)
     return true;
 }
 
+/* The text report's line width: the terminal's (standard output), else
+ * $COLUMNS, else 80. */
+static unsigned text_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    char *end;
+    unsigned long v = c && *c >= '0' && *c <= '9' ? strtoul(c, &end, 10) : 0;
+    if (v > 0 && v <= 100000 && *end == '\0')
+        return (unsigned)v;
+    return 80;
+}
+
 static bool want_color(rdc_color_when_t w)
 {
     if (w != RDC_COLOR_AUTO)
@@ -425,6 +440,7 @@ int main(int argc, char **argv)
     out.ro.color = want_color(o.color);
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
+    out.ro.width = text_width();
     run_t r = {0};
     if (open_junit(&out) && make_targets(&r, &o) && make_resolver(&r, &o) &&
         make_engine(&r, &o, &out)) {
