@@ -27,7 +27,7 @@ die() {
 # the JUnit checks (xmllint: libxml2-utils), the SMTP tests against real
 # Postfix (postfix; scripts/mta.sh uses ss: iproute2), ::1 setup (iproute2
 # ip, procps sysctl), fuzz targets (clang).
-pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
+pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils prometheus
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
       postfix iproute2 procps)
 # Every command a test needs; checked after the install.

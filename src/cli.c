@@ -18,15 +18,25 @@
 #include "target.h"
 #include "util.h"
 
+static char last_error[512];
+
 void rdc_errorf(const char *fmt, ...)
 {
     va_list ap;
     fflush(stdout);
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
     fputs("rdnscheck: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+const char *rdc_cli_last_error(void)
+{
+    return last_error;
 }
 
 static bool parse_port(const char *s, size_t n, unsigned *port)
@@ -267,6 +277,8 @@ static bool set_format(rdc_options_t *o, const rdc_optdef_t *d, const char *arg,
     (void)d, (void)arg;
     o->json = num == 1;
     o->github = num == 2;
+    o->nagios = num == 3;
+    o->prometheus = num == 4;
     return true;
 }
 
@@ -437,10 +449,13 @@ static const rdc_optdef_t options[] = {
     {.name = "format",
      .arg = RDC_ARG_REQUIRED,
      .argname = "FORMAT",
-     .choices = {"text", "json", "github"},
+     .choices = {"text", "json", "github", "nagios", "prometheus"},
      .set = set_format,
-     .help = "text (default), json (as --json), or github: GitHub\n"
-             "Actions ::error::/::warning:: lines for problems only"},
+     .help = "text (default), json (as --json), github: GitHub\n"
+             "Actions ::error::/::warning:: lines for problems only,\n"
+             "nagios: a monitoring plugin's status line, perfdata and\n"
+             "exit status (0-3), or prometheus: metrics in the text\n"
+             "format for node_exporter's textfile collector"},
     {.name = "junit",
      .arg = RDC_ARG_REQUIRED,
      .argname = "FILE",
@@ -647,6 +662,8 @@ void rdc_cli_usage(FILE *f)
           "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
           "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
           "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
+          "  With --format nagios: 0 OK, 1 WARNING (warn, tempfail), 2 CRITICAL (fail),\n"
+          "  3 UNKNOWN (bad input); CRITICAL, then WARNING, then UNKNOWN.\n"
           "\n"
           "Examples:\n"
           "  rdnscheck 192.0.2.10\n"
