@@ -247,7 +247,7 @@ static bool make_reporters(out_t *out)
     if (out->o->nagios)
         out->nagios = rdc_nagios_new();
     if (out->o->prometheus)
-        out->prom = rdc_prom_new();
+        out->prom = rdc_prom_new(out->o->shard_index, out->o->shard_count);
     if ((out->o->nagios && out->nagios == NULL) || (out->o->prometheus && out->prom == NULL)) {
         rdc_errorf("out of memory");
         return false;

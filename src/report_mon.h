@@ -84,8 +84,10 @@ void rdc_nagios_label(rdc_buf_t *b, const char *label);
  *   rdnscheck_run_duration_seconds, rdnscheck_last_run_timestamp_seconds */
 typedef struct rdc_prom rdc_prom_t;
 
-/* NULL without memory. */
-rdc_prom_t *rdc_prom_new(void);
+/* shard_count > 1 (--shard, shard_index from 0): every sample gets the
+ * label shard="I/N", so that the files of several shards on one host do
+ * not hold the same series. NULL without memory. */
+rdc_prom_t *rdc_prom_new(unsigned shard_index, unsigned shard_count);
 
 /* Frees p; NULL is a no-op. */
 void rdc_prom_free(rdc_prom_t *p);
@@ -101,7 +103,8 @@ void rdc_prom_begin(FILE *f);
 bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r);
 
 /* The families after the per-address one: domains, counts per verdict and
- * per code, the run's duration and the time it ended (Unix seconds). */
+ * per code, the run's duration and the time it ended (Unix seconds). p may
+ * be NULL (no domains, no shard). */
 void rdc_prom_finish(const rdc_prom_t *p, FILE *f, const rdc_counts_t *c, double duration,
                      double timestamp);
 

@@ -6,6 +6,7 @@
 #include "report_mon.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,16 @@ struct rdc_prom {
     uint64_t *seen;
     size_t nseen, cap;
     rdc_buf_t domains; /* rdnscheck_domain_verdict samples, for the end */
+    char shard[32]; /* --shard "I/N", a label of every sample; "" without */
     bool failed;
 };
 
-rdc_prom_t *rdc_prom_new(void)
+rdc_prom_t *rdc_prom_new(unsigned shard_index, unsigned shard_count)
 {
-    return calloc(1, sizeof(rdc_prom_t));
+    rdc_prom_t *p = calloc(1, sizeof(rdc_prom_t));
+    if (p && shard_count > 1)
+        snprintf(p->shard, sizeof p->shard, "%u/%u", shard_index + 1, shard_count);
+    return p;
 }
 
 void rdc_prom_free(rdc_prom_t *p)
@@ -107,19 +112,31 @@ void rdc_prom_begin(FILE *f)
            "error for a bad target), 1 for the verdict it has.");
 }
 
-/* Writes `name{label="value",...} 1\n` into b; labels and values alternate,
- * NULL ends them. */
-static void sample(rdc_buf_t *b, const char *name, const char *const *lv)
+/* Writes `name{label="value",...,shard="I/N"} value\n` into b: labels and
+ * values alternate in lv, NULL ends them; the shard label only with
+ * --shard; no braces when there is no label. */
+static void sample(rdc_buf_t *b, const rdc_prom_t *p, const char *name, const char *const *lv,
+                   const char *value)
 {
+    static const char *const none[] = {NULL};
+    const char *const *all[] = {lv ? lv : none, none};
+    const char *shard[] = {"shard", p ? p->shard : "", NULL};
+    if (p && p->shard[0])
+        all[1] = shard;
+    bool any = false;
     rdc_buf_puts(b, name);
-    for (size_t i = 0; lv[i]; i += 2) {
-        rdc_buf_puts(b, i ? "," : "{");
-        rdc_buf_puts(b, lv[i]);
-        rdc_buf_puts(b, "=\"");
-        rdc_prom_label_value(b, lv[i + 1]);
-        rdc_buf_puts(b, "\"");
-    }
-    rdc_buf_puts(b, "} 1\n");
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; all[k][i]; i += 2) {
+            rdc_buf_puts(b, any ? "," : "{");
+            rdc_buf_puts(b, all[k][i]);
+            rdc_buf_puts(b, "=\"");
+            rdc_prom_label_value(b, all[k][i + 1]);
+            rdc_buf_puts(b, "\"");
+            any = true;
+        }
+    rdc_buf_puts(b, any ? "} " : " ");
+    rdc_buf_puts(b, value);
+    rdc_buf_puts(b, "\n");
 }
 
 bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r)
@@ -129,7 +146,7 @@ bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r)
     if (r->kind == RDC_RESULT_DOMAIN) {
         const char *lv[] = {
             "domain", input, "mode", r->domain.mode, "verdict", rdc_verdict_name(r->verdict), NULL};
-        sample(&p->domains, "rdnscheck_domain_verdict", lv);
+        sample(&p->domains, p, "rdnscheck_domain_verdict", lv, "1");
         p->failed = p->failed || p->domains.failed;
         return !p->failed;
     }
@@ -140,7 +157,7 @@ bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r)
         return !p->failed;
     const char *lv[] = {"input", input, "ip", ip, "verdict", rdc_verdict_name(r->verdict), NULL};
     rdc_buf_t b = {0};
-    sample(&b, "rdnscheck_verdict", lv);
+    sample(&b, p, "rdnscheck_verdict", lv, "1");
     if (b.failed)
         p->failed = true;
     else
@@ -157,17 +174,34 @@ void rdc_prom_finish(const rdc_prom_t *p, FILE *f, const rdc_counts_t *c, double
            "Verdict of each --mx/--spf domain in the last run, 1 for the verdict it has.");
     if (p && p->domains.len)
         fwrite(p->domains.s, 1, p->domains.len, f);
-    family(f, "rdnscheck_results", "Results of the last run by verdict.");
-    for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++)
-        fprintf(f, "rdnscheck_results{verdict=\"%s\"} %lu\n", rdc_verdict_name(verdicts[i]),
-                c->n[verdicts[i]]);
-    family(f, "rdnscheck_problems", "Problems found in the last run by code.");
-    for (int k = 0; k < RDC_CODE_COUNT; k++)
-        fprintf(f, "rdnscheck_problems{code=\"%s\"} %lu\n", rdc_code_name((rdc_code_t)k),
-                c->codes[k]);
-    family(f, "rdnscheck_run_duration_seconds", "How long the last run took.");
-    fprintf(f, "rdnscheck_run_duration_seconds %.3f\n", duration < 0 ? 0.0 : duration);
-    family(f, "rdnscheck_last_run_timestamp_seconds",
-           "When the last run ended, in seconds since the Unix epoch.");
-    fprintf(f, "rdnscheck_last_run_timestamp_seconds %.3f\n", timestamp);
+    rdc_buf_t b = {0};
+    char v[64];
+    rdc_buf_puts(&b, "# HELP rdnscheck_results Results of the last run by verdict.\n"
+                     "# TYPE rdnscheck_results gauge\n");
+    for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
+        const char *lv[] = {"verdict", rdc_verdict_name(verdicts[i]), NULL};
+        snprintf(v, sizeof v, "%lu", c->n[verdicts[i]]);
+        sample(&b, p, "rdnscheck_results", lv, v);
+    }
+    rdc_buf_puts(&b, "# HELP rdnscheck_problems Problems found in the last run by code.\n"
+                     "# TYPE rdnscheck_problems gauge\n");
+    for (int k = 0; k < RDC_CODE_COUNT; k++) {
+        const char *lv[] = {"code", rdc_code_name((rdc_code_t)k), NULL};
+        snprintf(v, sizeof v, "%lu", c->codes[k]);
+        sample(&b, p, "rdnscheck_problems", lv, v);
+    }
+    rdc_buf_puts(&b, "# HELP rdnscheck_run_duration_seconds How long the last run took.\n"
+                     "# TYPE rdnscheck_run_duration_seconds gauge\n");
+    snprintf(v, sizeof v, "%.3f", duration < 0 ? 0.0 : duration);
+    sample(&b, p, "rdnscheck_run_duration_seconds", NULL, v);
+    rdc_buf_puts(&b, "# HELP rdnscheck_last_run_timestamp_seconds When the last run ended, in "
+                     "seconds since the Unix epoch.\n"
+                     "# TYPE rdnscheck_last_run_timestamp_seconds gauge\n");
+    snprintf(v, sizeof v, "%.3f", timestamp);
+    sample(&b, p, "rdnscheck_last_run_timestamp_seconds", NULL, v);
+    if (b.failed)
+        fputs("# out of memory\n", f);
+    else
+        fwrite(b.s, 1, b.len, f);
+    rdc_buf_free(&b);
 }

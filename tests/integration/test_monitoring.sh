@@ -154,5 +154,19 @@ expect "nagios perfdata: every item well formed" "$([ -z "$bad_items" ] && [ -n 
     "$perf"
 expect "nagios: one '|' in the whole output" "$([ "$(tr -cd '|' <"$tmp/n.out" | wc -c)" -eq 1 ]; echo $?)"
 
+# 6. --shard: each shard's file is valid, and two shards' files in one
+#    textfile directory share no series (every sample has shard="I/N")
+for i in 1 2; do
+    "$bin" -s "$knot" --format prometheus --shard "$i/2" 198.51.100.0/29 192.0.2.10 192.0.2.10 \
+        >"$tmp/s$i.prom" 2>/dev/null
+    promtool_check "shard $i/2" "$tmp/s$i.prom"
+done
+dups=$(cat "$tmp/s1.prom" "$tmp/s2.prom" | grep -v '^#' | sed 's/ [^ ]*$//' | sort | uniq -d)
+expect "shards: no series in two shards' files" "$([ -z "$dups" ]; echo $?)" "$dups"
+expect "shards: every sample labelled with its shard" \
+    "$([ -z "$(grep -v '^#' "$tmp/s1.prom" | grep -v 'shard="1/2"')" ] &&
+        grep -qxF 'rdnscheck_verdict{input="198.51.100.0/29",ip="198.51.100.1",verdict="pass",shard="2/2"} 1' \
+            "$tmp/s2.prom"; echo $?)"
+
 echo "$passes passed, $fails failed, $skips skipped"
 [ "$fails" -eq 0 ]

@@ -381,7 +381,7 @@ static void test_prom_mixed_run(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    rdc_prom_t *p = rdc_prom_new();
+    rdc_prom_t *p = rdc_prom_new(0, 0);
     assert_non_null(p);
     rdc_counts_t c;
     rdc_prom_begin(f);
@@ -423,6 +423,39 @@ static void test_prom_mixed_run(void **state)
     free(buf);
 }
 
+/* With --shard every sample carries shard="I/N": two shards' files on one
+ * host hold no series in common. */
+static void test_prom_shard_label(void **state)
+{
+    (void)state;
+    char *out[2];
+    for (unsigned i = 0; i < 2; i++) {
+        size_t len = 0;
+        out[i] = NULL;
+        FILE *f = open_memstream(&out[i], &len);
+        rdc_prom_t *p = rdc_prom_new(i, 2);
+        rdc_counts_t c;
+        rdc_prom_begin(f);
+        mixed_run(NULL, p, f, &c);
+        rdc_prom_finish(p, f, &c, 0.25, 1.0);
+        fclose(f);
+        rdc_prom_free(p);
+        assert_int_equal(parse_exposition(out[i]), 5 + 1 + 5 + RDC_CODE_COUNT + 2);
+    }
+    assert_true(unit_contains(out[0], "rdnscheck_verdict{input=\"192.0.2.10\",ip=\"192.0.2.10\","
+                                      "verdict=\"pass\",shard=\"1/2\"} 1\n"));
+    assert_true(unit_contains(out[1], "rdnscheck_domain_verdict{domain=\"example.test\",mode="
+                                      "\"mx\",verdict=\"pass\",shard=\"2/2\"} 1\n"));
+    assert_true(unit_contains(out[1], "rdnscheck_results{verdict=\"fail\",shard=\"2/2\"} 1\n"));
+    assert_true(unit_contains(out[0], "rdnscheck_problems{code=\"no-ptr\",shard=\"1/2\"} 1\n"));
+    assert_true(unit_contains(out[1], "rdnscheck_run_duration_seconds{shard=\"2/2\"} 0.250\n"));
+    assert_true(
+        unit_contains(out[0], "rdnscheck_last_run_timestamp_seconds{shard=\"1/2\"} 1.000\n"));
+    assert_false(unit_contains(out[0], "shard=\"2/2\""));
+    free(out[0]);
+    free(out[1]);
+}
+
 /* Many series: the set of written ones grows without losing any. */
 static void test_prom_many_series(void **state)
 {
@@ -430,7 +463,7 @@ static void test_prom_many_series(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    rdc_prom_t *p = rdc_prom_new();
+    rdc_prom_t *p = rdc_prom_new(0, 0);
     rdc_prom_begin(f);
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < 5000; i++) {
@@ -459,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_nagios_named_then_counted),
         cmocka_unit_test(test_prom_label_value),
         cmocka_unit_test(test_prom_mixed_run),
+        cmocka_unit_test(test_prom_shard_label),
         cmocka_unit_test(test_prom_many_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
