@@ -27,8 +27,9 @@ die() {
 # the JUnit checks (xmllint: libxml2-utils), the SMTP tests against real
 # Postfix (postfix; scripts/mta.sh uses ss: iproute2), ::1 setup (iproute2
 # ip, procps sysctl), fuzz targets (clang), the --authority tests (jq), the
-# shell completion tests (zsh, bash-completion).
-pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
+# shell completion tests (zsh, bash-completion), promtool for the Prometheus
+# format test (prometheus).
+pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils prometheus
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
       postfix iproute2 procps jq zsh bash-completion)
 # Every command a test needs; checked after the install.
@@ -104,7 +105,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
     unit_query unit_engine unit_resolver docs_options install_pkgconfig
     integration_authtree integration_authority unit_authcheck
-    completion_options completion_bash completion_bash_bashcomp completion_zsh)
+    completion_options completion_bash completion_bash_bashcomp completion_zsh
+    unit_report_mon integration_shard integration_monitoring)
 
 status=0
 run_suite() { # build-dir, cmake args...

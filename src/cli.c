@@ -19,15 +19,25 @@
 #include "target.h"
 #include "util.h"
 
+static char last_error[512];
+
 void rdc_errorf(const char *fmt, ...)
 {
     va_list ap;
     fflush(stdout);
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
     fputs("rdnscheck: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+const char *rdc_cli_last_error(void)
+{
+    return last_error;
 }
 
 static bool parse_port(const char *s, size_t n, unsigned *port)
@@ -268,6 +278,8 @@ static bool set_format(rdc_options_t *o, const rdc_optdef_t *d, const char *arg,
     (void)d, (void)arg;
     o->json = num == 1;
     o->github = num == 2;
+    o->nagios = num == 3;
+    o->prometheus = num == 4;
     return true;
 }
 
@@ -357,6 +369,35 @@ static bool set_wait(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, u
     return true;
 }
 
+static bool number(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* --shard I/N: shard I of N, counting from 1 (as "part 1 of 4" and the
+ * --shard=1/4 of test runners read); 1 <= I <= N <= 1000000. */
+static bool set_shard(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    const char *slash = strchr(arg, '/');
+    uint64_t i = 0, n = 0;
+    char head[24];
+    (void)d, (void)num;
+    size_t hl = slash ? (size_t)(slash - arg) : 0;
+    if (slash && hl < sizeof head) {
+        memcpy(head, arg, hl);
+        head[hl] = '\0';
+    }
+    if (slash == NULL || hl >= sizeof head || !number(head, 1, 1000000, &i) ||
+        !number(slash + 1, 1, 1000000, &n) || i > n) {
+        char shown[128];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--shard needs I/N, whole numbers with 1 <= I <= N <= 1000000 (shard I of N, "
+                   "counting from 1), not '%s'",
+                   shown);
+        return false;
+    }
+    o->shard_index = (unsigned)(i - 1);
+    o->shard_count = (unsigned)n;
+    return true;
+}
+
 #define FIELD(m) .field = offsetof(rdc_options_t, m)
 
 /* Every option, in --help order. */
@@ -425,10 +466,13 @@ static const rdc_optdef_t options[] = {
     {.name = "format",
      .arg = RDC_ARG_REQUIRED,
      .argname = "FORMAT",
-     .choices = {"text", "json", "github"},
+     .choices = {"text", "json", "github", "nagios", "prometheus"},
      .set = set_format,
-     .help = "text (default), json (as --json), or github: GitHub\n"
-             "Actions ::error::/::warning:: lines for problems only"},
+     .help = "text (default), json (as --json), github: GitHub\n"
+             "Actions ::error::/::warning:: lines for problems only,\n"
+             "nagios: a monitoring plugin's status line, perfdata and\n"
+             "exit status (0-3), or prometheus: metrics in the text\n"
+             "format for node_exporter's textfile collector"},
     {.name = "junit",
      .arg = RDC_ARG_REQUIRED,
      .argname = "FILE",
@@ -548,6 +592,13 @@ static const rdc_optdef_t options[] = {
      .set = set_u64,
      .heading = "\nOther options:\n",
      .help = "largest CIDR block accepted (default %D)"},
+    {.name = "shard",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "I/N",
+     .set = set_shard,
+     .help = "check only shard I of N (1 <= I <= N): every Nth input\n"
+             "item from item I on (each address of a block is one\n"
+             "item); the N shards together make one whole run"},
     {.name = "file",
      .letter = 'f',
      .arg = RDC_ARG_REQUIRED,
@@ -641,6 +692,8 @@ void rdc_cli_usage(FILE *f)
           "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
           "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
           "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
+          "  With --format nagios: 0 OK, 1 WARNING (warn, tempfail), 2 CRITICAL (fail),\n"
+          "  3 UNKNOWN (bad input); CRITICAL, then WARNING, then UNKNOWN.\n"
           "\n"
           "Examples:\n"
           "  rdnscheck 192.0.2.10\n"
@@ -796,8 +849,9 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
                    "line or in a FILE, not on standard input");
         return false;
     }
-    if (o->wait_ms && o->junit) {
-        rdc_errorf("--wait and --junit cannot be combined (CI jobs check once)");
+    if (o->wait_ms && (o->junit || o->nagios || o->prometheus)) {
+        rdc_errorf("--wait cannot be combined with --junit or --format nagios/prometheus "
+                   "(CI jobs and monitoring check once, on their own schedule)");
         return false;
     }
     bool ok = true;

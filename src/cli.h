@@ -19,11 +19,13 @@ typedef struct rdc_options {
     unsigned timeout_ms, tries, concurrency, rate;
     bool json, quiet, verbose, strict, want4, want6, unordered;
     bool github; /* --format github */
+    bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */
     int progress; /* -1 auto, 0 never, 1 always (on a terminal) */
     rdc_color_when_t color;
     uint64_t max_expand;
     const char *file;
+    unsigned shard_index, shard_count; /* --shard I/N: I - 1 and N; N 0: none */
     char **targets; /* into argv */
     size_t ntargets;
     bool help, version;
@@ -54,7 +56,7 @@ typedef struct rdc_options {
  * order; tests/docs compares it with the README and the man page. */
 typedef enum rdc_opt_arg { RDC_ARG_NONE, RDC_ARG_REQUIRED, RDC_ARG_OPTIONAL } rdc_opt_arg_t;
 
-#define RDC_OPT_CHOICES 4
+#define RDC_OPT_CHOICES 6
 
 struct rdc_optdef;
 /* Applies one option. arg is the argument as given (NULL: none, or the
@@ -88,6 +90,11 @@ void rdc_cli_free(rdc_options_t *o);
 
 /* Writes "rdnscheck: <message>\n" to stderr. */
 void rdc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The last message rdc_errorf wrote (without "rdnscheck: "), cut at 511
+ * bytes; "" before the first. For --format nagios, whose status line
+ * must say what went wrong on standard output. */
+const char *rdc_cli_last_error(void);
 
 /* Parses argv. On a usage error prints one line (and a hint) to stderr and
  * returns false. Validates every command-line target, so that a bad one

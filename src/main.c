@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "report.h"
 #include "report_ci.h"
+#include "report_mon.h"
 #include "target.h"
 #include "util.h"
 #include "wait.h"
@@ -34,6 +35,10 @@ typedef struct out {
     bool junit_failed;
     rdc_report_opts_t ro;
     FILE *f; /* the report: stdout, or a --wait round's buffer */
+    rdc_nagios_t *nagios; /* --format nagios (not with -q) */
+    rdc_prom_t *prom; /* --format prometheus (not with -q) */
+    bool report_failed; /* either ran out of memory */
+    rdc_nagios_state_t nagios_state;
     rdc_counts_t counts;
     uint32_t wait_ttl; /* --wait: the shortest TTL that could change a verdict */
     int write_errno;
@@ -80,19 +85,23 @@ static void progress_draw(void *ctx, const rdc_engine_stats_t *st, bool input_do
     out->drawn = true;
 }
 
-/* Targets on the command line, counting every address of a block; 0 when a
- * FILE follows (its length is unknown until read). */
+/* Targets on the command line, counting every address of a block (of this
+ * --shard only); 0 when a FILE follows (its length is unknown until read). */
 static uint64_t count_targets(const rdc_options_t *o)
 {
     if (o->file)
         return 0;
-    uint64_t n = 0;
+    uint64_t n = 0, pos = o->ndomains; /* the domains' items come first */
     for (size_t i = 0; i < o->ntargets; i++) {
         rdc_target_t t;
         char err[256];
         const char *a = o->targets[i];
-        if (rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err))
-            n += t.kind == RDC_T_CIDR ? t.count : 1;
+        uint64_t items = 1;
+        if (rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err) &&
+            t.kind == RDC_T_CIDR)
+            items = t.count;
+        n += rdc_shard_share(pos, items, o->shard_index, o->shard_count);
+        pos += items;
     }
     return n;
 }
@@ -155,6 +164,10 @@ static bool emit(void *ctx, const rdc_result_t *r)
             rdc_report_json(out->f, r, &out->ro);
         else if (out->o->github)
             rdc_report_github(out->f, r);
+        else if (out->nagios)
+            out->report_failed |= !rdc_nagios_add(out->nagios, r);
+        else if (out->prom)
+            out->report_failed |= !rdc_prom_add(out->prom, out->f, r);
         else if (r->verdict != RDC_ERROR) /* text: errors went to stderr */
             rdc_report_text(out->f, r, &out->ro);
     }
@@ -163,6 +176,21 @@ static bool emit(void *ctx, const rdc_result_t *r)
         return false;
     }
     return true;
+}
+
+/* The text report's line width: the terminal's (standard output), else
+ * $COLUMNS, else 80. */
+static unsigned text_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    char *end;
+    unsigned long v = c && *c >= '0' && *c <= '9' ? strtoul(c, &end, 10) : 0;
+    if (v > 0 && v <= 100000 && *end == '\0')
+        return (unsigned)v;
+    return 80;
 }
 
 static bool want_color(rdc_color_when_t w)
@@ -216,6 +244,22 @@ static bool open_junit(out_t *out)
     return true;
 }
 
+/* --format nagios / prometheus keep some state over the run. */
+static bool make_reporters(out_t *out)
+{
+    if (out->o->quiet)
+        return true;
+    if (out->o->nagios)
+        out->nagios = rdc_nagios_new();
+    if (out->o->prometheus)
+        out->prom = rdc_prom_new(out->o->shard_index, out->o->shard_count);
+    if ((out->o->nagios && out->nagios == NULL) || (out->o->prometheus && out->prom == NULL)) {
+        rdc_errorf("out of memory");
+        return false;
+    }
+    return true;
+}
+
 /* The targets: command line, then FILE, with the --mx/--spf domains. */
 static bool make_targets(run_t *r, const rdc_options_t *o)
 {
@@ -225,6 +269,7 @@ static bool make_targets(run_t *r, const rdc_options_t *o)
         rdc_errorf("%s", err);
         return false;
     }
+    rdc_targets_set_shard(r->src, o->shard_index, o->shard_count);
     for (size_t i = 0; i < o->ndomains; i++) {
         if (!rdc_targets_add_domain(r->src, o->domains[i].spf ? RDC_ITEM_SPF : RDC_ITEM_MX,
                                     o->domains[i].wire)) {
@@ -264,7 +309,8 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
         .max_names = 16,
         .tries = o->tries,
         .strict = o->strict,
-        .verbose = o->verbose && !o->quiet && !o->github, /* traces for text and JSON */
+        /* traces for text and JSON */
+        .verbose = o->verbose && !o->quiet && !o->github && !o->nagios && !o->prometheus,
         .want4 = o->want4,
         .want6 = o->want6,
         .unordered = o->unordered,
@@ -341,6 +387,45 @@ static void print_stats(const run_t *r, bool out_authority)
     rdc_buf_free(&sv);
 }
 
+/* Seconds since the Unix epoch, for rdnscheck_last_run_timestamp_seconds. */
+static double wall_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --format nagios: the state of the run, and (without -q) the plugin
+ * output; a run that did not complete says why and is at best UNKNOWN. */
+static rdc_nagios_state_t nagios_report(const run_t *r, const out_t *out, rdc_run_status_t rs)
+{
+    const char *why = NULL;
+    char stopped[64];
+    switch (rs) {
+    case RDC_RUN_DONE:
+        break;
+    case RDC_RUN_STOPPED:
+        snprintf(stopped, sizeof stopped, "stopped by %s",
+                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        why = stopped;
+        break;
+    case RDC_RUN_INPUT_FAILED:
+        why = rdc_targets_error(r->src);
+        break;
+    case RDC_RUN_NO_MEMORY:
+        why = "out of memory";
+        break;
+    case RDC_RUN_JUNIT_FAILED:
+    case RDC_RUN_OUTPUT_FAILED:
+        why = rdc_cli_last_error();
+        break;
+    }
+    double secs = (double)(rdc_now_ms() - out->t0) / 1000.0;
+    if (out->o->quiet)
+        return rdc_nagios_state(&out->counts, why != NULL);
+    return rdc_nagios_write(out->f, out->nagios, &out->counts, secs, why);
+}
+
 /* After the run: the JUnit report closed, the summaries, the statistics,
  * standard output flushed. Returns the run status, updated by write errors. */
 static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status_t rs)
@@ -358,7 +443,17 @@ static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status
     }
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github)
         rdc_report_github_summary(out->f, &out->counts);
-    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github) {
+    if (rs == RDC_RUN_DONE && out->report_failed) {
+        rdc_errorf("out of memory");
+        rs = RDC_RUN_NO_MEMORY;
+    }
+    if (rs != RDC_RUN_OUTPUT_FAILED && o->nagios)
+        out->nagios_state = nagios_report(r, out, rs);
+    if (rs != RDC_RUN_OUTPUT_FAILED && out->prom)
+        rdc_prom_finish(out->prom, out->f, &out->counts, (double)(rdc_now_ms() - out->t0) / 1000.0,
+                        wall_clock());
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github && !o->nagios &&
+        !o->prometheus) {
         unsigned long total = 0;
         for (int i = 0; i <= RDC_ERROR; i++)
             total += out->counts.n[i];
@@ -380,10 +475,16 @@ static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status
 static int exit_status(rdc_run_status_t rs, const out_t *out)
 {
     if (rs == RDC_RUN_OUTPUT_FAILED) {
-        if (out->write_errno == EPIPE)
-            return 128 + SIGPIPE; /* the reader went away: end quietly, as if killed */
+        if (out->write_errno == EPIPE) /* the reader went away: end quietly, as if killed */
+            return out->o->nagios ? (int)RDC_NAGIOS_UNKNOWN : 128 + SIGPIPE;
         rdc_errorf("cannot write the report: %s", strerror(out->write_errno));
-        return (int)RDC_EXIT_USAGE;
+        return (int)(out->o->nagios ? RDC_NAGIOS_UNKNOWN : RDC_EXIT_USAGE);
+    }
+    if (out->o->nagios) { /* a plugin's exit status is its state, 0 to 3 */
+        if (rs == RDC_RUN_STOPPED)
+            rdc_errorf("stopped by %s; results above are those decided so far",
+                       stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        return (int)out->nagios_state;
     }
     if (rs == RDC_RUN_STOPPED) {
         rdc_errorf("stopped by %s; results above are those decided so far",
@@ -504,6 +605,8 @@ static int run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
 
 static void teardown(run_t *r, out_t *out)
 {
+    rdc_nagios_free(out->nagios);
+    rdc_prom_free(out->prom);
     rdc_junit_free(out->junit);
     if (out->junit_file)
         fclose(out->junit_file);
@@ -516,9 +619,18 @@ int main(int argc, char **argv)
     int status = (int)RDC_EXIT_USAGE;
 
     setlocale(LC_CTYPE, "");
-    if (!rdc_cli_parse(argc, argv, &o)) {
+    bool parsed = rdc_cli_parse(argc, argv, &o);
+    if (o.json) /* --json after --format nagios/prometheus: the last one wins */
+        o.nagios = o.prometheus = false;
+    if (!parsed) {
+        /* after --format nagios, a usage error is UNKNOWN, said on stdout */
         rdc_cli_free(&o);
-        return RDC_EXIT_USAGE;
+        if (!o.nagios)
+            return RDC_EXIT_USAGE;
+        if (!o.quiet)
+            rdc_nagios_unknown(stdout, rdc_cli_last_error());
+        fflush(stdout);
+        return RDC_NAGIOS_UNKNOWN;
     }
     if (o.help || o.version) {
         if (o.help)
@@ -534,15 +646,23 @@ int main(int argc, char **argv)
     out.ro.color = want_color(o.color);
     out.ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out.ro.verbose = o.verbose;
+    out.ro.width = text_width();
     run_t r = {0};
-    if (open_junit(&out) && make_targets(&r, &o) && make_resolver(&r, &o) &&
+    if (open_junit(&out) && make_reporters(&out) && make_targets(&r, &o) && make_resolver(&r, &o) &&
         make_engine(&r, &o, &out)) {
         if (o.wait_ms) {
             status = run_waiting(&r, &o, &out);
         } else {
+            if (out.prom)
+                rdc_prom_begin(stdout);
             rdc_run_status_t rs = run_checks(&r, &out);
             status = exit_status(finish_output(&r, &out, rs), &out);
         }
+    } else if (o.nagios) { /* nothing was checked: say why on stdout */
+        if (!o.quiet)
+            rdc_nagios_unknown(stdout, rdc_cli_last_error());
+        fflush(stdout);
+        status = (int)RDC_NAGIOS_UNKNOWN;
     }
     teardown(&r, &out);
     rdc_cli_free(&o);

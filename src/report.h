@@ -12,10 +12,18 @@ typedef struct rdc_report_opts {
     bool color; /* ANSI colours on the verdict mark */
     bool unicode; /* UTF-8 marks instead of ASCII ones */
     bool verbose; /* the lookup chain: text lines, or the JSON "trace" array */
+    unsigned width; /* text: columns of the line; a longer PTR list is shortened
+                       (not with verbose); 0: no limit */
 } rdc_report_opts_t;
 
 /* One result as a text block: a verdict line, then reasons and fixes. */
 void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o);
+
+/* How many of the n PTR names the text report shows in avail columns:
+ * all when "a, b, c" fits (or avail is 0), else the most k >= 1 for which
+ * "a, b and M more" (M = n - k) fits; at least one name even when it alone
+ * is too long. Names are printable ASCII, one column a byte. */
+size_t rdc_text_names_fit(const rdc_name_result_t *names, size_t n, size_t avail);
 
 /* The closing line "5 checked: 3 pass, 1 warn, 1 fail". */
 void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);

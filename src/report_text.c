@@ -10,6 +10,49 @@ static const char *const marks_ascii[] = {"+", "!", "?", "x", "x"};
 static const char *const marks_utf8[] = {"\u2714", "\u26a0", "\u21bb", "\u2718", "\u2718"};
 static const char *const colors[] = {"\033[32m", "\033[33m", "\033[35m", "\033[31m", "\033[1;31m"};
 
+/* Columns of " and M more". */
+static size_t more_len(size_t m)
+{
+    size_t digits = 1;
+    while (m >= 10) {
+        m /= 10;
+        digits++;
+    }
+    return 5 + digits + 5;
+}
+
+size_t rdc_text_names_fit(const rdc_name_result_t *names, size_t n, size_t avail)
+{
+    size_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all += (i ? 2 : 0) + strlen(names[i].name);
+    if (avail == 0 || all <= avail)
+        return n;
+    size_t used = 0, k = 0;
+    for (; k + 1 < n; k++) {
+        size_t next = used + (k ? 2 : 0) + strlen(names[k].name);
+        if (next + more_len(n - k - 1) > avail)
+            break;
+        used = next;
+    }
+    return k ? k : 1;
+}
+
+/* An address's PTR names, shortened to the line's width unless -v: the
+ * line has "M verdict  " (11 columns), the address, two spaces, the names,
+ * then `tail`. */
+static void ptr_names(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o, const char *ip,
+                      size_t tail)
+{
+    size_t shown = r->nnames, used = 11 + strlen(ip) + 2 + tail;
+    if (!o->verbose && o->width > 0)
+        shown = rdc_text_names_fit(r->names, r->nnames, o->width > used ? o->width - used : 1);
+    for (size_t i = 0; i < shown; i++)
+        fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
+    if (shown < r->nnames)
+        fprintf(f, " and %zu more", r->nnames - shown);
+}
+
 void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
 {
     char ip[RDC_ADDR_TEXT_MAX];
@@ -29,16 +72,18 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
     } else {
         fputs(r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip) : r->input, f);
         if (r->kind == RDC_RESULT_ADDRESS) {
+            /* a host name, block or domain: say where the address came from */
+            const char *from = NULL, *open = "  (";
+            if (r->via)
+                from = r->via;
+            else if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
+                from = r->input, open = "  (from ";
             fputs("  ", f);
             if (r->nnames == 0)
                 fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)", f);
-            for (size_t i = 0; i < r->nnames; i++)
-                fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
-            /* a host name, block or domain: say where the address came from */
-            if (r->via)
-                fprintf(f, "  (%s)", r->via);
-            else if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
-                fprintf(f, "  (from %s)", r->input);
+            ptr_names(f, r, o, ip, from ? strlen(open) + strlen(from) + 1 : 0);
+            if (from)
+                fprintf(f, "%s%s)", open, from);
         }
         putc('\n', f);
     }

@@ -152,6 +152,11 @@ struct rdc_targets {
     unsigned long line;
     char error[256];
     const char *path;
+    /* --shard: item positions counted from 0 over every item (a block's
+     * addresses one by one); this source keeps those with pos % shard_n ==
+     * shard_i (shard_n 0 or 1: all) */
+    uint64_t pos;
+    unsigned shard_i, shard_n;
 };
 
 rdc_targets_t *rdc_targets_new(char *const *argv, size_t argc, const char *path,
@@ -227,9 +232,14 @@ static char *escaped(const char *s, size_t len)
     return rdc_strdup(tmp);
 }
 
+/* What next_target found: an rdc_src_status_t, or SRC_BLOCK, a CIDR block
+ * whose expansion has begun (item left empty; block_next gives its
+ * addresses). */
+enum { SRC_BLOCK = RDC_SRC_FAIL + 1 };
+
 /* Fills item from a parsed target; a CIDR block starts an expansion. */
-static rdc_src_status_t emit_target(rdc_targets_t *t, const char *s, size_t len, unsigned long line,
-                                    rdc_item_t *item)
+static int emit_target(rdc_targets_t *t, const char *s, size_t len, unsigned long line,
+                       rdc_item_t *item)
 {
     char err[256];
     rdc_target_t tg;
@@ -253,21 +263,16 @@ static rdc_src_status_t emit_target(rdc_targets_t *t, const char *s, size_t len,
         item->kind = RDC_ITEM_HOST;
         memcpy(item->host, tg.host, sizeof tg.host);
         return RDC_SRC_ITEM;
-    case RDC_T_CIDR:
+    case RDC_T_CIDR: /* its addresses come from block_next */
         t->expanding = true;
         t->cur = tg;
-        t->next = 1;
+        t->next = 0;
         free(t->cur_input);
         t->cur_input = item->input;
-        item->input = rdc_strdup(t->cur_input);
-        if (item->input == NULL)
-            goto oom;
+        item->input = NULL;
         t->cur_line = line;
-        item->kind = RDC_ITEM_ADDR;
-        rdc_cidr_nth(&tg.cidr, 0, &item->addr);
-        if (t->next >= t->cur.count)
-            t->expanding = false;
-        return RDC_SRC_ITEM;
+        rdc_item_clear(item);
+        return SRC_BLOCK;
     }
 oom:
     snprintf(t->error, sizeof t->error, "out of memory");
@@ -307,9 +312,50 @@ bool rdc_targets_add_domain(rdc_targets_t *t, rdc_item_kind_t kind, const uint8_
     return true;
 }
 
-rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
+void rdc_targets_set_shard(rdc_targets_t *t, unsigned index, unsigned n)
 {
-    rdc_targets_t *t = ctx;
+    t->shard_i = n > 1 ? index : 0;
+    t->shard_n = n > 1 ? n : 0;
+}
+
+uint64_t rdc_shard_share(uint64_t pos, uint64_t count, unsigned index, unsigned n)
+{
+    if (n <= 1)
+        return count;
+    uint64_t first = (index + n - pos % n) % n; /* offset of the first owned position */
+    return first >= count ? 0 : 1 + (count - 1 - first) / n;
+}
+
+/* The next address of the block being expanded that this shard owns,
+ * jumping over the others without producing them. RDC_SRC_EOF: the block
+ * has no more of them. */
+static rdc_src_status_t block_next(rdc_targets_t *t, rdc_item_t *item)
+{
+    uint64_t left = t->cur.count - t->next;
+    uint64_t skip = t->shard_n ? (t->shard_i + t->shard_n - t->pos % t->shard_n) % t->shard_n : 0;
+    if (skip >= left) {
+        t->pos += left;
+        t->expanding = false;
+        return RDC_SRC_EOF;
+    }
+    t->next += skip;
+    t->pos += skip + 1;
+    item->kind = RDC_ITEM_ADDR;
+    item->line = t->cur_line;
+    item->input = rdc_strdup(t->cur_input);
+    if (item->input == NULL) {
+        snprintf(t->error, sizeof t->error, "out of memory");
+        return RDC_SRC_FAIL;
+    }
+    rdc_cidr_nth(&t->cur.cidr, t->next++, &item->addr);
+    if (t->next >= t->cur.count)
+        t->expanding = false;
+    return RDC_SRC_ITEM;
+}
+
+/* The next target: a domain, a command-line target, a line of FILE. */
+static int next_target(rdc_targets_t *t, rdc_item_t *item, int *fd)
+{
     if (t->domi < t->ndomains) {
         const struct domain_item *d = &t->domains[t->domi++];
         char text[RDC_NAME_TEXT_MAX];
@@ -321,19 +367,6 @@ rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
             snprintf(t->error, sizeof t->error, "out of memory");
             return RDC_SRC_FAIL;
         }
-        return RDC_SRC_ITEM;
-    }
-    if (t->expanding) {
-        item->kind = RDC_ITEM_ADDR;
-        item->line = t->cur_line;
-        item->input = rdc_strdup(t->cur_input);
-        if (item->input == NULL) {
-            snprintf(t->error, sizeof t->error, "out of memory");
-            return RDC_SRC_FAIL;
-        }
-        rdc_cidr_nth(&t->cur.cidr, t->next++, &item->addr);
-        if (t->next >= t->cur.count)
-            t->expanding = false;
         return RDC_SRC_ITEM;
     }
     if (t->argi < t->argc) {
@@ -410,6 +443,28 @@ rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
         if (n == 0)
             t->eof = true;
         t->end += (size_t)n;
+    }
+}
+
+rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
+{
+    rdc_targets_t *t = ctx;
+    for (;;) {
+        if (t->expanding) {
+            rdc_src_status_t st = block_next(t, item);
+            if (st != RDC_SRC_EOF)
+                return st;
+            continue;
+        }
+        int st = next_target(t, item, fd);
+        if (st == SRC_BLOCK)
+            continue;
+        if (st != RDC_SRC_ITEM)
+            return (rdc_src_status_t)st;
+        uint64_t pos = t->pos++;
+        if (t->shard_n == 0 || pos % t->shard_n == t->shard_i)
+            return RDC_SRC_ITEM;
+        rdc_item_clear(item); /* another shard's */
     }
 }
 

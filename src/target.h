@@ -67,6 +67,18 @@ void rdc_targets_free(rdc_targets_t *t);
  * name; domains come before the other targets, in the order added. */
 bool rdc_targets_add_domain(rdc_targets_t *t, rdc_item_kind_t kind, const uint8_t *wire);
 
+/* --shard: from now on t gives only the items at positions p with
+ * p % n == index (0 <= index < n), counting every item from 0 in input
+ * order: domains, then command-line targets, then lines of FILE, each
+ * address of a CIDR block one position (a host name or domain, bad lines
+ * too, is one position). Addresses of a block that belong to other shards
+ * are jumped over, not produced. n <= 1: every item. Call before the first
+ * rdc_targets_next. */
+void rdc_targets_set_shard(rdc_targets_t *t, unsigned index, unsigned n);
+
+/* How many of the count positions starting at pos a shard (as above) owns. */
+uint64_t rdc_shard_share(uint64_t pos, uint64_t count, unsigned index, unsigned n);
+
 /* The engine's rdc_source_fn. */
 rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd);
 

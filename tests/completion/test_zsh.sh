@@ -46,7 +46,7 @@ expect() { # line, expected matches (sorted, space-separated)
 expect "rdnscheck --for" "--format"
 expect "rdnscheck --sm" "--smtp --smtp-timeout"
 expect "rdnscheck 192.0.2.1 --ver" "--verbose --version"
-expect "rdnscheck --format " "github json text"
+expect "rdnscheck --format " "github json nagios prometheus text"
 expect "rdnscheck --format=j" "json"
 expect "rdnscheck --color " "always auto never"
 expect "rdnscheck --color=a" "always auto"

@@ -1,6 +1,7 @@
-/* fuzz_escape.c - libFuzzer target for presentation escaping and the JSON
- * writer: whatever the bytes, the output is printable ASCII, JSON strings
- * are well formed, and nothing overflows its buffer. */
+/* fuzz_escape.c - libFuzzer target for presentation escaping and the JSON,
+ * Nagios and Prometheus writers: whatever the bytes, the output is printable
+ * ASCII, JSON strings and label values are well formed, plugin text has no
+ * '|', and nothing overflows its buffer. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_mon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +49,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else if (f) {
         fclose(f);
+    }
+    /* Nagios text and a Prometheus label value, from raw bytes (what the
+     * writers see is escaped upstream already; these must hold anyway) */
+    if (raw) {
+        rdc_buf_t b = {0};
+        rdc_nagios_text(&b, raw);
+        if (!b.failed && b.s && (strchr(b.s, '|') || b.len != strlen(raw)))
+            abort();
+        rdc_buf_free(&b);
+        rdc_prom_label_value(&b, raw);
+        for (size_t i = 0; !b.failed && i < b.len; i++) {
+            if (b.s[i] == '"' || b.s[i] == '\n')
+                abort(); /* would end the value or the line */
+            if (b.s[i] == '\\') {
+                if (i + 1 == b.len || !strchr("\\\"n", b.s[i + 1]))
+                    abort();
+                i++;
+            }
+        }
+        rdc_buf_free(&b);
     }
     free(out);
     free(raw);

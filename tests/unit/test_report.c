@@ -357,6 +357,107 @@ static void test_text_result(void **state)
     rdc_result_clear(&r);
 }
 
+/* The names "n01.example.test" ... of n PTRs, 16 columns each. */
+static void many_names(rdc_result_t *r, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->input = unit_strdup("192.0.2.199");
+    r->kind = RDC_RESULT_ADDRESS;
+    assert_true(rdc_addr_parse("192.0.2.199", 11, &r->addr));
+    r->verdict = RDC_PASS;
+    for (size_t i = 0; i < n; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "n%02zu.example.test", i + 1);
+        add_name(r, name, RDC_NAME_CHECKED, true, "192.0.2.199", NULL);
+    }
+}
+
+/* How many names fit: the whole list when it fits, else as many as leave
+ * room for " and M more", never fewer than one. */
+static void test_text_names_fit(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    many_names(&r, 40);
+    static const struct {
+        size_t n, avail, want;
+    } rows[] = {
+        {40, 0, 40}, /* no limit */
+        {1, 1, 1}, /* one name too long for the line: shown anyway */
+        {1, 16, 1},
+        {2, 34, 2}, /* "a, b": exactly 34 */
+        {2, 33, 1}, /* "a and 1 more": 27 */
+        {3, 52, 3},
+        {3, 51, 2}, /* "a, b and 1 more": 45 */
+        {3, 44, 1},
+        {3, 27, 1},
+        {3, 10, 1},
+        {40, 80, 3}, /* k names are 18k - 2 columns: 4 + " and 36 more" = 82 */
+        {40, 82, 4},
+        {40, 81, 3},
+        {40, 1000, 40},
+        {12, 12 * 16 + 11 * 2, 12},
+        {12, 12 * 16 + 11 * 2 - 1, 11}, /* 11 names 196 + " and 1 more" 11 = 207 */
+        {12, 206, 10},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        size_t got = rdc_text_names_fit(r.names, rows[i].n, rows[i].avail);
+        if (got != rows[i].want)
+            print_error("row %zu: %zu names in %zu columns: %zu shown\n", i, rows[i].n,
+                        rows[i].avail, got);
+        assert_int_equal(got, rows[i].want);
+    }
+    assert_int_equal(rdc_text_names_fit(r.names, 0, 10), 0);
+    rdc_result_clear(&r);
+}
+
+/* The verdict line keeps to the width (the "(from ...)" counted in), -v
+ * shows every name, and width 0 never shortens. */
+static void test_text_long_ptr_set(void **state)
+{
+    (void)state;
+    rdc_report_opts_t o = {.width = 80};
+    rdc_result_t r;
+    capture_t c;
+    char *s;
+    many_names(&r, 40);
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    /* "+ pass     192.0.2.199  " is 24 columns: 56 left, 2 names + 12 = 46 */
+    assert_string_equal(s, "+ pass     192.0.2.199  n01.example.test, n02.example.test and 38 "
+                           "more\n");
+    assert_true(strlen(s) - 1 <= 80);
+    free(s);
+
+    free(r.input);
+    r.input = unit_strdup("mx.example.test");
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_string_equal(s, "+ pass     192.0.2.199  n01.example.test and 39 more  "
+                           "(from mx.example.test)\n");
+    assert_true(strlen(s) - 1 <= 80);
+    free(s);
+
+    o.verbose = true;
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_true(unit_contains(s, "n39.example.test, n40.example.test  (from mx.example.test)\n"));
+    assert_false(unit_contains(s, "more"));
+    free(s);
+
+    o.verbose = false;
+    o.width = 0;
+    cap_open(&c);
+    rdc_report_text(c.f, &r, &o);
+    s = cap_close(&c);
+    assert_true(unit_contains(s, "n40.example.test  (from mx.example.test)\n"));
+    free(s);
+    rdc_result_clear(&r);
+}
+
 /* ------------------------------------------------------------ -v traces */
 
 /* A pass with a trace of every kind of event: two servers (so queries name
@@ -701,6 +802,8 @@ int main(void)
         cmocka_unit_test(test_json_verdict_texts_ascii),
         cmocka_unit_test(test_text_summary),
         cmocka_unit_test(test_text_result),
+        cmocka_unit_test(test_text_names_fit),
+        cmocka_unit_test(test_text_long_ptr_set),
         cmocka_unit_test(test_text_trace),
         cmocka_unit_test(test_json_trace),
         cmocka_unit_test(test_trace_helpers),

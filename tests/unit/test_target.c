@@ -639,6 +639,152 @@ static void test_argv_then_file(void **state)
     rdc_targets_free(t);
 }
 
+/* One item as text for comparing runs: "kind input addr-or-host line". */
+static bool item_text(rdc_targets_t *t, char *buf, size_t cap)
+{
+    rdc_item_t it;
+    memset(&it, 0, sizeof it);
+    int fd = -1;
+    rdc_src_status_t st = rdc_targets_next(t, &it, &fd);
+    if (st == RDC_SRC_EOF)
+        return false;
+    assert_int_equal(st, RDC_SRC_ITEM);
+    char what[RDC_NAME_TEXT_MAX] = "-";
+    if (it.kind == RDC_ITEM_ADDR)
+        rdc_addr_format(&it.addr, what);
+    else if (it.kind != RDC_ITEM_ERROR)
+        rdc_name_to_text(it.host, what);
+    snprintf(buf, cap, "%d %s %s %lu", (int)it.kind, it.input, what, it.line);
+    rdc_item_clear(&it);
+    return true;
+}
+
+/* --shard: shard i of n gets the items at positions i, i+n, ... of the
+ * whole run (a block's addresses one by one; domains, host names and bad
+ * lines one each), so the shards interleaved give the whole run back. */
+static void test_shard_interleaves_to_whole_run(void **state)
+{
+    (void)state;
+    const char *p = WRITE("192.0.2.1\nmail.example.test\nnot..valid\n2001:db8::/126\n# c\n"
+                          "198.51.100.9\n");
+    char a0[] = "192.0.2.10", a1[] = "198.51.100.0/29", a2[] = "bad target",
+         a3[] = "h.example.test";
+    char *argv[] = {a0, a1, a2, a3};
+    uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+    assert_true(rdc_name_from_text("example.test", 12, wire, NULL));
+    char whole[64][128];
+    size_t n = 0;
+    rdc_targets_t *t = open_src(argv, 4, p);
+    assert_true(rdc_targets_add_domain(t, RDC_ITEM_MX, wire));
+    while (n < 64 && item_text(t, whole[n], sizeof whole[n]))
+        n++;
+    rdc_targets_free(t);
+    assert_int_equal(n, 1 + 1 + 8 + 1 + 1 + 1 + 1 + 1 + 4 + 1); /* 20 items */
+    for (unsigned shards = 1; shards <= 7; shards++) {
+        for (unsigned i = 0; i < shards; i++) {
+            t = open_src(argv, 4, p);
+            assert_true(rdc_targets_add_domain(t, RDC_ITEM_MX, wire));
+            rdc_targets_set_shard(t, i, shards);
+            size_t k = i;
+            char got[128];
+            while (item_text(t, got, sizeof got)) {
+                assert_true(k < n);
+                assert_string_equal(got, whole[k]);
+                k += shards;
+            }
+            assert_true(k >= n); /* nothing of this shard missing */
+            expect_eof(t);
+            rdc_targets_free(t);
+        }
+    }
+    /* shard 2 of 3 (index 1): positions 1, 4, 7, ... spelled out (0 is the
+     * domain, 2-9 the block, 14 the bad line "not..valid") */
+    t = open_src(argv, 4, p);
+    assert_true(rdc_targets_add_domain(t, RDC_ITEM_MX, wire));
+    rdc_targets_set_shard(t, 1, 3);
+    expect_addr(t, "192.0.2.10", 0, "192.0.2.10");
+    expect_addr(t, "198.51.100.2", 0, "198.51.100.0/29");
+    expect_addr(t, "198.51.100.5", 0, "198.51.100.0/29");
+    expect_error(t, 0, "only letters", "bad target"); /* a bad target is an item too */
+    expect_host(t, "mail.example.test", 2);
+    expect_addr(t, "2001:db8::1", 4, "2001:db8::/126");
+    expect_addr(t, "198.51.100.9", 6, "198.51.100.9");
+    expect_eof(t);
+    rdc_targets_free(t);
+}
+
+/* A shard of a big block jumps over the other shards' addresses: a /8
+ * split a million ways is 16 or 17 addresses, produced at once. */
+static void test_shard_jumps_in_block(void **state)
+{
+    (void)state;
+    char a0[] = "10.0.0.0/8", a1[] = "192.0.2.1";
+    char *argv[] = {a0, a1};
+    char err[256];
+    rdc_targets_t *t = rdc_targets_new(argv, 2, NULL, 16777216, err, sizeof err);
+    assert_non_null(t);
+    rdc_targets_set_shard(t, 999999, 1000000);
+    expect_addr(t, "10.15.66.63", 0, "10.0.0.0/8"); /* 999999 = 0x0f423f */
+    size_t got = 1;
+    char buf[128];
+    while (item_text(t, buf, sizeof buf))
+        got++;
+    assert_int_equal(got, rdc_shard_share(0, 16777216, 999999, 1000000));
+    assert_int_equal(got, 16);
+    rdc_targets_free(t);
+    /* position 16777216 (192.0.2.1) belongs to shard index 777216 */
+    t = rdc_targets_new(argv, 2, NULL, 16777216, err, sizeof err);
+    assert_non_null(t);
+    rdc_targets_set_shard(t, 777216, 1000000);
+    got = 0;
+    while (item_text(t, buf, sizeof buf))
+        got++;
+    assert_int_equal(got, 16 + 1);
+    assert_string_equal(buf, "0 192.0.2.1 192.0.2.1 0");
+    rdc_targets_free(t);
+}
+
+static void test_shard_share(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t pos, count;
+        unsigned index, n;
+        uint64_t want;
+    } rows[] = {
+        {0, 10, 0, 0, 10},
+        {0, 10, 0, 1, 10},
+        {0, 10, 0, 4, 3},
+        {0, 10, 1, 4, 3},
+        {0, 10, 2, 4, 2},
+        {0, 10, 3, 4, 2},
+        {3, 1, 3, 4, 1},
+        {3, 1, 0, 4, 0},
+        {5, 0, 1, 4, 0},
+        {7, 5, 0, 4, 1},
+        {7, 5, 3, 4, 2},
+        {0, 3, 5, 6, 0},
+        {0, 16777216, 0, 1000000, 17},
+        {UINT64_C(1) << 40, 1, 0, 1000000, 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        uint64_t got = rdc_shard_share(rows[i].pos, rows[i].count, rows[i].index, rows[i].n);
+        if (got != rows[i].want)
+            print_error("row %zu: got %llu\n", i, (unsigned long long)got);
+        assert_int_equal(got, rows[i].want);
+    }
+    /* against counting one by one */
+    for (uint64_t pos = 0; pos < 9; pos++)
+        for (uint64_t count = 0; count < 12; count++)
+            for (unsigned n = 2; n < 6; n++)
+                for (unsigned idx = 0; idx < n; idx++) {
+                    uint64_t want = 0;
+                    for (uint64_t k = pos; k < pos + count; k++)
+                        want += k % n == idx;
+                    assert_int_equal(rdc_shard_share(pos, count, idx, n), want);
+                }
+}
+
 static void expect_wait(rdc_targets_t *t, int want_fd)
 {
     rdc_item_t it;
@@ -710,6 +856,9 @@ int main(void)
         cmocka_unit_test(test_file_last_line_reason_ignores_stale_buffer),
         cmocka_unit_test(test_argv_then_file),
         cmocka_unit_test(test_pipe_wait),
+        cmocka_unit_test(test_shard_interleaves_to_whole_run),
+        cmocka_unit_test(test_shard_jumps_in_block),
+        cmocka_unit_test(test_shard_share),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }

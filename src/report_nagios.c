@@ -1,0 +1,240 @@
+/* report_nagios.c - --format nagios: one check result as the Monitoring
+ * Plugins Development Guidelines define it (Nagios, Icinga, Naemon,
+ * Shinken, Sensu): a status line with performance data, long output with
+ * one line per address that is not a pass, and the state as exit status. */
+#include "report_mon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Addresses named per verdict in the status line; the rest are counted. */
+#define NAMED_MAX 3
+
+/* The verdicts in the status line, in this order. */
+static const rdc_verdict_t order[] = {RDC_FAIL, RDC_TEMPFAIL, RDC_WARN, RDC_ERROR};
+#define NORDER (sizeof order / sizeof order[0])
+
+struct rdc_nagios {
+    rdc_buf_t named[NORDER]; /* "192.0.2.49 no-ptr, ..." */
+    unsigned long nnamed[NORDER];
+    rdc_buf_t lines; /* the long output */
+};
+
+const char *rdc_nagios_state_name(rdc_nagios_state_t s)
+{
+    static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    return (unsigned)s < 4 ? names[s] : "UNKNOWN";
+}
+
+rdc_nagios_state_t rdc_nagios_state(const rdc_counts_t *c, bool incomplete)
+{
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c->n[i];
+    if (c->n[RDC_FAIL])
+        return RDC_NAGIOS_CRITICAL;
+    if (c->n[RDC_WARN])
+        return RDC_NAGIOS_WARNING;
+    /* a tempfail is UNKNOWN, as for a check that could not decide: the
+     * state of the monitored address is not known (issue 12's mapping) */
+    if (c->n[RDC_TEMPFAIL] || c->n[RDC_ERROR] || total == 0 || incomplete)
+        return RDC_NAGIOS_UNKNOWN;
+    return RDC_NAGIOS_OK;
+}
+
+rdc_nagios_t *rdc_nagios_new(void)
+{
+    return calloc(1, sizeof(rdc_nagios_t));
+}
+
+void rdc_nagios_free(rdc_nagios_t *n)
+{
+    if (n == NULL)
+        return;
+    for (size_t i = 0; i < NORDER; i++)
+        rdc_buf_free(&n->named[i]);
+    rdc_buf_free(&n->lines);
+    free(n);
+}
+
+void rdc_nagios_text(rdc_buf_t *b, const char *s)
+{
+    for (const char *p = s; *p;) {
+        size_t run = strcspn(p, "|");
+        rdc_buf_append(b, p, run);
+        p += run;
+        if (*p == '|') {
+            rdc_buf_append(b, "/", 1);
+            p++;
+        }
+    }
+}
+
+void rdc_nagios_label(rdc_buf_t *b, const char *label)
+{
+    const char *p = label;
+    while (*p && (strchr("_-.", *p) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9')))
+        p++;
+    if (*p == '\0' && *label) {
+        rdc_buf_puts(b, label);
+        return;
+    }
+    rdc_buf_append(b, "'", 1);
+    for (p = label; *p; p++) {
+        if (*p == '\'')
+            rdc_buf_append(b, "''", 2);
+        else if (*p != '=')
+            rdc_buf_append(b, p, 1);
+    }
+    rdc_buf_append(b, "'", 1);
+}
+
+/* What the result is about: the address (with the host name or domain
+ * path it came from), a host name or domain, or a bad line. */
+static void subject(rdc_buf_t *b, const rdc_result_t *r)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    if (r->kind == RDC_RESULT_ADDRESS) {
+        rdc_buf_puts(b, rdc_addr_format(&r->addr, ip));
+        if (r->via) {
+            rdc_buf_puts(b, " (");
+            rdc_nagios_text(b, r->via);
+            rdc_buf_puts(b, ")");
+        } else if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL) {
+            rdc_buf_puts(b, " (from ");
+            rdc_nagios_text(b, r->input);
+            rdc_buf_puts(b, ")");
+        }
+        return;
+    }
+    if (r->kind == RDC_RESULT_INVALID && r->line)
+        rdc_buf_printf(b, "line %lu: ", r->line);
+    rdc_nagios_text(b, r->input ? r->input : "");
+    if (r->kind == RDC_RESULT_DOMAIN)
+        rdc_buf_printf(b, " (%s)", r->domain.mode);
+}
+
+/* The distinct codes of r's problems, info notes aside: "no-ptr,generic-ptr". */
+static void codes(rdc_buf_t *b, const rdc_result_t *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const rdc_problem_t *p = &r->problems[i];
+        bool seen = p->severity == RDC_SEV_INFO;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = r->problems[k].code == p->code && r->problems[k].severity != RDC_SEV_INFO;
+        if (seen)
+            continue;
+        if (any)
+            rdc_buf_append(b, ",", 1);
+        rdc_buf_puts(b, rdc_problem_name(p));
+        any = true;
+    }
+    if (!any)
+        rdc_buf_puts(b, rdc_verdict_name(r->verdict));
+}
+
+bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
+{
+    if (r->verdict == RDC_PASS)
+        return !n->lines.failed;
+    size_t k = 0;
+    while (k < NORDER && order[k] != r->verdict)
+        k++;
+    if (k < NORDER && n->nnamed[k]++ < NAMED_MAX) {
+        rdc_buf_t *b = &n->named[k];
+        if (b->len)
+            rdc_buf_puts(b, ", ");
+        subject(b, r);
+        rdc_buf_append(b, " ", 1);
+        codes(b, r);
+    }
+    /* long output: subject, verdict, codes, messages */
+    subject(&n->lines, r);
+    rdc_buf_printf(&n->lines, " %s ", rdc_verdict_name(r->verdict));
+    codes(&n->lines, r);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        rdc_buf_puts(&n->lines, i ? "; " : ": ");
+        rdc_nagios_text(&n->lines, r->problems[i].message);
+    }
+    rdc_buf_append(&n->lines, "\n", 1);
+    bool failed = n->lines.failed;
+    for (size_t i = 0; i < NORDER; i++)
+        failed = failed || n->named[i].failed;
+    return !failed;
+}
+
+rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_counts_t *c,
+                                    double seconds, const char *why)
+{
+    rdc_nagios_state_t st = rdc_nagios_state(c, why != NULL);
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c->n[i];
+    rdc_buf_t b = {0};
+    rdc_buf_printf(&b, "RDNS %s - ", rdc_nagios_state_name(st));
+    if (why) {
+        rdc_nagios_text(&b, why);
+        rdc_buf_puts(&b, total ? "; " : "");
+    }
+    bool first = true;
+    for (size_t k = 0; k < NORDER; k++) {
+        unsigned long cnt = c->n[order[k]];
+        if (cnt == 0)
+            continue;
+        if (first)
+            rdc_buf_printf(&b, "%lu of %lu %s", cnt, total, rdc_verdict_name(order[k]));
+        else
+            rdc_buf_printf(&b, "; %lu %s", cnt, rdc_verdict_name(order[k]));
+        first = false;
+        if (n && n->named[k].len) {
+            rdc_buf_puts(&b, ": ");
+            rdc_buf_append(&b, n->named[k].s, n->named[k].len);
+            if (n->nnamed[k] > NAMED_MAX)
+                rdc_buf_printf(&b, " and %lu more", n->nnamed[k] - NAMED_MAX);
+        }
+    }
+    if (first && total)
+        rdc_buf_printf(&b, "%lu of %lu pass", c->n[RDC_PASS], total);
+    else if (first && why == NULL)
+        rdc_buf_puts(&b, "nothing checked");
+    static const struct {
+        const char *label;
+        rdc_verdict_t v;
+    } perf[] = {{"pass", RDC_PASS},
+                {"warn", RDC_WARN},
+                {"fail", RDC_FAIL},
+                {"tempfail", RDC_TEMPFAIL},
+                {"error", RDC_ERROR}};
+    rdc_buf_puts(&b, " |");
+    for (size_t i = 0; i < sizeof perf / sizeof perf[0]; i++) {
+        rdc_buf_append(&b, " ", 1);
+        rdc_nagios_label(&b, perf[i].label);
+        rdc_buf_printf(&b, "=%lu;;;0", c->n[perf[i].v]);
+    }
+    rdc_buf_printf(&b, " time=%.3fs;;;0\n", seconds < 0 ? 0.0 : seconds);
+    if (b.failed) /* out of memory: the state line at least */
+        fprintf(f, "RDNS %s - out of memory\n", rdc_nagios_state_name(st));
+    else
+        fwrite(b.s, 1, b.len, f);
+    if (n && n->lines.len)
+        fwrite(n->lines.s, 1, n->lines.len, f);
+    rdc_buf_free(&b);
+    return st;
+}
+
+void rdc_nagios_unknown(FILE *f, const char *why)
+{
+    rdc_buf_t b = {0};
+    rdc_buf_puts(&b, "RDNS UNKNOWN - ");
+    rdc_nagios_text(&b, why);
+    rdc_buf_append(&b, "\n", 1);
+    if (!b.failed)
+        fwrite(b.s, 1, b.len, f);
+    else
+        fputs("RDNS UNKNOWN - out of memory\n", f);
+    rdc_buf_free(&b);
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# --format prometheus and --format nagios where the case runner cannot
+# reach: the exposition of a mixed run (pass, warn, fail, tempfail, a --mx
+# domain, a target twice, hostile bad lines) validated by promtool (Debian:
+# prometheus; scripts/test.sh installs it), the textfile collector recipe
+# of the README, and a Nagios check stopped by SIGTERM or unable to write.
+# Usage: test_monitoring.sh RDNSCHECK FAKEDNS   (RDC_KNOT=127.0.0.1:53535)
+# Without promtool the promtool checks are a SKIP; with CI=true a failure.
+set -uo pipefail
+bin=$1
+fakedns=$2
+knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
+tmp=$(mktemp -d /tmp/rdc-monitoring.XXXXXX)
+fake_pid=
+cleanup() {
+    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+export LC_ALL=C
+passes=0
+fails=0
+skips=0
+case ${CI:-} in 1 | [Tt]rue | TRUE | yes) ci=1 ;; *) ci=0 ;; esac
+ok() { passes=$((passes + 1)); echo "ok   $1"; }
+bad() { fails=$((fails + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+expect() { if [ "$2" -eq 0 ]; then ok "$1"; else bad "$1" "${3:-}"; fi; }
+
+command -v kdig >/dev/null 2>&1 ||
+    { echo "FATAL: kdig (Debian: knot-dnsutils) is missing; it checks that Knot answers"; exit 1; }
+kdig @"${knot%:*}" -p "${knot##*:}" +short +timeout=2 10.2.0.192.in-addr.arpa PTR >/dev/null 2>&1 ||
+    { echo "FATAL: Knot is not answering on $knot (start scripts/servers.sh)"; exit 1; }
+
+promtool_check() { # name, file: promtool check metrics must be silent and succeed
+    if ! command -v promtool >/dev/null 2>&1; then
+        if [ "$ci" -eq 1 ]; then
+            bad "$1: promtool is missing (CI=true; Debian package prometheus)"
+        else
+            skips=$((skips + 1))
+            echo "SKIP $1: promtool is missing (Debian package prometheus)"
+        fi
+        return
+    fi
+    local out st
+    out=$(promtool check metrics <"$2" 2>&1)
+    st=$?
+    expect "$1: promtool check metrics passes, no lint" "$([ "$st" -eq 0 ] && [ -z "$out" ]; echo $?)" \
+        "status $st: $out"
+}
+
+# 1. a mixed run, hostile input included
+printf '%s\n' 192.0.2.21 'bad"quote' 'back\slash' "$(printf 'ctl\001byte')" 192.0.2.10 >"$tmp/list.txt"
+"$bin" -s "$knot" --timeout 1000 --format prometheus --mx mx-normal.mail.test \
+    192.0.2.10 192.0.2.49 192.0.2.46 -f "$tmp/list.txt" >"$tmp/m.prom" 2>"$tmp/err"
+st=$?
+expect "mixed: exit status 2 as without the format (bad lines)" "$([ "$st" -eq 2 ]; echo $?)" \
+    "status $st: $(cat "$tmp/err")"
+promtool_check "mixed" "$tmp/m.prom"
+for line in \
+    'rdnscheck_verdict{input="mx-normal.mail.test",ip="192.0.2.10",verdict="pass"} 1' \
+    'rdnscheck_verdict{input="192.0.2.10",ip="192.0.2.10",verdict="pass"} 1' \
+    'rdnscheck_verdict{input="192.0.2.49",ip="192.0.2.49",verdict="fail"} 1' \
+    'rdnscheck_verdict{input="192.0.2.46",ip="192.0.2.46",verdict="tempfail"} 1' \
+    'rdnscheck_verdict{input="192.0.2.21",ip="192.0.2.21",verdict="warn"} 1' \
+    'rdnscheck_verdict{input="bad\"quote",ip="",verdict="error"} 1' \
+    'rdnscheck_verdict{input="back\\\\slash",ip="",verdict="error"} 1' \
+    'rdnscheck_verdict{input="ctl\\001byte",ip="",verdict="error"} 1' \
+    'rdnscheck_domain_verdict{domain="mx-normal.mail.test",mode="mx",verdict="pass"} 1' \
+    'rdnscheck_results{verdict="pass"} 6' \
+    'rdnscheck_results{verdict="error"} 3' \
+    'rdnscheck_problems{code="no-ptr"} 1' \
+    'rdnscheck_problems{code="dns-refused"} 1' \
+    'rdnscheck_problems{code="spf-none"} 0'; do
+    expect "mixed: has $line" "$(grep -qxF -- "$line" "$tmp/m.prom"; echo $?)"
+done
+expect "mixed: 192.0.2.10 given twice is one series" \
+    "$([ "$(grep -c 'input="192.0.2.10",ip="192.0.2.10"' "$tmp/m.prom")" -eq 1 ]; echo $?)"
+expect "mixed: every problem code, once each" \
+    "$([ "$(grep -c '^rdnscheck_problems{' "$tmp/m.prom")" -ge 50 ] &&
+        [ -z "$(grep '^rdnscheck_problems{' "$tmp/m.prom" | cut -d' ' -f1 | sort | uniq -d)" ]; echo $?)"
+expect "mixed: no raw control byte" "$(! LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n' <"$tmp/m.prom"); echo $?)"
+now=$(date +%s)
+ts=$(sed -n 's/^rdnscheck_last_run_timestamp_seconds \([0-9.]*\)$/\1/p' "$tmp/m.prom")
+expect "mixed: the timestamp is now ($ts)" \
+    "$(awk -v t="$ts" -v n="$now" 'BEGIN {exit !(t != "" && t > n - 60 && t < n + 60)}'; echo $?)"
+expect "mixed: a duration in seconds" \
+    "$(grep -qE '^rdnscheck_run_duration_seconds [0-9]+\.[0-9]{3}$' "$tmp/m.prom"; echo $?)"
+
+# 2. the textfile collector recipe (README): temp file, then mv when the
+#    run completed (status 0, 1 or 3)
+dir=$tmp/textfile
+mkdir "$dir"
+(
+    rdnscheck() { "$bin" "$@"; }
+    rdnscheck -s "$knot" --format prometheus 198.51.100.0/29 >"$dir/rdnscheck.prom.$$"
+    case $? in
+    0 | 1 | 3) mv "$dir/rdnscheck.prom.$$" "$dir/rdnscheck.prom" ;;
+    *) rm -f "$dir/rdnscheck.prom.$$" ;;
+    esac
+)
+expect "textfile recipe: rdnscheck.prom in place, no temp file left" \
+    "$([ -s "$dir/rdnscheck.prom" ] && [ "$(ls "$dir" | wc -l)" -eq 1 ]; echo $?)" "$(ls "$dir")"
+promtool_check "textfile recipe" "$dir/rdnscheck.prom"
+expect "textfile recipe: 8 addresses, 3 fail" \
+    "$([ "$(grep -c '^rdnscheck_verdict{' "$dir/rdnscheck.prom")" -eq 8 ] &&
+        grep -qxF 'rdnscheck_results{verdict="fail"} 3' "$dir/rdnscheck.prom"; echo $?)"
+
+# 3. nothing to check is still a valid exposition, with zero counts
+: >"$tmp/empty.txt"
+"$bin" -s "$knot" --format prometheus -f "$tmp/empty.txt" >"$tmp/e.prom" 2>&1
+st=$?
+expect "empty: exit 0" "$([ "$st" -eq 0 ]; echo $?)" "status $st"
+promtool_check "empty" "$tmp/e.prom"
+expect "empty: zero results" "$(grep -qxF 'rdnscheck_results{verdict="pass"} 0' "$tmp/e.prom"; echo $?)"
+
+# 4. Nagios: stopped by SIGTERM (a check killed by its scheduler) is UNKNOWN
+#    with what was decided; an output error is UNKNOWN too (never 2, 141)
+cat >"$tmp/slow.script" <<'SCRIPT'
+match 10.2.0.192.in-addr.arpa PTR
+  rr 10.2.0.192.in-addr.arpa 300 PTR mail.example.test
+match mail.example.test A
+  rr mail.example.test 300 A 192.0.2.10
+match * * drop
+SCRIPT
+"$fakedns" -s "$tmp/slow.script" -P "$tmp/port" &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+fake="127.0.0.1:$(cat "$tmp/port")"
+"$bin" -s "$fake" --timeout 10000 -c 1 --format nagios 192.0.2.10 192.0.2.11 \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -s TERM $pid
+wait $pid
+st=$?
+expect "nagios SIGTERM: exit status 3 (UNKNOWN)" "$([ "$st" -eq 3 ]; echo $?)" "status $st"
+expect "nagios SIGTERM: status line says so, with the pass decided" \
+    "$(grep -qE '^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| pass=1;;;0 ' "$tmp/out"; echo $?)" \
+    "$(cat "$tmp/out")"
+"$bin" -s "$knot" --format nagios 192.0.2.10 >/dev/full 2>"$tmp/err"
+st=$?
+expect "nagios /dev/full: exit status 3" "$([ "$st" -eq 3 ]; echo $?)" "status $st: $(cat "$tmp/err")"
+"$bin" -s "$knot" --format prometheus 192.0.2.10 >/dev/full 2>"$tmp/err"
+st=$?
+expect "prometheus /dev/full: exit status 2, says why" \
+    "$([ "$st" -eq 2 ] && grep -q 'cannot write the report' "$tmp/err"; echo $?)" "status $st"
+
+# 5. Nagios perfdata syntax: 'label'=value[UOM];[warn];[crit];[min];[max]
+"$bin" -s "$knot" --format nagios 192.0.2.10 192.0.2.21 192.0.2.49 192.0.2.46 >"$tmp/n.out"
+perf=$(head -n 1 "$tmp/n.out" | sed 's/^[^|]*| //')
+bad_items=$(tr ' ' '\n' <<<"$perf" |
+    grep -vE "^([A-Za-z0-9_.-]+|'([^'=]|'')+')=-?[0-9]+(\.[0-9]+)?(s|ms|us|%|B|KB|MB|TB|c)?(;[0-9.]*){0,4}$")
+expect "nagios perfdata: every item well formed" "$([ -z "$bad_items" ] && [ -n "$perf" ]; echo $?)" \
+    "$perf"
+expect "nagios: one '|' in the whole output" "$([ "$(tr -cd '|' <"$tmp/n.out" | wc -c)" -eq 1 ]; echo $?)"
+
+# 6. --shard: each shard's file is valid, and two shards' files in one
+#    textfile directory share no series (every sample has shard="I/N")
+for i in 1 2; do
+    "$bin" -s "$knot" --format prometheus --shard "$i/2" 198.51.100.0/29 192.0.2.10 192.0.2.10 \
+        >"$tmp/s$i.prom" 2>/dev/null
+    promtool_check "shard $i/2" "$tmp/s$i.prom"
+done
+dups=$(cat "$tmp/s1.prom" "$tmp/s2.prom" | grep -v '^#' | sed 's/ [^ ]*$//' | sort | uniq -d)
+expect "shards: no series in two shards' files" "$([ -z "$dups" ]; echo $?)" "$dups"
+expect "shards: every sample labelled with its shard" \
+    "$([ -z "$(grep -v '^#' "$tmp/s1.prom" | grep -v 'shard="1/2"')" ] &&
+        grep -qxF 'rdnscheck_verdict{input="198.51.100.0/29",ip="198.51.100.1",verdict="pass",shard="2/2"} 1' \
+            "$tmp/s2.prom"; echo $?)"
+
+echo "$passes passed, $fails failed, $skips skipped"
+[ "$fails" -eq 0 ]
