@@ -5,7 +5,7 @@
 # Zone truth: 80% pass, 10% no PTR, 5% mismatch, 5% PTR name without address.
 # Machines here are shared and noisy (2 cores, server, load generator and
 # tool on the same cores): compare ratios and medians taken in one run.
-# Usage: scripts/bench.sh [--quick] [--dead | --callgrind | --syscalls | --serve]
+# Usage: scripts/bench.sh [--quick] [--dead | --shard | --callgrind | --syscalls | --serve]
 #   --quick      one repetition, no 1M-line run (with --dead: 3 pairs, not 5)
 #   --dead       only the dead-server comparison (section 5 of a full run):
 #                the /16 with -s DEAD,KNOT,KNOT2 (DEAD a black hole: a UDP and
@@ -14,6 +14,11 @@
 #                exits 1 unless every verdict is right, no tempfail, and the
 #                dead server costs at most 20% (issue 9). RDC_BENCH_DEAD_ARGS
 #                adds rdnscheck options to both kinds of run ("--timeout 500")
+#   --shard      only the shard comparison (section 6 of a full run): the /16
+#                as 1, 2 and 4 processes started together, each with
+#                --shard I/N (as N machines would run it; here they share the
+#                cores with the server), interleaved, medians; exits 1 unless
+#                the shards' records together are exactly one run's
 #   --callgrind  only count instructions (valgrind --tool=callgrind) for
 #                4,096 addresses: repeatable on a noisy machine, for comparing
 #                versions of hot code; prints the total and the top functions
@@ -28,14 +33,16 @@ root=$(pwd)
 quick=0
 cg=0
 dead_only=0
+shard_only=0
 for arg in "$@"; do
     case "$arg" in
     --quick) quick=1 ;;
     --dead) dead_only=1 ;;
+    --shard) shard_only=1 ;;
     --callgrind) cg=1 ;;
     --syscalls) cg=2 ;;
     --serve) cg=3 ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--dead | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--dead | --shard | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
     esac
 done
 reps=$((quick ? 1 : 3))
@@ -43,7 +50,7 @@ port=${RDC_BENCH_PORT:-53545}
 port2=${RDC_BENCH_PORT2:-$((port + 2))} # Knot's second listener: a second live server
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils time)
-[ "$dead_only" -eq 1 ] || pkgs+=(dnsperf) # --dead compares rdnscheck runs only
+[ "$dead_only" -eq 1 ] || [ "$shard_only" -eq 1 ] || pkgs+=(dnsperf) # rdnscheck runs only
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 
@@ -213,10 +220,60 @@ dead_compare() {
     if [ "$wrong" -eq 1 ]; then echo "   !! verdict counts differ from the zone truth (or a tempfail) in a run above"; fi
 }
 
+# 6. --shard I/N: the /16 split over N processes started together, each
+# with its own shard, as N machines (GNU parallel, an Indexed Job, a Slurm
+# array) would run it; here they share the machine's cores with Knot, so
+# the figure shows the split costs nothing, not how N machines scale.
+# Interleaved, medians; shard_ok=0 unless the shards' records together are
+# exactly one whole run's (sorted, record for record, elapsed_ms aside).
+shard_ok=1
+shard_compare() {
+    local n i t0 t1 r reps_s=$((quick ? 1 : 3))
+    local pids=()
+    for n in 1 2 4; do : > "$dir/walls.shard$n"; done
+    "$bin" -s "127.0.0.1:$port" --json -f "$dir/list.txt" | sed 's/"elapsed_ms":[0-9]*//' |
+        sort > "$dir/whole.sorted" || true
+    for r in $(seq "$reps_s"); do
+        for n in 1 2 4; do
+            rm -f "$dir"/shard.*
+            pids=()
+            t0=$(date +%s.%N)
+            for i in $(seq "$n"); do
+                "$bin" -s "127.0.0.1:$port" --json --shard "$i/$n" -f "$dir/list.txt" \
+                    > "$dir/shard.$i" &
+                pids+=($!)
+            done
+            for i in "${pids[@]}"; do wait "$i" || true; done
+            t1=$(date +%s.%N)
+            awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$dir/walls.shard$n"
+            printf "   run %d, %d shard(s): %ss;" "$r" "$n" "$(tail -n 1 "$dir/walls.shard$n")"
+            cat "$dir"/shard.* > "$dir/out.jsonl"
+            verify "$dir/out.jsonl" 65536 || shard_ok=0
+            if ! sed 's/"elapsed_ms":[0-9]*//' "$dir/out.jsonl" | sort | cmp -s - "$dir/whole.sorted"; then
+                echo "   !! the shards' records differ from one whole run's"
+                shard_ok=0
+            fi
+        done
+    done
+    local w1 w2 w4
+    w1=$(median < "$dir/walls.shard1")
+    w2=$(median < "$dir/walls.shard2")
+    w4=$(median < "$dir/walls.shard4")
+    echo "   medians: 1 shard ${w1}s, 2 shards ${w2}s, 4 shards ${w4}s" \
+         "(ratios to 1 shard: $(awk -v a="$w1" -v b="$w2" -v c="$w4" 'BEGIN {printf "%.2f, %.2f", b / a, c / a}'));" \
+         "$(nproc) cores shared with the server"
+}
+
 if [ "$dead_only" -eq 1 ]; then
     echo "== 5. the /16 with one black-holed server among three, against the live servers only"
     dead_compare
     [ "$dead_ok" -eq 1 ]
+    exit
+fi
+if [ "$shard_only" -eq 1 ]; then
+    echo "== 6. the /16 as 1, 2 and 4 shards (--shard I/N), processes started together"
+    shard_compare
+    [ "$shard_ok" -eq 1 ]
     exit
 fi
 
@@ -263,3 +320,6 @@ if [ "$quick" -eq 0 ]; then
 fi
 echo "== 5. the /16 with one black-holed server among three, against the live servers only"
 dead_compare
+echo "== 6. the /16 as 1, 2 and 4 shards (--shard I/N), processes started together"
+shard_compare
+[ "$dead_ok" -eq 1 ] && [ "$shard_ok" -eq 1 ]
