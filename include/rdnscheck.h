@@ -336,6 +336,12 @@ typedef struct rdc_auth_question {
     /* the resolver's answer differs from every authoritative server's:
      * it serves a cached answer the zone no longer has */
     bool stale;
+    /* the PTR question: whether a name the zone's servers give resolves
+     * back to the address (through the resolver), so whether the zone's
+     * answer will pass once caches have it; source_checked false: not
+     * known (no name, or its lookup failed) */
+    bool source_checked;
+    bool source_confirms;
 } rdc_auth_question_t;
 
 /* --authority: the reverse zone's answer and each PTR name's zone's. */

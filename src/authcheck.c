@@ -296,8 +296,15 @@ static void when_text(char *buf, size_t cap, uint32_t ttl, time_t now)
         snprintf(buf, cap, "later");
 }
 
+/* What the expiry of a stale cached answer will do. */
+typedef enum stale_kind {
+    STALE_FIXED, /* the zone has the fix: a note */
+    STALE_BREAKS, /* the zone's answer fails what the resolver's passes */
+    STALE_INCOMPLETE /* the zone's new PTR names do not resolve back either */
+} stale_kind_t;
+
 static bool stale_problem(rdc_result_t *r, const rdc_auth_question_t *q, const char *what,
-                          bool worse, time_t now)
+                          stale_kind_t kind, const char *ip, time_t now)
 {
     rdc_buf_t m = {0}, fix = {0};
     rdc_buf_printf(&m, "the resolver still serves an old answer for %s (", what);
@@ -312,28 +319,42 @@ static bool stale_problem(rdc_result_t *r, const rdc_auth_question_t *q, const c
         when_text(at, sizeof at, q->resolver_ttl, now);
         rdc_buf_printf(&m, "; the cached answer expires in %lu s (at %s)",
                        (unsigned long)q->resolver_ttl, at);
-        rdc_buf_puts(&fix, "nothing to fix at the source: wait for the caches to expire "
-                           "(rdnscheck --wait re-checks until then)");
-        if (!worse)
-            rdc_buf_puts(&fix, ", or flush the resolver's cache");
-    } else {
-        rdc_buf_puts(&fix, "wait for the caches to expire, or flush the resolver's cache");
     }
-    if (worse)
-        rdc_buf_puts(&fix, "; when it expires, the check will fail unless the zone is "
-                           "changed back");
+    switch (kind) {
+    case STALE_FIXED:
+        rdc_buf_puts(&fix, q->resolver_ttl != RDC_TTL_UNKNOWN
+                               ? "nothing to fix at the source: wait for the caches to expire "
+                                 "(rdnscheck --wait re-checks until then), or flush the "
+                                 "resolver's cache"
+                               : "wait for the caches to expire, or flush the resolver's cache");
+        break;
+    case STALE_BREAKS:
+        rdc_buf_puts(&fix, "when the cached answer expires, the check will fail: the zone no "
+                           "longer gives a confirming answer; change it back, or finish the "
+                           "change before then");
+        break;
+    case STALE_INCOMPLETE:
+        rdc_buf_puts(&fix, "the zone's new PTR (");
+        answer_text(&fix, &q->source);
+        rdc_buf_printf(&fix,
+                       ") does not resolve back to %s: give that name %s record %s too, or "
+                       "the check still fails once the cache expires",
+                       ip, r->addr.family == 4 ? "an A" : "an AAAA", ip);
+        break;
+    }
     bool ok =
         !m.failed && !fix.failed && rdc_result_add_problem(r, RDC_STALE_CACHE, fix.s, "%s", m.s);
-    if (ok && !worse)
+    if (ok && kind == STALE_FIXED)
         r->problems[r->nproblems - 1].severity = RDC_SEV_INFO;
     rdc_buf_free(&m);
     rdc_buf_free(&fix);
     return ok;
 }
 
-/* The problems of one question; worse: the zone's answer would fail a
- * check the resolver's answer passes. */
-static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, bool worse, time_t now)
+/* The problems of one question; kind: what the expiry of a stale answer
+ * would do. */
+static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, stale_kind_t kind,
+                              const char *ip, time_t now)
 {
     char what[RDC_NAME_TEXT_MAX + 16];
     if (q->error || q->zone == NULL)
@@ -346,7 +367,7 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, boo
     if (ok && !q->consistent)
         ok = inconsistent_problem(r, q, what);
     if (ok && q->stale)
-        ok = stale_problem(r, q, what, worse, now);
+        ok = stale_problem(r, q, what, kind, ip, now);
     return ok;
 }
 
@@ -358,13 +379,20 @@ bool rdc_auth_problems(rdc_result_t *r, time_t now)
         return true;
     rdc_addr_format(&r->addr, ip);
     /* the PTR going away, or the address leaving a name's records, turns
-     * a confirming answer into a failing one */
-    bool worse = a->ptr.has_source && a->ptr.source.n == 0 && r->nnames > 0;
-    bool ok = question_problems(r, &a->ptr, worse, now);
+     * a confirming answer into a failing one; new PTR names that do not
+     * resolve back leave the check failing */
+    const rdc_auth_question_t *p = &a->ptr;
+    stale_kind_t kind = STALE_FIXED;
+    if (p->has_source && p->source.n == 0 && r->nnames > 0)
+        kind = STALE_BREAKS;
+    else if (p->has_source && p->source.n > 0 && p->source_checked && !p->source_confirms)
+        kind = STALE_INCOMPLETE;
+    bool ok = question_problems(r, p, kind, ip, now);
     for (size_t i = 0; ok && i < a->nforward; i++) {
         const rdc_auth_question_t *q = &a->forward[i];
-        worse = q->has_source && has(&q->resolver, ip) && !has(&q->source, ip);
-        ok = question_problems(r, q, worse, now);
+        kind = q->has_source && has(&q->resolver, ip) && !has(&q->source, ip) ? STALE_BREAKS
+                                                                              : STALE_FIXED;
+        ok = question_problems(r, q, kind, ip, now);
     }
     return ok;
 }

@@ -73,6 +73,10 @@ struct aq {
     azone_t *z;
     rdc_auth_question_t out;
     rdc_hold_t pending; /* the SOA step, then one per server asked */
+    /* the PTR question: the names the zone's servers give, looked up
+     * forward through the resolver (shared with the check's own) */
+    rdc_name_result_t *src;
+    size_t nsrc;
 };
 
 /* A direct query in flight (freed by its callback). */
@@ -411,10 +415,51 @@ void rdc_auth_clear(engine_t *e)
 
 /* ---------------------------------------------------------------- questions */
 
+#define AUTH_MAX_SRC 16 /* names of the zone's PTR answers looked up forward */
+
+/* The PTR question is answered: every host name the zone's servers gave
+ * is looked up forward, so the report can say whether the zone's answer
+ * will pass once the caches have it. */
+static void src_request(aq_t *q)
+{
+    engine_t *e = q->e;
+    uint8_t wires[AUTH_MAX_SRC][RDC_NAME_WIRE_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < q->out.nservers; i++) {
+        const rdc_auth_server_t *s = &q->out.servers[i];
+        if (!s->asked || s->state != RDC_AUTH_S_OK)
+            continue;
+        for (size_t k = 0; k < s->answer.n && n < AUTH_MAX_SRC; k++) {
+            const char *t = s->answer.data[k];
+            bool dup = false;
+            if (!rdc_name_from_text(t, strlen(t), wires[n], NULL) ||
+                !rdc_name_is_hostname(wires[n]))
+                continue;
+            for (size_t j = 0; j < n && !dup; j++)
+                dup = rdc_name_equal(wires[j], wires[n]);
+            n += !dup;
+        }
+    }
+    if (n == 0)
+        return;
+    if ((q->src = calloc(n, sizeof *q->src)) == NULL) {
+        e->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rdc_name_result_t *nr = &q->src[q->nsrc++];
+        nr->kind = RDC_NAME_CHECKED;
+        rdc_fwd_request(e, q->c, nr, wires[i]);
+    }
+}
+
 static void aq_release(aq_t *q)
 {
-    if (hold_release(&q->pending))
-        rdc_chk_release(q->c);
+    if (!hold_release(&q->pending))
+        return;
+    if (!q->forward && q->out.nservers > 0)
+        src_request(q); /* holds the check until the answers are in */
+    rdc_chk_release(q->c);
 }
 
 static void aq_error(aq_t *q, const char *msg)
@@ -629,6 +674,12 @@ bool rdc_auth_finish(chk_t *c)
         if ((o->name = name_dup(q->name)) == NULL || !resolver_view(&c->res, q, o) ||
             !rdc_auth_evaluate(o))
             return false;
+        bool unknown = false;
+        for (size_t i = 0; i < q->nsrc; i++) {
+            o->source_confirms |= q->src[i].confirmed;
+            unknown |= rdc_dns_status_is_temporary(q->src[i].status);
+        }
+        o->source_checked = q->nsrc > 0 && (o->source_confirms || !unknown);
     }
     return true;
 }
@@ -640,6 +691,12 @@ void rdc_auth_chk_free(chk_t *c)
         aq_t *next = q->next;
         trace_drop(&q->soa_lk);
         rdc_auth_question_clear(&q->out);
+        for (size_t i = 0; i < q->nsrc; i++) {
+            free(q->src[i].name);
+            free(q->src[i].addrs);
+            free(q->src[i].generic);
+        }
+        free(q->src);
         free(q);
         q = next;
     }

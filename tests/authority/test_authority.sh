@@ -255,6 +255,9 @@ ok "primed Unbound: 192.0.2.30 PTR stale.isp-a.test (TTL $(awk '{ print $2 }' <<
 got=$(kq $UB -x 192.0.2.31)
 [[ $got == "NXDOMAIN "* ]] || fail "priming: Unbound -x 192.0.2.31 gave [$got]"
 ok "primed Unbound: 192.0.2.31 NXDOMAIN"
+got=$(kq $UB -x 192.0.2.32)
+[[ $got == "NXDOMAIN "* ]] || fail "priming: Unbound -x 192.0.2.32 gave [$got]"
+ok "primed Unbound: 192.0.2.32 NXDOMAIN"
 "$AUTHTREE" set "$RUNDIR" k1 "$ZONES/changes/2.0.192.in-addr.arpa.stale.zone"
 "$AUTHTREE" set "$RUNDIR" k2 "$ZONES/changes/2.0.192.in-addr.arpa.stale.zone"
 for s in 127.0.10.11 127.0.10.12; do
@@ -267,7 +270,7 @@ got=$(kq $UB -x 192.0.2.30)
 ttl30=$(awk '{ print $2 }' <<<"$got")
 ok "Unbound still answers stale.isp-a.test (TTL $ttl30)"
 
-run stale "${COMMON[@]}" --authority --json 192.0.2.30 192.0.2.31
+run stale "${COMMON[@]}" --authority --json 192.0.2.30 192.0.2.31 192.0.2.32
 IP=192.0.2.30
 expect $IP "positive: stale, the resolver has stale.isp-a.test, the servers renamed.isp-a.test" \
     '.authority.ptr | .stale == true and .resolver.answers == ["stale.isp-a.test"] and .source == {"status": "ok", "answers": ["renamed.isp-a.test"]}'
@@ -286,6 +289,13 @@ expect $IP "negative: stale-cache with the remaining negative TTL in seconds" \
     '.authority.ptr.resolver.ttl as $t | ($t | type == "number" and . > 0 and . <= 3600) and any(.problems[]; .code == "stale-cache" and (.message | test("(^|[^0-9])" + ($t | tostring) + " ?s")))'
 expect $IP "negative: the verdict is the resolver's view (fail, no-ptr)" \
     '.verdict == "fail" and .ptr == [] and any(.problems[]; .code == "no-ptr")'
+expect $IP "negative: the new PTR resolves back, so stale-cache is a note (nothing to fix)" \
+    'any(.problems[]; .code == "stale-cache" and .severity == "info" and (.fix | contains("nothing to fix")))'
+IP=192.0.2.32
+expect $IP "incomplete fix: stale, the servers give noaddr32.isp-a.test" \
+    '.authority.ptr | .stale == true and .source.answers == ["noaddr32.isp-a.test"]'
+expect $IP "incomplete fix: stale-cache is a warning: the new PTR does not resolve back" \
+    'any(.problems[]; .code == "stale-cache" and .severity == "warn" and (.fix | contains("noaddr32.isp-a.test")) and (.fix | contains("does not resolve back to 192.0.2.32")))'
 
 "$AUTHTREE" restore "$RUNDIR" k1 k2
 run unstale "${COMMON[@]}" --authority --json 192.0.2.30 192.0.2.31

@@ -1089,11 +1089,50 @@ static void test_problems_stale_worse(void **state)
     assert_int_equal(p->severity, RDC_SEV_WARN);
     assert_contains(p->message, "(mail.example.test) while the zone's servers answer NXDOMAIN; "
                                 "the cached answer expires in 600 s (at 00:10:00 UTC)");
-    assert_contains(p->fix, "when it expires, the check will fail unless the zone is changed "
-                            "back");
+    assert_contains(p->fix, "when the cached answer expires, the check will fail: the zone no "
+                            "longer gives a confirming answer; change it back");
     assert_lacks(p->fix, "flush"); /* flushing would only make it fail sooner */
     assert_texts_printable(&r);
     rdc_result_clear(&r);
+}
+
+/* The zone has a new PTR, but its name does not resolve back: the fix is
+ * incomplete (a warning that says what is missing); when it does resolve
+ * back, or that is not known, a note. */
+static void test_problems_stale_incomplete(void **state)
+{
+    (void)state;
+    static const struct {
+        bool checked, confirms;
+        rdc_severity_t severity;
+    } cases[] = {
+        {true, false, RDC_SEV_WARN},
+        {true, true, RDC_SEV_INFO},
+        {false, false, RDC_SEV_INFO},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        rdc_result_t r;
+        result_init(&r, "192.0.2.1", RDC_DNS_NXDOMAIN);
+        rdc_authority_t *a = authority_new(&r);
+        ptr_question(&a->ptr, RDC_DNS_OK, "new.example.test", RDC_DNS_NXDOMAIN, NULL, 900);
+        a->ptr.source_checked = cases[i].checked;
+        a->ptr.source_confirms = cases[i].confirms;
+        assert_true(a->ptr.stale);
+        assert_true(rdc_auth_problems(&r, 0));
+        assert_int_equal(r.nproblems, 1);
+        const rdc_problem_t *p = &r.problems[0];
+        assert_int_equal(p->code, RDC_STALE_CACHE);
+        assert_int_equal(p->severity, cases[i].severity);
+        if (cases[i].severity == RDC_SEV_WARN) {
+            assert_string_equal(p->fix, "the zone's new PTR (new.example.test) does not resolve "
+                                        "back to 192.0.2.1: give that name an A record 192.0.2.1 "
+                                        "too, or the check still fails once the cache expires");
+        } else {
+            assert_contains(p->fix, "nothing to fix at the source");
+        }
+        assert_texts_printable(&r);
+        rdc_result_clear(&r);
+    }
 }
 
 /* A forward answer is worse at the source when it drops the address. */
@@ -1484,6 +1523,7 @@ int main(void)
         cmocka_unit_test(test_problems_inconsistent),
         cmocka_unit_test(test_problems_stale_note),
         cmocka_unit_test(test_problems_stale_worse),
+        cmocka_unit_test(test_problems_stale_incomplete),
         cmocka_unit_test(test_problems_stale_forward),
         cmocka_unit_test(test_verdict_no_ptr_names_operator),
         cmocka_unit_test(test_verdict_stale_note_changes_nothing),
