@@ -11,7 +11,8 @@
 #include <string.h>
 
 struct rdc_prom {
-    /* 64-bit FNV-1a hashes of the (input, ip) series written, in an
+    /* 64-bit FNV-1a hashes of the series written (by ip, or by input for
+     * a result without an address), in an
      * open-addressing set (0 marks a free slot), so a target listed twice
      * does not write the same series twice (a duplicate series makes the
      * textfile collector drop it with an error) */
@@ -150,12 +151,17 @@ bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r)
         p->failed = p->failed || p->domains.failed;
         return !p->failed;
     }
-    if (r->kind == RDC_RESULT_ADDRESS)
+    /* an address is its own series, {ip, verdict}, whichever target it
+     * came from (the first result wins when two targets name it); a
+     * result without an address is {input, verdict} */
+    bool addr = r->kind == RDC_RESULT_ADDRESS;
+    if (addr)
         rdc_addr_format(&r->addr, ip);
-    uint64_t h = fnv1a(UINT64_C(14695981039346656037), input, strlen(input) + 1);
-    if (!first_time(p, fnv1a(h, ip, strlen(ip))))
+    const char *key = addr ? ip : input;
+    uint64_t h = fnv1a(UINT64_C(14695981039346656037), addr ? "a" : "i", 2);
+    if (!first_time(p, fnv1a(h, key, strlen(key))))
         return !p->failed;
-    const char *lv[] = {"input", input, "ip", ip, "verdict", rdc_verdict_name(r->verdict), NULL};
+    const char *lv[] = {addr ? "ip" : "input", key, "verdict", rdc_verdict_name(r->verdict), NULL};
     rdc_buf_t b = {0};
     sample(&b, p, "rdnscheck_verdict", lv, "1");
     if (b.failed)
