@@ -204,18 +204,17 @@ rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_co
     static const struct {
         const char *label;
         rdc_verdict_t v;
-    } perf[] = {{"pass", RDC_PASS},
-                {"warn", RDC_WARN},
-                {"fail", RDC_FAIL},
-                {"tempfail", RDC_TEMPFAIL},
-                {"error", RDC_ERROR}};
+    } perf[] = {
+        {"pass", RDC_PASS}, {"warn", RDC_WARN}, {"fail", RDC_FAIL}, {"tempfail", RDC_TEMPFAIL}};
+    /* the counts and the time, in the order the issue gives them; bad
+     * targets last, as an extra */
     rdc_buf_puts(&b, " |");
     for (size_t i = 0; i < sizeof perf / sizeof perf[0]; i++) {
         rdc_buf_append(&b, " ", 1);
         rdc_nagios_label(&b, perf[i].label);
-        rdc_buf_printf(&b, "=%lu;;;0", c->n[perf[i].v]);
+        rdc_buf_printf(&b, "=%lu", c->n[perf[i].v]);
     }
-    rdc_buf_printf(&b, " time=%.3fs;;;0\n", seconds < 0 ? 0.0 : seconds);
+    rdc_buf_printf(&b, " time=%.3fs error=%lu\n", seconds < 0 ? 0.0 : seconds, c->n[RDC_ERROR]);
     if (b.failed) /* out of memory: the state line at least */
         fprintf(f, "RDNS %s - out of memory\n", rdc_nagios_state_name(st));
     else
