@@ -123,30 +123,35 @@ static void text_answer(FILE *f, const rdc_auth_answer_t *a)
         fprintf(f, "%s%s", i ? " " : "", a->data[i]);
 }
 
+/* "authority NAME TYPE: what the zone's servers answer", then the zone
+ * (primary, contact, serial, servers), then each server when they
+ * disagree, are stale or with verbose. */
 static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
 {
     char ip[RDC_ADDR_TEXT_MAX];
     fprintf(f, "    authority %s %s: ", q->name ? q->name : "?", type_word(q->type));
-    if (q->zone == NULL) {
-        fprintf(f, "%s\n", q->error ? q->error : "no zone found");
-        return;
-    }
-    fprintf(f, "zone %s, contact %s, serial %lu", q->zone, q->contact ? q->contact : "?",
-            (unsigned long)q->serial);
     size_t nok = 0;
     for (size_t i = 0; i < q->nservers; i++)
         nok += q->servers[i].asked && q->servers[i].state == RDC_AUTH_S_OK;
     if (q->error)
-        fprintf(f, "; %s\n", q->error);
+        fprintf(f, "%s\n", q->error);
     else if (q->has_source) {
-        fprintf(f, "; %zu of %zu servers answer ", nok, q->nservers);
+        fprintf(f, "%zu of %zu servers answer ", nok, q->nservers);
         text_answer(f, &q->source);
         putc('\n', f);
     } else if (nok == 0) {
-        fprintf(f, "; none of its %zu servers answers with authority\n", q->nservers);
+        fprintf(f, "none of its %zu servers answers with authority\n", q->nservers);
     } else {
-        fputs("; its servers disagree\n", f);
+        fputs("its servers disagree\n", f);
     }
+    if (q->zone == NULL)
+        return;
+    fprintf(f, "      zone %s: primary %s, contact %s, serial %lu", q->zone,
+            q->mname ? q->mname : "?", q->contact && q->contact[0] ? q->contact : "?",
+            (unsigned long)q->serial);
+    for (size_t i = 0; i < q->nns; i++)
+        fprintf(f, "%s%s", i ? ", " : ", servers ", q->ns[i]);
+    putc('\n', f);
     if (!verbose && q->consistent && !q->stale)
         return;
     for (size_t i = 0; i < q->nservers; i++) {
