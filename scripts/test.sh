@@ -104,7 +104,7 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_faults integration_cli_valgrind integration_faults_valgrind docs_parity
     fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
     unit_query unit_engine unit_resolver docs_options install_pkgconfig
-    integration_authtree integration_authority unit_authcheck
+    integration_authtree integration_authority unit_authcheck unit_authority
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring)
 

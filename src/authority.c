@@ -54,6 +54,7 @@ struct azone {
     asrv_t srv[AUTH_MAX_SERVERS];
     size_t nsrv;
     int phase; /* 0 NS, 1 addresses, 2 SOA queries */
+    bool addr_failed; /* an NS name's address lookup failed (temporarily) */
     rdc_hold_t pending; /* of the phase */
     aq_t *waiters;
 };
@@ -270,6 +271,8 @@ static void addr_done(lookup_t *l, const rdc_answer_t *a)
     nslk_t *n = l->owner;
     azone_t *z = n->z;
     trace_drop(l);
+    if (rdc_dns_status_is_temporary(a->status))
+        z->addr_failed = true;
     for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && i < AUTH_MAX_ADDRS; i++) {
         if (z->nsrv == AUTH_MAX_SERVERS)
             break;
@@ -343,7 +346,9 @@ static void zone_step(azone_t *z)
         z->phase = 2;
         hold_start(&z->pending, 0);
         if (z->nsrv == 0 && z->error == NULL)
-            zone_fail(z, "no address found for any name server of zone");
+            zone_fail(z, z->addr_failed ? "cannot ask the zone's servers: the address lookups "
+                                          "of its name servers failed for zone"
+                                        : "no address found for any name server of zone");
         for (size_t i = 0; i < z->nsrv; i++) {
             asrv_t *s = &z->srv[i];
             s->idx = e->dns.ops->add_server(e->dns.ctx, &s->srv, false);

@@ -23,6 +23,7 @@ typedef struct rule {
     size_t rawlen;
     sdns_fn_t fn;
     void *fn_ctx;
+    unsigned flags; /* SDNS_AA */
 } rule_t;
 
 typedef struct pending {
@@ -33,6 +34,7 @@ typedef struct pending {
     rdc_query_cb_t cb;
     void *arg;
     bool held;
+    bool rd; /* sent with RD (to a server that recurses) */
 } pending_t;
 
 typedef struct seen {
@@ -40,7 +42,17 @@ typedef struct seen {
     int server;
     char qname[RDC_NAME_TEXT_MAX];
     uint16_t qtype;
+    bool rd;
 } seen_t;
+
+#define SDNS_MAX_ADDED 64 /* servers add_server takes */
+#define SDNS_MAX_KEYS 64 /* addresses sdns_at names */
+
+/* A server added by add_server: its number is n + its index here. */
+typedef struct added {
+    rdc_server_t srv;
+    bool recurse;
+} added_t;
 
 struct sdns {
     size_t n;
@@ -48,7 +60,17 @@ struct sdns {
     rule_t *rules; /* newest first */
     pending_t *head, *tail;
     seen_t *seen;
+    added_t added[SDNS_MAX_ADDED];
+    size_t nadded;
+    unsigned long add_calls;
+    rdc_addr_t keys[SDNS_MAX_KEYS]; /* sdns_at: server -2 - k is keys[k] */
+    size_t nkeys;
+    rdc_addr_t fail_addrs[SDNS_MAX_KEYS]; /* sdns_fail_add */
+    size_t nfail;
+    bool fail_all;
 };
+
+static bool server_match(const sdns_t *s, int want, int idx);
 
 sdns_t *sdns_new(size_t nservers)
 {
@@ -108,10 +130,19 @@ static rule_t *rule_add(sdns_t *s, int server, const char *qname, uint16_t qtype
 void sdns_rule(sdns_t *s, int server, const char *qname, uint16_t qtype, sdns_act_t act,
                unsigned rcode, const char *rrs)
 {
+    sdns_rule_ex(s, server, qname, qtype, act, rcode, 0, rrs);
+}
+
+void sdns_rule_ex(sdns_t *s, int server, const char *qname, uint16_t qtype, sdns_act_t act,
+                  unsigned rcode, unsigned flags, const char *rrs)
+{
     rule_t *r = rule_add(s, server, qname, qtype);
     r->act = act;
     r->rcode = rcode;
+    r->flags = flags;
     r->rrs = rrs ? strdup(rrs) : NULL;
+    if (rrs && r->rrs == NULL)
+        abort();
 }
 
 void sdns_rule_raw(sdns_t *s, int server, const char *qname, uint16_t qtype, const uint8_t *msg,
@@ -134,6 +165,71 @@ void sdns_rule_fn(sdns_t *s, int server, const char *qname, uint16_t qtype, sdns
     r->fn_ctx = ctx;
 }
 
+/* ------------------------------------------------------------ added servers */
+
+static rdc_addr_t addr_of(const char *text)
+{
+    rdc_addr_t a;
+    if (!rdc_addr_parse(text, strlen(text), &a)) {
+        fprintf(stderr, "sdns: bad address '%s'\n", text);
+        abort();
+    }
+    return a;
+}
+
+int sdns_at(sdns_t *s, const char *addr)
+{
+    rdc_addr_t a = addr_of(addr);
+    size_t k;
+    for (k = 0; k < s->nkeys; k++)
+        if (rdc_addr_equal(&s->keys[k], &a))
+            return -2 - (int)k;
+    if (s->nkeys == SDNS_MAX_KEYS)
+        abort();
+    s->keys[s->nkeys++] = a;
+    return -2 - (int)k;
+}
+
+int sdns_server_index(const sdns_t *s, const char *addr)
+{
+    rdc_addr_t a = addr_of(addr);
+    for (size_t i = 0; i < s->nadded; i++)
+        if (rdc_addr_equal(&s->added[i].srv.addr, &a))
+            return (int)(s->n + i);
+    return -1;
+}
+
+size_t sdns_nadded(const sdns_t *s)
+{
+    return s->nadded;
+}
+
+unsigned long sdns_add_calls(const sdns_t *s)
+{
+    return s->add_calls;
+}
+
+int sdns_server_recurse(const sdns_t *s, int server)
+{
+    if (server >= 0 && (size_t)server < s->n)
+        return 1;
+    for (size_t i = 0; i < s->nadded; i++)
+        if (server_match(s, server, (int)(s->n + i)))
+            return s->added[i].recurse;
+    return -1;
+}
+
+void sdns_fail_add(sdns_t *s, const char *addr)
+{
+    if (addr == NULL) {
+        s->fail_all = true;
+        return;
+    }
+    if (s->nfail == SDNS_MAX_KEYS)
+        abort();
+    s->fail_addrs[s->nfail++] = addr_of(addr);
+}
+
 static bool name_match(const char *pattern, const char *name)
 {
     size_t pl = strlen(pattern), nl = strlen(name);
@@ -144,10 +240,24 @@ static bool name_match(const char *pattern, const char *name)
     return strcmp(pattern, "*") == 0 || (pl == nl && strncasecmp(pattern, name, pl) == 0);
 }
 
+/* Whether a query sent to server number idx matches want: -1 any, a
+ * number, or an address key of sdns_at (an added server at that address). */
+static bool server_match(const sdns_t *s, int want, int idx)
+{
+    if (want == -1)
+        return true;
+    if (want >= 0)
+        return want == idx;
+    size_t k = (size_t)(-2 - want);
+    if (k >= s->nkeys || idx < 0 || (size_t)idx < s->n || (size_t)idx - s->n >= s->nadded)
+        return false;
+    return rdc_addr_equal(&s->added[(size_t)idx - s->n].srv.addr, &s->keys[k]);
+}
+
 static const rule_t *rule_find(const sdns_t *s, int server, const char *qname, uint16_t qtype)
 {
     for (const rule_t *r = s->rules; r; r = r->next)
-        if ((r->server < 0 || r->server == server) && (r->qtype == 0 || r->qtype == qtype) &&
+        if (server_match(s, r->server, server) && (r->qtype == 0 || r->qtype == qtype) &&
             name_match(r->qname, qname))
             return r;
     return NULL;
@@ -198,7 +308,8 @@ static uint16_t type_code(const char *t)
     static const struct {
         const char *name;
         uint16_t code;
-    } types[] = {{"A", 1}, {"CNAME", 5}, {"PTR", 12}, {"MX", 15}, {"TXT", 16}, {"AAAA", 28}};
+    } types[] = {{"A", 1},    {"NS", 2},  {"CNAME", 5}, {"SOA", 6},
+                 {"PTR", 12}, {"MX", 15}, {"TXT", 16},  {"AAAA", 28}};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcasecmp(t, types[i].name) == 0)
             return types[i].code;
@@ -248,6 +359,19 @@ static void put_rr(msg_t *m, const char *spec, const char *qname)
             if (k == 0)
                 break;
         }
+    } else if (code == 6) {
+        /* MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM (RFC 1035 §3.3.13) */
+        char mname[RDC_NAME_TEXT_MAX], rname[RDC_NAME_TEXT_MAX];
+        unsigned long v[5];
+        if (sscanf(data, "%1023s %1023s %lu %lu %lu %lu %lu", mname, rname, &v[0], &v[1], &v[2],
+                   &v[3], &v[4]) != 7) {
+            fprintf(stderr, "sdns: bad SOA '%s'\n", data);
+            abort();
+        }
+        put_name(m, mname);
+        put_name(m, rname);
+        for (int i = 0; i < 5; i++)
+            put32(m, (uint32_t)v[i]);
     } else {
         put_name(m, data);
     }
@@ -256,40 +380,63 @@ static void put_rr(msg_t *m, const char *spec, const char *qname)
     m->b[at + 1] = (uint8_t)len;
 }
 
-static void build(msg_t *m, const char *qname, uint16_t qtype, unsigned rcode, const char *rrs)
+/* Records in rrs[0, len): how many, separated by ';' (empty: none). */
+static unsigned rr_count(const char *rrs, size_t len)
 {
-    unsigned an = 0;
-    for (const char *p = rrs; p && *p; p++)
-        an += *p == ';';
-    if (rrs && *rrs)
-        an++;
+    unsigned n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += rrs[i] == ';';
+    return len > 0 ? n + 1 : 0;
+}
+
+/* Puts the records of rrs[0, len), separated by ';'. */
+static void put_rrs(msg_t *m, const char *rrs, size_t len, const char *qname)
+{
+    /* record by record, without allocating: a test may make allocations
+     * fail while the resolver answers */
+    for (size_t off = 0; off < len;) {
+        char rec[2048];
+        size_t l = strcspn(rrs + off, ";|");
+        if (l > len - off)
+            l = len - off;
+        if (l >= sizeof rec)
+            abort();
+        memcpy(rec, rrs + off, l);
+        rec[l] = '\0';
+        put_rr(m, rec, qname);
+        off += l;
+        if (off < len && rrs[off] == ';')
+            off++;
+    }
+}
+
+/* A response: rrs is "ANSWER;...|AUTHORITY;..." (either part may be empty);
+ * flags SDNS_AA; rd says whether the query asked for recursion, which only
+ * servers that recurse are asked (RFC 1035 §4.1.1: the response copies RD,
+ * and RA says recursion is available). */
+static void build(msg_t *m, const char *qname, uint16_t qtype, unsigned rcode, unsigned flags,
+                  bool rd, const char *rrs)
+{
+    const char *bar = rrs ? strchr(rrs, '|') : NULL;
+    size_t alen = rrs ? (bar ? (size_t)(bar - rrs) : strlen(rrs)) : 0;
+    const char *auth = bar ? bar + 1 : "";
+    size_t nlen = strlen(auth);
+    unsigned an = rr_count(rrs ? rrs : "", alen), ns = rr_count(auth, nlen);
     m->n = 0;
     put16(m, 0);
-    put8(m, 0x81); /* QR, RD */
-    put8(m, 0x80 | (rcode & 0x0f));
+    put8(m, 0x80 | ((flags & SDNS_AA) ? 0x04 : 0) | (rd ? 0x01 : 0)); /* QR, AA, RD */
+    put8(m, (rd ? 0x80 : 0) | (rcode & 0x0f)); /* RA */
     put16(m, 1);
     put16(m, an);
-    put16(m, 0);
+    put16(m, ns);
     put16(m, 0);
     put_name(m, qname);
     put16(m, qtype);
     put16(m, 1);
-    if (an == 0)
-        return;
-    /* record by record, without allocating: a test may make allocations
-     * fail while the resolver answers */
-    for (const char *p = rrs; *p;) {
-        char rec[2048];
-        size_t l = strcspn(p, ";");
-        if (l >= sizeof rec)
-            abort();
-        memcpy(rec, p, l);
-        rec[l] = '\0';
-        put_rr(m, rec, qname);
-        p += l;
-        if (*p == ';')
-            p++;
-    }
+    if (an > 0)
+        put_rrs(m, rrs, alen, qname);
+    if (ns > 0)
+        put_rrs(m, auth, nlen, qname);
 }
 
 /* ------------------------------------------------------------ rdc_dns_t */
@@ -302,7 +449,39 @@ static size_t op_nservers(void *ctx)
 static const rdc_server_t *op_server(void *ctx, size_t i)
 {
     sdns_t *s = ctx;
-    return i < s->n ? &s->servers[i] : NULL;
+    if (i < s->n)
+        return &s->servers[i];
+    return i - s->n < s->nadded ? &s->added[i - s->n].srv : NULL;
+}
+
+/* As rdc_resolver_add_server: numbers after the configured servers, the
+ * same server (address, port, recurse) again gives the same number. */
+static size_t op_add_server(void *ctx, const rdc_server_t *srv, bool recurse)
+{
+    sdns_t *s = ctx;
+    s->add_calls++;
+    if (s->fail_all)
+        return SIZE_MAX;
+    for (size_t i = 0; i < s->nfail; i++)
+        if (rdc_addr_equal(&s->fail_addrs[i], &srv->addr))
+            return SIZE_MAX;
+    for (size_t i = 0; i < s->nadded; i++)
+        if (rdc_addr_equal(&s->added[i].srv.addr, &srv->addr) &&
+            s->added[i].srv.port == srv->port && s->added[i].recurse == recurse)
+            return s->n + i;
+    if (s->nadded == SDNS_MAX_ADDED)
+        return SIZE_MAX;
+    s->added[s->nadded].srv = *srv;
+    s->added[s->nadded].recurse = recurse;
+    return s->n + s->nadded++;
+}
+
+/* Whether queries to server number i go out with RD. */
+static bool server_rd(const sdns_t *s, size_t i)
+{
+    if (i < s->n)
+        return true;
+    return i - s->n < s->nadded ? s->added[i - s->n].recurse : true;
 }
 
 static void op_query(void *ctx, size_t server, const char *name, uint16_t type, rdc_query_cb_t cb,
@@ -318,6 +497,7 @@ static void op_query(void *ctx, size_t server, const char *name, uint16_t type, 
     p->qtype = type;
     p->cb = cb;
     p->arg = arg;
+    p->rd = server_rd(s, server);
     const rule_t *r = rule_find(s, p->server, name, type);
     p->held = r && r->act == SDNS_HOLD;
     if (s->tail)
@@ -328,6 +508,7 @@ static void op_query(void *ctx, size_t server, const char *name, uint16_t type, 
     x->server = p->server;
     snprintf(x->qname, sizeof x->qname, "%s", name);
     x->qtype = type;
+    x->rd = p->rd;
     x->next = s->seen;
     s->seen = x;
 }
@@ -354,7 +535,7 @@ size_t sdns_pump_now(sdns_t *s)
         const rule_t *r = rule_find(s, p->server, p->qname, p->qtype);
         done++;
         if (r == NULL) {
-            build(&m, p->qname, p->qtype, 3, NULL);
+            build(&m, p->qname, p->qtype, 3, 0, p->rd, NULL);
             p->cb(p->arg, m.b, m.n, RDC_DNS_OK, false);
         } else if (r->raw) {
             p->cb(p->arg, r->raw, r->rawlen, RDC_DNS_OK, false);
@@ -362,10 +543,10 @@ size_t sdns_pump_now(sdns_t *s)
             static char rrs[60000];
             rrs[0] = '\0';
             unsigned rcode = r->fn(r->fn_ctx, p->qname, p->qtype, rrs, sizeof rrs);
-            build(&m, p->qname, p->qtype, rcode, rrs);
+            build(&m, p->qname, p->qtype, rcode, r->flags, p->rd, rrs);
             p->cb(p->arg, m.b, m.n, RDC_DNS_OK, false);
         } else if (r->act == SDNS_ANSWER) {
-            build(&m, p->qname, p->qtype, r->rcode, r->rrs);
+            build(&m, p->qname, p->qtype, r->rcode, r->flags, p->rd, r->rrs);
             p->cb(p->arg, m.b, m.n, RDC_DNS_OK, false);
         } else {
             rdc_dns_status_t st = r->act == SDNS_TIMEOUT       ? RDC_DNS_S_TIMEOUT
@@ -406,6 +587,13 @@ static void op_pump(void *ctx)
 
 rdc_dns_t sdns_dns(sdns_t *s)
 {
+    static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query,     op_timeout,
+                                      op_tick,     op_pump,   op_add_server};
+    return (rdc_dns_t){&ops, s};
+}
+
+rdc_dns_t sdns_dns_plain(sdns_t *s)
+{
     static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query, op_timeout,
                                       op_tick,     op_pump,   NULL};
     return (rdc_dns_t){&ops, s};
@@ -415,7 +603,7 @@ unsigned long sdns_count(const sdns_t *s, int server, const char *qname, uint16_
 {
     unsigned long n = 0;
     for (const seen_t *x = s->seen; x; x = x->next)
-        if ((server < 0 || x->server == server) && (qtype == 0 || x->qtype == qtype) &&
+        if (server_match(s, server, x->server) && (qtype == 0 || x->qtype == qtype) &&
             (qname == NULL || name_match(qname, x->qname)))
             n++;
     return n;
@@ -445,5 +633,13 @@ size_t sdns_pending(const sdns_t *s)
     size_t n = 0;
     for (const pending_t *p = s->head; p; p = p->next)
         n++;
+    return n;
+}
+
+unsigned long sdns_count_rd(const sdns_t *s, bool rd)
+{
+    unsigned long n = 0;
+    for (const seen_t *x = s->seen; x; x = x->next)
+        n += x->rd == rd;
     return n;
 }

@@ -1,0 +1,1591 @@
+/* test_authority.c - --authority end to end in the test process: the
+ * engine asks the resolver (the scripted one of sdns.h, server 0) for the
+ * SOA of each name, the zone's NS names and their addresses, then asks
+ * every server of the zone directly (RD=0, servers added through
+ * add_server) for the zone's SOA and the question; the result's authority
+ * object and problems say what they answered.
+ *
+ * Each test writes the resolver's rules (res_*) and the zone servers'
+ * rules (srv_*, keyed by address before the engine adds the servers), runs
+ * the engine, and compares the authority object, rendered one line per
+ * question and one per server (render_question), with what must come out,
+ * plus exact query counts per server. No sockets, no sleeps: a timeout is
+ * the scripted resolver's logical one. */
+#define _POSIX_C_SOURCE 200809L
+#include "unit.h"
+
+#include <signal.h>
+#include <strings.h>
+
+#include "dnsmsg.h"
+#include "engine.h"
+#include "loop.h"
+#include "sdns.h"
+#include "target.h"
+#include "trace.h"
+#include "util.h"
+
+#define RES 0 /* the configured resolver's number */
+#define IP "192.0.2.10"
+#define REV "10.2.0.192.in-addr.arpa"
+#define RZONE "2.0.192.in-addr.arpa"
+#define FZONE "example.test"
+#define NS1 "198.51.100.1"
+#define NS2 "198.51.100.2"
+#define TWO_NS "ns1.example.test=" NS1 ",ns2.example.test=" NS2
+
+/* ================================================================ harness */
+
+/* What a test keeps of one emitted result. */
+typedef struct got {
+    char *line; /* "IP VERDICT CODE:SEV ..." */
+    char *problems; /* "code: message\nfix: ...\n" per problem */
+    char *auth; /* the authority object rendered, or NULL without one */
+    char *ptr; /* its PTR question alone, or NULL */
+    char *trace; /* its -v trace, rendered ("" without) */
+    size_t nforward;
+    uint32_t ptr_ttl;
+    int src_checked, src_confirms; /* of the PTR question; -1 without */
+} got_t;
+
+typedef struct h {
+    sdns_t *s;
+    rdc_loop_t *loop;
+    rdc_engine_t *e;
+    rdc_targets_t *t;
+    rdc_engine_opts_t o;
+    bool plain; /* a resolver without add_server */
+    bool stop_when_held; /* stop once only held queries are left */
+    volatile sig_atomic_t stop;
+    char **argv;
+    got_t *got;
+    size_t n, cap;
+} h_t;
+
+static const char *status_tag(rdc_dns_status_t s)
+{
+    static const char *const tags[] = {"OK",       "NODATA",  "NXDOMAIN",    "TIMEOUT",
+                                       "SERVFAIL", "REFUSED", "UNREACHABLE", "ERROR"};
+    return s <= RDC_DNS_S_ERROR ? tags[s] : "?";
+}
+
+/* "STATUS[data,data]" */
+static void render_answer(rdc_buf_t *b, const rdc_auth_answer_t *a)
+{
+    rdc_buf_printf(b, "%s[", status_tag(a->status));
+    for (size_t i = 0; i < a->n; i++)
+        rdc_buf_printf(b, "%s%s", i ? "," : "", a->data[i]);
+    rdc_buf_puts(b, "]");
+}
+
+/* One line for the question, then one per server (indented):
+ * "PTR NAME zone=Z mname=M contact=C serial=S min=M ns=A,B consistent=1
+ *  source=OK[..] stale=0 resolver=OK[..] ttl=T error=-"
+ * "  NS ADDR STATE serial=S asked=1 answer=OK[..]" */
+static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
+{
+    rdc_buf_printf(b, "%s %s zone=%s mname=%s contact=%s serial=%lu min=%lu ns=",
+                   q->type == RDC_TYPE_PTR ? "PTR"
+                   : q->type == RDC_TYPE_A ? "A"
+                                           : "AAAA",
+                   q->name ? q->name : "(null)", q->zone ? q->zone : "-", q->mname ? q->mname : "-",
+                   q->contact ? q->contact : "-", (unsigned long)q->serial,
+                   (unsigned long)q->minimum);
+    for (size_t i = 0; i < q->nns; i++)
+        rdc_buf_printf(b, "%s%s", i ? "," : "", q->ns[i]);
+    rdc_buf_printf(b, "%s consistent=%d source=", q->nns ? "" : "-", q->consistent);
+    if (q->has_source)
+        render_answer(b, &q->source);
+    else
+        rdc_buf_puts(b, "-");
+    rdc_buf_printf(b, " stale=%d resolver=", q->stale);
+    render_answer(b, &q->resolver);
+    if (q->resolver_ttl == RDC_TTL_UNKNOWN)
+        rdc_buf_puts(b, " ttl=-");
+    else
+        rdc_buf_printf(b, " ttl=%lu", (unsigned long)q->resolver_ttl);
+    rdc_buf_printf(b, " error=%s\n", q->error ? q->error : "-");
+    for (size_t i = 0; i < q->nservers; i++) {
+        const rdc_auth_server_t *s = &q->servers[i];
+        char ip[RDC_ADDR_TEXT_MAX];
+        rdc_buf_printf(b, "  %s %s %s serial=", s->ns ? s->ns : "(null)",
+                       rdc_addr_format(&s->addr, ip), rdc_auth_state_name(s->state));
+        if (s->has_serial)
+            rdc_buf_printf(b, "%lu", (unsigned long)s->serial);
+        else
+            rdc_buf_puts(b, "-");
+        rdc_buf_printf(b, " asked=%d", s->asked);
+        if (s->asked && s->state == RDC_AUTH_S_OK) {
+            rdc_buf_puts(b, " answer=");
+            render_answer(b, &s->answer);
+        }
+        rdc_buf_puts(b, "\n");
+    }
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    assert_non_null(d);
+    return d;
+}
+
+static bool collect(void *ctx, const rdc_result_t *r)
+{
+    h_t *h = ctx;
+    if (r == NULL) {
+        if (h->stop_when_held && sdns_held(h->s) > 0 && sdns_pending(h->s) == sdns_held(h->s))
+            h->stop = 1;
+        return true;
+    }
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 16;
+        h->got = realloc(h->got, h->cap * sizeof *h->got);
+        assert_non_null(h->got);
+    }
+    got_t *g = &h->got[h->n++];
+    memset(g, 0, sizeof *g);
+    rdc_buf_t line = {0}, probs = {0};
+    char ip[RDC_ADDR_TEXT_MAX];
+    rdc_buf_printf(&line, "%s %s", rdc_addr_format(&r->addr, ip), rdc_verdict_name(r->verdict));
+    for (size_t i = 0; i < r->nproblems; i++) {
+        const rdc_problem_t *p = &r->problems[i];
+        assert_true(unit_printable(p->message));
+        rdc_buf_printf(&line, " %s:%s", rdc_problem_name(p), rdc_severity_name(p->severity));
+        rdc_buf_printf(&probs, "%s: %s\n", rdc_problem_name(p), p->message);
+        if (p->fix)
+            rdc_buf_printf(&probs, "fix: %s\n", p->fix);
+    }
+    g->line = rdc_buf_take(&line);
+    g->problems = rdc_buf_take(&probs);
+    if (g->problems == NULL)
+        g->problems = xstrdup("");
+    assert_non_null(g->line);
+    g->ptr_ttl = r->ptr_ttl;
+    g->src_checked = g->src_confirms = -1;
+    rdc_buf_t trace = {0};
+    rdc_trace_render(&r->trace, &trace);
+    g->trace = trace.s ? rdc_buf_take(&trace) : xstrdup("");
+    if (r->authority) {
+        rdc_buf_t all = {0}, ptr = {0};
+        render_question(&ptr, &r->authority->ptr);
+        render_question(&all, &r->authority->ptr);
+        for (size_t i = 0; i < r->authority->nforward; i++)
+            render_question(&all, &r->authority->forward[i]);
+        g->auth = rdc_buf_take(&all);
+        g->ptr = rdc_buf_take(&ptr);
+        assert_non_null(g->auth);
+        assert_non_null(g->ptr);
+        g->nforward = r->authority->nforward;
+        g->src_checked = r->authority->ptr.source_checked;
+        g->src_confirms = r->authority->ptr.source_confirms;
+    }
+    return true;
+}
+
+static rdc_engine_opts_t opts(void)
+{
+    rdc_engine_opts_t o = {0};
+    o.concurrency = 16;
+    o.max_names = 16;
+    o.tries = 2;
+    o.try_timeout_ms = 100;
+    o.want4 = o.want6 = true;
+    o.max_expand = 65536;
+    o.authority = true;
+    return o;
+}
+
+static void h_init(h_t *h)
+{
+    memset(h, 0, sizeof *h);
+    h->s = sdns_new(1);
+    h->o = opts();
+}
+
+/* Runs the targets through a fresh engine. */
+static rdc_run_status_t h_run(h_t *h, const char *const *targets, size_t ntargets)
+{
+    char err[256];
+    h->loop = rdc_loop_new();
+    assert_non_null(h->loop);
+    h->argv = calloc(ntargets + 1, sizeof *h->argv);
+    assert_non_null(h->argv);
+    for (size_t i = 0; i < ntargets; i++)
+        h->argv[i] = (char *)targets[i];
+    h->t = rdc_targets_new(h->argv, ntargets, NULL, h->o.max_expand, err, sizeof err);
+    assert_non_null(h->t);
+    h->e = rdc_engine_new(h->loop, h->plain ? sdns_dns_plain(h->s) : sdns_dns(h->s), &h->o);
+    assert_non_null(h->e);
+    return rdc_engine_run(h->e, rdc_targets_next, h->t, collect, h, &h->stop);
+}
+
+/* Runs one target; it must give one result. */
+static got_t *h_run1(h_t *h, const char *target)
+{
+    const char *const t[] = {target};
+    assert_int_equal(h_run(h, t, 1), RDC_RUN_DONE);
+    assert_int_equal(h->n, 1);
+    return &h->got[0];
+}
+
+/* Frees everything: the resolver first (rdc_engine_free's contract). */
+static void h_end(h_t *h)
+{
+    sdns_free(h->s);
+    rdc_engine_free(h->e);
+    rdc_targets_free(h->t);
+    free(h->argv);
+    rdc_loop_free(h->loop);
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->got[i].line);
+        free(h->got[i].problems);
+        free(h->got[i].auth);
+        free(h->got[i].ptr);
+        free(h->got[i].trace);
+    }
+    free(h->got);
+}
+
+static unsigned long auth_queries(const h_t *h)
+{
+    return rdc_engine_stats(h->e)->auth_queries;
+}
+
+/* Queries to the added server at addr. */
+static unsigned long at_count(h_t *h, const char *addr, const char *qname, uint16_t qtype)
+{
+    return sdns_count(h->s, sdns_at(h->s, addr), qname, qtype);
+}
+
+/* ================================================================ rules */
+
+/* The SOA record of zone: "ZONE TTL SOA ns1.example.test hostmaster.ZONE
+ * SERIAL 7200 900 1209600 MINIMUM". */
+static const char *soa_rr(char *buf, size_t cap, const char *zone, unsigned long ttl,
+                          unsigned long serial, unsigned long minimum)
+{
+    snprintf(buf, cap,
+             "%s %lu SOA ns1.example.test hostmaster.example.test %lu 7200 900 1209600 %lu", zone,
+             ttl, serial, minimum);
+    return buf;
+}
+
+/* The resolver answers qname/qtype with rcode and rrs (no AA). */
+static void res(h_t *h, const char *qname, uint16_t qtype, unsigned rcode, const char *rrs)
+{
+    sdns_rule_ex(h->s, RES, qname, qtype, SDNS_ANSWER, rcode, 0, rrs);
+}
+
+static void res_act(h_t *h, const char *qname, uint16_t qtype, sdns_act_t act)
+{
+    sdns_rule_ex(h->s, RES, qname, qtype, act, 0, 0, NULL);
+}
+
+/* The resolver's answer to the SOA question of name in zone: the SOA
+ * itself at the apex, else NODATA with the SOA in the authority section. */
+static void res_soa(h_t *h, const char *name, const char *zone, unsigned long serial)
+{
+    char soa[512], rrs[600];
+    soa_rr(soa, sizeof soa, zone, 3600, serial, 300);
+    bool apex = strcasecmp(name, zone) == 0;
+    snprintf(rrs, sizeof rrs, "%s%s", apex ? "" : "|", soa);
+    res(h, name, RDC_TYPE_SOA, 0, rrs);
+}
+
+/* The zone server at addr answers qname/qtype with rcode, flags, rrs. */
+static void srv_ex(h_t *h, const char *addr, const char *qname, uint16_t qtype, unsigned rcode,
+                   unsigned flags, const char *rrs)
+{
+    sdns_rule_ex(h->s, sdns_at(h->s, addr), qname, qtype, SDNS_ANSWER, rcode, flags, rrs);
+}
+
+/* ... with authority (AA). */
+static void srv(h_t *h, const char *addr, const char *qname, uint16_t qtype, unsigned rcode,
+                const char *rrs)
+{
+    srv_ex(h, addr, qname, qtype, rcode, SDNS_AA, rrs);
+}
+
+static void srv_act(h_t *h, const char *addr, const char *qname, uint16_t qtype, sdns_act_t act)
+{
+    sdns_rule_ex(h->s, sdns_at(h->s, addr), qname, qtype, act, 0, 0, NULL);
+}
+
+/* The zone server at addr answers zone's SOA with authority. */
+static void srv_soa(h_t *h, const char *addr, const char *zone, unsigned long serial)
+{
+    char soa[512];
+    soa_rr(soa, sizeof soa, "@", 3600, serial, 300);
+    srv(h, addr, zone, RDC_TYPE_SOA, 0, soa);
+}
+
+/* The resolver knows zone's servers: "NAME=ADDR,NAME=ADDR,..." gives the
+ * NS records (each name once, in order) and the names' A/AAAA records;
+ * every address answers the zone's SOA with authority and serial. */
+static void zone_servers(h_t *h, const char *zone, unsigned long serial, const char *spec)
+{
+    char ns[4096] = "", copy[2048];
+    snprintf(copy, sizeof copy, "%s", spec);
+    for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        const char *name = item, *addr = eq + 1;
+        char rec[300];
+        snprintf(rec, sizeof rec, "@ 3600 NS %s", name);
+        if (!strstr(ns, rec)) {
+            size_t l = strlen(ns);
+            snprintf(ns + l, sizeof ns - l, "%s%s", l ? ";" : "", rec);
+        }
+        /* every address of the name and family so far, in one answer */
+        bool v6 = strchr(addr, ':') != NULL;
+        char rrs[1024] = "";
+        char copy2[2048];
+        snprintf(copy2, sizeof copy2, "%s", spec);
+        for (char *s2 = NULL, *it = strtok_r(copy2, ",", &s2); it; it = strtok_r(NULL, ",", &s2)) {
+            char *e2 = strchr(it, '=');
+            *e2 = '\0';
+            if (strcmp(it, name) != 0 || (strchr(e2 + 1, ':') != NULL) != v6)
+                continue;
+            size_t l = strlen(rrs);
+            snprintf(rrs + l, sizeof rrs - l, "%s@ 3600 %s %s", l ? ";" : "", v6 ? "AAAA" : "A",
+                     e2 + 1);
+        }
+        res(h, name, v6 ? RDC_TYPE_AAAA : RDC_TYPE_A, 0, rrs);
+        srv_soa(h, addr, zone, serial);
+    }
+    res(h, zone, RDC_TYPE_NS, 0, ns);
+}
+
+/* The usual setup: IP has PTR mail.example.test, whose A is IP; the reverse
+ * zone RZONE (serial 7) and FZONE (serial 42) are both served by ns1 (NS1)
+ * and ns2 (NS2), which answer the PTR and the A with authority. */
+static void basic(h_t *h)
+{
+    res(h, REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    res(h, "mail.example.test", RDC_TYPE_A, 0, "@ 600 A " IP);
+    res_soa(h, REV, RZONE, 7);
+    res_soa(h, "mail.example.test", FZONE, 42);
+    zone_servers(h, RZONE, 7, TWO_NS);
+    zone_servers(h, FZONE, 42, TWO_NS);
+    for (int i = 0; i < 2; i++) {
+        const char *a = i ? NS2 : NS1;
+        srv(h, a, REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+        srv(h, a, "mail.example.test", RDC_TYPE_A, 0, "@ 600 A " IP);
+    }
+}
+
+/* The PTR question of basic() when both servers answer. */
+#define BASIC_PTR_HEAD                                                                             \
+    "PTR " REV " zone=" RZONE " mname=ns1.example.test contact=hostmaster@example.test "           \
+    "serial=7 min=300 ns=ns1.example.test,ns2.example.test "
+#define BASIC_PTR                                                                                  \
+    BASIC_PTR_HEAD "consistent=1 source=OK[mail.example.test] stale=0 "                            \
+                   "resolver=OK[mail.example.test] ttl=300 error=-\n"                              \
+                   "  ns1.example.test " NS1 " ok serial=7 asked=1 answer=OK[mail.example.test]\n" \
+                   "  ns2.example.test " NS2 " ok serial=7 asked=1 answer=OK[mail.example.test]\n"
+#define BASIC_FWD                                                                                  \
+    "A mail.example.test zone=" FZONE " mname=ns1.example.test contact=hostmaster@example.test "   \
+    "serial=42 min=300 ns=ns1.example.test,ns2.example.test consistent=1 source=OK[" IP "] "       \
+    "stale=0 resolver=OK[" IP "] ttl=600 error=-\n"                                                \
+    "  ns1.example.test " NS1 " ok serial=42 asked=1 answer=OK[" IP "]\n"                          \
+    "  ns2.example.test " NS2 " ok serial=42 asked=1 answer=OK[" IP "]\n"
+
+/* ================================================================ the scripted resolver */
+
+/* One answer caught by cb_keep: parsed for the question asked. */
+typedef struct caught {
+    int calls;
+    rdc_dns_status_t st;
+    uint8_t flags2; /* byte 2 of the header: QR, opcode, AA, TC, RD */
+    uint8_t flags3; /* byte 3: RA, Z, rcode */
+    rdc_answer_t a;
+    uint8_t qname[RDC_NAME_WIRE_MAX + 1];
+    uint16_t qtype;
+} caught_t;
+
+static void cb_keep(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st, bool cancelled)
+{
+    caught_t *k = arg;
+    assert_false(cancelled);
+    k->calls++;
+    k->st = st;
+    if (msg) {
+        assert_true(len > 4);
+        k->flags2 = msg[2];
+        k->flags3 = msg[3];
+        rdc_answer_parse(msg, len, k->qname, k->qtype, &k->a, NULL, NULL);
+    }
+}
+
+static void ask(sdns_t *s, size_t server, const char *name, uint16_t type, caught_t *k)
+{
+    memset(k, 0, sizeof *k);
+    assert_true(rdc_name_from_text(name, strlen(name), k->qname, NULL));
+    k->qtype = type;
+    rdc_dns_t d = sdns_dns(s);
+    d.ops->query(d.ctx, server, name, type, cb_keep, k);
+    assert_int_equal(k->calls, 0); /* never inside the call */
+    sdns_pump_now(s);
+    assert_int_equal(k->calls, 1);
+}
+
+/* What the tests below rely on: add_server's numbers, rules by address
+ * written before the server is added, AA, the authority section, SOA and
+ * NS records, RD copied from the server's recurse flag, failures. */
+static void test_sdns_added_servers(void **state)
+{
+    (void)state;
+    sdns_t *s = sdns_new(2);
+    rdc_dns_t d = sdns_dns(s);
+    assert_non_null(d.ops->add_server);
+    assert_null(sdns_dns_plain(s).ops->add_server);
+    int at1 = sdns_at(s, NS1), at6 = sdns_at(s, "2001:db8::53");
+    assert_true(at1 < -1 && at6 < -1 && at1 != at6);
+    assert_int_equal(sdns_at(s, NS1), at1);
+    /* rules for a server not added yet */
+    sdns_rule_ex(s, at1, RZONE, RDC_TYPE_SOA, SDNS_ANSWER, 0, SDNS_AA,
+                 "@ 3600 SOA ns1.example.test hostmaster.example.test 7 7200 900 1209600 300");
+    sdns_rule_ex(s, at1, REV, RDC_TYPE_PTR, SDNS_ANSWER, 3, SDNS_AA,
+                 "|" RZONE " 600 SOA ns1.example.test hostmaster.example.test 7 1 2 3 240");
+    sdns_rule(s, -1, RZONE, RDC_TYPE_NS, SDNS_ANSWER, 0,
+              "@ 3600 NS ns1.example.test;@ 3600 NS ns2.example.test");
+    sdns_rule(s, at6, "*", 0, SDNS_ANSWER, 0, "|" REV " 3600 NS ns9.example.net");
+    assert_int_equal(sdns_server_index(s, NS1), -1);
+    assert_int_equal(sdns_server_recurse(s, at1), -1);
+    assert_int_equal(sdns_server_recurse(s, 1), 1);
+
+    rdc_server_t a = {0}, b = {0};
+    assert_true(rdc_addr_parse(NS1, strlen(NS1), &a.addr));
+    assert_true(rdc_addr_parse("2001:db8::53", 12, &b.addr));
+    assert_int_equal(d.ops->add_server(d.ctx, &a, false), 2); /* after the 2 configured */
+    assert_int_equal(d.ops->add_server(d.ctx, &b, false), 3);
+    assert_int_equal(d.ops->add_server(d.ctx, &a, false), 2); /* the same again */
+    assert_int_equal(d.ops->add_server(d.ctx, &a, true), 4); /* recursing: another */
+    assert_int_equal(sdns_nadded(s), 3);
+    assert_int_equal(sdns_add_calls(s), 4);
+    assert_int_equal(sdns_server_index(s, NS1), 2);
+    assert_int_equal(sdns_server_recurse(s, 2), 0);
+    assert_int_equal(sdns_server_recurse(s, 4), 1);
+    assert_true(rdc_addr_equal(&d.ops->server(d.ctx, 3)->addr, &b.addr));
+    assert_null(d.ops->server(d.ctx, 5));
+    assert_int_equal(d.ops->nservers(d.ctx), 2);
+
+    caught_t k;
+    ask(s, 2, RZONE, RDC_TYPE_SOA, &k);
+    assert_int_equal(k.st, RDC_DNS_OK);
+    assert_int_equal(k.flags2 & 0x05, 0x04); /* AA, no RD */
+    assert_int_equal(k.flags3 & 0x80, 0); /* no RA */
+    assert_int_equal(k.a.status, RDC_DNS_OK);
+    assert_true(k.a.aa && k.a.has_soa);
+    assert_int_equal(k.a.soa.serial, 7);
+    assert_int_equal(k.a.soa.minimum, 300);
+    rdc_answer_free(&k.a);
+
+    ask(s, 2, REV, RDC_TYPE_PTR, &k); /* NXDOMAIN, the SOA in authority */
+    assert_int_equal(k.a.status, RDC_DNS_NXDOMAIN);
+    assert_true(k.a.aa && k.a.has_soa);
+    assert_int_equal(k.a.ttl, 240); /* min(600, 240) */
+    char zone[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(k.a.soa.owner, zone);
+    assert_string_equal(zone, RZONE);
+    rdc_answer_free(&k.a);
+
+    ask(s, 4, REV, RDC_TYPE_PTR, &k); /* the same address recursing: its rules, RD */
+    assert_int_equal(k.flags2 & 0x05, 0x05);
+    assert_int_equal(k.a.status, RDC_DNS_NXDOMAIN);
+    rdc_answer_free(&k.a);
+
+    ask(s, 0, REV, RDC_TYPE_PTR, &k); /* a configured server: no rule */
+    assert_int_equal(k.flags2 & 0x05, 0x01); /* RD, no AA */
+    assert_int_equal(k.flags3, 0x83); /* RA, NXDOMAIN */
+    assert_int_equal(k.a.status, RDC_DNS_NXDOMAIN);
+    rdc_answer_free(&k.a);
+
+    ask(s, 1, RZONE, RDC_TYPE_NS, &k);
+    assert_int_equal(k.a.status, RDC_DNS_OK);
+    assert_int_equal(k.a.nrecords, 2);
+    rdc_name_to_text(k.a.records[1].name, zone);
+    assert_string_equal(zone, "ns2.example.test");
+    rdc_answer_free(&k.a);
+
+    ask(s, 3, REV, RDC_TYPE_PTR, &k); /* a referral */
+    assert_true(k.a.referral);
+    assert_false(k.a.aa);
+    assert_int_equal(k.a.status, RDC_DNS_NODATA);
+    rdc_answer_free(&k.a);
+
+    assert_int_equal(sdns_count(s, at1, NULL, 0), 3); /* numbers 2 and 4 */
+    assert_int_equal(sdns_count(s, 2, NULL, 0), 2);
+    assert_int_equal(sdns_count(s, at6, REV, RDC_TYPE_PTR), 1);
+    assert_int_equal(sdns_count_rd(s, false), 3);
+    assert_int_equal(sdns_count_rd(s, true), 3);
+
+    /* failures: one address, then every one */
+    rdc_server_t c = {0};
+    assert_true(rdc_addr_parse(NS2, strlen(NS2), &c.addr));
+    sdns_fail_add(s, NS2);
+    assert_true(d.ops->add_server(d.ctx, &c, false) == SIZE_MAX);
+    assert_int_equal(sdns_server_index(s, NS2), -1);
+    assert_int_equal(d.ops->add_server(d.ctx, &a, false), 2);
+    sdns_fail_add(s, NULL);
+    assert_true(d.ops->add_server(d.ctx, &a, false) == SIZE_MAX);
+    assert_int_equal(sdns_nadded(s), 3);
+    sdns_free(s);
+}
+
+/* ================================================================ tests */
+
+/* Two servers that agree: both asked with RD=0 exactly once per question,
+ * the zone's SOA once per server; servers of both zones added once. */
+static void test_consistent_zone(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_string_equal(g->auth, BASIC_PTR BASIC_FWD);
+    assert_int_equal(g->nforward, 1);
+    /* the servers: added after the one configured, in NS order, RD=0; the
+     * second zone's same servers get the same numbers */
+    assert_int_equal(sdns_nadded(h.s), 2);
+    assert_int_equal(sdns_add_calls(h.s), 4);
+    assert_int_equal(sdns_server_index(h.s, NS1), 1);
+    assert_int_equal(sdns_server_index(h.s, NS2), 2);
+    assert_int_equal(sdns_server_recurse(h.s, 1), 0);
+    assert_int_equal(sdns_server_recurse(h.s, sdns_at(h.s, NS2)), 0);
+    for (int i = 0; i < 2; i++) {
+        const char *a = i ? NS2 : NS1;
+        assert_int_equal(at_count(&h, a, RZONE, RDC_TYPE_SOA), 1);
+        assert_int_equal(at_count(&h, a, FZONE, RDC_TYPE_SOA), 1);
+        assert_int_equal(at_count(&h, a, REV, RDC_TYPE_PTR), 1);
+        assert_int_equal(at_count(&h, a, "mail.example.test", RDC_TYPE_A), 1);
+        assert_int_equal(at_count(&h, a, NULL, 0), 4);
+    }
+    /* every direct query went out with RD=0, every resolver query with RD */
+    assert_int_equal(auth_queries(&h), 8);
+    assert_int_equal(sdns_count_rd(h.s, false), 8);
+    assert_int_equal(sdns_count_rd(h.s, true), sdns_count(h.s, RES, NULL, 0));
+    /* the resolver: SOA of each name, NS of each zone, NS addresses once
+     * per zone (A and AAAA of both names) */
+    assert_int_equal(sdns_count(h.s, RES, REV, RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "mail.example.test", RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(sdns_count(h.s, RES, FZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 2);
+    assert_int_equal(sdns_count(h.s, RES, "ns2.example.test", RDC_TYPE_AAAA), 2);
+    h_end(&h);
+}
+
+/* Without --authority: no SOA or NS lookups, no servers, no object. */
+static void test_option_off(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    h.o.authority = false;
+    basic(&h);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_null(g->auth);
+    assert_int_equal(sdns_count(h.s, -1, NULL, RDC_TYPE_SOA), 0);
+    assert_int_equal(sdns_count(h.s, -1, NULL, RDC_TYPE_NS), 0);
+    assert_int_equal(sdns_add_calls(h.s), 0);
+    h_end(&h);
+}
+
+/* A resolver without add_server: --authority does nothing (no authority
+ * object, no SOA/NS lookups), and the check is the usual one. */
+static void test_without_add_server(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    h.plain = true;
+    basic(&h);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_null(g->auth);
+    assert_int_equal(sdns_count(h.s, -1, NULL, RDC_TYPE_SOA), 0);
+    assert_int_equal(sdns_count(h.s, -1, NULL, RDC_TYPE_NS), 0);
+    assert_int_equal(sdns_count(h.s, -1, NULL, 0), 2); /* the PTR and the A */
+    assert_int_equal(sdns_add_calls(h.s), 0);
+    assert_int_equal(auth_queries(&h), 0);
+    h_end(&h);
+}
+
+/* A /28: every address's zone is the same; its NS lookup, the NS
+ * addresses and the servers' SOA queries happen once in the run, whether
+ * the checks wait for the zone together (concurrency 16) or find it ready
+ * (concurrency 1). */
+static void test_zone_cached_across_block(void **state)
+{
+    (void)state;
+    for (unsigned conc = 1; conc <= 16; conc += 15) {
+        h_t h;
+        h_init(&h);
+        h.o.concurrency = conc;
+        char soa[512], nx[600];
+        soa_rr(soa, sizeof soa, RZONE, 3600, 7, 300);
+        snprintf(nx, sizeof nx, "|%s", soa);
+        res(&h, "*", RDC_TYPE_PTR, 3, nx);
+        res(&h, "*", RDC_TYPE_SOA, 3, nx);
+        zone_servers(&h, RZONE, 7, TWO_NS);
+        srv(&h, NS1, "*", RDC_TYPE_PTR, 3, nx);
+        srv(&h, NS2, "*", RDC_TYPE_PTR, 3, nx);
+        srv_soa(&h, NS1, RZONE, 7); /* newer than the "*" rules */
+        srv_soa(&h, NS2, RZONE, 7);
+        const char *const t[] = {"192.0.2.0/28"};
+        assert_int_equal(h_run(&h, t, 1), RDC_RUN_DONE);
+        assert_int_equal(h.n, 16);
+        for (size_t i = 0; i < 16; i++) {
+            char want[2048], ip[32];
+            snprintf(ip, sizeof ip, "192.0.2.%zu", i);
+            snprintf(want, sizeof want,
+                     "PTR %zu.2.0.192.in-addr.arpa zone=" RZONE
+                     " mname=ns1.example.test contact=hostmaster@example.test serial=7 min=300 "
+                     "ns=ns1.example.test,ns2.example.test consistent=1 source=NXDOMAIN[] "
+                     "stale=0 resolver=NXDOMAIN[] ttl=300 error=-\n"
+                     "  ns1.example.test " NS1 " ok serial=7 asked=1 answer=NXDOMAIN[]\n"
+                     "  ns2.example.test " NS2 " ok serial=7 asked=1 answer=NXDOMAIN[]\n",
+                     i);
+            assert_string_equal(h.got[i].ptr, want);
+            assert_true(unit_contains(h.got[i].line, " fail no-ptr:fail"));
+            /* the no-ptr fix names who runs the zone */
+            assert_true(unit_contains(h.got[i].problems,
+                                      "ask the operator of " RZONE
+                                      ": contact hostmaster@example.test, servers "
+                                      "ns1.example.test, ns2.example.test (your hosting"));
+            assert_int_equal(strncmp(h.got[i].line, ip, strlen(ip)), 0);
+            assert_int_equal(h.got[i].line[strlen(ip)], ' ');
+        }
+        assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 1);
+        assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 1);
+        assert_int_equal(sdns_count(h.s, RES, "ns2.example.test", RDC_TYPE_A), 1);
+        assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16);
+        assert_int_equal(sdns_add_calls(h.s), 2);
+        for (int k = 0; k < 2; k++) {
+            const char *a = k ? NS2 : NS1;
+            assert_int_equal(at_count(&h, a, RZONE, RDC_TYPE_SOA), 1);
+            assert_int_equal(at_count(&h, a, NULL, RDC_TYPE_PTR), 16);
+        }
+        assert_int_equal(auth_queries(&h), 2 + 2 * 16);
+        h_end(&h);
+    }
+}
+
+/* Two addresses of the zone in one run, one after the other: the second
+ * finds the zone ready; the SOA is still asked of each server once. */
+static void test_zone_cached_across_targets(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    h.o.concurrency = 1;
+    basic(&h);
+    res(&h, "11.2.0.192.in-addr.arpa", RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    res_soa(&h, "11.2.0.192.in-addr.arpa", RZONE, 7);
+    srv(&h, NS1, "11.2.0.192.in-addr.arpa", RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    srv(&h, NS2, "11.2.0.192.in-addr.arpa", RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    const char *const t[] = {IP, "192.0.2.11"};
+    assert_int_equal(h_run(&h, t, 2), RDC_RUN_DONE);
+    assert_int_equal(h.n, 2);
+    assert_string_equal(h.got[0].auth, BASIC_PTR BASIC_FWD);
+    /* the second: its PTR question, and the A of the same name asked again
+     * (each check asks its own questions), its address not in the A */
+    assert_true(unit_contains(h.got[1].auth, "PTR 11.2.0.192.in-addr.arpa zone=" RZONE));
+    assert_true(unit_contains(h.got[1].auth, "A mail.example.test zone=" FZONE));
+    for (int k = 0; k < 2; k++) {
+        const char *a = k ? NS2 : NS1;
+        assert_int_equal(at_count(&h, a, RZONE, RDC_TYPE_SOA), 1);
+        assert_int_equal(at_count(&h, a, FZONE, RDC_TYPE_SOA), 1);
+        assert_int_equal(at_count(&h, a, "mail.example.test", RDC_TYPE_A), 2);
+    }
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(sdns_count(h.s, RES, FZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(auth_queries(&h), 4 + 2 * 4);
+    h_end(&h);
+}
+
+/* A negative answer without an SOA in the authority section (a resolver
+ * that drops it): the SOA lookup goes up one label at a time until an SOA
+ * answer; the servers of that zone are asked for the original name. */
+static void test_soa_walks_up(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, REV, RDC_TYPE_SOA, 3, NULL); /* NXDOMAIN, no SOA */
+    res(&h, RZONE, RDC_TYPE_SOA, 0, NULL); /* NODATA, no SOA */
+    res_soa(&h, "0.192.in-addr.arpa", "0.192.in-addr.arpa", 9);
+    res(&h, "192.in-addr.arpa", RDC_TYPE_SOA, 2, NULL); /* never asked */
+    zone_servers(&h, "0.192.in-addr.arpa", 9, TWO_NS);
+    h.o.verbose = true;
+    got_t *g = h_run1(&h, IP);
+    /* -v: the SOA lookups are in the check's trace, in order */
+    const char *t1 = strstr(g->trace, "SOA " REV ": NXDOMAIN");
+    const char *t2 = strstr(g->trace, "SOA " RZONE ": NOERROR");
+    const char *t3 = strstr(g->trace, "SOA 0.192.in-addr.arpa: NOERROR");
+    assert_non_null(t1);
+    assert_non_null(t2);
+    assert_non_null(t3);
+    assert_true(t1 < t2 && t2 < t3);
+    assert_string_equal(g->line, IP " pass");
+    assert_string_equal(g->ptr,
+                        "PTR " REV " zone=0.192.in-addr.arpa mname=ns1.example.test "
+                        "contact=hostmaster@example.test serial=9 min=300 "
+                        "ns=ns1.example.test,ns2.example.test consistent=1 "
+                        "source=OK[mail.example.test] stale=0 resolver=OK[mail.example.test] "
+                        "ttl=300 error=-\n"
+                        "  ns1.example.test " NS1 " ok serial=9 asked=1 "
+                        "answer=OK[mail.example.test]\n"
+                        "  ns2.example.test " NS2 " ok serial=9 asked=1 "
+                        "answer=OK[mail.example.test]\n");
+    assert_int_equal(sdns_count(h.s, RES, REV, RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "192.in-addr.arpa", RDC_TYPE_SOA), 0);
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
+    assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_NS), 1);
+    assert_int_equal(at_count(&h, NS1, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
+    assert_int_equal(at_count(&h, NS1, REV, RDC_TYPE_PTR), 1);
+    assert_int_equal(at_count(&h, NS2, REV, RDC_TYPE_PTR), 1);
+    h_end(&h);
+}
+
+/* No SOA anywhere up to the root: an error for the question, no servers
+ * asked, the check unaffected. */
+static void test_soa_walk_to_root(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, "*", RDC_TYPE_SOA, 0, NULL); /* NODATA without SOA, every name */
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, "error=no zone found: no SOA record up to the root\n"));
+    assert_true(unit_contains(g->ptr, " zone=- "));
+    /* 10.2.0.192.in-addr.arpa, its five ancestors and the root; then
+     * mail.example.test, example.test, test and the root */
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 7 + 4);
+    assert_int_equal(sdns_count(h.s, RES, "in-addr.arpa", RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "arpa", RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_NS), 0);
+    assert_int_equal(sdns_add_calls(h.s), 0);
+    assert_int_equal(auth_queries(&h), 0);
+    h_end(&h);
+}
+
+/* An SOA whose owner does not hold the name (another zone, or a name that
+ * only ends in the same text): an error for the question, no NS lookup,
+ * no server asked. */
+static void test_soa_owner_not_ancestor(void **state)
+{
+    (void)state;
+    /* another zone; a name that only ends in the same text; a child */
+    static const char *const owners[] = {"example.org", "0.2.0.192.in-addr.arpa",
+                                         "sub.10.2.0.192.in-addr.arpa"};
+    for (size_t i = 0; i < ARRAY_LEN(owners); i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        res_soa(&h, REV, owners[i], 7);
+        got_t *g = h_run1(&h, IP);
+        assert_string_equal(g->line, IP " pass");
+        char want[600];
+        snprintf(want, sizeof want,
+                 "PTR " REV " zone=- mname=- contact=- serial=0 min=0 ns=- consistent=1 "
+                 "source=- stale=0 resolver=OK[mail.example.test] ttl=300 error=the SOA answer "
+                 "names zone %s, which does not hold the name\n",
+                 owners[i]);
+        assert_string_equal(g->ptr, want);
+        assert_int_equal(sdns_count(h.s, RES, owners[i], RDC_TYPE_NS), 0);
+        assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
+        /* the forward question is not affected */
+        assert_true(unit_contains(g->auth, BASIC_FWD));
+        assert_int_equal(auth_queries(&h), 4);
+        h_end(&h);
+    }
+}
+
+/* The resolver's SOA lookup fails: an error naming why, the check itself
+ * unaffected. */
+static void test_soa_lookup_fails(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, REV, RDC_TYPE_SOA, 2, NULL);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, " error=the SOA lookup of " REV
+                                      " failed with SERVFAIL: cannot find its zone\n"));
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 0); /* no walk up */
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
+    h_end(&h);
+}
+
+/* The NS lookup fails or finds nothing: an error naming the zone, the
+ * verdict unaffected, nothing asked of any server. */
+static void test_ns_lookup_fails(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned rcode;
+        const char *error;
+    } rows[] = {
+        {2, "cannot ask the zone's servers: the NS lookup failed for " RZONE},
+        {3, "no NS records for zone " RZONE},
+        {0, "no NS records for zone " RZONE}, /* NODATA */
+        {5, "cannot ask the zone's servers: the NS lookup failed for " RZONE},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        res(&h, RZONE, RDC_TYPE_NS, rows[i].rcode, NULL);
+        got_t *g = h_run1(&h, IP);
+        assert_string_equal(g->line, IP " pass");
+        char want[1024];
+        snprintf(want, sizeof want,
+                 BASIC_PTR_HEAD "consistent=1 source=- stale=0 resolver=OK[mail.example.test] "
+                                "ttl=300 error=%s\n",
+                 rows[i].error);
+        /* no NS names: the head's "ns=" list is empty */
+        char *p = strstr(want, "ns=ns1.example.test,ns2.example.test");
+        assert_non_null(p);
+        memmove(p + 4, p + strlen("ns=ns1.example.test,ns2.example.test"),
+                strlen(p + strlen("ns=ns1.example.test,ns2.example.test")) + 1);
+        memcpy(p, "ns=-", 4);
+        assert_string_equal(g->ptr, want);
+        assert_int_equal(at_count(&h, NS1, REV, 0), 0);
+        assert_int_equal(at_count(&h, NS1, RZONE, 0), 0);
+        assert_int_equal(auth_queries(&h), 4); /* the forward zone's only */
+        h_end(&h);
+    }
+}
+
+/* NS names that are no host names are not looked up, duplicates count
+ * once; more than 8 names: the first 8. */
+static void test_ns_names_filtered_and_capped(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0,
+        "@ 3600 NS -bad.example.test;@ 3600 NS ns1.example.test;@ 3600 NS ns1.example.test;"
+        "@ 3600 NS 1.2.3.4;@ 3600 NS sp\\032ace.example.test;@ 3600 NS ns2.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->ptr, BASIC_PTR);
+    assert_int_equal(sdns_count(h.s, RES, "-bad.example.test", 0), 0);
+    assert_int_equal(sdns_count(h.s, RES, "1.2.3.4", 0), 0);
+    /* only ns1 and ns2 are looked up, once per zone and family */
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_AAAA), 4);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_A), 5);
+    assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 2);
+    h_end(&h);
+
+    h_init(&h);
+    basic(&h);
+    char spec[1024] = "";
+    for (int i = 1; i <= 10; i++) {
+        size_t l = strlen(spec);
+        snprintf(spec + l, sizeof spec - l, "%sns%d.example.test=198.51.100.%d", i > 1 ? "," : "",
+                 i, i);
+    }
+    zone_servers(&h, RZONE, 7, spec);
+    for (int i = 1; i <= 10; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "198.51.100.%d", i);
+        srv(&h, a, REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    }
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, " ns=ns1.example.test,ns2.example.test,ns3.example.test,"
+                                      "ns4.example.test,ns5.example.test,ns6.example.test,"
+                                      "ns7.example.test,ns8.example.test consistent=1 "));
+    assert_true(unit_contains(g->ptr, "  ns8.example.test 198.51.100.8 ok serial=7 asked=1"));
+    assert_false(unit_contains(g->ptr, "ns9"));
+    assert_int_equal(sdns_count(h.s, RES, "ns9.example.test", 0), 0);
+    assert_int_equal(sdns_count(h.s, RES, "ns10.example.test", 0), 0);
+    assert_int_equal(at_count(&h, "198.51.100.8", REV, RDC_TYPE_PTR), 1);
+    assert_int_equal(at_count(&h, "198.51.100.9", NULL, 0), 0);
+    assert_int_equal(sdns_server_index(h.s, "198.51.100.9"), -1);
+    h_end(&h);
+
+    /* no NS name is a host name: an error, nothing looked up */
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS -ns.example.test;@ 3600 NS 192.0.2.53");
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, " ns=- consistent=1 source=- stale=0 "
+                                      "resolver=OK[mail.example.test] ttl=300 error=no NS name "
+                                      "that is a host name, for zone " RZONE "\n"));
+    assert_int_equal(sdns_count(h.s, RES, "-ns.example.test", 0), 0);
+    assert_int_equal(sdns_count(h.s, RES, "192.0.2.53", 0), 0);
+    assert_int_equal(auth_queries(&h), 4);
+    h_end(&h);
+}
+
+/* Addresses: at most 2 per name and family, both families, duplicates
+ * once; 16 server addresses per zone at most. */
+static void test_ns_addresses(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    zone_servers(&h, RZONE, 7,
+                 "ns1.example.test=198.51.100.1,ns1.example.test=198.51.100.11,"
+                 "ns1.example.test=198.51.100.21,ns1.example.test=2001:db8::53,"
+                 "ns2.example.test=198.51.100.1");
+    srv(&h, "2001:db8::53", REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    srv(&h, "198.51.100.11", REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->ptr,
+                        BASIC_PTR_HEAD "consistent=1 source=OK[mail.example.test] stale=0 "
+                                       "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                       "  ns1.example.test 198.51.100.1 ok serial=7 asked=1 "
+                                       "answer=OK[mail.example.test]\n"
+                                       "  ns1.example.test 198.51.100.11 ok serial=7 asked=1 "
+                                       "answer=OK[mail.example.test]\n"
+                                       "  ns1.example.test 2001:db8::53 ok serial=7 asked=1 "
+                                       "answer=OK[mail.example.test]\n");
+    assert_int_equal(at_count(&h, "198.51.100.21", NULL, 0), 0);
+    assert_int_equal(sdns_server_recurse(h.s, sdns_at(h.s, "2001:db8::53")), 0);
+    h_end(&h);
+
+    /* 8 names with 2 IPv4 and 2 IPv6 addresses each: 16 servers */
+    h_init(&h);
+    basic(&h);
+    char spec[4096] = "";
+    for (int i = 1; i <= 8; i++) {
+        size_t l = strlen(spec);
+        snprintf(spec + l, sizeof spec - l,
+                 "%sns%d.example.test=198.51.100.%d,ns%d.example.test=198.51.100.%d,"
+                 "ns%d.example.test=2001:db8::%d,ns%d.example.test=2001:db8::%d",
+                 i > 1 ? "," : "", i, i, i, 100 + i, i, i, i, 100 + i);
+    }
+    zone_servers(&h, RZONE, 7, spec);
+    sdns_rule_ex(h.s, -1, REV, RDC_TYPE_PTR, SDNS_ANSWER, 0, SDNS_AA,
+                 "@ 300 PTR mail.example.test");
+    g = h_run1(&h, IP);
+    size_t nserv = 0;
+    for (const char *p = g->ptr; (p = strstr(p, "\n  ")) != NULL; p++)
+        nserv++;
+    assert_int_equal(nserv, 16);
+    assert_int_equal(sdns_count(h.s, -1, REV, RDC_TYPE_PTR), 1 + 16);
+    assert_true(unit_contains(g->ptr, " consistent=1 source=OK[mail.example.test] "));
+    assert_false(unit_contains(g->ptr, " lame "));
+    assert_true(unit_contains(g->ptr, "  ns4.example.test 2001:db8::104 ok serial=7 asked=1"));
+    assert_false(unit_contains(g->ptr, "ns5.example.test 198"));
+    assert_int_equal(at_count(&h, "198.51.100.5", RZONE, RDC_TYPE_SOA), 0);
+    h_end(&h);
+}
+
+/* NS names without any address: an error, the names still listed; it says
+ * whether the address lookups failed (SERVFAIL) or found nothing. */
+static void test_ns_without_addresses(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned rcode;
+        const char *error;
+    } cases[] = {
+        {2, "cannot ask the zone's servers: the address lookups of its name servers failed for "
+            "zone " RZONE},
+        {3, "no address found for any name server of zone " RZONE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_t h;
+        char want[1024];
+        h_init(&h);
+        basic(&h);
+        res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS ns3.example.test;@ 3600 NS ns4.example.test");
+        res(&h, "ns4.example.test", RDC_TYPE_A, cases[i].rcode, NULL);
+        got_t *g = h_run1(&h, IP);
+        assert_string_equal(g->line, IP " pass");
+        snprintf(want, sizeof want,
+                 "PTR " REV " zone=" RZONE " mname=ns1.example.test "
+                 "contact=hostmaster@example.test serial=7 min=300 "
+                 "ns=ns3.example.test,ns4.example.test consistent=1 source=- "
+                 "stale=0 resolver=OK[mail.example.test] ttl=300 error=%s\n",
+                 cases[i].error);
+        assert_string_equal(g->ptr, want);
+        assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_A), 1);
+        assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_AAAA), 1);
+        assert_int_equal(auth_queries(&h), 4);
+        h_end(&h);
+    }
+}
+
+/* How ns2 answers the PTR (its SOA was fine) and the state it gets. */
+static void test_server_answer_states(void **state)
+{
+    (void)state;
+    static const uint8_t garbage[] = {0xde, 0xad, 0xbe, 0xef, 0x00};
+    static const struct {
+        const char *what;
+        int kind; /* 0 answer, 1 act, 2 garbage */
+        unsigned rcode, flags;
+        sdns_act_t act;
+        const char *rrs;
+        const char *state, *text;
+    } rows[] = {
+        {"no AA", 0, 0, 0, SDNS_ANSWER, "@ 300 PTR mail.example.test", "lame",
+         "answers without authority"},
+        {"referral", 0, 0, 0, SDNS_ANSWER, "|" REV " 3600 NS ns9.example.net", "lame",
+         "answers without authority"},
+        {"referral with AA", 0, 0, SDNS_AA, SDNS_ANSWER, "|" REV " 3600 NS ns9.example.net", "lame",
+         "answers without authority"},
+        {"REFUSED", 0, 5, SDNS_AA, SDNS_ANSWER, NULL, "refused", "refuses"},
+        {"SERVFAIL", 0, 2, SDNS_AA, SDNS_ANSWER, NULL, "error", "answers with an error"},
+        {"FORMERR", 0, 1, 0, SDNS_ANSWER, NULL, "error", "answers with an error"},
+        {"garbage", 2, 0, 0, SDNS_ANSWER, NULL, "error", "answers with an error"},
+        {"unreachable", 1, 0, 0, SDNS_UNREACHABLE, NULL, "unreachable", "cannot be reached"},
+        {"error", 1, 0, 0, SDNS_ERROR, NULL, "error", "answers with an error"},
+        {"timeout", 1, 0, 0, SDNS_TIMEOUT, NULL, "timeout", "does not answer (timed out)"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        print_message("ns2: %s\n", rows[i].what);
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        if (rows[i].kind == 0)
+            srv_ex(&h, NS2, REV, RDC_TYPE_PTR, rows[i].rcode, rows[i].flags, rows[i].rrs);
+        else if (rows[i].kind == 1)
+            srv_act(&h, NS2, REV, RDC_TYPE_PTR, rows[i].act);
+        else
+            sdns_rule_raw(h.s, sdns_at(h.s, NS2), REV, RDC_TYPE_PTR, garbage, sizeof garbage);
+        got_t *g = h_run1(&h, IP);
+        char want[2048];
+        snprintf(want, sizeof want,
+                 BASIC_PTR_HEAD "consistent=1 source=OK[mail.example.test] stale=0 "
+                                "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                "  ns1.example.test " NS1
+                                " ok serial=7 asked=1 answer=OK[mail.example.test]\n"
+                                "  ns2.example.test " NS2 " %s serial=7 asked=1\n",
+                 rows[i].state);
+        assert_string_equal(g->ptr, want);
+        assert_string_equal(g->line, IP " warn auth-lame:warn");
+        snprintf(want, sizeof want,
+                 "auth-lame: 1 of 2 name server addresses of zone " RZONE ": ns2.example.test (" NS2
+                 ") %s\n"
+                 "fix: ask the operator of " RZONE " (contact hostmaster@example.test; servers "
+                 "ns1.example.test, ns2.example.test) to serve the zone on every listed server",
+                 rows[i].text);
+        assert_true(unit_contains(g->problems, want));
+        /* a timeout is tried once more, the rest are final */
+        assert_int_equal(at_count(&h, NS2, REV, RDC_TYPE_PTR), rows[i].act == SDNS_TIMEOUT ? 2 : 1);
+        assert_int_equal(at_count(&h, NS1, REV, RDC_TYPE_PTR), 1);
+        h_end(&h);
+    }
+}
+
+/* How ns2 answers the zone's SOA: anything but the apex SOA with
+ * authority leaves it out of the questions (not asked), in that state. */
+static void test_server_soa_states(void **state)
+{
+    (void)state;
+    char soa[512];
+    soa_rr(soa, sizeof soa, "@", 3600, 7, 300);
+    char nodata[600];
+    snprintf(nodata, sizeof nodata, "|%s",
+             soa_rr(soa, sizeof soa, "2.0.192.in-addr.arpa", 3600, 7, 300));
+    static const struct {
+        const char *what;
+        int kind; /* 0 answer, 1 act */
+        unsigned rcode, flags;
+        sdns_act_t act;
+        int rrs; /* 0 none, 1 the SOA, 2 NODATA with the SOA in authority */
+        const char *state;
+    } rows[] = {
+        {"SOA without AA", 0, 0, 0, SDNS_ANSWER, 1, "lame"},
+        {"NODATA with AA", 0, 0, SDNS_AA, SDNS_ANSWER, 2, "lame"},
+        {"NXDOMAIN with AA", 0, 3, SDNS_AA, SDNS_ANSWER, 2, "lame"},
+        {"REFUSED", 0, 5, 0, SDNS_ANSWER, 0, "refused"},
+        {"timeout", 1, 0, 0, SDNS_TIMEOUT, 0, "timeout"},
+        {"unreachable", 1, 0, 0, SDNS_UNREACHABLE, 0, "unreachable"},
+    };
+    soa_rr(soa, sizeof soa, "@", 3600, 7, 300);
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        print_message("ns2 SOA: %s\n", rows[i].what);
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        if (rows[i].kind == 0)
+            srv_ex(&h, NS2, RZONE, RDC_TYPE_SOA, rows[i].rcode, rows[i].flags,
+                   rows[i].rrs == 1   ? soa
+                   : rows[i].rrs == 2 ? nodata
+                                      : NULL);
+        else
+            srv_act(&h, NS2, RZONE, RDC_TYPE_SOA, rows[i].act);
+        got_t *g = h_run1(&h, IP);
+        char want[2048];
+        snprintf(want, sizeof want,
+                 BASIC_PTR_HEAD "consistent=1 source=OK[mail.example.test] stale=0 "
+                                "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                "  ns1.example.test " NS1
+                                " ok serial=7 asked=1 answer=OK[mail.example.test]\n"
+                                "  ns2.example.test " NS2 " %s serial=- asked=0\n",
+                 rows[i].state);
+        assert_string_equal(g->ptr, want);
+        assert_string_equal(g->line, IP " warn auth-lame:warn");
+        assert_int_equal(at_count(&h, NS2, REV, RDC_TYPE_PTR), 0);
+        assert_int_equal(at_count(&h, NS2, RZONE, RDC_TYPE_SOA),
+                         rows[i].act == SDNS_TIMEOUT ? 2 : 1);
+        /* the forward zone's SOA was fine: ns2 answers the A */
+        assert_int_equal(at_count(&h, NS2, "mail.example.test", RDC_TYPE_A), 1);
+        h_end(&h);
+    }
+}
+
+/* add_server fails for one server: state error, nothing sent to it; for
+ * every server: nothing sent at all. */
+static void test_add_server_fails(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    sdns_fail_add(h.s, NS2);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->ptr,
+                        BASIC_PTR_HEAD "consistent=1 source=OK[mail.example.test] stale=0 "
+                                       "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                       "  ns1.example.test " NS1 " ok serial=7 asked=1 "
+                                       "answer=OK[mail.example.test]\n"
+                                       "  ns2.example.test " NS2 " error serial=- asked=0\n");
+    assert_true(unit_contains(g->problems, "auth-lame: 1 of 2 name server addresses of zone " RZONE
+                                           ": ns2.example.test (" NS2 ") answers with an error\n"));
+    assert_int_equal(sdns_server_index(h.s, NS2), -1);
+    assert_int_equal(at_count(&h, NS2, NULL, 0), 0);
+    assert_int_equal(sdns_count(h.s, 2, NULL, 0), 0);
+    assert_int_equal(auth_queries(&h), 4);
+    h_end(&h);
+
+    h_init(&h);
+    basic(&h);
+    sdns_fail_add(h.s, NULL);
+    g = h_run1(&h, IP);
+    assert_true(unit_contains(g->ptr, "  ns1.example.test " NS1 " error serial=- asked=0\n"
+                                      "  ns2.example.test " NS2 " error serial=- asked=0\n"));
+    assert_true(unit_contains(g->ptr, " consistent=1 source=- "));
+    assert_int_equal(sdns_nadded(h.s), 0);
+    assert_int_equal(sdns_add_calls(h.s), 4);
+    assert_int_equal(sdns_count_rd(h.s, false), 0);
+    assert_int_equal(auth_queries(&h), 0);
+    h_end(&h);
+}
+
+/* Servers that disagree about the answer, or about the serial: the
+ * question is inconsistent (auth-inconsistent), without a source. */
+static void test_servers_disagree(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    srv(&h, NS2, REV, RDC_TYPE_PTR, 0, "@ 300 PTR other.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-inconsistent:warn");
+    assert_string_equal(g->ptr, BASIC_PTR_HEAD
+                        "consistent=0 source=- stale=0 resolver=OK[mail.example.test] ttl=300 "
+                        "error=-\n"
+                        "  ns1.example.test " NS1 " ok serial=7 asked=1 "
+                        "answer=OK[mail.example.test]\n"
+                        "  ns2.example.test " NS2 " ok serial=7 asked=1 "
+                        "answer=OK[other.example.test]\n");
+    assert_true(unit_contains(g->problems,
+                              "auth-inconsistent: the name servers of zone " RZONE
+                              " disagree about " REV " PTR: ns1.example.test (" NS1
+                              ") serial 7 answers mail.example.test; ns2.example.test (" NS2
+                              ") serial 7 answers other.example.test\n"));
+    h_end(&h);
+
+    /* the same answer, another serial */
+    h_init(&h);
+    basic(&h);
+    srv_soa(&h, NS2, RZONE, 8);
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-inconsistent:warn");
+    assert_true(unit_contains(g->ptr, " consistent=0 source=OK[mail.example.test] "));
+    assert_true(unit_contains(g->ptr, "  ns2.example.test " NS2 " ok serial=8 asked=1 "));
+    assert_true(unit_contains(g->problems, "ns2.example.test (" NS2 ") serial 8 answers "
+                                           "mail.example.test\n"));
+    /* the forward zone's serials agree */
+    assert_true(unit_contains(g->auth, BASIC_FWD));
+    h_end(&h);
+}
+
+/* The resolver's cached NXDOMAIN while the zone's servers have the PTR:
+ * stale-cache (a note: the zone already has the fix), with the resolver's
+ * TTL from the negative answer's SOA, min(SOA TTL, MINIMUM). */
+static void test_stale_negative_cache(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long ttl, minimum, want;
+    } rows[] = {{600, 240, 240}, {120, 240, 120}};
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        char soa[512], nx[600];
+        snprintf(nx, sizeof nx, "|%s",
+                 soa_rr(soa, sizeof soa, RZONE, rows[i].ttl, 7, rows[i].minimum));
+        res(&h, REV, RDC_TYPE_PTR, 3, nx);
+        got_t *g = h_run1(&h, IP);
+        assert_string_equal(g->line, IP " fail no-ptr:fail stale-cache:info");
+        assert_int_equal(g->ptr_ttl, rows[i].want);
+        char want[2048];
+        snprintf(want, sizeof want,
+                 BASIC_PTR_HEAD
+                 "consistent=1 source=OK[mail.example.test] stale=1 "
+                 "resolver=NXDOMAIN[] ttl=%lu error=-\n"
+                 "  ns1.example.test " NS1 " ok serial=7 asked=1 answer=OK[mail.example.test]\n"
+                 "  ns2.example.test " NS2 " ok serial=7 asked=1 answer=OK[mail.example.test]\n",
+                 rows[i].want);
+        assert_string_equal(g->ptr, want);
+        assert_string_equal(g->auth, g->ptr); /* no PTR name: no forward question */
+        snprintf(want, sizeof want,
+                 "stale-cache: the resolver still serves an old answer for " REV
+                 " PTR (NXDOMAIN) while the zone's servers answer mail.example.test; the cached "
+                 "answer expires in %lu s (at ",
+                 rows[i].want);
+        assert_true(unit_contains(g->problems, want));
+        assert_true(unit_contains(g->problems, "fix: nothing to fix at the source: wait for the "
+                                               "caches to expire (rdnscheck --wait re-checks "
+                                               "until then), or flush the resolver's cache\n"));
+        h_end(&h);
+    }
+}
+
+/* The resolver still has the PTR the zone removed: stale-cache is a
+ * warning (the check will fail once the cache expires). */
+static void test_stale_positive_cache(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    char soa[512], nx[600];
+    snprintf(nx, sizeof nx, "|%s", soa_rr(soa, sizeof soa, RZONE, 3600, 7, 300));
+    srv(&h, NS1, REV, RDC_TYPE_PTR, 3, nx);
+    srv(&h, NS2, REV, RDC_TYPE_PTR, 3, nx);
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn stale-cache:warn");
+    assert_true(unit_contains(g->ptr, " consistent=1 source=NXDOMAIN[] stale=1 "
+                                      "resolver=OK[mail.example.test] ttl=300 "));
+    assert_true(unit_contains(g->problems,
+                              "stale-cache: the resolver still serves an old answer for " REV
+                              " PTR (mail.example.test) while the zone's servers answer NXDOMAIN; "
+                              "the cached answer expires in 300 s (at "));
+    assert_true(unit_contains(g->problems, "fix: when the cached answer expires, the check will "
+                                           "fail: the zone no longer gives a confirming answer"));
+    /* no name from the zone: nothing to look up forward */
+    assert_int_equal(g->src_checked, 0);
+    assert_int_equal(g->src_confirms, 0);
+    h_end(&h);
+}
+
+/* The zone's new PTR names are looked up forward through the resolver
+ * (sharing the check's own lookups): whether the zone's answer will pass
+ * once the caches have it. */
+static void test_stale_source_checked(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *name; /* the zone's PTR name */
+        unsigned rcode; /* of its A lookup through the resolver */
+        const char *a;
+        int checked, confirms;
+        const char *line, *fix;
+    } rows[] = {
+        {"resolves back", "new.example.test", 0, "@ 60 A " IP, 1, 1,
+         IP " fail no-ptr:fail stale-cache:info",
+         "fix: nothing to fix at the source: wait for the caches to expire"},
+        {"resolves elsewhere", "new.example.test", 0, "@ 60 A 192.0.2.77", 1, 0,
+         IP " fail no-ptr:fail stale-cache:warn",
+         "fix: the zone's new PTR (new.example.test) does not resolve back to " IP
+         ": give that name an A record " IP
+         " too, or the check still fails once the cache expires"},
+        {"does not exist", "new.example.test", 3, NULL, 1, 0,
+         IP " fail no-ptr:fail stale-cache:warn",
+         "fix: the zone's new PTR (new.example.test) does not resolve back to " IP},
+        {"lookup fails", "new.example.test", 2, NULL, 0, 0, IP " fail no-ptr:fail stale-cache:info",
+         "fix: nothing to fix at the source: wait for the caches to expire"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        print_message("%s\n", rows[i].what);
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        char soa[512], nx[600], ptr[300];
+        snprintf(nx, sizeof nx, "|%s", soa_rr(soa, sizeof soa, RZONE, 3600, 7, 300));
+        res(&h, REV, RDC_TYPE_PTR, 3, nx);
+        snprintf(ptr, sizeof ptr, "@ 300 PTR %s", rows[i].name);
+        srv(&h, NS1, REV, RDC_TYPE_PTR, 0, ptr);
+        srv(&h, NS2, REV, RDC_TYPE_PTR, 0, ptr);
+        res(&h, rows[i].name, RDC_TYPE_A, rows[i].rcode, rows[i].a);
+        got_t *g = h_run1(&h, IP);
+        assert_string_equal(g->line, rows[i].line);
+        assert_int_equal(g->src_checked, rows[i].checked);
+        assert_int_equal(g->src_confirms, rows[i].confirms);
+        assert_true(unit_contains(g->problems, rows[i].fix));
+        /* one forward lookup of the name, however many servers gave it */
+        assert_int_equal(sdns_count(h.s, RES, rows[i].name, RDC_TYPE_A), 1);
+        h_end(&h);
+    }
+
+    /* the check's own PTR name, given by the zone too: its forward lookup
+     * is shared, not repeated */
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    got_t *g = h_run1(&h, IP);
+    assert_int_equal(g->src_checked, 1);
+    assert_int_equal(g->src_confirms, 1);
+    assert_int_equal(sdns_count(h.s, RES, "mail.example.test", RDC_TYPE_A), 1);
+    h_end(&h);
+}
+
+/* RFC 2317: the reverse name is a CNAME into another zone; the servers of
+ * the target's zone are asked for the target name. */
+static void test_rfc2317_cname(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+#define CZONE "0-25.2.0.192.in-addr.arpa"
+#define TARGET "10." CZONE
+    res(&h, REV, RDC_TYPE_PTR, 0, "@ 300 CNAME " TARGET ";" TARGET " 300 PTR mail.example.test");
+    char soa[512], rrs[800];
+    snprintf(rrs, sizeof rrs, "@ 300 CNAME " TARGET "|%s",
+             soa_rr(soa, sizeof soa, RZONE, 3600, 7, 300));
+    res(&h, REV, RDC_TYPE_SOA, 0, rrs); /* the CNAME, then NODATA: asked again for the target */
+    res_soa(&h, TARGET, CZONE, 3);
+    zone_servers(&h, CZONE, 3, "ns.customer.test=203.0.113.53");
+    srv(&h, "203.0.113.53", TARGET, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->ptr, "PTR " TARGET " zone=" CZONE " mname=ns1.example.test "
+                                "contact=hostmaster@example.test serial=3 min=300 "
+                                "ns=ns.customer.test consistent=1 source=OK[mail.example.test] "
+                                "stale=0 resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                "  ns.customer.test 203.0.113.53 ok serial=3 asked=1 "
+                                "answer=OK[mail.example.test]\n");
+    assert_int_equal(at_count(&h, "203.0.113.53", TARGET, RDC_TYPE_PTR), 1);
+    assert_int_equal(at_count(&h, "203.0.113.53", REV, 0), 0);
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
+    assert_int_equal(sdns_count(h.s, RES, CZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(sdns_count(h.s, RES, TARGET, RDC_TYPE_SOA), 1);
+    assert_int_equal(at_count(&h, NS1, REV, 0), 0);
+    h_end(&h);
+#undef CZONE
+#undef TARGET
+}
+
+/* Two PTR names in two zones: a forward question each, in name order,
+ * each with the resolver's view of its own name. */
+static void test_two_names(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test;@ 300 PTR mx.example.net");
+    res(&h, "mx.example.net", RDC_TYPE_A, 0, "@ 900 A " IP ";@ 900 A 192.0.2.99");
+    res_soa(&h, "mx.example.net", "example.net", 5);
+    zone_servers(&h, "example.net", 5, "a.ns.example.net=203.0.113.1");
+    srv(&h, "203.0.113.1", "mx.example.net", RDC_TYPE_A, 0, "@ 900 A 192.0.2.99;@ 900 A " IP);
+    for (int i = 0; i < 2; i++)
+        srv(&h, i ? NS2 : NS1, REV, RDC_TYPE_PTR, 0,
+            "@ 300 PTR mail.example.test;@ 300 PTR mx.example.net");
+    got_t *g = h_run1(&h, IP);
+    assert_int_equal(g->nforward, 2);
+    assert_true(unit_contains(g->auth, "  ns2.example.test " NS2 " ok serial=7 asked=1 "
+                                       "answer=OK[mail.example.test,mx.example.net]\n" BASIC_FWD
+                                       "A mx.example.net zone=example.net "));
+    assert_true(unit_contains(g->auth, "consistent=1 source=OK[192.0.2.99," IP "] stale=0 "
+                                       "resolver=OK[" IP ",192.0.2.99] ttl=900 error=-\n"
+                                       "  a.ns.example.net 203.0.113.1 ok serial=5 asked=1 "
+                                       "answer=OK[192.0.2.99," IP "]\n"));
+    assert_true(unit_contains(g->auth, " source=OK[mail.example.test,mx.example.net] stale=0 "
+                                       "resolver=OK[mail.example.test,mx.example.net] "));
+    h_end(&h);
+}
+
+/* Two PTR names in one zone: both questions wait for the zone together;
+ * the zone's NS lookup and SOA queries happen once. */
+static void test_two_names_one_zone(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail.example.test;@ 300 PTR smtp.example.test");
+    res(&h, "smtp.example.test", RDC_TYPE_A, 0, "@ 60 A " IP);
+    res_soa(&h, "smtp.example.test", FZONE, 42);
+    for (int i = 0; i < 2; i++) {
+        const char *a = i ? NS2 : NS1;
+        srv(&h, a, REV, RDC_TYPE_PTR, 0, "@ 300 PTR smtp.example.test;@ 300 PTR mail.example.test");
+        srv(&h, a, "smtp.example.test", RDC_TYPE_A, 0, "@ 60 A " IP);
+    }
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_int_equal(g->nforward, 2);
+    assert_true(unit_contains(g->auth, "answer=OK[smtp.example.test,mail.example.test]\n" BASIC_FWD
+                                       "A smtp.example.test zone=" FZONE " "));
+    assert_true(unit_contains(g->auth, "resolver=OK[" IP "] ttl=60 error=-\n"
+                                       "  ns1.example.test " NS1
+                                       " ok serial=42 asked=1 answer=OK[" IP "]\n"));
+    assert_int_equal(sdns_count(h.s, RES, FZONE, RDC_TYPE_NS), 1);
+    for (int i = 0; i < 2; i++) {
+        const char *a = i ? NS2 : NS1;
+        assert_int_equal(at_count(&h, a, FZONE, RDC_TYPE_SOA), 1);
+        assert_int_equal(at_count(&h, a, "smtp.example.test", RDC_TYPE_A), 1);
+        assert_int_equal(at_count(&h, a, "mail.example.test", RDC_TYPE_A), 1);
+    }
+    h_end(&h);
+}
+
+/* The resolver's cached A that the zone changed: stale-cache on the
+ * forward question, a warning (the address left the name). */
+static void test_stale_forward(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    srv(&h, NS1, "mail.example.test", RDC_TYPE_A, 0, "@ 600 A 192.0.2.77");
+    srv(&h, NS2, "mail.example.test", RDC_TYPE_A, 0, "@ 600 A 192.0.2.77");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn stale-cache:warn");
+    assert_string_equal(g->ptr, BASIC_PTR);
+    assert_true(unit_contains(g->auth, "consistent=1 source=OK[192.0.2.77] stale=1 resolver=OK[" IP
+                                       "] ttl=600 error=-\n"));
+    assert_true(unit_contains(g->problems, "stale-cache: the resolver still serves an old answer "
+                                           "for mail.example.test A (" IP
+                                           ") while the zone's servers answer 192.0.2.77; the "
+                                           "cached answer expires in 600 s"));
+    h_end(&h);
+}
+
+/* An IPv6 address: ip6.arpa zone, AAAA question of its name, a server
+ * with an IPv6 address only. */
+static void test_ipv6(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+#define V6 "2001:db8::25"
+#define V6REV "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+#define V6ZONE "8.b.d.0.1.0.0.2.ip6.arpa"
+    res(&h, V6REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail6.example.test");
+    res(&h, "mail6.example.test", RDC_TYPE_AAAA, 0, "@ 600 AAAA " V6);
+    res_soa(&h, V6REV, V6ZONE, 11);
+    res_soa(&h, "mail6.example.test", FZONE, 42);
+    zone_servers(&h, V6ZONE, 11, "ns6.example.test=2001:db8::53");
+    zone_servers(&h, FZONE, 42, TWO_NS);
+    srv(&h, "2001:db8::53", V6REV, RDC_TYPE_PTR, 0, "@ 300 PTR mail6.example.test");
+    srv(&h, NS1, "mail6.example.test", RDC_TYPE_AAAA, 0, "@ 600 AAAA " V6);
+    srv(&h, NS2, "mail6.example.test", RDC_TYPE_AAAA, 0, "@ 600 AAAA 2001:db8::26");
+    got_t *g = h_run1(&h, V6);
+    assert_string_equal(g->line, V6 " warn auth-inconsistent:warn");
+    assert_true(unit_contains(g->auth, "PTR " V6REV " zone=" V6ZONE " "));
+    assert_true(unit_contains(g->auth, "  ns6.example.test 2001:db8::53 ok serial=11 asked=1 "
+                                       "answer=OK[mail6.example.test]\n"
+                                       "AAAA mail6.example.test zone=" FZONE " "));
+    assert_true(unit_contains(g->auth, "consistent=0 source=- stale=0 resolver=OK[" V6
+                                       "] ttl=600 error=-\n"));
+    assert_int_equal(at_count(&h, NS2, "mail6.example.test", RDC_TYPE_AAAA), 1);
+    assert_int_equal(at_count(&h, NS2, "mail6.example.test", RDC_TYPE_A), 0);
+    h_end(&h);
+#undef V6
+#undef V6REV
+#undef V6ZONE
+}
+
+/* The run stopped while direct queries (or the zone's lookups) are held,
+ * then everything freed, the resolver first: the held queries' callbacks
+ * run cancelled and free what they hold (ASan's leak check sees the rest). */
+static void test_freed_with_held_queries(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 5; which++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        h.stop_when_held = true;
+        if (which == 0)
+            srv_act(&h, NS2, REV, RDC_TYPE_PTR, SDNS_HOLD); /* a question's query */
+        else if (which == 1)
+            srv_act(&h, NS1, RZONE, RDC_TYPE_SOA, SDNS_HOLD); /* the zone's SOA */
+        else if (which == 2)
+            res_act(&h, RZONE, RDC_TYPE_NS, SDNS_HOLD); /* the NS lookup */
+        else if (which == 3)
+            res_act(&h, "ns2.example.test", RDC_TYPE_AAAA, SDNS_HOLD); /* an NS address */
+        else {
+            /* the forward lookup of a name only the zone's servers give */
+            srv(&h, NS1, REV, RDC_TYPE_PTR, 0, "@ 300 PTR new.example.test");
+            res_act(&h, "new.example.test", RDC_TYPE_A, SDNS_HOLD);
+        }
+        const char *const t[] = {IP, "192.0.2.11"};
+        res_soa(&h, "11.2.0.192.in-addr.arpa", RZONE, 7);
+        assert_int_equal(h_run(&h, t, 2), RDC_RUN_STOPPED);
+        assert_int_equal(h.n, 0);
+        assert_true(sdns_held(h.s) >= 1);
+        assert_int_equal(sdns_pending(h.s), sdns_held(h.s));
+        if (which < 2 || which == 4)
+            assert_int_equal(sdns_held(h.s), 1);
+        if (which == 4) /* every question answered: only that lookup is out */
+            assert_int_equal(at_count(&h, NS2, REV, RDC_TYPE_PTR), 1);
+        if (which == 1) /* the questions wait for the zone: none asked */
+            assert_int_equal(sdns_count(h.s, -1, REV, RDC_TYPE_PTR), 1);
+        h_end(&h);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sdns_added_servers),
+        cmocka_unit_test(test_consistent_zone),
+        cmocka_unit_test(test_option_off),
+        cmocka_unit_test(test_without_add_server),
+        cmocka_unit_test(test_zone_cached_across_block),
+        cmocka_unit_test(test_zone_cached_across_targets),
+        cmocka_unit_test(test_soa_walks_up),
+        cmocka_unit_test(test_soa_walk_to_root),
+        cmocka_unit_test(test_soa_owner_not_ancestor),
+        cmocka_unit_test(test_soa_lookup_fails),
+        cmocka_unit_test(test_ns_lookup_fails),
+        cmocka_unit_test(test_ns_names_filtered_and_capped),
+        cmocka_unit_test(test_ns_addresses),
+        cmocka_unit_test(test_ns_without_addresses),
+        cmocka_unit_test(test_server_answer_states),
+        cmocka_unit_test(test_server_soa_states),
+        cmocka_unit_test(test_add_server_fails),
+        cmocka_unit_test(test_servers_disagree),
+        cmocka_unit_test(test_stale_negative_cache),
+        cmocka_unit_test(test_stale_positive_cache),
+        cmocka_unit_test(test_stale_source_checked),
+        cmocka_unit_test(test_rfc2317_cname),
+        cmocka_unit_test(test_two_names),
+        cmocka_unit_test(test_two_names_one_zone),
+        cmocka_unit_test(test_stale_forward),
+        cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_freed_with_held_queries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
