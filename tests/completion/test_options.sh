@@ -11,18 +11,8 @@ gen=$1
 table=$2
 bashfile=$3
 zshfile=$4
-fails=0
-passes=0
-check() { # description, command...
-    local what=$1
-    shift
-    if "$@"; then
-        passes=$((passes + 1))
-    else
-        echo "FAIL: $what"
-        fails=$((fails + 1))
-    fi
-}
+# shellcheck source=../common/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; } # a literal string as a regex
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdc-compopts.XXXXXX")
@@ -83,5 +73,4 @@ while IFS=$'\t' read -r name letter kind arg _ _ _ choices; do
         fi
     done
 done <<<"$opts"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+check_done

@@ -9,18 +9,8 @@ set -uo pipefail
 zsh=$1
 file=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-fails=0
-passes=0
-check() { # description, command...
-    local what=$1
-    shift
-    if "$@"; then
-        passes=$((passes + 1))
-    else
-        echo "FAIL: $what"
-        fails=$((fails + 1))
-    fi
-}
+# shellcheck source=../common/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdc-zshcomp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -57,5 +47,4 @@ expect "rdnscheck -t " ""
 expect "rdnscheck --concurrency " ""
 expect "rdnscheck -- --for" ""
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+check_done

@@ -11,18 +11,8 @@ src=$2
 codes_bin=$3
 man="$src/man/rdnscheck.1"
 readme="$src/README.md"
-fails=0
-passes=0
-check() { # description, command...
-    local what=$1
-    shift
-    if "$@"; then
-        passes=$((passes + 1))
-    else
-        echo "FAIL: $what"
-        fails=$((fails + 1))
-    fi
-}
+# shellcheck source=../common/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 
 help=$("$bin" --help) || { echo "FAIL: --help exited non-zero"; exit 1; }
 opts=$(grep -oE -- '--[a-z][a-z0-9-]+' <<<"$help" | sort -u)
@@ -81,5 +71,4 @@ if command -v groff >/dev/null 2>&1; then
 else
     check "groff (Debian: groff-base) is installed, to check the man page" false
 fi
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+check_done

@@ -12,18 +12,8 @@ src=$2
 table=$3
 man="$src/man/rdnscheck.1"
 readme="$src/README.md"
-fails=0
-passes=0
-check() { # description, command...
-    local what=$1
-    shift
-    if "$@"; then
-        passes=$((passes + 1))
-    else
-        echo "FAIL: $what"
-        fails=$((fails + 1))
-    fi
-}
+# shellcheck source=../common/check.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 has() { grep -qE -- "$2" <<<"$1"; } # text, extended regex
 lacks() { ! grep -qE -- "$2" <<<"$1"; }
 re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; } # a literal string as a regex
@@ -91,5 +81,4 @@ while IFS=$'\t' read -r name letter kind arg min max def choices; do
         check "--help: $o defaults to $def" grep -qF -- " $def (default" <<<"$block"
     fi
 done <<<"$opts"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+check_done
