@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # check.sh - the tally of the shell tests (sourced): `check DESCRIPTION
 # COMMAND...` runs COMMAND and counts it passed, or failed with a line
 # "FAIL: DESCRIPTION"; `check_done` prints the tally and returns 1 when

@@ -11,7 +11,7 @@ gen=$1
 table=$2
 bashfile=$3
 zshfile=$4
-# shellcheck source=../common/check.sh
+# shellcheck source=tests/common/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 re() { sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"$1"; } # a literal string as a regex
 

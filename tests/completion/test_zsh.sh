@@ -9,7 +9,7 @@ set -uo pipefail
 zsh=$1
 file=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../common/check.sh
+# shellcheck source=tests/common/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdc-zshcomp.XXXXXX")

@@ -11,7 +11,7 @@ src=$2
 codes_bin=$3
 man="$src/man/rdnscheck.1"
 readme="$src/README.md"
-# shellcheck source=../common/check.sh
+# shellcheck source=tests/common/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 
 help=$("$bin" --help) || { echo "FAIL: --help exited non-zero"; exit 1; }

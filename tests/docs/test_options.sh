@@ -12,7 +12,7 @@ src=$2
 table=$3
 man="$src/man/rdnscheck.1"
 readme="$src/README.md"
-# shellcheck source=../common/check.sh
+# shellcheck source=tests/common/check.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/check.sh"
 has() { grep -qE -- "$2" <<<"$1"; } # text, extended regex
 lacks() { ! grep -qE -- "$2" <<<"$1"; }
