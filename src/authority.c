@@ -19,6 +19,7 @@
 #define AUTH_MAX_ADDRS 2 /* addresses per NS name and family */
 #define AUTH_MAX_SERVERS 16 /* server addresses per zone */
 #define AUTH_MAX_TRIES 2 /* tries of one direct query (a timeout costs one more) */
+#define AUTH_MAX_ZONES 1024 /* finished zones kept for later checks */
 
 typedef struct azone azone_t;
 typedef struct aq aq_t;
@@ -369,12 +370,42 @@ static void zone_step(azone_t *z)
     zone_ready(z);
 }
 
+static void zone_free(azone_t *z);
+
+/* The zone named name, moved to the front: addresses come in order, so
+ * the zone just used is the one the next check wants. */
 static azone_t *zone_find(engine_t *e, const uint8_t *name)
 {
-    for (azone_t *z = e->zones; z; z = z->next)
-        if (rdc_name_equal(z->name, name))
+    for (azone_t **pp = &e->zones; *pp; pp = &(*pp)->next) {
+        azone_t *z = *pp;
+        if (rdc_name_equal(z->name, name)) {
+            *pp = z->next;
+            z->next = e->zones;
+            e->zones = z;
             return z;
+        }
+    }
     return NULL;
+}
+
+/* Over AUTH_MAX_ZONES, the least recently used finished zone is dropped
+ * (asked again if a later address needs it): a run over a long list of
+ * scattered addresses keeps bounded memory. Zones still being found are
+ * kept, their queries hold them. */
+static void zone_evict(engine_t *e)
+{
+    while (e->nzones > AUTH_MAX_ZONES) {
+        azone_t **victim = NULL;
+        for (azone_t **pp = &e->zones; *pp; pp = &(*pp)->next)
+            if ((*pp)->ready && (*pp)->waiters == NULL)
+                victim = pp;
+        if (victim == NULL)
+            return;
+        azone_t *z = *victim;
+        *victim = z->next;
+        zone_free(z);
+        e->nzones--;
+    }
 }
 
 static azone_t *zone_new(engine_t *e, const uint8_t *name)
@@ -387,6 +418,7 @@ static azone_t *zone_new(engine_t *e, const uint8_t *name)
     z->next = e->zones;
     e->zones = z;
     e->nzones++;
+    zone_evict(e);
     hold_start(&z->pending, 0);
     lookup_init(&z->ns_lk, e, RDC_TYPE_NS, name, ns_done, z);
     rdc_lookup_start(&z->ns_lk);
@@ -479,6 +511,7 @@ static void aq_ask(aq_t *q)
 {
     azone_t *z = q->z;
     engine_t *e = q->e;
+    q->z = NULL; /* copied from here on: the zone may be evicted */
     if (z->error)
         aq_error(q, z->error);
     q->out.ns = calloc(z->nns + 1, sizeof *q->out.ns);

@@ -711,6 +711,52 @@ static void test_zone_cached_across_targets(void **state)
     h_end(&h);
 }
 
+/* Every name is its own zone's apex (an SOA answer at any name). */
+static unsigned soa_apex(void *ctx, const char *qname, uint16_t qtype, char *buf, size_t cap)
+{
+    (void)ctx, (void)qtype;
+    snprintf(buf, cap, "%s 300 SOA ns1.example.test hostmaster.example.test 1 7200 900 1209600 300",
+             qname);
+    return 0;
+}
+
+static unsigned ns_one(void *ctx, const char *qname, uint16_t qtype, char *buf, size_t cap)
+{
+    (void)ctx, (void)qtype;
+    snprintf(buf, cap, "%s 300 NS ns1.example.test", qname);
+    return 0;
+}
+
+/* A run over more zones than are kept (1024): the least recently used
+ * finished zones are dropped and found again when an address needs one
+ * later; every check still gets its zone (ASan: nothing used after it is
+ * freed). 2,048 addresses, each its own zone, then the first again. */
+static void test_zone_cache_evicts(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_SOA, soa_apex, NULL);
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_NS, ns_one, NULL);
+    res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
+    res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
+    sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    const char *const t[] = {"10.0.0.0/21", "10.0.0.0", "10.0.7.255"};
+    assert_int_equal(h_run(&h, t, 3), RDC_RUN_DONE);
+    assert_int_equal(h.n, 2048 + 2);
+    for (size_t i = 0; i < h.n; i++)
+        if (!unit_contains(h.got[i].auth, " zone=")) {
+            print_error("result %zu: %s\n", i, h.got[i].auth);
+            fail();
+        }
+    /* 10.0.0.0's zone was dropped long before the end: found again; the
+     * last address's zone was just used: kept */
+    assert_int_equal(sdns_count(h.s, RES, "0.0.0.10.in-addr.arpa", RDC_TYPE_NS), 2);
+    assert_int_equal(sdns_count(h.s, RES, "255.7.0.10.in-addr.arpa", RDC_TYPE_NS), 1);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_NS), 2048 + 1);
+    h_end(&h);
+}
+
 /* A negative answer without an SOA in the authority section (a resolver
  * that drops it): the SOA lookup goes up one label at a time until an SOA
  * answer; the servers of that zone are asked for the original name. */
@@ -1565,6 +1611,7 @@ int main(void)
         cmocka_unit_test(test_without_add_server),
         cmocka_unit_test(test_zone_cached_across_block),
         cmocka_unit_test(test_zone_cached_across_targets),
+        cmocka_unit_test(test_zone_cache_evicts),
         cmocka_unit_test(test_soa_walks_up),
         cmocka_unit_test(test_soa_walk_to_root),
         cmocka_unit_test(test_soa_owner_not_ancestor),
