@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "authcheck.h"
+#include "trace.h"
 
 #define AUTH_MAX_NS 8 /* NS names of a zone asked */
 #define AUTH_MAX_ADDRS 2 /* addresses per NS name and family */
@@ -79,6 +80,7 @@ struct aq {
      * forward through the resolver (shared with the check's own) */
     rdc_name_result_t *src;
     size_t nsrc;
+    rdc_trace_t trace; /* -v: its queries to the zone's servers */
 };
 
 /* A direct query in flight (freed by its callback). */
@@ -89,6 +91,7 @@ typedef struct dq {
     size_t srv;
     size_t idx; /* the resolver's number of the server */
     unsigned tries;
+    unsigned long long t0; /* when the first try was sent */
     uint16_t type;
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
 } dq_t;
@@ -151,6 +154,7 @@ static bool direct_new(engine_t *e, azone_t *z, aq_t *q, size_t srv, const uint8
     d->srv = srv;
     d->idx = idx;
     d->type = type;
+    d->t0 = rdc_now_ms();
     memcpy(d->name, name, sizeof d->name);
     direct_send(d);
     return true;
@@ -195,6 +199,31 @@ static void question_answered(aq_t *q, size_t srv, rdc_auth_state_t state, const
 
 static void aq_release(aq_t *q);
 
+/* -v: one query to a zone's server as a QUERY event of its question: the
+ * rcode and whether the answer was authoritative, or what happened. */
+static void trace_direct(const dq_t *d, const uint8_t *msg, rdc_dns_status_t st,
+                         const rdc_answer_t *a)
+{
+    char name[RDC_NAME_TEXT_MAX], server[RDC_SERVER_TEXT_MAX], result[64], rb[16];
+    const rdc_server_t *srv = d->e->dns.ops->server(d->e->dns.ctx, d->idx);
+    rdc_name_to_text(d->name, name);
+    if (srv)
+        rdc_server_format(srv, server);
+    else
+        snprintf(server, sizeof server, "?");
+    if (msg && a->error == NULL)
+        snprintf(result, sizeof result, "%s, %s", rdc_rcode_name(a->rcode, rb),
+                 a->referral ? "a referral"
+                 : a->aa     ? "authoritative"
+                             : "not authoritative");
+    else
+        snprintf(result, sizeof result, "%s",
+                 msg ? rdc_rcode_name(a->rcode, rb) : rdc_dns_status_text(st));
+    if (!rdc_trace_query(&d->q->trace, d->type, name, server, result, msg ? a->error : NULL,
+                         (unsigned)(rdc_now_ms() - d->t0)))
+        d->e->oom = true;
+}
+
 static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st,
                       bool cancelled)
 {
@@ -210,6 +239,8 @@ static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_
         if (a.oom)
             d->e->oom = true;
     }
+    if (d->q && d->e->o.verbose)
+        trace_direct(d, msg, st, &a);
     if (st == RDC_DNS_S_TIMEOUT && d->tries < AUTH_MAX_TRIES) {
         rdc_answer_free(&a);
         direct_send(d);
@@ -494,6 +525,8 @@ static void aq_release(aq_t *q)
 {
     if (!hold_release(&q->pending))
         return;
+    if (q->e->o.verbose && !rdc_trace_move(&q->c->trace, &q->trace))
+        q->e->oom = true;
     if (!q->forward && q->out.nservers > 0)
         src_request(q); /* holds the check until the answers are in */
     rdc_chk_release(q->c);
@@ -728,6 +761,7 @@ void rdc_auth_chk_free(chk_t *c)
     while (q) {
         aq_t *next = q->next;
         trace_drop(&q->soa_lk);
+        rdc_trace_free(&q->trace);
         rdc_auth_question_clear(&q->out);
         for (size_t i = 0; i < q->nsrc; i++) {
             free(q->src[i].name);
