@@ -363,7 +363,8 @@ static bool set_wait(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, u
     if (!rdc_duration_parse(arg, &o->wait_ms)) {
         char shown[128];
         rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
-        rdc_errorf("--wait needs a duration from 1s to 7 days (90, 90s, 5m, 1h), not '%s'", shown);
+        rdc_errorf("--wait needs a duration from 1s to 7 days (90, 90s, 5m, 1h30m, 2d), not '%s'",
+                   shown);
         return false;
     }
     return true;
@@ -500,9 +501,9 @@ static const rdc_optdef_t options[] = {
      .arg = RDC_ARG_OPTIONAL,
      .argname = "MAX",
      .set = set_wait,
-     .help = "check again until every address passes or MAX (default\n"
-             "1h; 90s, 5m, 2h) is over, sleeping as the answers' TTLs\n"
-             "say (5 min at most); then report the last check"},
+     .help = "check again until every address passes or MAX is over\n"
+             "(default 1h; 90s, 5m, 1h30m, 2d), sleeping as the\n"
+             "answers' TTLs say (5 min at most); then report the last"},
     {.name = "color",
      .arg = RDC_ARG_REQUIRED,
      .argname = "WHEN",

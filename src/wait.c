@@ -3,28 +3,44 @@
 
 bool rdc_duration_parse(const char *s, uint64_t *ms)
 {
-    uint64_t v = 0;
-    size_t i = 0;
-    for (; s[i] >= '0' && s[i] <= '9'; i++) {
-        v = v * 10 + (uint64_t)(s[i] - '0');
-        if (v > 7 * 86400)
+    static const struct {
+        char unit;
+        uint64_t secs;
+    } units[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+    const uint64_t max = 7 * 86400;
+    uint64_t total = 0;
+    size_t next = 0; /* units go largest first, each once */
+    const char *p = s;
+    do {
+        uint64_t v = 0;
+        const char *start = p;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            v = v * 10 + (uint64_t)(*p - '0');
+            if (v > max)
+                return false;
+        }
+        if (p == start)
             return false;
-    }
-    if (i == 0)
+        if (*p == '\0') {
+            if (start != s) /* "1h30": a bare number only alone */
+                return false;
+            total = v;
+            break;
+        }
+        size_t u = next;
+        while (u < sizeof units / sizeof units[0] && units[u].unit != *p)
+            u++;
+        if (u == sizeof units / sizeof units[0])
+            return false;
+        next = u + 1;
+        total += v * units[u].secs;
+        if (total > max)
+            return false;
+        p++;
+    } while (*p != '\0');
+    if (total == 0)
         return false;
-    uint64_t unit = 1;
-    if (s[i] == 'm')
-        unit = 60;
-    else if (s[i] == 'h')
-        unit = 3600;
-    else if (s[i] != 's' && s[i] != '\0')
-        return false;
-    if (s[i] != '\0' && s[i + 1] != '\0')
-        return false;
-    v *= unit;
-    if (v == 0 || v > 7 * 86400)
-        return false;
-    *ms = v * 1000;
+    *ms = total * 1000;
     return true;
 }
 

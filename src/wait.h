@@ -21,8 +21,9 @@ void rdc_wait_note(uint32_t *ttl, const rdc_result_t *r, bool strict);
  * deadline (left_ms from now). */
 unsigned long long rdc_wait_sleep_ms(uint32_t ttl, unsigned long long left_ms);
 
-/* A duration: a whole number of seconds, or with a unit s, m or h ("90",
- * "90s", "5m", "1h"), from 1 s to 7 days, into *ms. */
+/* A duration: a whole number of seconds, or numbers with units d, h, m,
+ * s, largest first, each once ("90", "90s", "5m", "1h30m", "2d"), from
+ * 1 s to 7 days, into *ms. */
 bool rdc_duration_parse(const char *s, uint64_t *ms);
 
 #endif
