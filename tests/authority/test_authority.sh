@@ -353,6 +353,25 @@ ok "gave up after ${elapsed}s"
 [[ $(grep -c . "$WORK/waitmax.err") -ge 1 ]] || fail "no progress line on stderr"
 ok "progress on stderr"
 
+section "--wait stopped by SIGINT while it sleeps: the last check is reported, exit 130"
+IP=2001:db8:1::61
+LAST=waitint
+printf '%q ' "$BIN" --wait=60 -s "$UB" --json "$IP" >"$WORK/waitint.cmd"
+"$BIN" --wait=60 -s "$UB" --json "$IP" >"$WORK/waitint.out" 2>"$WORK/waitint.err" &
+pid=$!
+for _ in $(seq 50); do
+    grep -q 'check 1:' "$WORK/waitint.err" 2>/dev/null && break
+    sleep 0.1
+done
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+printf '%s\n' "$rc" >"$WORK/waitint.rc"
+expect_rc 130
+expect $IP "the last check's result is printed" '.verdict == "fail" and any(.problems[]; .code == "no-ptr")'
+grep -q 'stopped by SIGINT' "$WORK/waitint.err" || fail "no 'stopped by SIGINT' line on stderr"
+ok "stopped by SIGINT, the last check reported"
+
 section "--wait=1h: an address that passes needs one round"
 start=$(date +%s)
 run waitpass --wait=1h -s "$UB" --json 192.0.2.25
