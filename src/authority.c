@@ -29,7 +29,7 @@ typedef struct aq aq_t;
 typedef struct asrv {
     size_t ns; /* index into the zone's NS names */
     rdc_server_t srv;
-    size_t idx; /* the resolver's number for it (SIZE_MAX: none) */
+    size_t idx; /* the resolver's number for its SOA query (SIZE_MAX: none) */
     rdc_auth_state_t state;
     bool has_serial;
     uint32_t serial;
@@ -573,8 +573,16 @@ static void aq_ask(aq_t *q)
     for (size_t i = 0; i < z->nsrv; i++) {
         if (z->srv[i].state != RDC_AUTH_S_OK)
             continue;
+        /* asked for its number again: an idle server's may have gone to
+         * another server since the zone was found */
+        size_t idx = e->dns.ops->add_server(e->dns.ctx, &z->srv[i].srv, false);
+        if (idx == SIZE_MAX) {
+            q->out.servers[i].state = RDC_AUTH_S_ERROR;
+            q->out.servers[i].asked = true;
+            continue;
+        }
         hold_add(&q->pending);
-        if (!direct_new(e, NULL, q, i, q->name, q->type, z->srv[i].idx)) {
+        if (!direct_new(e, NULL, q, i, q->name, q->type, idx)) {
             e->oom = true;
             hold_release(&q->pending);
         }

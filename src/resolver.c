@@ -12,6 +12,7 @@
 #include <ares.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,22 @@ typedef struct chan {
     ares_channel ch;
     rdc_server_t server;
     bool recurse; /* RD=1 (a resolver) or RD=0 (an authoritative server) */
+    unsigned long busy; /* added servers: queries not called back yet */
+    unsigned long long used_ms; /* added servers: last handed out */
 } chan_t;
+
+/* Channels of added servers (each holds a socket): past the soft limit an
+ * idle one is given to the new server; past the hard limit none is made. */
+#define RDC_ADDED_SOFT 64
+#define RDC_ADDED_HARD 512
+
+/* A query to an added server, counted while its channel is busy. */
+typedef struct track {
+    rdc_resolver_t *r;
+    size_t chan;
+    rdc_query_cb_t cb;
+    void *arg;
+} track_t;
 
 struct rdc_resolver {
     chan_t **chans; /* the configured servers, then those added */
@@ -342,7 +358,8 @@ void rdc_resolver_free(rdc_resolver_t *r)
         }
     }
     for (size_t i = 0; i < r->nchans; i++) {
-        ares_destroy(r->chans[i]->ch);
+        if (r->chans[i]->ch)
+            ares_destroy(r->chans[i]->ch);
         free(r->chans[i]);
     }
     free(r->chans);
@@ -364,11 +381,48 @@ const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i)
 size_t rdc_resolver_add_server(rdc_resolver_t *r, const rdc_server_t *s, bool recurse)
 {
     char err[128];
-    for (size_t i = r->nconf; i < r->nchans; i++)
-        if (rdc_addr_equal(&r->chans[i]->server.addr, &s->addr) &&
-            r->chans[i]->server.port == s->port && r->chans[i]->recurse == recurse)
+    unsigned long long now = rdc_now_ms();
+    size_t idle = SIZE_MAX;
+    for (size_t i = r->nconf; i < r->nchans; i++) {
+        chan_t *c = r->chans[i];
+        if (rdc_addr_equal(&c->server.addr, &s->addr) && c->server.port == s->port &&
+            c->recurse == recurse) {
+            c->used_ms = now;
             return i;
-    return chan_add(r, s, recurse, err, sizeof err) ? r->nchans - 1 : SIZE_MAX;
+        }
+        if (c->busy == 0 && (idle == SIZE_MAX || c->used_ms < r->chans[idle]->used_ms))
+            idle = i;
+    }
+    size_t added = r->nchans - r->nconf;
+    if (added >= RDC_ADDED_SOFT && idle != SIZE_MAX) {
+        /* the least recently used idle channel becomes this server's: its
+         * number now means the new server (callers ask again per use) */
+        chan_t *c = r->chans[idle];
+        ares_destroy(c->ch);
+        c->ch = NULL;
+        bool ok = chan_init(c, r, s, r->timeout_ms, recurse, err, sizeof err);
+        if (c->ch == NULL || !ok) {
+            if (c->ch)
+                ares_destroy(c->ch);
+            /* the slot is dead: last in the array, drop it; else park it
+             * on an address no caller asks for */
+            c->ch = NULL;
+            if (idle == r->nchans - 1) {
+                free(c);
+                r->nchans--;
+            } else {
+                memset(&c->server, 0, sizeof c->server);
+                c->busy = ULONG_MAX; /* never idle again */
+            }
+            return SIZE_MAX;
+        }
+        c->used_ms = now;
+        return idle;
+    }
+    if (added >= RDC_ADDED_HARD || !chan_add(r, s, recurse, err, sizeof err))
+        return SIZE_MAX;
+    r->chans[r->nchans - 1]->used_ms = now;
+    return r->nchans - 1;
 }
 
 char *rdc_server_format(const rdc_server_t *s, char *buf)
@@ -441,7 +495,7 @@ static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_
                      rdc_query_cb_t cb, void *arg)
 {
     qctx_t *q = malloc(sizeof *q);
-    if (q == NULL || server >= r->nchans) {
+    if (q == NULL || server >= r->nchans || r->chans[server]->ch == NULL) {
         free(q);
         defer(r, cb, arg, RDC_DNS_S_ERROR);
         return;
@@ -455,9 +509,31 @@ static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_
     r->sending = false;
 }
 
+/* The callback of a query to an added server: the channel is idle again
+ * once the caller has seen it (a retry inside the callback counts anew). */
+static void tracked(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t st, bool cancelled)
+{
+    track_t *t = arg;
+    t->cb(t->arg, msg, len, st, cancelled);
+    if (!cancelled && t->chan < t->r->nchans)
+        t->r->chans[t->chan]->busy--;
+    free(t);
+}
+
 void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint16_t type,
                         rdc_query_cb_t cb, void *arg)
 {
+    if (server >= r->nconf && server < r->nchans && r->chans[server]->ch != NULL) {
+        track_t *t = malloc(sizeof *t);
+        if (t == NULL) {
+            defer(r, cb, arg, RDC_DNS_S_ERROR);
+            return;
+        }
+        *t = (track_t){r, server, cb, arg};
+        r->chans[server]->busy++;
+        cb = tracked;
+        arg = t;
+    }
     if (!r->limited || (r->held.head == NULL && rdc_bucket_take(&r->bucket, rdc_now_ms()))) {
         send_now(r, server, name, type, cb, arg);
         return;
@@ -508,6 +584,8 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
     }
     for (size_t i = 0; i < r->nchans; i++) {
         struct timeval maxtv = {max_ms / 1000, (max_ms % 1000) * 1000}, tv;
+        if (r->chans[i]->ch == NULL)
+            continue;
         struct timeval *t = ares_timeout(r->chans[i]->ch, max_ms < 0 ? NULL : &maxtv, &tv);
         if (t == NULL)
             continue;
@@ -520,7 +598,8 @@ int rdc_resolver_timeout(rdc_resolver_t *r, int max_ms)
 void rdc_resolver_tick(rdc_resolver_t *r)
 {
     for (size_t i = 0; i < r->nchans; i++)
-        ares_process_fd(r->chans[i]->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        if (r->chans[i]->ch)
+            ares_process_fd(r->chans[i]->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 }
 
 unsigned long rdc_resolver_queries(const rdc_resolver_t *r)

@@ -69,10 +69,15 @@ void rdc_resolver_free(rdc_resolver_t *r);
 size_t rdc_resolver_nservers(const rdc_resolver_t *r);
 const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i);
 
-/* A server to ask by number later, beside the configured ones (which the
- * query layer chooses among): with recurse false, queries go out with
- * RD=0, to ask an authoritative server directly (--authority). The same
- * server twice gives the same number. SIZE_MAX when it cannot be set up. */
+/* A server to ask by number, beside the configured ones (which the query
+ * layer chooses among): with recurse false, queries go out with RD=0, to
+ * ask an authoritative server directly (--authority). The same server
+ * twice gives the same number while it has it: each added server holds a
+ * channel and a socket, so past 64 of them the least recently used idle
+ * one is given to the next server, and its number then means that server.
+ * Ask again before each use; a number stays valid while a query sent with
+ * it is not called back. SIZE_MAX when it cannot be set up (or past 512
+ * busy ones). */
 size_t rdc_resolver_add_server(rdc_resolver_t *r, const rdc_server_t *s, bool recurse);
 /* "192.0.2.1:53" or "[2001:db8::1]:53" into buf (RDC_SERVER_TEXT_MAX). */
 char *rdc_server_format(const rdc_server_t *s, char *buf);

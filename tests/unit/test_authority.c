@@ -553,7 +553,9 @@ static void test_consistent_zone(void **state)
     /* the servers: added after the one configured, in NS order, RD=0; the
      * second zone's same servers get the same numbers */
     assert_int_equal(sdns_nadded(h.s), 2);
-    assert_int_equal(sdns_add_calls(h.s), 4);
+    /* asked once per zone for the SOA queries and again before each
+     * question (a resolver may give an idle number to another server) */
+    assert_int_equal(sdns_add_calls(h.s), 4 + 4);
     assert_int_equal(sdns_server_index(h.s, NS1), 1);
     assert_int_equal(sdns_server_index(h.s, NS2), 2);
     assert_int_equal(sdns_server_recurse(h.s, 1), 0);
@@ -667,7 +669,7 @@ static void test_zone_cached_across_block(void **state)
         assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns2.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16);
-        assert_int_equal(sdns_add_calls(h.s), 2);
+        assert_int_equal(sdns_add_calls(h.s), 2 + 16 * 2); /* the zone, then per question */
         for (int k = 0; k < 2; k++) {
             const char *a = k ? NS2 : NS1;
             assert_int_equal(at_count(&h, a, RZONE, RDC_TYPE_SOA), 1);

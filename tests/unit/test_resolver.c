@@ -624,6 +624,55 @@ static void test_closed_port(void **state)
     rdc_loop_free(loop);
 }
 
+/* Added (RD=0) servers: the same server keeps its number; past 64 the
+ * least recently used idle channel goes to the next server (its number
+ * then means that one); a channel with a query in flight is never given
+ * away, and its query is called back once, as its own. */
+static void test_added_servers_recycled(void **state)
+{
+    (void)state;
+    rdc_loop_t *loop = rdc_loop_new();
+    assert_non_null(loop);
+    rdc_server_t conf = server4(closed_port());
+    rdc_resolver_t *r = resolver(loop, &conf, 1, 0, 1000);
+    size_t idx[70];
+    for (unsigned i = 0; i < 64; i++) {
+        rdc_server_t s = server4(40000 + i);
+        idx[i] = rdc_resolver_add_server(r, &s, false);
+        assert_int_equal(idx[i], 1 + i);
+        assert_int_equal(rdc_resolver_add_server(r, &s, false), idx[i]); /* kept */
+    }
+    assert_int_equal(rdc_resolver_nservers(r), 1); /* the configured ones only */
+    /* a query in flight on the first added server keeps its channel */
+    rec_t q = {0};
+    rdc_resolver_query(r, idx[0], "host.example.test", RDC_TYPE_A, on_reply, &q);
+    /* the 65th: the least recently used idle channel is the second one */
+    rdc_server_t s64 = server4(40064);
+    size_t n64 = rdc_resolver_add_server(r, &s64, false);
+    assert_int_equal(n64, idx[1]);
+    assert_int_equal(rdc_resolver_server(r, n64)->port, 40064);
+    assert_int_equal(rdc_resolver_server(r, idx[0])->port, 40000);
+    /* the second server again: it gets the next idle one (the third's) */
+    rdc_server_t s1 = server4(40001);
+    assert_int_equal(rdc_resolver_add_server(r, &s1, false), idx[2]);
+    /* the same address asking to recurse is another server */
+    rdc_server_t s2 = server4(40002);
+    size_t rd = rdc_resolver_add_server(r, &s2, true);
+    assert_true(rd != SIZE_MAX && rd != idx[2]);
+    drive(loop, r, &q.calls, 1, 3000);
+    assert_int_equal(q.calls, 1);
+    assert_false(q.cancelled);
+    assert_true(q.status == RDC_DNS_S_UNREACHABLE || q.status == RDC_DNS_S_TIMEOUT);
+    /* idle now: the first channel can go to another server */
+    rdc_server_t s70 = server4(40070);
+    size_t n70 = rdc_resolver_add_server(r, &s70, false);
+    assert_true(n70 >= 1 && n70 <= 64);
+    assert_int_equal(rdc_resolver_server(r, n70)->port, 40070);
+    rdc_resolver_free(r);
+    assert_int_equal(q.calls, 1);
+    rdc_loop_free(loop);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_bucket_rate),
         cmocka_unit_test(test_answers_raw),
         cmocka_unit_test(test_closed_port),
+        cmocka_unit_test(test_added_servers_recycled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
