@@ -396,3 +396,33 @@ bool rdc_auth_problems(rdc_result_t *r, time_t now)
     }
     return ok;
 }
+
+bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
+{
+    const rdc_auth_question_t *q = r->authority ? &r->authority->ptr : NULL;
+    char ip[RDC_ADDR_TEXT_MAX];
+    if (q == NULL || q->zone == NULL)
+        return false;
+    rdc_addr_format(&r->addr, ip);
+    if (q->contact && strcmp(q->contact, "nobody@invalid") == 0) {
+        /* RFC 6303: the resolver serves the reverse zone of a private or
+         * special-use range itself; nobody on the internet does */
+        snprintf(buf, cap,
+                 "%s is in a range whose reverse zone (%s) resolvers answer themselves (RFC "
+                 "6303): it has no public reverse DNS; send mail from a public address",
+                 ip, q->zone);
+        return true;
+    }
+    rdc_buf_t who = {0};
+    rdc_auth_who(q, false, &who);
+    if (who.failed) {
+        rdc_buf_free(&who);
+        return false;
+    }
+    snprintf(buf, cap,
+             "ask %s (your hosting provider, not your registrar) to set PTR for %s to a name "
+             "whose %s record is %s",
+             who.s, ip, r->addr.family == 4 ? "A" : "AAAA", ip);
+    rdc_buf_free(&who);
+    return true;
+}

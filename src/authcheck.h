@@ -37,6 +37,11 @@ void rdc_auth_who(const rdc_auth_question_t *q, bool paren, rdc_buf_t *b);
  * now: the time the expiry is counted from. False without memory. */
 bool rdc_auth_problems(rdc_result_t *r, time_t now);
 
+/* With --authority, the no-ptr fix into buf (cap bytes): who runs the
+ * reverse zone, or that resolvers serve it themselves (RFC 6303, a
+ * private range). False when the zone is not known. */
+bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap);
+
 void rdc_auth_question_clear(rdc_auth_question_t *q);
 /* Frees a and what it owns; NULL: no-op. */
 void rdc_authority_free(rdc_authority_t *a);

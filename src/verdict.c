@@ -639,7 +639,7 @@ static void settle(rdc_result_t *r, const fcr_t *f, bool strict)
 
 bool rdc_verdict_compute(rdc_result_t *r, bool strict)
 {
-    char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX], fix[2048];
+    char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX], fix[4096];
     fcr_t fcr = {0};
     rdc_addr_format(&r->addr, ip);
     rdc_addr_reverse_name(&r->addr, rev);
@@ -652,29 +652,16 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
                                     "and the name servers of the reverse zone",
                                     "the PTR lookup of %s %s", rev,
                                     rdc_dns_status_text(r->ptr_status));
-    } else if (r->nnames == 0 && r->authority && r->authority->ptr.zone) {
-        /* --authority found the reverse zone: name who runs it */
-        rdc_buf_t who = {0};
-        rdc_auth_who(&r->authority->ptr, false, &who);
-        ok = !who.failed &&
-             rdc_result_add_problem(
-                 r, RDC_NO_PTR,
-                 fixf(fix, sizeof fix,
-                      "ask %s (your hosting provider, not your registrar) to set PTR for %s to "
-                      "a name whose %s record is %s",
-                      who.s, ip, rr, ip),
-                 "%s has no PTR record (%s %s)", ip, rev,
-                 r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR");
-        rdc_buf_free(&who);
     } else if (r->nnames == 0) {
-        ok = rdc_result_add_problem(
-            r, RDC_NO_PTR,
+        /* with --authority, the fix names who runs the reverse zone */
+        if (!rdc_auth_no_ptr_fix(r, fix, sizeof fix))
             fixf(fix, sizeof fix,
                  "ask whoever owns the IP - your hosting provider, not your registrar - to set "
                  "PTR for %s to a name whose %s record is %s",
-                 ip, rr, ip),
-            "%s has no PTR record (%s %s)", ip, rev,
-            r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR");
+                 ip, rr, ip);
+        ok = rdc_result_add_problem(r, RDC_NO_PTR, fix, "%s has no PTR record (%s %s)", ip, rev,
+                                    r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist"
+                                                                      : "has no PTR");
     } else {
         ok = fcrdns_problems(r, ip, rev, strict, &fcr);
     }

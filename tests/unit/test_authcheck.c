@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "authcheck.h"
+#include "util.h"
 #include "verdict.h"
 #include "wait.h"
 
@@ -1207,6 +1208,23 @@ static void test_verdict_no_ptr_names_operator(void **state)
         assert_lacks(p->fix, "whoever owns the IP");
         assert_texts_printable(&r);
         rdc_result_clear(&r);
+    }
+
+    /* a zone the resolver serves itself (RFC 6303: RNAME nobody.invalid) */
+    {
+        rdc_result_t r6;
+        result_init(&r6, "192.0.2.1", RDC_DNS_NXDOMAIN);
+        rdc_authority_t *a6 = authority_new(&r6);
+        ptr_question(&a6->ptr, RDC_DNS_NXDOMAIN, NULL, RDC_DNS_NXDOMAIN, NULL, 300);
+        free(a6->ptr.contact);
+        a6->ptr.contact = rdc_strdup("nobody@invalid");
+        assert_true(rdc_verdict_compute(&r6, false));
+        assert_int_equal(r6.verdict, RDC_FAIL);
+        assert_string_equal(r6.problems[0].fix,
+                            "192.0.2.1 is in a range whose reverse zone (" REVZONE
+                            ") resolvers answer themselves (RFC 6303): it has no public reverse "
+                            "DNS; send mail from a public address");
+        rdc_result_clear(&r6);
     }
 
     /* the reverse zone was not found: the fix names nobody */
