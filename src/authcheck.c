@@ -413,6 +413,20 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
                  ip, q->zone);
         return true;
     }
+    if (q->stale && q->has_source && q->source.n > 0) {
+        /* the zone has the PTR already: only caches are behind */
+        rdc_buf_t b = {0};
+        rdc_buf_printf(&b, "nothing to ask: the reverse zone %s already gives PTR ", q->zone);
+        answer_text(&b, &q->source);
+        rdc_buf_puts(&b, "; the resolver still serves its cached answer (see stale-cache)");
+        if (b.failed) {
+            rdc_buf_free(&b);
+            return false;
+        }
+        snprintf(buf, cap, "%s", b.s);
+        rdc_buf_free(&b);
+        return true;
+    }
     rdc_buf_t who = {0};
     rdc_auth_who(q, false, &who);
     if (who.failed) {

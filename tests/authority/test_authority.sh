@@ -289,6 +289,8 @@ expect $IP "negative: stale-cache with the remaining negative TTL in seconds" \
     '.authority.ptr.resolver.ttl as $t | ($t | type == "number" and . > 0 and . <= 3600) and any(.problems[]; .code == "stale-cache" and (.message | test("(^|[^0-9])" + ($t | tostring) + " ?s")))'
 expect $IP "negative: the verdict is the resolver's view (fail, no-ptr)" \
     '.verdict == "fail" and .ptr == [] and any(.problems[]; .code == "no-ptr")'
+expect $IP "negative: the no-ptr fix says the zone has the PTR already" \
+    'any(.problems[]; .code == "no-ptr" and (.fix | contains("already gives PTR new31.isp-a.test")))'
 expect $IP "negative: the new PTR resolves back, so stale-cache is a note (nothing to fix)" \
     'any(.problems[]; .code == "stale-cache" and .severity == "info" and (.fix | contains("nothing to fix")))'
 IP=192.0.2.32

@@ -1210,6 +1210,23 @@ static void test_verdict_no_ptr_names_operator(void **state)
         rdc_result_clear(&r);
     }
 
+    /* the zone has the PTR already, the resolver's NXDOMAIN is cached */
+    {
+        rdc_result_t rs;
+        result_init(&rs, "192.0.2.1", RDC_DNS_NXDOMAIN);
+        rdc_authority_t *as = authority_new(&rs);
+        ptr_question(&as->ptr, RDC_DNS_OK, "new.example.test", RDC_DNS_NXDOMAIN, NULL, 300);
+        assert_true(as->ptr.stale);
+        assert_true(rdc_verdict_compute(&rs, false));
+        assert_int_equal(rs.verdict, RDC_FAIL);
+        assert_int_equal(rs.problems[0].code, RDC_NO_PTR);
+        assert_string_equal(rs.problems[0].fix,
+                            "nothing to ask: the reverse zone " REVZONE
+                            " already gives PTR new.example.test; the resolver still serves its "
+                            "cached answer (see stale-cache)");
+        rdc_result_clear(&rs);
+    }
+
     /* a zone the resolver serves itself (RFC 6303: RNAME nobody.invalid) */
     {
         rdc_result_t r6;
