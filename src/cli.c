@@ -502,8 +502,8 @@ static const rdc_optdef_t options[] = {
      .argname = "MAX",
      .set = set_wait,
      .help = "check again until every address passes or MAX is over\n"
-             "(default 1h; 90s, 5m, 1h30m, 2d), sleeping as the\n"
-             "answers' TTLs say (5 min at most); then report the last"},
+             "(default 1h; 90s, 5m, 1h30m, 2d), sleeping as the TTLs\n"
+             "say (5 min at most); the last check is reported"},
     {.name = "color",
      .arg = RDC_ARG_REQUIRED,
      .argname = "WHEN",
