@@ -27,9 +27,9 @@ die() {
 # the JUnit checks (xmllint: libxml2-utils), the SMTP tests against real
 # Postfix (postfix; scripts/mta.sh uses ss: iproute2), ::1 setup (iproute2
 # ip, procps sysctl), fuzz targets (clang), the --authority tests (jq), the
-# shell completion tests (zsh, bash-completion), promtool for the Prometheus
-# format test (prometheus).
-pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils prometheus
+# shell completion tests (zsh, bash-completion). promtool (the Prometheus
+# format test) is unpacked from Debian's prometheus package, not installed.
+pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
       postfix iproute2 procps jq zsh bash-completion)
 # Every command a test needs; checked after the install.
@@ -71,6 +71,17 @@ cleanup() {
     rm -rf "$rundir"
 }
 trap cleanup EXIT INT TERM
+
+# promtool, for test_monitoring.sh: the system's, or unpacked from the
+# prometheus package into RUNDIR (installing it would start a server)
+if command -v promtool >/dev/null 2>&1; then
+    export RDC_PROMTOOL=promtool
+else
+    echo "== unpacking promtool from Debian's prometheus package"
+    RDC_PROMTOOL=$(deb_tool prometheus usr/bin/promtool "$rundir/promtool") ||
+        die "cannot unpack promtool from the prometheus package"
+    export RDC_PROMTOOL
+fi
 
 echo "== starting Knot and Unbound on loopback"
 RDC_NO_IPV6=0 "$root/scripts/servers.sh" start "$rundir"

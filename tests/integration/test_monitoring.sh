@@ -5,7 +5,8 @@
 # prometheus; scripts/test.sh installs it), the textfile collector recipe
 # of the README, and a Nagios check stopped by SIGTERM or unable to write.
 # Usage: test_monitoring.sh RDNSCHECK FAKEDNS   (RDC_KNOT=127.0.0.1:53535)
-# Without promtool the promtool checks are a SKIP; with CI=true a failure.
+# Without promtool (RDC_PROMTOOL, else promtool on PATH) the promtool checks
+# are a SKIP; with CI=true a failure.
 set -uo pipefail
 bin=$1
 fakedns=$2
@@ -31,8 +32,9 @@ command -v kdig >/dev/null 2>&1 ||
 kdig @"${knot%:*}" -p "${knot##*:}" +short +timeout=2 10.2.0.192.in-addr.arpa PTR >/dev/null 2>&1 ||
     { echo "FATAL: Knot is not answering on $knot (start scripts/servers.sh)"; exit 1; }
 
+promtool=${RDC_PROMTOOL:-promtool} # scripts/test.sh unpacks one when none is installed
 promtool_check() { # name, file: promtool check metrics must be silent and succeed
-    if ! command -v promtool >/dev/null 2>&1; then
+    if ! command -v "$promtool" >/dev/null 2>&1; then
         if [ "$ci" -eq 1 ]; then
             bad "$1: promtool is missing (CI=true; Debian package prometheus)"
         else
@@ -42,7 +44,7 @@ promtool_check() { # name, file: promtool check metrics must be silent and succe
         return
     fi
     local out st
-    out=$(promtool check metrics <"$2" 2>&1)
+    out=$("$promtool" check metrics <"$2" 2>&1)
     st=$?
     expect "$1: promtool check metrics passes, no lint" "$([ "$st" -eq 0 ] && [ -z "$out" ]; echo $?)" \
         "status $st: $out"
