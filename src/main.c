@@ -578,8 +578,11 @@ static int run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
         prev = buf;
         prev_len = len;
         unsigned long long now = rdc_now_ms();
-        bool last = rs != RDC_RUN_DONE || rdc_exit_for_counts(&out->counts) == RDC_EXIT_OK ||
-                    now >= deadline;
+        /* done when nothing fails or is undecided (with --strict a warning
+         * is a fail already); a bad target cannot get better by waiting,
+         * it only keeps its exit status */
+        bool last = rs != RDC_RUN_DONE || now >= deadline ||
+                    (out->counts.n[RDC_FAIL] == 0 && out->counts.n[RDC_TEMPFAIL] == 0);
         unsigned long long ms = last ? 0 : rdc_wait_sleep_ms(out->wait_ttl, deadline - now);
         if (!last) {
             wait_progress(n, out, ms, deadline - now);
