@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "authcheck.h"
 #include "trace.h"
@@ -488,6 +489,16 @@ void rdc_auth_clear(engine_t *e)
 /* The PTR question is answered: every host name the zone's servers gave
  * is looked up forward, so the report can say whether the zone's answer
  * will pass once the caches have it. */
+/* The check's own PTR name result named text, when that name was looked
+ * up forward (its answer is the one the zone's name would get). */
+static const rdc_name_result_t *own_name(const rdc_result_t *r, const char *text)
+{
+    for (size_t i = 0; i < r->nnames; i++)
+        if (r->names[i].kind == RDC_NAME_CHECKED && strcasecmp(r->names[i].name, text) == 0)
+            return &r->names[i];
+    return NULL;
+}
+
 static void src_request(aq_t *q)
 {
     engine_t *e = q->e;
@@ -500,7 +511,9 @@ static void src_request(aq_t *q)
         for (size_t k = 0; k < s->answer.n && n < AUTH_MAX_SRC; k++) {
             const char *t = s->answer.data[k];
             bool dup = false;
-            if (!rdc_name_from_text(t, strlen(t), wires[n], NULL) ||
+            /* a name the check looks up itself needs no lookup of its own
+             * (when the PTR answer is in by now; else it is shared) */
+            if (own_name(&q->c->res, t) || !rdc_name_from_text(t, strlen(t), wires[n], NULL) ||
                 !rdc_name_is_hostname(wires[n]))
                 continue;
             for (size_t j = 0; j < n && !dup; j++)
@@ -753,12 +766,26 @@ bool rdc_auth_finish(chk_t *c)
         if ((o->name = name_dup(q->name)) == NULL || !resolver_view(&c->res, q, o) ||
             !rdc_auth_evaluate(o))
             return false;
+        /* the zone's names: those looked up for it, and those that are
+         * the check's own PTR names */
         bool unknown = false;
+        size_t nlooked = q->nsrc;
         for (size_t i = 0; i < q->nsrc; i++) {
             o->source_confirms |= q->src[i].confirmed;
             unknown |= rdc_dns_status_is_temporary(q->src[i].status);
         }
-        o->source_checked = q->nsrc > 0 && (o->source_confirms || !unknown);
+        for (size_t i = 0; !q->forward && i < o->nservers; i++) {
+            const rdc_auth_server_t *s = &o->servers[i];
+            for (size_t k = 0; s->asked && s->state == RDC_AUTH_S_OK && k < s->answer.n; k++) {
+                const rdc_name_result_t *n = own_name(&c->res, s->answer.data[k]);
+                if (n == NULL)
+                    continue;
+                nlooked++;
+                o->source_confirms |= n->confirmed;
+                unknown |= rdc_dns_status_is_temporary(n->status);
+            }
+        }
+        o->source_checked = nlooked > 0 && (o->source_confirms || !unknown);
     }
     return true;
 }
