@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dnsmsg.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -199,7 +200,7 @@ void rdc_auth_who(const rdc_auth_question_t *q, bool paren, rdc_buf_t *b)
         rdc_buf_puts(b, ")");
 }
 
-static void answer_text(rdc_buf_t *b, const rdc_auth_answer_t *a)
+void rdc_auth_answer_text(rdc_buf_t *b, const rdc_auth_answer_t *a)
 {
     if (a->n == 0) {
         rdc_buf_puts(b, a->status == RDC_DNS_NXDOMAIN ? "NXDOMAIN" : "no record");
@@ -270,7 +271,7 @@ static bool inconsistent_problem(rdc_result_t *r, const rdc_auth_question_t *q, 
             rdc_buf_printf(&m, " serial %lu", (unsigned long)s->serial);
         if (s->asked) {
             rdc_buf_puts(&m, " answers ");
-            answer_text(&m, &s->answer);
+            rdc_auth_answer_text(&m, &s->answer);
         }
     }
     rdc_buf_puts(&fix, "the zone's servers do not all have its last version: check the zone "
@@ -288,14 +289,6 @@ static bool inconsistent_problem(rdc_result_t *r, const rdc_auth_question_t *q, 
     return ok;
 }
 
-static void when_text(char *buf, size_t cap, uint32_t ttl, time_t now)
-{
-    time_t at = now + (time_t)ttl;
-    struct tm tm;
-    if (gmtime_r(&at, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
-        snprintf(buf, cap, "later");
-}
-
 /* What the expiry of a stale cached answer will do. */
 typedef enum stale_kind {
     STALE_FIXED, /* the zone has the fix: a note */
@@ -308,15 +301,15 @@ static bool stale_problem(rdc_result_t *r, const rdc_auth_question_t *q, const c
 {
     rdc_buf_t m = {0}, fix = {0};
     rdc_buf_printf(&m, "the resolver still serves an old answer for %s (", what);
-    answer_text(&m, &q->resolver);
+    rdc_auth_answer_text(&m, &q->resolver);
     rdc_buf_puts(&m, ") while the zone's servers answer ");
     if (q->has_source)
-        answer_text(&m, &q->source);
+        rdc_auth_answer_text(&m, &q->source);
     else
         rdc_buf_puts(&m, "otherwise");
     if (q->resolver_ttl != RDC_TTL_UNKNOWN) {
         char at[32];
-        when_text(at, sizeof at, q->resolver_ttl, now);
+        rdc_utc_clock(at, sizeof at, (long long)now + q->resolver_ttl, "later");
         rdc_buf_printf(&m, "; the cached answer expires in %lu s (at %s)",
                        (unsigned long)q->resolver_ttl, at);
     }
@@ -335,7 +328,7 @@ static bool stale_problem(rdc_result_t *r, const rdc_auth_question_t *q, const c
         break;
     case STALE_INCOMPLETE:
         rdc_buf_puts(&fix, "the zone's new PTR (");
-        answer_text(&fix, &q->source);
+        rdc_auth_answer_text(&fix, &q->source);
         rdc_buf_printf(&fix,
                        ") does not resolve back to %s: give that name %s record %s too, or "
                        "the check still fails once the cache expires",
@@ -359,10 +352,8 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
     char what[RDC_NAME_TEXT_MAX + 16];
     if (q->error || q->zone == NULL)
         return true;
-    snprintf(what, sizeof what, "%s %s", q->name,
-             q->type == 12  ? "PTR"
-             : q->type == 1 ? "A"
-                            : "AAAA");
+    char tb[16];
+    snprintf(what, sizeof what, "%s %s", q->name, rdc_type_name(q->type, tb));
     bool ok = lame_problem(r, q);
     if (ok && !q->consistent)
         ok = inconsistent_problem(r, q, what);
@@ -417,7 +408,7 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
         /* the zone has the PTR already: only caches are behind */
         rdc_buf_t b = {0};
         rdc_buf_printf(&b, "nothing to ask: the reverse zone %s already gives PTR ", q->zone);
-        answer_text(&b, &q->source);
+        rdc_auth_answer_text(&b, &q->source);
         rdc_buf_puts(&b, "; the resolver still serves its cached answer (see stale-cache)");
         if (b.failed) {
             rdc_buf_free(&b);

@@ -13,6 +13,10 @@
 bool rdc_auth_answer_add(rdc_auth_answer_t *a, const char *text);
 void rdc_auth_answer_clear(rdc_auth_answer_t *a);
 
+/* The answer's data, space-separated, or "NXDOMAIN" / "no record" when
+ * it has none, appended to b. */
+void rdc_auth_answer_text(rdc_buf_t *b, const rdc_auth_answer_t *a);
+
 /* The same answer for a receiver: the same set of data (case-insensitive,
  * any order), NXDOMAIN and NODATA being one "no record". */
 bool rdc_auth_answer_same(const rdc_auth_answer_t *x, const rdc_auth_answer_t *y);

@@ -521,14 +521,6 @@ static void nap(unsigned long long ms)
     }
 }
 
-static void clock_text(char *buf, size_t cap, unsigned long long in_ms)
-{
-    time_t at = time(NULL) + (time_t)(in_ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&at, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
-        snprintf(buf, cap, "?");
-}
-
 /* One line on stderr after a check that is not the last. */
 static void wait_progress(unsigned n, const out_t *out, unsigned long long sleep_ms,
                           unsigned long long left_ms)
@@ -538,8 +530,9 @@ static void wait_progress(unsigned n, const out_t *out, unsigned long long sleep
     for (int i = 0; i <= RDC_ERROR; i++)
         total += c[i];
     char next[32], until[32];
-    clock_text(next, sizeof next, sleep_ms);
-    clock_text(until, sizeof until, left_ms);
+    long long now = (long long)time(NULL);
+    rdc_utc_clock(next, sizeof next, now + (long long)(sleep_ms / 1000), "?");
+    rdc_utc_clock(until, sizeof until, now + (long long)(left_ms / 1000), "?");
     fprintf(stderr, "rdnscheck: check %u: %lu of %lu pass", n, c[RDC_PASS] + c[RDC_WARN], total);
     for (int v = RDC_TEMPFAIL; v <= RDC_FAIL; v++)
         if (c[v])

@@ -4,16 +4,14 @@
 
 #include <string.h>
 
+#include "authcheck.h"
+#include "dnsmsg.h"
+
 static const char *status_word(rdc_dns_status_t s)
 {
     static const char *const words[] = {"ok",       "nodata",  "nxdomain",    "timeout",
                                         "servfail", "refused", "unreachable", "error"};
     return (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "error";
-}
-
-static const char *type_word(uint16_t t)
-{
-    return t == 12 ? "PTR" : t == 1 ? "A" : "AAAA";
 }
 
 static void json_strings(FILE *f, char *const *s, size_t n)
@@ -54,7 +52,8 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     char ip[RDC_ADDR_TEXT_MAX];
     fputs("{\"name\":", f);
     rdc_json_string(f, q->name ? q->name : "");
-    fprintf(f, ",\"type\":\"%s\"", type_word(q->type));
+    char tb[16];
+    fprintf(f, ",\"type\":\"%s\"", rdc_type_name(q->type, tb));
     json_opt_string(f, "zone", q->zone);
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
@@ -115,12 +114,11 @@ void rdc_report_json_authority(FILE *f, const rdc_authority_t *a)
 
 static void text_answer(FILE *f, const rdc_auth_answer_t *a)
 {
-    if (a->n == 0) {
-        fputs(a->status == RDC_DNS_NXDOMAIN ? "NXDOMAIN" : "no record", f);
-        return;
-    }
-    for (size_t i = 0; i < a->n; i++)
-        fprintf(f, "%s%s", i ? " " : "", a->data[i]);
+    rdc_buf_t b = {0};
+    rdc_auth_answer_text(&b, a);
+    if (b.s && !b.failed)
+        fputs(b.s, f);
+    rdc_buf_free(&b);
 }
 
 /* "authority NAME TYPE: what the zone's servers answer", then the zone
@@ -129,7 +127,8 @@ static void text_answer(FILE *f, const rdc_auth_answer_t *a)
 static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
 {
     char ip[RDC_ADDR_TEXT_MAX];
-    fprintf(f, "    authority %s %s: ", q->name ? q->name : "?", type_word(q->type));
+    char tb[16];
+    fprintf(f, "    authority %s %s: ", q->name ? q->name : "?", rdc_type_name(q->type, tb));
     size_t nok = 0;
     for (size_t i = 0; i < q->nservers; i++)
         nok += q->servers[i].asked && q->servers[i].state == RDC_AUTH_S_OK;

@@ -98,3 +98,11 @@ unsigned long long rdc_now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
 }
+
+void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback)
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
+        snprintf(buf, cap, "%s", fallback);
+}

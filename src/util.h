@@ -37,4 +37,8 @@ static inline char rdc_lower(char c)
 /* Milliseconds of CLOCK_MONOTONIC. */
 unsigned long long rdc_now_ms(void);
 
+/* The wall-clock time at as "HH:MM:SS UTC" into buf (cap bytes), or
+ * fallback when it cannot be formatted. */
+void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback);
+
 #endif
