@@ -44,6 +44,8 @@ set -euo pipefail
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib.sh
+source "$SCRIPT_DIR/lib.sh" # ensure_packages, pid_alive, kill_pid
 SRC_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 ZONES_SRC=${RDC_AUTHTREE_ZONES:-$SRC_DIR/tests/authority/zones}
 PORT=53
@@ -94,13 +96,11 @@ EOF
 }
 
 ensure_tools() {
-    local missing=0 tool
+    local absent=0 tool
     for tool in knotd knotc kdig unbound unbound-checkconf unbound-control; do
-        command -v "$tool" >/dev/null 2>&1 || missing=1
+        command -v "$tool" >/dev/null 2>&1 || absent=1
     done
-    [[ $missing -eq 0 ]] && return 0
-    # shellcheck source=scripts/lib.sh
-    source "$SCRIPT_DIR/lib.sh"
+    [[ $absent -eq 0 ]] && return 0
     ensure_packages knot knot-dnsutils unbound
     for tool in knotd knotc kdig unbound unbound-checkconf unbound-control; do
         command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after apt-get install"
@@ -121,49 +121,6 @@ find_fakedns() {
         fi
     done
     die "no fakedns binary found (build the fakedns_bin target, or set RDC_FAKEDNS_BIN)"
-}
-
-# pid_alive PIDFILE NAME: print the pid if PIDFILE names a live process whose
-# command line contains NAME (guards against recycled pids).
-pid_alive() {
-    local pidfile=$1 name=$2 pid
-    [[ -f $pidfile ]] || return 1
-    pid=$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)
-    [[ -n $pid ]] || return 1
-    running "$pid" || return 1
-    if [[ -r /proc/$pid/cmdline ]]; then
-        [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$name"* ]] || return 1
-    fi
-    printf '%s\n' "$pid"
-}
-
-# running PID: true while PID exists and is not a zombie (a server started by
-# an earlier run of this script has been reparented, and its new parent may
-# reap it late).
-running() {
-    local state
-    kill -0 "$1" 2>/dev/null || return 1
-    state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null || true)
-    [[ $state != Z ]]
-}
-
-# kill_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL.
-kill_pid() {
-    local pid=$1 name=$2 i
-    running "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        running "$pid" || break
-        sleep 0.1
-    done
-    if running "$pid"; then
-        say "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            running "$pid" || break
-            sleep 0.1
-        done
-    fi
 }
 
 stop_one() {

@@ -17,9 +17,9 @@ ensure_packages() {
     export DEBIAN_FRONTEND=noninteractive
     echo 'postfix postfix/main_mailer_type select No configuration' |
         "${sudo[@]}" debconf-set-selections 2>/dev/null || true
-    local quiet=(-qq)
-    [[ ${RDC_VERBOSE_APT:-0} == 1 ]] && quiet=()
-    "${sudo[@]}" apt-get update "${quiet[@]}"
+    local aptq=(-qq)
+    [[ ${RDC_VERBOSE_APT:-0} == 1 ]] && aptq=()
+    "${sudo[@]}" apt-get update "${aptq[@]}"
     if [[ ${RDC_VERBOSE_APT:-0} == 1 ]]; then
         "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
     else
@@ -42,4 +42,48 @@ deb_tool() {
     deb=${debs[0]}
     [[ -f $deb ]] && dpkg-deb -x "$deb" "$dir/root" && [[ -x $dir/root/$file ]] || return 1
     printf '%s\n' "$dir/root/$file"
+}
+
+# pid_alive PIDFILE NAME: print the pid if PIDFILE names a live process whose
+# command line contains NAME (guards against recycled pids).
+pid_alive() {
+    local pidfile=$1 name=$2 pid
+    [[ -f $pidfile ]] || return 1
+    pid=$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)
+    [[ -n $pid ]] || return 1
+    running "$pid" || return 1
+    if [[ -r /proc/$pid/cmdline ]]; then
+        [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$name"* ]] || return 1
+    fi
+    printf '%s\n' "$pid"
+}
+
+# running PID: true while PID exists and is not a zombie (a server started by
+# an earlier run of this script has been reparented, and its new parent may
+# reap it late).
+running() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null || true)
+    [[ $state != Z ]]
+}
+
+# kill_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL (said with the
+# caller's say function).
+kill_pid() {
+    local pid=$1 name=$2 i
+    running "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        running "$pid" || break
+        sleep 0.1
+    done
+    if running "$pid"; then
+        say "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        for ((i = 0; i < 50; i++)); do
+            running "$pid" || break
+            sleep 0.1
+        done
+    fi
 }

@@ -29,6 +29,8 @@ PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 KNOT_PORT=${RDC_KNOT_PORT:-53535}
 UNBOUND_PORT=${RDC_UNBOUND_PORT:-53536}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib.sh
+source "$SCRIPT_DIR/lib.sh" # ensure_packages, pid_alive, kill_pid
 ZONES_SRC=${RDC_ZONES_DIR:-$SCRIPT_DIR/../tests/integration/zones}
 # A zone configured in Knot but whose file does not exist: Knot cannot load it
 # and answers SERVFAIL for it (used for the dns-servfail test case).
@@ -55,65 +57,23 @@ usage() {
 }
 
 ensure_tools() {
-    local missing=0 tool
+    local absent=0 tool
     for tool in knotd kdig unbound unbound-checkconf; do
-        command -v "$tool" >/dev/null 2>&1 || missing=1
+        command -v "$tool" >/dev/null 2>&1 || absent=1
     done
-    [[ $missing -eq 0 ]] && return 0
+    [[ $absent -eq 0 ]] && return 0
     say "knotd/kdig/unbound missing; installing knot knot-dnsutils unbound"
-    local sudo=()
-    if [[ $(id -u) -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || die "not root and no sudo: install knot knot-dnsutils unbound"
-        sudo=(sudo)
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    if ! "${sudo[@]}" apt-get install -y knot knot-dnsutils unbound; then
-        "${sudo[@]}" apt-get update
-        "${sudo[@]}" apt-get install -y knot knot-dnsutils unbound
-    fi
+    ensure_packages knot knot-dnsutils unbound
     for tool in knotd kdig unbound unbound-checkconf; do
         command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after apt-get install"
     done
-}
-
-# pid_alive PIDFILE NAME: print the pid if PIDFILE names a live process whose
-# command line contains NAME (guards against recycled pids).
-pid_alive() {
-    local pidfile=$1 name=$2 pid
-    [[ -f $pidfile ]] || return 1
-    pid=$(tr -dc '0-9' <"$pidfile" 2>/dev/null || true)
-    [[ -n $pid ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    if [[ -r /proc/$pid/cmdline ]]; then
-        tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || return 1
-    fi
-    printf '%s\n' "$pid"
-}
-
-# kill_pid PID NAME: SIGTERM, wait up to 10 s, then SIGKILL.
-kill_pid() {
-    local pid=$1 name=$2 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < 100; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            say "$name (pid $pid) did not stop on SIGTERM; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-            for ((i = 0; i < 50; i++)); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-        fi
-    say "stopped $name (pid $pid)"
 }
 
 stop_one() {
     local pidfile=$1 name=$2 pid
     if pid=$(pid_alive "$pidfile" "$name"); then
         kill_pid "$pid" "$name"
+        say "stopped $name (pid $pid)"
     fi
     rm -f "$pidfile"
 }
@@ -338,7 +298,7 @@ knot_load_errors() {
 # stop_knot_started: stop the knotd this script just started (its pidfile may
 # not exist yet).
 stop_knot_started() {
-    [[ -n ${KNOT_PID:-} ]] && kill_pid "$KNOT_PID" knotd
+    [[ -n ${KNOT_PID:-} ]] && kill_pid "$KNOT_PID" knotd && say "stopped knotd (pid $KNOT_PID)"
     rm -f "$RUNDIR/knotd.pid"
     KNOT_PID=
 }
