@@ -268,12 +268,17 @@ typedef enum rdc_result_kind {
     RDC_RESULT_DOMAIN /* --mx / --spf: a domain's summary, before its addresses */
 } rdc_result_kind_t;
 
-/* The summary of a --mx / --spf domain (kind RDC_RESULT_DOMAIN). */
+/* The summary of a --mx / --spf domain (kind RDC_RESULT_DOMAIN). Its
+ * result's verdict is the worst of its own and its addresses' verdicts
+ * (precedence error > fail > tempfail > warn > pass), so the domain's line
+ * never passes above an address that fails. */
 typedef struct rdc_domain_summary {
     const char *mode; /* "mx" or "spf" (static) */
     unsigned long addresses; /* addresses found (and checked) */
     unsigned lookups; /* DNS lookups the expansion made */
     char *tree; /* owned; the expansion tree for -v, or NULL */
+    rdc_verdict_t own; /* from the domain's own problems (MX, SPF) alone */
+    unsigned long verdicts[RDC_ERROR + 1]; /* its addresses', by verdict */
 } rdc_domain_summary_t;
 
 #define RDC_TTL_UNKNOWN UINT32_MAX
@@ -482,17 +487,20 @@ void rdc_result_clear(rdc_result_t *r);
 /* The problem's stable name: rdc_code_name of its code. */
 const char *rdc_problem_name(const rdc_problem_t *p);
 
-/* Per-verdict and per-code counters for a run; start from a zeroed struct. */
+/* Per-verdict and per-code counters for a run; start from a zeroed struct.
+ * Addresses (and bad targets) count in n, --mx/--spf domains in domains. */
 typedef struct rdc_counts {
     unsigned long n[RDC_ERROR + 1];
     unsigned long codes[RDC_CODE_COUNT];
+    unsigned long domains[RDC_ERROR + 1];
 } rdc_counts_t;
 
-/* Counts r's verdict and each of its problems' codes into c. */
+/* Counts r's verdict (in n, or domains for a domain) and each of its
+ * problems' codes into c. */
 void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r);
 
-/* The exit status for a run's counts: USAGE if any error, else FAIL if any
- * fail, else TEMPFAIL if any tempfail, else OK. */
+/* The exit status for a run's counts (addresses and domains): USAGE if any
+ * error, else FAIL if any fail, else TEMPFAIL if any tempfail, else OK. */
 rdc_exit_t rdc_exit_for_counts(const rdc_counts_t *c);
 
 #endif

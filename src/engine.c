@@ -182,6 +182,11 @@ static void sync_stats(engine_t *e)
 static bool emit_slot(engine_t *e, slot_t *s, rdc_emit_fn emit, void *ectx)
 {
     bool ok = true;
+    /* a domain's summary line sums up the addresses found for it */
+    for (size_t i = 0; i < s->nextra; i++)
+        if (s->extra[i].kind == RDC_RESULT_DOMAIN)
+            for (size_t k = 0; k < s->nchildren; k++)
+                rdc_domain_add_address(&s->extra[i], &s->children[k]->res);
     for (size_t i = 0; ok && s->extra_first && i < s->nextra; i++)
         ok = emit(ectx, &s->extra[i]);
     for (size_t i = 0; ok && i < s->nchildren; i++)

@@ -548,6 +548,7 @@ static void dom_finish(dom_t *d)
     if (e->o.verbose)
         d->sum->domain.tree = rdc_buf_take(&d->tree);
     rdc_verdict_from_problems(d->sum, e->o.strict);
+    d->sum->domain.own = d->sum->verdict; /* the addresses join in at emission */
     s->children = calloc(d->nfound ? d->nfound : 1, sizeof *s->children);
     if (s->children == NULL)
         e->oom = true;

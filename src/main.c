@@ -455,9 +455,9 @@ static rdc_run_status_t finish_output(const run_t *r, out_t *out, rdc_run_status
                         wall_clock());
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github && !o->nagios &&
         !o->prometheus) {
-        unsigned long total = 0;
+        unsigned long total = 0; /* lines printed: addresses and domains */
         for (int i = 0; i <= RDC_ERROR; i++)
-            total += out->counts.n[i];
+            total += out->counts.n[i] + out->counts.domains[i];
         if (total > 1 || rs == RDC_RUN_STOPPED) {
             rdc_report_text_summary(out->f, &out->counts);
             fflush(out->f);
@@ -576,7 +576,8 @@ static int run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
          * is a fail already); a bad target cannot get better by waiting,
          * it only keeps its exit status */
         bool last = rs != RDC_RUN_DONE || now >= deadline ||
-                    (out->counts.n[RDC_FAIL] == 0 && out->counts.n[RDC_TEMPFAIL] == 0);
+                    (out->counts.n[RDC_FAIL] + out->counts.domains[RDC_FAIL] == 0 &&
+                     out->counts.n[RDC_TEMPFAIL] + out->counts.domains[RDC_TEMPFAIL] == 0);
         unsigned long long ms = last ? 0 : rdc_wait_sleep_ms(out->wait_ttl, deadline - now);
         if (!last) {
             wait_progress(n, out, ms, deadline - now);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "rdnscheck.h"
+#include "util.h"
 
 typedef struct rdc_report_opts {
     bool color; /* ANSI colours on the verdict mark */
@@ -27,6 +28,10 @@ size_t rdc_text_names_fit(const rdc_name_result_t *names, size_t n, size_t avail
 
 /* The closing line "5 checked: 3 pass, 1 warn, 1 fail". */
 void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);
+
+/* A --mx/--spf domain's addresses, as every report says them: "3
+ * addresses", then the counts that did not pass: ", 1 warn, 2 fail". */
+void rdc_domain_counts(rdc_buf_t *b, const rdc_result_t *r);
 
 /* One result as one JSON object on one line; with o->verbose (o may be
  * NULL: not verbose), an address's or host's object ends with "trace". */

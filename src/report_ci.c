@@ -11,11 +11,19 @@
 #include <string.h>
 
 /* The problem a CI system shows first: the first one of the verdict's
- * severity, else (--strict turns warnings into a fail) the first one. */
+ * severity, else (--strict turns warnings into a fail) the first one. A
+ * domain's own verdict chooses among its own problems; NULL when its line
+ * fails only through its addresses. */
 static const rdc_problem_t *main_problem(const rdc_result_t *r)
 {
+    rdc_verdict_t v = r->verdict;
+    if (r->kind == RDC_RESULT_DOMAIN) {
+        v = r->domain.own;
+        if (v == RDC_PASS)
+            return NULL;
+    }
     rdc_severity_t want;
-    switch (r->verdict) {
+    switch (v) {
     case RDC_PASS:
     case RDC_WARN:
         want = RDC_SEV_WARN;
@@ -128,7 +136,9 @@ static void case_name(rdc_buf_t *b, const rdc_result_t *r)
         if (r->kind == RDC_RESULT_INVALID && r->line)
             rdc_buf_printf(b, "line %lu: ", r->line);
         xml_escape(b, r->input, true);
-        if (r->kind != RDC_RESULT_INVALID)
+        if (r->kind == RDC_RESULT_DOMAIN)
+            rdc_buf_printf(b, " (%s)", r->domain.mode);
+        else if (r->kind != RDC_RESULT_INVALID)
             rdc_buf_puts(b, " (no address)");
         return;
     }
@@ -164,11 +174,19 @@ static void problems_text(rdc_buf_t *b, const rdc_result_t *r)
 static void failure(rdc_buf_t *b, const rdc_result_t *r, const char *element, const char *dflt)
 {
     const rdc_problem_t *m = main_problem(r);
+    rdc_buf_t counts = {0};
+    if (r->kind == RDC_RESULT_DOMAIN)
+        rdc_domain_counts(&counts, r);
     rdc_buf_printf(b, "      <%s type=\"", element);
     xml_escape(b, m ? rdc_problem_name(m) : dflt, true);
     rdc_buf_puts(b, "\" message=\"");
-    xml_escape(b, m ? m->message : rdc_verdict_name(r->verdict), true);
+    xml_escape(b, m ? m->message : counts.s ? counts.s : rdc_verdict_name(r->verdict), true);
     rdc_buf_puts(b, "\">");
+    if (counts.s) {
+        xml_escape(b, counts.s, false);
+        rdc_buf_puts(b, "\n");
+    }
+    rdc_buf_free(&counts);
     problems_text(b, r);
     rdc_buf_printf(b, "</%s>\n", element);
 }
@@ -404,8 +422,35 @@ void rdc_report_github(FILE *f, const rdc_result_t *r)
     const rdc_problem_t *m = main_problem(r);
     fprintf(f, "::%s title=", r->verdict == RDC_WARN ? "warning" : "error");
     gh_escape(f, "rdnscheck ", true);
-    gh_escape(f, m ? rdc_problem_name(m) : rdc_verdict_name(r->verdict), true);
+    gh_escape(f,
+              m                              ? rdc_problem_name(m)
+              : r->kind == RDC_RESULT_DOMAIN ? r->domain.mode
+                                             : rdc_verdict_name(r->verdict),
+              true);
     fputs("::", f);
+    if (r->kind == RDC_RESULT_DOMAIN) {
+        /* "example.test (mx): 2 addresses, 1 fail", then its own problems */
+        rdc_buf_t counts = {0};
+        rdc_domain_counts(&counts, r);
+        gh_escape(f, r->input, false);
+        gh_escape(f, " (", false);
+        gh_escape(f, r->domain.mode, false);
+        gh_escape(f, "): ", false);
+        gh_escape(f, counts.s ? counts.s : "", false);
+        rdc_buf_free(&counts);
+        if (m) {
+            gh_escape(f, "\n", false);
+            gh_problem(f, m, true);
+        }
+        for (size_t i = 0; i < r->nproblems; i++) {
+            if (&r->problems[i] == m)
+                continue;
+            gh_escape(f, "\n", false);
+            gh_problem(f, &r->problems[i], true);
+        }
+        putc('\n', f);
+        return;
+    }
     if (r->kind != RDC_RESULT_ADDRESS) {
         if (r->kind == RDC_RESULT_INVALID && r->line) {
             snprintf(line, sizeof line, "line %lu: ", r->line);

@@ -164,8 +164,14 @@ static void domain_summary(FILE *f, const rdc_result_t *r)
 {
     fputs("{\"domain\":", f);
     rdc_json_string(f, r->input ? r->input : "");
-    fprintf(f, ",\"mode\":\"%s\",\"verdict\":\"%s\",\"addresses\":%lu,\"lookups\":%u",
-            r->domain.mode, rdc_verdict_name(r->verdict), r->domain.addresses, r->domain.lookups);
+    const unsigned long *n = r->domain.verdicts;
+    fprintf(f,
+            ",\"mode\":\"%s\",\"verdict\":\"%s\",\"addresses\":%lu,\"lookups\":%u,"
+            "\"own_verdict\":\"%s\",\"address_verdicts\":{\"pass\":%lu,\"warn\":%lu,\"fail\":%lu,"
+            "\"tempfail\":%lu}",
+            r->domain.mode, rdc_verdict_name(r->verdict), r->domain.addresses, r->domain.lookups,
+            rdc_verdict_name(r->domain.own), n[RDC_PASS], n[RDC_WARN], n[RDC_FAIL],
+            n[RDC_TEMPFAIL]);
     problems(f, r);
     fputs("}\n", f);
 }

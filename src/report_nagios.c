@@ -19,6 +19,10 @@ static const rdc_verdict_t order[] = {RDC_FAIL, RDC_TEMPFAIL, RDC_WARN, RDC_ERRO
 struct rdc_nagios {
     rdc_buf_t named[NORDER]; /* "192.0.2.49 no-ptr, ..." */
     unsigned long nnamed[NORDER];
+    /* --mx/--spf domains by their own verdict (their addresses are named
+     * above): "example.test (spf) spf-none, ..." */
+    rdc_buf_t dnamed[NORDER];
+    unsigned long ndnamed[NORDER];
     rdc_buf_t lines; /* the long output */
 };
 
@@ -30,16 +34,18 @@ const char *rdc_nagios_state_name(rdc_nagios_state_t s)
 
 rdc_nagios_state_t rdc_nagios_state(const rdc_counts_t *c, bool incomplete)
 {
-    unsigned long total = 0;
-    for (int i = 0; i <= RDC_ERROR; i++)
-        total += c->n[i];
-    if (c->n[RDC_FAIL])
+    unsigned long total = 0, n[RDC_ERROR + 1];
+    for (int i = 0; i <= RDC_ERROR; i++) {
+        n[i] = c->n[i] + c->domains[i];
+        total += n[i];
+    }
+    if (n[RDC_FAIL])
         return RDC_NAGIOS_CRITICAL;
-    if (c->n[RDC_WARN])
+    if (n[RDC_WARN])
         return RDC_NAGIOS_WARNING;
     /* a tempfail is UNKNOWN, as for a check that could not decide: the
      * state of the monitored address is not known (issue 12's mapping) */
-    if (c->n[RDC_TEMPFAIL] || c->n[RDC_ERROR] || total == 0 || incomplete)
+    if (n[RDC_TEMPFAIL] || n[RDC_ERROR] || total == 0 || incomplete)
         return RDC_NAGIOS_UNKNOWN;
     return RDC_NAGIOS_OK;
 }
@@ -53,8 +59,10 @@ void rdc_nagios_free(rdc_nagios_t *n)
 {
     if (n == NULL)
         return;
-    for (size_t i = 0; i < NORDER; i++)
+    for (size_t i = 0; i < NORDER; i++) {
         rdc_buf_free(&n->named[i]);
+        rdc_buf_free(&n->dnamed[i]);
+    }
     rdc_buf_free(&n->lines);
     free(n);
 }
@@ -137,25 +145,44 @@ static void codes(rdc_buf_t *b, const rdc_result_t *r)
         rdc_buf_puts(b, rdc_verdict_name(r->verdict));
 }
 
-bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
+/* Names r in the status line's list for verdict v (addresses, or domains
+ * by their own verdict), the first NAMED_MAX of each. */
+static void name_in(rdc_buf_t *lists, unsigned long *counts, rdc_verdict_t v, const rdc_result_t *r)
 {
-    if (r->verdict == RDC_PASS)
-        return !n->lines.failed;
     size_t k = 0;
-    while (k < NORDER && order[k] != r->verdict)
+    while (k < NORDER && order[k] != v)
         k++;
-    if (k < NORDER && n->nnamed[k]++ < NAMED_MAX) {
-        rdc_buf_t *b = &n->named[k];
+    if (k < NORDER && counts[k]++ < NAMED_MAX) {
+        rdc_buf_t *b = &lists[k];
         if (b->len)
             rdc_buf_puts(b, ", ");
         subject(b, r);
         rdc_buf_append(b, " ", 1);
         codes(b, r);
     }
-    /* long output: subject, verdict, codes, messages */
+}
+
+bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
+{
+    if (r->verdict == RDC_PASS)
+        return !n->lines.failed;
+    bool domain = r->kind == RDC_RESULT_DOMAIN;
+    if (!domain)
+        name_in(n->named, n->nnamed, r->verdict, r);
+    else if (r->domain.own != RDC_PASS)
+        name_in(n->dnamed, n->ndnamed, r->domain.own, r);
+    /* long output: subject, verdict, codes, messages; a domain gives its
+     * addresses' counts instead of codes when it has no problem itself */
     subject(&n->lines, r);
-    rdc_buf_printf(&n->lines, " %s ", rdc_verdict_name(r->verdict));
-    codes(&n->lines, r);
+    rdc_buf_printf(&n->lines, " %s", rdc_verdict_name(r->verdict));
+    if (domain) {
+        rdc_buf_puts(&n->lines, ": ");
+        rdc_domain_counts(&n->lines, r);
+    }
+    if (!domain || r->domain.own != RDC_PASS) {
+        rdc_buf_puts(&n->lines, domain ? "; " : " ");
+        codes(&n->lines, r);
+    }
     for (size_t i = 0; i < r->nproblems; i++) {
         rdc_buf_puts(&n->lines, i ? "; " : ": ");
         rdc_nagios_text(&n->lines, r->problems[i].message);
@@ -163,7 +190,7 @@ bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
     rdc_buf_append(&n->lines, "\n", 1);
     bool failed = n->lines.failed;
     for (size_t i = 0; i < NORDER; i++)
-        failed = failed || n->named[i].failed;
+        failed = failed || n->named[i].failed || n->dnamed[i].failed;
     return !failed;
 }
 
@@ -199,7 +226,18 @@ rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_co
     }
     if (first && total)
         rdc_buf_printf(&b, "%lu of %lu pass", c->n[RDC_PASS], total);
-    else if (first && why == NULL)
+    /* the domains whose own lookups or policy did not pass */
+    for (size_t k = 0; n && k < NORDER; k++) {
+        if (n->ndnamed[k] == 0)
+            continue;
+        rdc_buf_printf(&b, "%s%lu domain%s %s: ", first && !total ? "" : "; ", n->ndnamed[k],
+                       n->ndnamed[k] == 1 ? "" : "s", rdc_verdict_name(order[k]));
+        rdc_buf_append(&b, n->dnamed[k].s, n->dnamed[k].len);
+        if (n->ndnamed[k] > NAMED_MAX)
+            rdc_buf_printf(&b, " and %lu more", n->ndnamed[k] - NAMED_MAX);
+        first = false;
+    }
+    if (first && !total && why == NULL)
         rdc_buf_puts(&b, "nothing checked");
     static const struct {
         const char *label;

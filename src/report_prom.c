@@ -182,7 +182,8 @@ void rdc_prom_finish(const rdc_prom_t *p, FILE *f, const rdc_counts_t *c, double
         fwrite(p->domains.s, 1, p->domains.len, f);
     rdc_buf_t b = {0};
     char v[64];
-    rdc_buf_puts(&b, "# HELP rdnscheck_results Results of the last run by verdict.\n"
+    rdc_buf_puts(&b, "# HELP rdnscheck_results Addresses and bad targets of the last run by "
+                     "verdict (domains: rdnscheck_domain_verdict).\n"
                      "# TYPE rdnscheck_results gauge\n");
     for (size_t i = 0; i < sizeof verdicts / sizeof verdicts[0]; i++) {
         const char *lv[] = {"verdict", rdc_verdict_name(verdicts[i]), NULL};

@@ -62,9 +62,11 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
     else
         fprintf(f, "%s %-8s ", mark, rdc_verdict_name(r->verdict));
     if (r->kind == RDC_RESULT_DOMAIN) {
-        fprintf(f, "%s (%s: %lu address%s, %u lookup%s)\n", r->input, r->domain.mode,
-                r->domain.addresses, r->domain.addresses == 1 ? "" : "es", r->domain.lookups,
-                r->domain.lookups == 1 ? "" : "s");
+        rdc_buf_t b = {0};
+        rdc_domain_counts(&b, r);
+        fprintf(f, "%s (%s: %s, %u lookup%s)\n", r->input, r->domain.mode, b.s ? b.s : "",
+                r->domain.lookups, r->domain.lookups == 1 ? "" : "s");
+        rdc_buf_free(&b);
     } else if (r->verdict == RDC_ERROR) {
         if (r->line)
             fprintf(f, "line %lu: ", r->line);
@@ -111,19 +113,41 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         fputs(r->domain.tree, f);
 }
 
-void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)
+void rdc_domain_counts(rdc_buf_t *b, const rdc_result_t *r)
+{
+    /* the addresses that did not pass, in the summary line's order */
+    static const rdc_verdict_t bad[] = {RDC_WARN, RDC_FAIL, RDC_TEMPFAIL};
+    rdc_buf_printf(b, "%lu address%s", r->domain.addresses, r->domain.addresses == 1 ? "" : "es");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (r->domain.verdicts[bad[i]])
+            rdc_buf_printf(b, ", %lu %s", r->domain.verdicts[bad[i]], rdc_verdict_name(bad[i]));
+}
+
+/* " 1 pass, 2 fail" for the non-zero counts, in the summary's order. */
+static void verdict_counts(FILE *f, const unsigned long *n)
 {
     static const rdc_verdict_t order[] = {RDC_PASS, RDC_WARN, RDC_FAIL, RDC_TEMPFAIL, RDC_ERROR};
-    unsigned long total = 0;
-    for (int i = 0; i <= RDC_ERROR; i++)
-        total += c->n[i];
-    fprintf(f, "%lu checked%s", total, total ? ":" : "");
     bool first = true;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        if (c->n[order[i]] == 0)
+        if (n[order[i]] == 0)
             continue;
-        fprintf(f, "%s %lu %s", first ? "" : ",", c->n[order[i]], rdc_verdict_name(order[i]));
+        fprintf(f, "%s %lu %s", first ? "" : ",", n[order[i]], rdc_verdict_name(order[i]));
         first = false;
+    }
+}
+
+void rdc_report_text_summary(FILE *f, const rdc_counts_t *c)
+{
+    unsigned long total = 0, domains = 0;
+    for (int i = 0; i <= RDC_ERROR; i++) {
+        total += c->n[i];
+        domains += c->domains[i];
+    }
+    fprintf(f, "%lu checked%s", total, total ? ":" : "");
+    verdict_counts(f, c->n);
+    if (domains) {
+        fprintf(f, "; %lu domain%s:", domains, domains == 1 ? "" : "s");
+        verdict_counts(f, c->domains);
     }
     putc('\n', f);
 }

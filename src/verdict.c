@@ -715,9 +715,19 @@ void rdc_verdict_from_problems(rdc_result_t *r, bool strict)
     r->verdict = verdict_of_rank[worst];
 }
 
+void rdc_domain_add_address(rdc_result_t *dom, const rdc_result_t *addr)
+{
+    dom->domain.verdicts[addr->verdict]++;
+    if (addr->verdict > dom->verdict) /* the enum is in precedence order */
+        dom->verdict = addr->verdict;
+}
+
 void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r)
 {
-    c->n[r->verdict]++;
+    if (r->kind == RDC_RESULT_DOMAIN)
+        c->domains[r->verdict]++;
+    else
+        c->n[r->verdict]++;
     for (size_t i = 0; i < r->nproblems; i++)
         if (r->problems[i].code < RDC_CODE_COUNT)
             c->codes[r->problems[i].code]++;
@@ -725,11 +735,11 @@ void rdc_counts_add(rdc_counts_t *c, const rdc_result_t *r)
 
 rdc_exit_t rdc_exit_for_counts(const rdc_counts_t *c)
 {
-    if (c->n[RDC_ERROR])
+    if (c->n[RDC_ERROR] || c->domains[RDC_ERROR])
         return RDC_EXIT_USAGE;
-    if (c->n[RDC_FAIL])
+    if (c->n[RDC_FAIL] || c->domains[RDC_FAIL])
         return RDC_EXIT_FAIL;
-    if (c->n[RDC_TEMPFAIL])
+    if (c->n[RDC_TEMPFAIL] || c->domains[RDC_TEMPFAIL])
         return RDC_EXIT_TEMPFAIL;
     return RDC_EXIT_OK;
 }

@@ -29,4 +29,9 @@ bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules);
  * count for nothing; strict turns warnings into failures). */
 void rdc_verdict_from_problems(rdc_result_t *r, bool strict);
 
+/* Counts one of a domain's checked addresses into its summary: the
+ * per-verdict counts, and the domain's verdict becomes the worse of the
+ * two (precedence fail > tempfail > warn > pass). */
+void rdc_domain_add_address(rdc_result_t *dom, const rdc_result_t *addr);
+
 #endif

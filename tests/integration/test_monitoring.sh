@@ -67,7 +67,7 @@ for line in \
     'rdnscheck_verdict{input="back\\\\slash",verdict="error"} 1' \
     'rdnscheck_verdict{input="ctl\\001byte",verdict="error"} 1' \
     'rdnscheck_domain_verdict{domain="mx-normal.mail.test",mode="mx",verdict="pass"} 1' \
-    'rdnscheck_results{verdict="pass"} 6' \
+    'rdnscheck_results{verdict="pass"} 5' \
     'rdnscheck_results{verdict="error"} 3' \
     'rdnscheck_problems{code="no-ptr"} 1' \
     'rdnscheck_problems{code="dns-refused"} 1' \

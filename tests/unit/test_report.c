@@ -211,17 +211,89 @@ static void test_json_spf_summary(void **state)
     assert_true(rdc_result_add_problem(&r, RDC_SPF_PTR_DEPRECATED, NULL, "ptr"));
     assert_true(rdc_result_add_problem(&r, RDC_SPF_LOOP, "fix", "loop"));
     rdc_verdict_from_problems(&r, false);
+    r.domain.own = r.verdict;
     capture_t c;
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(s, "{\"domain\":\"example.test\",\"mode\":\"spf\",\"verdict\":\"fail\","
-                           "\"addresses\":0,\"lookups\":3,\"problems\":[{\"code\":\"spf-ptr-"
+                           "\"addresses\":0,\"lookups\":3,\"own_verdict\":\"fail\","
+                           "\"address_verdicts\":{\"pass\":0,\"warn\":0,\"fail\":0,\"tempfail\":0},"
+                           "\"problems\":[{\"code\":\"spf-ptr-"
                            "deprecated\",\"severity\":\"warn\",\"message\":\"ptr\"},{\"code\":"
                            "\"spf-loop\",\"severity\":\"fail\",\"message\":\"loop\",\"fix\":"
                            "\"fix\"}]}\n");
     free(s);
     rdc_result_clear(&r);
+}
+
+/* A domain's line sums up its addresses: the worst verdict by precedence,
+ * the counts in text and JSON, its own verdict kept apart (issue 16). */
+static void test_domain_line_adds_up(void **state)
+{
+    (void)state;
+    static const rdc_verdict_t addrs[] = {RDC_PASS, RDC_FAIL, RDC_WARN, RDC_TEMPFAIL, RDC_PASS};
+    static const rdc_verdict_t want[] = {RDC_PASS, RDC_FAIL, RDC_FAIL, RDC_FAIL, RDC_FAIL};
+    rdc_result_t d, a;
+    memset(&d, 0, sizeof d);
+    d.input = unit_strdup("example.test");
+    d.kind = RDC_RESULT_DOMAIN;
+    d.domain.mode = "mx";
+    d.domain.lookups = 5;
+    assert_true(rdc_result_add_problem(&d, RDC_MX_CNAME, "fix", "MX 10 a is an alias"));
+    rdc_verdict_from_problems(&d, false);
+    d.domain.own = d.verdict;
+    assert_int_equal(d.verdict, RDC_WARN);
+    memset(&a, 0, sizeof a);
+    a.kind = RDC_RESULT_ADDRESS;
+    for (size_t i = 0; i < ARRAY_LEN(addrs); i++) {
+        a.verdict = addrs[i];
+        rdc_domain_add_address(&d, &a);
+        d.domain.addresses++;
+        assert_int_equal(d.verdict, i == 0 ? RDC_WARN : want[i]);
+    }
+    assert_int_equal(d.domain.own, RDC_WARN);
+
+    rdc_report_opts_t o = {.color = false, .unicode = false, .verbose = false};
+    capture_t c;
+    cap_open(&c);
+    rdc_report_text(c.f, &d, &o);
+    char *s = cap_close(&c);
+    assert_true(unit_contains(s, "x fail     example.test (mx: 5 addresses, 1 warn, 1 fail, "
+                                 "1 tempfail, 5 lookups)\n"));
+    free(s);
+    cap_open(&c);
+    rdc_report_json(c.f, &d, NULL);
+    s = cap_close(&c);
+    assert_true(unit_contains(s, "\"verdict\":\"fail\",\"addresses\":5,\"lookups\":5,"
+                                 "\"own_verdict\":\"warn\",\"address_verdicts\":{\"pass\":2,"
+                                 "\"warn\":1,\"fail\":1,\"tempfail\":1}"));
+    free(s);
+
+    /* the run's summary counts the domain apart from its addresses */
+    rdc_counts_t n;
+    memset(&n, 0, sizeof n);
+    rdc_counts_add(&n, &d);
+    for (size_t i = 0; i < ARRAY_LEN(addrs); i++) {
+        a.verdict = addrs[i];
+        rdc_counts_add(&n, &a);
+    }
+    cap_open(&c);
+    rdc_report_text_summary(c.f, &n);
+    s = cap_close(&c);
+    assert_string_equal(s, "5 checked: 2 pass, 1 warn, 1 fail, 1 tempfail; 1 domain: 1 fail\n");
+    free(s);
+    assert_int_equal(rdc_exit_for_counts(&n), RDC_EXIT_FAIL);
+    /* a domain that fails on its own, with no address, still fails the run */
+    memset(&n, 0, sizeof n);
+    d.verdict = RDC_FAIL;
+    rdc_counts_add(&n, &d);
+    assert_int_equal(rdc_exit_for_counts(&n), RDC_EXIT_FAIL);
+    d.verdict = RDC_TEMPFAIL;
+    memset(&n, 0, sizeof n);
+    rdc_counts_add(&n, &d);
+    assert_int_equal(rdc_exit_for_counts(&n), RDC_EXIT_TEMPFAIL);
+    rdc_result_clear(&d);
 }
 
 static void test_json_error_line(void **state)
@@ -799,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_json_minimal_lines),
         cmocka_unit_test(test_json_spf_summary), /* each SPF code under its own name */
         cmocka_unit_test(test_json_error_line),
+        cmocka_unit_test(test_domain_line_adds_up),
         cmocka_unit_test(test_json_verdict_texts_ascii),
         cmocka_unit_test(test_text_summary),
         cmocka_unit_test(test_text_result),

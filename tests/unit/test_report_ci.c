@@ -914,10 +914,23 @@ static void test_github_spf_codes(void **state)
     r.domain.mode = "spf";
     add_prob(&r, RDC_SPF_PASS_ALL, "+all lets anyone send", NULL);
     add_prob(&r, RDC_SPF_TOO_MANY_LOOKUPS, "11 lookups", "fix the record");
+    r.domain.own = RDC_FAIL;
     char *s = github(&r);
-    assert_string_equal(s, "::error title=rdnscheck spf-too-many-lookups::example.test: 11 "
-                           "lookups Fix: fix the record%0Aspf-pass-all: +all lets anyone send\n");
+    assert_string_equal(s, "::error title=rdnscheck spf-too-many-lookups::example.test (spf): 0 "
+                           "addresses%0Aspf-too-many-lookups: 11 lookups Fix: fix the "
+                           "record%0Aspf-pass-all: +all lets anyone send\n");
     free(s);
+    /* a domain that fails only through its addresses says so */
+    r.domain.own = RDC_WARN;
+    r.domain.addresses = 3;
+    r.domain.verdicts[RDC_PASS] = 2;
+    r.domain.verdicts[RDC_FAIL] = 1;
+    s = github(&r);
+    assert_string_equal(s, "::error title=rdnscheck spf-pass-all::example.test (spf): 3 "
+                           "addresses, 1 fail%0Aspf-pass-all: +all lets anyone send%0A"
+                           "spf-too-many-lookups: 11 lookups Fix: fix the record\n");
+    free(s);
+    r.domain.own = RDC_FAIL;
 
     const char *groups[] = {"spf"};
     s = junit_run("spf", &r, groups, 1);

@@ -123,8 +123,10 @@ static void mixed_run(rdc_nagios_t *n, rdc_prom_t *p, FILE *pf, rdc_counts_t *c)
     unit_name_push(&r, "mail.example.test", RDC_NAME_CHECKED)->confirmed = true;
     feed(&r, n, p, pf, c);
 
+    /* (--iprev: ptr-partial is an info note, which is no code to name) */
     address(&r, "mx.example.test", "192.0.2.21", RDC_WARN);
     add_problem(&r, RDC_PTR_PARTIAL, "only 1 of 2 PTR names confirm");
+    r.problems[r.nproblems - 1].severity = RDC_SEV_INFO;
     add_problem(&r, RDC_GENERIC_PTR, "name a|b looks generic");
     feed(&r, n, p, pf, c);
 
@@ -177,11 +179,11 @@ static void test_nagios_mixed_output(void **state)
     char *out = nagios_output(n, &c, 0.0123, NULL, &st);
     assert_int_equal(st, RDC_NAGIOS_CRITICAL);
     assert_string_equal(
-        out, "RDNS CRITICAL - 1 of 6 fail: 192.0.2.49 no-ptr; 1 tempfail: 192.0.2.1 dns-timeout; "
-             "1 warn: 192.0.2.21 (from mx.example.test) ptr-partial,generic-ptr; 1 error: line 7: "
-             "a\"b\\c/d invalid-target | pass=2 warn=1 fail=1 tempfail=1 "
+        out, "RDNS CRITICAL - 1 of 5 fail: 192.0.2.49 no-ptr; 1 tempfail: 192.0.2.1 dns-timeout; "
+             "1 warn: 192.0.2.21 (from mx.example.test) generic-ptr; 1 error: line 7: "
+             "a\"b\\c/d invalid-target | pass=1 warn=1 fail=1 tempfail=1 "
              "time=0.012s error=1\n"
-             "192.0.2.21 (from mx.example.test) warn ptr-partial,generic-ptr: only 1 of 2 PTR "
+             "192.0.2.21 (from mx.example.test) warn generic-ptr: only 1 of 2 PTR "
              "names confirm; name a/b looks generic\n"
              "192.0.2.49 fail no-ptr: 192.0.2.49 has no PTR record\n"
              "192.0.2.1 tempfail dns-timeout: the PTR lookup timed out; again\n"
@@ -193,7 +195,7 @@ static void test_nagios_mixed_output(void **state)
     /* a run that did not complete says why, and keeps its worst state */
     out = nagios_output(n, &c, 1.5, "stopped by SIGTERM", &st);
     assert_int_equal(st, RDC_NAGIOS_CRITICAL);
-    assert_true(unit_contains(out, "RDNS CRITICAL - stopped by SIGTERM; 1 of 6 fail:"));
+    assert_true(unit_contains(out, "RDNS CRITICAL - stopped by SIGTERM; 1 of 5 fail:"));
     assert_true(unit_contains(out, " time=1.500s error="));
     free(out);
     rdc_nagios_free(n);
@@ -410,7 +412,7 @@ static void test_prom_mixed_run(void **state)
                               "# HELP rdnscheck_domain_verdict "));
     assert_true(unit_contains(
         buf, "rdnscheck_domain_verdict{domain=\"example.test\",mode=\"mx\",verdict=\"pass\"} 1\n"));
-    assert_true(unit_contains(buf, "rdnscheck_results{verdict=\"pass\"} 2\n"
+    assert_true(unit_contains(buf, "rdnscheck_results{verdict=\"pass\"} 1\n"
                                    "rdnscheck_results{verdict=\"warn\"} 1\n"
                                    "rdnscheck_results{verdict=\"tempfail\"} 1\n"
                                    "rdnscheck_results{verdict=\"fail\"} 2\n"
@@ -455,6 +457,82 @@ static void test_prom_shard_label(void **state)
     assert_false(unit_contains(out[0], "shard=\"2/2\""));
     free(out[0]);
     free(out[1]);
+
+    /* --shard 1/1 is the whole input: no shard label, as without --shard */
+    size_t len = 0;
+    char *one = NULL;
+    FILE *f = open_memstream(&one, &len);
+    rdc_prom_t *p = rdc_prom_new(0, 1);
+    rdc_counts_t c;
+    rdc_prom_begin(f);
+    mixed_run(NULL, p, f, &c);
+    rdc_prom_finish(p, f, &c, 0.25, 1.0);
+    fclose(f);
+    rdc_prom_free(p);
+    assert_true(unit_contains(one, "rdnscheck_verdict{ip=\"192.0.2.10\",verdict=\"pass\"} 1\n"));
+    assert_false(unit_contains(one, "shard="));
+    free(one);
+}
+
+/* Domains (issue 16): the status line names a domain by its own problems
+ * (its addresses are named on their own), the state and the long output
+ * follow its line's verdict, which its addresses make worse. */
+static void test_nagios_domains(void **state)
+{
+    (void)state;
+    rdc_nagios_t *n = rdc_nagios_new();
+    assert_non_null(n);
+    rdc_counts_t c;
+    memset(&c, 0, sizeof c);
+    rdc_result_t r;
+
+    /* an MX domain with no problem of its own, one address failing */
+    memset(&r, 0, sizeof r);
+    r.kind = RDC_RESULT_DOMAIN;
+    r.input = unit_strdup("mx.example.test");
+    r.domain.mode = "mx";
+    r.domain.addresses = 2;
+    r.domain.own = RDC_PASS;
+    r.domain.verdicts[RDC_PASS] = 1;
+    r.domain.verdicts[RDC_FAIL] = 1;
+    r.verdict = RDC_FAIL;
+    feed(&r, n, NULL, NULL, &c);
+    address(&r, "mx.example.test", "192.0.2.10", RDC_PASS);
+    feed(&r, n, NULL, NULL, &c);
+    address(&r, "mx.example.test", "192.0.2.12", RDC_FAIL);
+    add_problem(&r, RDC_PTR_MISMATCH, "mismatch");
+    feed(&r, n, NULL, NULL, &c);
+    /* an SPF domain that fails on its own, with no address */
+    memset(&r, 0, sizeof r);
+    r.kind = RDC_RESULT_DOMAIN;
+    r.input = unit_strdup("nospf.example.test");
+    r.domain.mode = "spf";
+    add_problem(&r, RDC_SPF_NONE, "no SPF record");
+    r.domain.own = RDC_FAIL;
+    r.verdict = RDC_FAIL;
+    feed(&r, n, NULL, NULL, &c);
+
+    rdc_nagios_state_t st;
+    char *out = nagios_output(n, &c, 0.0, NULL, &st);
+    assert_int_equal(st, RDC_NAGIOS_CRITICAL);
+    assert_string_equal(out,
+                        "RDNS CRITICAL - 1 of 2 fail: 192.0.2.12 (from mx.example.test) "
+                        "ptr-mismatch; 1 domain fail: nospf.example.test (spf) spf-none | "
+                        "pass=1 warn=0 fail=1 tempfail=0 time=0.000s error=0\n"
+                        "mx.example.test (mx) fail: 2 addresses, 1 fail\n"
+                        "192.0.2.12 (from mx.example.test) fail ptr-mismatch: mismatch\n"
+                        "nospf.example.test (spf) fail: 0 addresses; spf-none: no SPF record\n");
+    free(out);
+    rdc_nagios_free(n);
+
+    /* a domain alone decides the state */
+    memset(&c, 0, sizeof c);
+    c.domains[RDC_FAIL] = 1;
+    assert_int_equal(rdc_nagios_state(&c, false), RDC_NAGIOS_CRITICAL);
+    memset(&c, 0, sizeof c);
+    c.n[RDC_PASS] = 3;
+    c.domains[RDC_WARN] = 1;
+    assert_int_equal(rdc_nagios_state(&c, false), RDC_NAGIOS_WARNING);
 }
 
 /* Many series: the set of written ones grows without losing any. */
@@ -494,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_prom_label_value),
         cmocka_unit_test(test_prom_mixed_run),
         cmocka_unit_test(test_prom_shard_label),
+        cmocka_unit_test(test_nagios_domains),
         cmocka_unit_test(test_prom_many_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
