@@ -59,6 +59,13 @@ char *rdc_addr_reverse_name(const rdc_addr_t *a, char *buf);
 /* True when both addresses are of one family and equal. */
 bool rdc_addr_equal(const rdc_addr_t *x, const rdc_addr_t *y);
 
+/* When the address is in a special-purpose block that is not globally
+ * reachable (the IANA IPv4 and IPv6 Special-Purpose Address Registries,
+ * RFC 6890 and its updates), what that block is ("private (RFC 1918)");
+ * else NULL. The documentation blocks are ordinary here: tools and tests
+ * use them as stand-ins for public addresses. */
+const char *rdc_addr_special(const rdc_addr_t *a);
+
 /* A CIDR block: base address with the host bits cleared, and prefix length. */
 typedef struct rdc_cidr {
     rdc_addr_t base;
@@ -201,6 +208,7 @@ typedef enum rdc_code {
     RDC_AUTH_INCONSISTENT,
     RDC_AUTH_LAME,
     RDC_STALE_CACHE,
+    RDC_NOT_PUBLIC, /* the address is not globally reachable (rdc_addr_special) */
     RDC_CODE_COUNT
 } rdc_code_t;
 

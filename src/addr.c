@@ -229,6 +229,66 @@ bool rdc_addr_equal(const rdc_addr_t *x, const rdc_addr_t *y)
     return x->family == y->family && memcmp(x->b, y->b, x->family == 4 ? 4 : 16) == 0;
 }
 
+/* A special-purpose block: family, prefix bytes, prefix length, name. */
+typedef struct special {
+    uint8_t family;
+    uint8_t b[16];
+    unsigned bits;
+    bool global; /* an exception inside a wider block that is not global */
+    const char *what;
+} special_t;
+
+/* The IANA Special-Purpose Address Registries' entries whose "Globally
+ * Reachable" is False (RFC 6890 section 2.2, RFC 8190), most specific
+ * first, so the global exceptions inside 192.0.0.0/24 come before it.
+ * Left out on purpose: the documentation blocks (192.0.2.0/24,
+ * 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20), which stand
+ * for public addresses in examples and tests, and IPv4-mapped IPv6
+ * (::ffff:0:0/96), which rdc_addr_parse turns into IPv4. */
+static const special_t specials[] = {
+    {4, {192, 0, 0, 9}, 32, true, NULL}, /* PCP anycast (RFC 7723) */
+    {4, {192, 0, 0, 10}, 32, true, NULL}, /* TURN anycast (RFC 8155) */
+    {4, {0}, 8, false, "\"this network\" (RFC 791)"},
+    {4, {10}, 8, false, "private (RFC 1918)"},
+    {4, {100, 64}, 10, false, "shared carrier-grade NAT space (RFC 6598)"},
+    {4, {127}, 8, false, "loopback (RFC 1122)"},
+    {4, {169, 254}, 16, false, "link-local (RFC 3927)"},
+    {4, {172, 16}, 12, false, "private (RFC 1918)"},
+    {4, {192, 0, 0}, 24, false, "IETF protocol assignments (RFC 6890)"},
+    {4, {192, 168}, 16, false, "private (RFC 1918)"},
+    {4, {198, 18}, 15, false, "benchmarking (RFC 2544)"},
+    {4, {224}, 4, false, "multicast (RFC 5771)"},
+    {4, {240}, 4, false, "reserved (RFC 1112) or limited broadcast (RFC 919)"},
+    {6, {0}, 128, false, "the unspecified address (RFC 4291)"},
+    {6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, false, "loopback (RFC 4291)"},
+    {6, {0, 0x64, 0xff, 0x9b, 0, 1}, 48, false, "local-use IPv4/IPv6 translation (RFC 8215)"},
+    {6, {0x01, 0x00}, 64, false, "discard-only (RFC 6666)"},
+    {6, {0xfc}, 7, false, "unique local (RFC 4193)"},
+    {6, {0xfe, 0x80}, 10, false, "link-local (RFC 4291)"},
+    {6, {0xff}, 8, false, "multicast (RFC 4291)"},
+};
+
+static bool in_block(const rdc_addr_t *a, const special_t *s)
+{
+    if (a->family != s->family)
+        return false;
+    unsigned full = s->bits / 8, rest = s->bits % 8;
+    if (memcmp(a->b, s->b, full) != 0)
+        return false;
+    if (rest == 0)
+        return true;
+    uint8_t mask = (uint8_t)(0xffu << (8 - rest));
+    return (a->b[full] & mask) == (s->b[full] & mask);
+}
+
+const char *rdc_addr_special(const rdc_addr_t *a)
+{
+    for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
+        if (in_block(a, &specials[i]))
+            return specials[i].global ? NULL : specials[i].what;
+    return NULL;
+}
+
 bool rdc_cidr_parse(const char *s, size_t len, rdc_cidr_t *out, const char **why)
 {
     const char *dummy;

@@ -80,6 +80,8 @@ static const struct {
     [RDC_AUTH_LAME] = {"auth-lame", RDC_SEV_WARN},
     /* a note when the zone already has the fix, see authcheck.c */
     [RDC_STALE_CACHE] = {"stale-cache", RDC_SEV_WARN},
+    /* a note: receivers never see such an address as a client */
+    [RDC_NOT_PUBLIC] = {"not-public", RDC_SEV_INFO},
 };
 
 const char *rdc_severity_name(rdc_severity_t s)
@@ -658,6 +660,7 @@ bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules)
     rdc_addr_format(&r->addr, ip);
     rdc_addr_reverse_name(&r->addr, rev);
     const char *rr = family_rr(&r->addr);
+    const char *special = rdc_addr_special(&r->addr);
     bool ok = true;
 
     if (rdc_dns_status_is_temporary(r->ptr_status)) {
@@ -668,7 +671,12 @@ bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules)
                                     rdc_dns_status_text(r->ptr_status));
     } else if (r->nnames == 0) {
         /* with --authority, the fix names who runs the reverse zone */
-        if (!rdc_auth_no_ptr_fix(r, fix, sizeof fix))
+        if (special != NULL)
+            fixf(fix, sizeof fix,
+                 "nothing to fix here: receivers never see %s (%s); check the public address "
+                 "your mail leaves from instead",
+                 ip, special);
+        else if (!rdc_auth_no_ptr_fix(r, fix, sizeof fix))
             fixf(fix, sizeof fix,
                  "ask whoever owns the IP - your hosting provider, not your registrar - to set "
                  "PTR for %s to a name whose %s record is %s",
@@ -700,6 +708,14 @@ bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules)
         ok = dnsbl_problem(r, &r->dnsbl[i], ip);
     if (ok)
         ok = rdc_auth_problems(r, time(NULL));
+    if (ok && special != NULL)
+        ok = rdc_result_add_problem(
+            r, RDC_NOT_PUBLIC,
+            "check the address your mail leaves from as receivers see it (behind NAT, the "
+            "router's public address)",
+            "%s is %s: it is not reachable from the internet, so no receiver ever sees it as "
+            "a client",
+            ip, special);
 
     settle(r, &fcr, strict);
     return ok;

@@ -142,6 +142,103 @@ static void test_addr_table(void **state)
 }
 
 /* The parser reads exactly len bytes: no NUL needed, nothing past len. */
+/* rdc_addr_special: every block's first and last address, and the
+ * addresses just outside it, over the whole table (issue 16); the global
+ * exceptions inside 192.0.0.0/24; documentation blocks stay ordinary;
+ * IPv4-mapped forms are judged as IPv4. NULL: ordinary. */
+static void test_addr_special_edges(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ip, *want; /* a word of the block's name, or NULL */
+    } rows[] = {
+        {"0.0.0.0", "this network"},
+        {"0.255.255.255", "this network"},
+        {"1.0.0.0", NULL},
+        {"9.255.255.255", NULL},
+        {"10.0.0.0", "RFC 1918"},
+        {"10.255.255.255", "RFC 1918"},
+        {"11.0.0.0", NULL},
+        {"100.63.255.255", NULL},
+        {"100.64.0.0", "carrier-grade NAT"},
+        {"100.127.255.255", "carrier-grade NAT"},
+        {"100.128.0.0", NULL},
+        {"126.255.255.255", NULL},
+        {"127.0.0.0", "loopback"},
+        {"127.255.255.255", "loopback"},
+        {"128.0.0.0", NULL},
+        {"169.253.255.255", NULL},
+        {"169.254.0.0", "link-local"},
+        {"169.254.255.255", "link-local"},
+        {"169.255.0.0", NULL},
+        {"172.15.255.255", NULL},
+        {"172.16.0.0", "RFC 1918"},
+        {"172.31.255.255", "RFC 1918"},
+        {"172.32.0.0", NULL},
+        {"191.255.255.255", NULL},
+        {"192.0.0.0", "IETF protocol"},
+        {"192.0.0.8", "IETF protocol"},
+        {"192.0.0.9", NULL}, /* PCP anycast: globally reachable */
+        {"192.0.0.10", NULL}, /* TURN anycast: globally reachable */
+        {"192.0.0.11", "IETF protocol"},
+        {"192.0.0.255", "IETF protocol"},
+        {"192.0.1.0", NULL},
+        {"192.0.2.1", NULL}, /* documentation: ordinary here */
+        {"192.167.255.255", NULL},
+        {"192.168.0.0", "RFC 1918"},
+        {"192.168.255.255", "RFC 1918"},
+        {"192.169.0.0", NULL},
+        {"198.17.255.255", NULL},
+        {"198.18.0.0", "benchmarking"},
+        {"198.19.255.255", "benchmarking"},
+        {"198.20.0.0", NULL},
+        {"198.51.100.7", NULL},
+        {"203.0.113.5", NULL},
+        {"223.255.255.255", NULL},
+        {"224.0.0.0", "multicast"},
+        {"239.255.255.255", "multicast"},
+        {"240.0.0.0", "reserved"},
+        {"255.255.255.255", "broadcast"},
+        {"::", "unspecified"},
+        {"::1", "loopback"},
+        {"::2", NULL},
+        {"::ffff:10.0.0.1", "RFC 1918"}, /* IPv4-mapped: as IPv4 */
+        {"::ffff:192.0.2.1", NULL},
+        {"64:ff9b::192.0.2.1", NULL}, /* well-known NAT64 prefix: global */
+        {"64:ff9b:0:ffff:ffff:ffff:ffff:ffff", NULL},
+        {"64:ff9b:1::", "translation"},
+        {"64:ff9b:1:ffff:ffff:ffff:ffff:ffff", "translation"},
+        {"64:ff9b:2::", NULL},
+        {"ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
+        {"100::", "discard"},
+        {"100::ffff:ffff:ffff:ffff", "discard"},
+        {"100:0:0:1::", NULL},
+        {"2001:db8::25", NULL}, /* documentation: ordinary here */
+        {"2a00:1450::1", NULL},
+        {"fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
+        {"fc00::", "unique local"},
+        {"fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "unique local"},
+        {"fe00::", NULL},
+        {"fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
+        {"fe80::", "link-local"},
+        {"febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "link-local"},
+        {"fec0::", NULL},
+        {"feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
+        {"ff00::", "multicast"},
+        {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "multicast"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        rdc_addr_t a;
+        assert_true(rdc_addr_parse(rows[i].ip, strlen(rows[i].ip), &a));
+        const char *got = rdc_addr_special(&a);
+        bool ok = rows[i].want ? got != NULL && strstr(got, rows[i].want) != NULL : got == NULL;
+        if (!ok)
+            print_error("%s: got %s, want %s\n", rows[i].ip, got ? got : "ordinary",
+                        rows[i].want ? rows[i].want : "ordinary");
+        assert_true(ok);
+    }
+}
+
 static void test_addr_parse_uses_len(void **state)
 {
     (void)state;
@@ -519,6 +616,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addr_table),
+        cmocka_unit_test(test_addr_special_edges),
         cmocka_unit_test(test_addr_parse_uses_len),
         cmocka_unit_test(test_addr_parse_len_prefix),
         cmocka_unit_test(test_addr_mapped_bytes),

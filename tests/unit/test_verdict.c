@@ -541,6 +541,33 @@ static void test_confirm_beside_timeout(void **state)
     rdc_result_clear(&r);
 }
 
+/* An address no receiver sees (issue 16): an info note whatever the
+ * verdict, and a no-ptr fix that does not send the admin to a provider. */
+static void test_not_public(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    result_init(&r, "10.1.2.3", RDC_DNS_NXDOMAIN);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_NO_PTR, RDC_NOT_PUBLIC);
+    assert_true(unit_contains(r.problems[0].fix, "receivers never see 10.1.2.3 (private"));
+    assert_false(unit_contains(r.problems[0].fix, "hosting provider"));
+    assert_int_equal(r.problems[1].severity, RDC_SEV_INFO);
+    assert_true(unit_contains(r.problems[1].message, "10.1.2.3 is private (RFC 1918)"));
+    rdc_result_clear(&r);
+
+    result_init(&r, "fd00::25", RDC_DNS_OK);
+    confirmed_name(&r, "host.example.test", "fd00::25");
+    compute_expect(&r, RDC_RULES_STRICT, RDC_PASS, 1, RDC_NOT_PUBLIC);
+    assert_true(unit_contains(r.problems[0].message, "unique local"));
+    rdc_result_clear(&r);
+
+    /* a documentation address stands for a public one: no note */
+    result_init(&r, IP4, RDC_DNS_NXDOMAIN);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_NO_PTR);
+    assert_true(unit_contains(r.problems[0].fix, "hosting provider"));
+    rdc_result_clear(&r);
+}
+
 /* rdnscheck.h: "All strings are printable ASCII" in a result; the JSON
  * writer turns any other byte into a \u00XX escape (mojibake). Every
  * problem the rules can produce, message and fix. */
@@ -593,7 +620,7 @@ static void test_problem_texts_printable_ascii(void **state)
     result_init(&r[4], "2001:db8::25", RDC_DNS_NODATA);
     result_init(&r[5], "2001:db8::25", RDC_DNS_S_REFUSED);
     result_init(&r[6], "2001:db8::25", RDC_DNS_S_UNREACHABLE);
-    result_init(&r[7], "2001:db8::25", RDC_DNS_S_ERROR);
+    result_init(&r[7], "fd00::25", RDC_DNS_S_ERROR); /* also not-public */
     bool seen[RDC_CODE_COUNT] = {false};
     int bad = 0;
     for (size_t k = 0; k < ARRAY_LEN(r); k++) {
@@ -1089,6 +1116,7 @@ static void test_code_names(void **state)
         {RDC_AUTH_INCONSISTENT, "auth-inconsistent", RDC_SEV_WARN},
         {RDC_AUTH_LAME, "auth-lame", RDC_SEV_WARN},
         {RDC_STALE_CACHE, "stale-cache", RDC_SEV_WARN},
+        {RDC_NOT_PUBLIC, "not-public", RDC_SEV_INFO},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
@@ -1240,6 +1268,7 @@ int main(void)
         cmocka_unit_test(test_info_and_spf_codes),
         cmocka_unit_test(test_counts_spf_apart),
         cmocka_unit_test(test_code_names),
+        cmocka_unit_test(test_not_public),
         cmocka_unit_test(test_dns_status),
         cmocka_unit_test(test_exit_precedence),
         cmocka_unit_test(test_counts_add),
