@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# judge.sh - receivers as the judge: a real Postfix with
+# reject_unknown_client_hostname decides, for every address of the
+# integration zones, whether it accepts mail from it; its reply at RCPT TO is
+# compared with rdnscheck's verdict (README, "Receivers as the judge").
+#
+# Usage: judge.sh RDNSCHECK SMTP_PROBE     (CTest: integration_receivers)
+#
+# Everything runs in a network namespace of its own, rdc-judge-PID, made and
+# removed here (also on failure): its lo carries the checked addresses, so
+# nothing is added to the host's interfaces (this machine's own network may
+# use the documentation ranges the zones use). `ip netns exec` gives the
+# namespace's processes a private mount namespace with
+# /etc/netns/rdc-judge-PID/resolv.conf over /etc/resolv.conf: Postfix's
+# smtpd (glibc getnameinfo/getaddrinfo) asks the test resolver, an Unbound on
+# 127.0.0.1 port 53 in front of the project's Knot (scripts/servers.sh).
+#
+# Postfix (3.7, postconf(5)): reject_unknown_client_hostname with
+# unknown_client_reject_code = 550, so a client whose PTR lookup fails, whose
+# name does not resolve or does not resolve back to it gets 550 at RCPT, and a
+# temporary DNS failure 450. Postfix takes only the FIRST name of a PTR set;
+# the front Unbound rotates RRsets (rrset-roundrobin), so for an address with
+# k names the test connects again until Postfix's log shows that it took
+# each of the k names (at most CAP(k) connections, see below), and judges the
+# address by the worst reply over its names: one 5xx -> fail, else one 4xx ->
+# tempfail, else accept. rdnscheck pass/warn must be accept, fail 550,
+# tempfail 450, except for the addresses listed in divergences.txt next to
+# this script, each with its reason. The test fails on an unlisted divergence,
+# on a listed one that no longer diverges and on a listed address that is not
+# checked.
+#
+# Needs root. Installs postfix, knot, knot-dnsutils, unbound, jq and iproute2
+# when they are missing. RDC_JUDGE_KEEP=1 keeps the work directory.
+set -euo pipefail
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+[[ $# -eq 2 ]] || {
+    echo "Usage: $0 RDNSCHECK SMTP_PROBE" >&2
+    exit 2
+}
+RDNSCHECK=$(realpath -- "$1")
+PROBE=$(realpath -- "$2")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+ZONES=$ROOT/tests/integration/zones
+DIVERGENCES=$HERE/divergences.txt
+NS=rdc-judge-$$
+SMTP_PORT=2525
+RCPT=judge@judge.test
+
+say() { printf 'judge: %s\n' "$*"; }
+die() {
+    printf 'judge: error: %s\n' "$*" >&2
+    exit 1
+}
+
+[[ $(id -u) -eq 0 ]] || die "needs root (ip netns, Postfix's master)"
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+ensure_packages postfix knot knot-dnsutils unbound jq iproute2
+for t in postfix postconf knotd kdig unbound jq ip; do
+    command -v "$t" >/dev/null 2>&1 || die "'$t' is missing"
+done
+
+WORK=$(mktemp -d /tmp/rdc-judge.XXXXXX)
+chmod 755 "$WORK" # Postfix's daemons run as postfix and must reach it
+MTA=$WORK/mta
+DNS=$WORK/dns
+
+cleanup() {
+    local rc=$?
+    "$ROOT/scripts/mta.sh" stop "$MTA" >/dev/null 2>&1 || true
+    if [[ -f $DNS/front.pid ]]; then
+        kill "$(cat "$DNS/front.pid")" 2>/dev/null || true
+    fi
+    RDC_KNOT_PORT=5300 RDC_UNBOUND_PORT=5301 "$ROOT/scripts/servers.sh" stop "$DNS" >/dev/null 2>&1 || true
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf "/etc/netns/$NS"
+    if [[ ${RDC_JUDGE_KEEP:-0} == 1 ]]; then
+        echo "judge: kept $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ namespace
+
+ip netns add "$NS"
+mkdir -p "/etc/netns/$NS"
+printf 'nameserver 127.0.0.1\noptions attempts:2 timeout:5\n' >"/etc/netns/$NS/resolv.conf"
+printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' >"/etc/netns/$NS/hosts"
+nsx() { ip netns exec "$NS" "$@"; }
+nsx ip link set lo up
+nsx sysctl -q -w net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null || true
+
+# ------------------------------------------------------------------ addresses
+
+# reverse_addrs: every address whose reverse name owns a PTR or CNAME (RFC
+# 2317) record in the integration zones' reverse zone files, one a line.
+reverse_addrs() {
+    local f
+    for f in "$ZONES"/*.in-addr.arpa.zone "$ZONES"/*.ip6.arpa.zone; do
+        awk '
+            $1 == "$ORIGIN" { origin = $2; next }
+            /^[ \t;$]/ || NF < 2 { next }
+            {
+                owner = $1; type = ""
+                for (i = 2; i <= NF; i++) if ($i == "PTR" || $i == "CNAME") { type = $i; break }
+                if (type == "") next
+                name = (owner ~ /\.$/) ? owner : owner "." origin
+                name = tolower(name)
+                if (name ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\.in-addr\.arpa\.$/) {
+                    split(name, o, ".")
+                    print o[4] "." o[3] "." o[2] "." o[1]
+                } else if (name ~ /^[0-9a-f.]+\.ip6\.arpa\.$/ &&
+                           split(name, x, ".") == 35 && name !~ /[0-9a-f][0-9a-f]/) {
+                    a = ""  # (mawk has no {32}: 32 one-nibble labels counted)
+                    for (i = 32; i >= 1; i--) {
+                        a = a x[i]
+                        if (i % 4 == 1 && i > 1) a = a ":"
+                    }
+                    print a
+                }
+            }' "$f"
+    done
+}
+# A few without a PTR: NXDOMAIN, NODATA (TXT only), an unserved reverse zone
+# (REFUSED by Knot, SERVFAIL from Unbound), a zone that fails to load
+# (SERVFAIL); and a sample of the generated bulk zone (servers.sh), one
+# address of each of its eight kinds.
+extra_addrs=(192.0.2.49 192.0.2.41 198.51.100.3 2001:db8::27 203.0.113.5 203.0.113.200)
+for i in 0 1 2 3 4 5 6 7; do extra_addrs+=("2001:db8:b::$i"); done
+mapfile -t ADDRS < <({ reverse_addrs; printf '%s\n' "${extra_addrs[@]}"; } | awk '!seen[$0]++')
+((${#ADDRS[@]} > 50)) || die "only ${#ADDRS[@]} addresses found in $ZONES"
+
+for a in "${ADDRS[@]}"; do
+    case $a in
+    127.*) ;; # 127.0.0.0/8 is on lo already
+    *:*) nsx ip -6 addr add "$a/128" dev lo nodad ;;
+    *) nsx ip addr add "$a/32" dev lo ;;
+    esac
+done
+
+# ------------------------------------------------------------------ DNS
+
+# Knot with the integration zones and servers.sh's Unbound (ports 5300/5301,
+# free in the fresh namespace), then a copy of that Unbound on port 53 that
+# rotates RRsets, as most resolvers do: the resolver of Postfix and rdnscheck.
+# It also serves 0.0.127.in-addr.arpa from Knot instead of Unbound's built-in
+# 127.in-addr.arpa (RFC 6303), so the zone's 127.0.0.x PTRs are judged too.
+RDC_KNOT_PORT=5300 RDC_UNBOUND_PORT=5301 nsx "$ROOT/scripts/servers.sh" start "$DNS"
+sed -e 's/^\( *port:\) 5301$/\1 53/' \
+    -e 's/^server:$/server:\n    local-zone: "127.in-addr.arpa." nodefault/' \
+    -e 's/^\( *rrset-roundrobin:\) no$/\1 yes/' \
+    -e "s|/unbound.pid\"|/front.pid\"|" -e "s|/unbound.log\"|/front.log\"|" \
+    "$DNS/unbound.conf" >"$DNS/front.conf"
+grep -q '^ *port: 53$' "$DNS/front.conf" && grep -q 'rrset-roundrobin: yes' "$DNS/front.conf" ||
+    die "could not derive the front Unbound's configuration from $DNS/unbound.conf"
+nsx setsid unbound -d -c "$DNS/front.conf" >"$DNS/front.out" 2>&1 </dev/null &
+echo $! >"$DNS/front.pid"
+for ((i = 0; i < 100; i++)); do
+    [[ -n $(nsx kdig @127.0.0.1 +short +time=1 +retry=0 SOA example.test 2>/dev/null) ]] && break
+    kill -0 "$(cat "$DNS/front.pid")" 2>/dev/null || { cat "$DNS/front.out" >&2; die "front Unbound exited"; }
+    sleep 0.2
+done
+((i < 100)) || die "front Unbound does not answer on 127.0.0.1 port 53"
+
+# ------------------------------------------------------------------ Postfix
+
+# A private instance (scripts/mta.sh's layout: conf/, queue/, data/, log/, so
+# `mta.sh stop` ends it), no chroot, listening on 127.0.0.1 and ::1 of the
+# namespace, accepting RCPT TO:<judge@judge.test> from every client that
+# passes reject_unknown_client_hostname; nothing is ever delivered (no DATA).
+write_postfix() {
+    mkdir -p "$MTA/conf" "$MTA/queue" "$MTA/data" "$MTA/log"
+    chmod 0755 "$MTA" "$MTA/conf" "$MTA/queue" "$MTA/log"
+    chown postfix:postfix "$MTA/data"
+    chmod 0700 "$MTA/data"
+    cat >"$MTA/conf/main.cf" <<EOF
+# Generated by tests/receivers/judge.sh: the judge of integration_receivers.
+compatibility_level = 3.6
+queue_directory = $MTA/queue
+data_directory = $MTA/data
+meta_directory = /etc/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.judge.test
+mydomain = judge.test
+myorigin = \$myhostname
+mydestination = judge.test
+local_recipient_maps =
+alias_maps =
+alias_database =
+relay_domains =
+inet_interfaces = loopback-only
+inet_protocols = all
+mynetworks = 127.0.0.1/32 [::1]/128
+# The judgement: postconf(5) reject_unknown_client_hostname: "the client IP
+# address->name mapping fails, or the name->address mapping fails, or the
+# name->address mapping does not match the client IP address"; a permanent
+# failure gets unknown_client_reject_code, a temporary one 450.
+smtpd_peername_lookup = yes
+smtpd_client_restrictions = reject_unknown_client_hostname
+unknown_client_reject_code = 550
+smtpd_delay_reject = yes
+smtpd_relay_restrictions = permit_auth_destination, reject
+smtpd_recipient_restrictions = permit_auth_destination, reject
+smtpd_data_restrictions = reject
+# never wait for "delivery" tokens (nothing is delivered): no 1 s pauses
+in_flow_delay = 0
+smtpd_client_connection_rate_limit = 0
+smtpd_client_connection_count_limit = 0
+# discard, not error: smtpd refuses a recipient whose transport is "error"
+local_transport = discard:the judge delivers nothing
+default_transport = error:5.7.1 the judge delivers nothing
+smtp_dns_support_level = disabled
+smtpd_tls_security_level = none
+biff = no
+append_dot_mydomain = no
+readme_directory = no
+html_directory = no
+maillog_file = $MTA/log/maillog
+maillog_file_prefixes = $MTA/log
+EOF
+    cat >"$MTA/conf/master.cf" <<EOF
+# Generated by tests/receivers/judge.sh. No chroot (column 5 "n").
+127.0.0.1:$SMTP_PORT inet n - n - - smtpd
+[::1]:$SMTP_PORT inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+}
+write_postfix
+: >"$MTA/log/maillog"
+nsx postfix -c "$MTA/conf" start >"$MTA/log/postfix.out" 2>&1 ||
+    { cat "$MTA/log/postfix.out" >&2; die "Postfix did not start"; }
+for ((i = 0; i < 100; i++)); do
+    out=$(nsx "$PROBE" 127.0.0.1 127.0.0.1 "$SMTP_PORT" "$RCPT" 2>/dev/null) && break
+    sleep 0.2
+done
+((i < 100)) || { cat "$MTA/log/maillog" >&2; die "Postfix does not answer on 127.0.0.1 port $SMTP_PORT"; }
+say "Postfix $(postconf -c "$MTA/conf" -h mail_version) answers; judging ${#ADDRS[@]} addresses"
+
+# ------------------------------------------------------------------ rdnscheck
+
+# rdnscheck asks the same resolver Postfix does. Exit status 0-3 are verdicts.
+rc=0
+nsx "$RDNSCHECK" --json -s 127.0.0.1:53 "${ADDRS[@]}" >"$WORK/rdnscheck.jsonl" || rc=$?
+((rc <= 3)) || die "rdnscheck exited with $rc"
+# From here on every address is in its canonical form (RFC 5952), as
+# rdnscheck prints it and Postfix logs it.
+declare -A VERDICT CODES IP
+while IFS=$'\t' read -r input ip verdict codes; do
+    IP[$input]=$ip
+    VERDICT[$ip]=$verdict
+    CODES[$ip]=$codes
+done < <(jq -r '[.input, .ip, .verdict, ([.problems[].code] | join(","))] | @tsv' "$WORK/rdnscheck.jsonl")
+CHECK=()
+for a in "${ADDRS[@]}"; do
+    [[ -n ${IP[$a]:-} ]] || die "rdnscheck gave no record for $a"
+    CHECK+=("${IP[$a]}")
+done
+
+# ------------------------------------------------------------------ Postfix
+
+# log_names IP: one line per logged connection from IP, in order: the name
+# Postfix took for it ("-" for none), from "connect from NAME[IP]" or, when
+# NAME is "unknown", the warning "hostname X does not resolve to address IP"
+# of the same smtpd process before it.
+log_names() {
+    awk -v ip="$1" '
+        {
+            pid = $5; sub(/^.*\[/, "", pid); sub(/\].*$/, "", pid)
+        }
+        index($0, " does not resolve to address " ip) {
+            s = $0; sub(/^.* hostname /, "", s); sub(/ does not resolve to address .*$/, "", s)
+            rest = $0; sub(/^.* does not resolve to address /, "", rest); sub(/:.*$/, "", rest)
+            if (rest == ip || index($0, "address " ip ":")) tried[pid] = tolower(s)
+            next
+        }
+        index($0, "]: connect from ") && index($0, "[" ip "]") {
+            c = $0; sub(/^.*connect from /, "", c)
+            if (c != ("unknown[" ip "]") && substr(c, length(c) - length(ip) - 1) != ("[" ip "]")) next
+            n = substr(c, 1, length(c) - length(ip) - 2)
+            if (n == "unknown") n = (pid in tried) ? tried[pid] : "-"
+            delete tried[pid]
+            print tolower(n)
+        }' "$MTA/log/maillog"
+}
+
+# ptr_count IP: how many PTR names the resolver gives for IP.
+ptr_count() {
+    nsx kdig @127.0.0.1 +noall +answer +time=2 +retry=1 -x "$1" 2>/dev/null |
+        awk '$4 == "PTR"' | wc -l
+}
+
+# cap K: connections allowed to see each of K rotated names first. The front
+# rotates by the query ID (random), so each name comes first with chance 1/K;
+# after K*(ln K + 14) connections the chance that some name never came first
+# is below K*e^-(ln K + 14) = e^-14 (1e-6), for every K. One name: one
+# connection.
+cap() {
+    awk -v k="$1" 'BEGIN { if (k <= 1) print 1; else { c = k * (log(k) + 14); print (c == int(c)) ? c : int(c) + 1 } }'
+}
+
+declare -A JUDGED DETAIL
+failures=0
+for a in "${CHECK[@]}"; do
+    k=$(ptr_count "$a")
+    limit=$(cap "$k")
+    declare -A seen=() name_code=()
+    worst=250
+    n=0
+    while :; do
+        n=$((n + 1))
+        out=$(nsx "$PROBE" "$a" "$([[ $a == *:* ]] && echo ::1 || echo 127.0.0.1)" "$SMTP_PORT" "$RCPT") ||
+            die "the probe from $a failed"
+        code=${out%%$'\n'*}
+        text=${out#*$'\n'}
+        # a refusal for any other reason than the client's name is the
+        # judge's own fault, not a judgement
+        [[ $code == 250 || $text == *"Client host rejected: cannot find your hostname"* ]] ||
+            die "Postfix refused $a for another reason: $text"
+        # postlogd writes the connection's lines shortly after: wait for the
+        # n-th "connect from" of this address (a bound against a hang, 20 s)
+        for ((w = 0; w < 400; w++)); do
+            mapfile -t names < <(log_names "$a")
+            ((${#names[@]} >= n)) && break
+            sleep 0.05
+        done
+        ((${#names[@]} >= n)) || die "Postfix logged no connection number $n from $a"
+        name=${names[n - 1]}
+        seen[$name]=1
+        if [[ -z ${name_code[$name]:-} || $code > ${name_code[$name]} ]]; then
+            name_code[$name]=$code
+        fi
+        [[ $code > $worst ]] && worst=$code
+        ((${#seen[@]} >= k || n >= limit)) && break
+    done
+    if ((k > 1 && ${#seen[@]} < k)); then
+        say "FAIL $a: Postfix took only ${#seen[@]} of its $k PTR names first in $n connections"
+        failures=$((failures + 1))
+    fi
+    case $worst in
+    2??) JUDGED[$a]=accept ;;
+    4??) JUDGED[$a]=tempfail ;;
+    5??) JUDGED[$a]=fail ;;
+    *) die "unexpected reply $worst for $a" ;;
+    esac
+    d=""
+    for name in "${!name_code[@]}"; do d+="$name=${name_code[$name]} "; done
+    DETAIL[$a]="$n conn: ${d% }"
+    unset seen name_code
+done
+
+# ------------------------------------------------------------------ compare
+
+expected() { # rdnscheck verdict -> what Postfix must do
+    case $1 in
+    pass | warn) echo accept ;;
+    fail) echo fail ;;
+    tempfail) echo tempfail ;;
+    *) echo "?" ;;
+    esac
+}
+
+declare -A LISTED REASON
+while IFS= read -r line; do
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    read -r addr rv pv reason <<<"$line"
+    [[ -n $reason ]] || die "divergences.txt: no reason on: $line"
+    LISTED[$addr]="$rv $pv"
+    REASON[$addr]=$reason
+done <"$DIVERGENCES"
+
+printf '%-16s %-9s %-28s %-9s %s\n' address rdnscheck codes postfix "connections: name=reply"
+for a in "${CHECK[@]}"; do
+    v=${VERDICT[$a]} j=${JUDGED[$a]}
+    printf '%-16s %-9s %-28s %-9s %s\n' "$a" "$v" "${CODES[$a]:--}" "$j" "${DETAIL[$a]}"
+done
+for a in "${CHECK[@]}"; do
+    v=${VERDICT[$a]} j=${JUDGED[$a]}
+    if [[ $(expected "$v") == "$j" ]]; then
+        if [[ -n ${LISTED[$a]:-} ]]; then
+            say "FAIL $a is listed as a divergence (${LISTED[$a]}: ${REASON[$a]}) but now agrees: rdnscheck $v, Postfix $j"
+            failures=$((failures + 1))
+        fi
+    elif [[ ${LISTED[$a]:-} == "$v $j" ]]; then
+        say "expected divergence $a: rdnscheck $v, Postfix $j: ${REASON[$a]}"
+    else
+        say "FAIL $a: rdnscheck says $v (${CODES[$a]:--}), Postfix $j (${DETAIL[$a]})${LISTED[$a]:+; listed as ${LISTED[$a]}}"
+        failures=$((failures + 1))
+    fi
+done
+for a in "${!LISTED[@]}"; do
+    [[ -n ${VERDICT[$a]:-} ]] || {
+        say "FAIL divergences.txt lists $a, which is not checked"
+        failures=$((failures + 1))
+    }
+done
+((failures == 0)) || die "$failures disagreement(s) between rdnscheck and Postfix"
+say "rdnscheck and Postfix agree on all ${#ADDRS[@]} addresses (listed divergences aside)"
