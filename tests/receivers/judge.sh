@@ -157,8 +157,9 @@ sed -e 's/^\( *port:\) 5301$/\1 53/' \
     -e 's/^\( *rrset-roundrobin:\) no$/\1 yes/' \
     -e "s|/unbound.pid\"|/front.pid\"|" -e "s|/unbound.log\"|/front.log\"|" \
     "$DNS/unbound.conf" >"$DNS/front.conf"
-grep -q '^ *port: 53$' "$DNS/front.conf" && grep -q 'rrset-roundrobin: yes' "$DNS/front.conf" ||
+if ! grep -q '^ *port: 53$' "$DNS/front.conf" || ! grep -q 'rrset-roundrobin: yes' "$DNS/front.conf"; then
     die "could not derive the front Unbound's configuration from $DNS/unbound.conf"
+fi
 nsx setsid unbound -d -c "$DNS/front.conf" >"$DNS/front.out" 2>&1 </dev/null &
 echo $! >"$DNS/front.pid"
 for ((i = 0; i < 100; i++)); do
@@ -350,10 +351,10 @@ for a in "${CHECK[@]}"; do
         ((${#names[@]} >= n)) || die "Postfix logged no connection number $n from $a"
         name=${names[n - 1]}
         seen[$name]=1
-        if [[ -z ${name_code[$name]:-} || $code > ${name_code[$name]} ]]; then
+        if ((code > ${name_code[$name]:-0})); then
             name_code[$name]=$code
         fi
-        [[ $code > $worst ]] && worst=$code
+        ((code > worst)) && worst=$code
         ((${#seen[@]} >= k || n >= limit)) && break
     done
     if ((k > 1 && ${#seen[@]} < k)); then
