@@ -60,8 +60,12 @@ rel_bin="build-demo/rdnscheck"
 cd "$root"
 run "pass: PTR mail.example.test, whose A record is 192.0.2.10" \
     "$rel_bin" -s "$knot" 192.0.2.10
-run "warn: two PTR names, only one resolves back (ptr-partial)" \
+run "warn: the PTR name is an alias, a CNAME (ptr-cname)" \
+    "$rel_bin" -s "$knot" 192.0.2.30
+run "fail: two PTR names, only one resolves back (ptr-partial): Postfix checks the first" \
     "$rel_bin" -s "$knot" 192.0.2.21
+run "the same with --iprev, RFC 8601's any-name rule (Exim's): pass, with a note" \
+    "$rel_bin" -s "$knot" --iprev 192.0.2.21
 run "fail: the PTR name resolves to another address (ptr-mismatch)" \
     "$rel_bin" -s "$knot" 192.0.2.45
 run "tempfail: the reverse zone is not served, Knot answers REFUSED (dns-refused)" \

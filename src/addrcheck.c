@@ -23,7 +23,8 @@ void rdc_chk_release(chk_t *c)
         e->oom = true; /* a lost event: the run stops, as for any allocation */
     if (c->auth && !rdc_auth_finish(c))
         e->oom = true;
-    if (!rdc_verdict_compute(&c->res, e->o.strict))
+    if (!rdc_verdict_compute(&c->res, (e->o.strict ? RDC_RULES_STRICT : 0u) |
+                                          (e->o.iprev ? RDC_RULES_IPREV : 0u)))
         e->oom = true;
     c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
     rdc_slot_release(c->slot);

@@ -491,6 +491,12 @@ static const rdc_optdef_t options[] = {
      .set = set_true,
      .help = "show every query, answer, TTL and CNAME hop"},
     {.name = "strict", FIELD(strict), .set = set_true, .help = "warnings count as failures"},
+    {.name = "iprev",
+     FIELD(iprev),
+     .set = set_true,
+     .help = "pass an address when any of its PTR names confirms\n"
+             "(RFC 8601 iprev, as Exim checks); by default every\n"
+             "name must, as Postfix checks only the first"},
     {.name = "authority",
      FIELD(authority),
      .set = set_true,

@@ -38,6 +38,7 @@ typedef struct rdc_engine_opts {
     unsigned tries; /* tries per query (the engine retries timeouts) */
     unsigned try_timeout_ms; /* --timeout: how long one try of a query may take */
     bool strict, verbose, want4, want6;
+    bool iprev; /* any confirming PTR name passes (RDC_RULES_IPREV) */
     bool unordered; /* emit in finishing order, not input order */
     bool generic; /* flag provider-generated PTR names (generic-ptr) */
     /* --authority: ask the zones' own servers (needs dns.ops->add_server) */

@@ -309,6 +309,7 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
         .max_names = 16,
         .tries = o->tries,
         .strict = o->strict,
+        .iprev = o->iprev,
         /* traces for text and JSON */
         .verbose = o->verbose && !o->quiet && !o->github && !o->nagios && !o->prometheus,
         .want4 = o->want4,

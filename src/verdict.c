@@ -1,8 +1,9 @@
 /* verdict.c - pure rules from lookup results to a verdict and a list of
  * problems with plain-English reasons and fixes. The rules follow how mail
- * receivers decide (see README "Verdicts"): Exim accepts any confirming
- * name, adns demands all, so a partial set is a warning; any DNS failure on
- * the path is temporary (Postfix answers 450), unless a definite failure
+ * receivers decide (see README "Verdicts"): Postfix verifies only the first
+ * PTR name the resolver returns and adns demands all, so a partial set fails
+ * (Exim's and RFC 8601's any-name rule is --iprev); any DNS failure on the
+ * path is temporary (Postfix answers 450), unless a definite failure
  * already decides the address. */
 #include "verdict.h"
 #include "authcheck.h"
@@ -26,7 +27,7 @@ static const struct {
     [RDC_PTR_MISMATCH] = {"ptr-mismatch", RDC_SEV_FAIL},
     [RDC_PTR_INVALID_NAME] = {"ptr-invalid-name", RDC_SEV_FAIL},
     [RDC_PTR_RELATIVE_NAME] = {"ptr-relative-name", RDC_SEV_FAIL},
-    [RDC_PTR_PARTIAL] = {"ptr-partial", RDC_SEV_WARN},
+    [RDC_PTR_PARTIAL] = {"ptr-partial", RDC_SEV_FAIL},
     [RDC_PTR_CNAME] = {"ptr-cname", RDC_SEV_WARN},
     [RDC_PTR_TOO_MANY] = {"ptr-too-many", RDC_SEV_WARN},
     [RDC_NO_ADDRESS] = {"no-address", RDC_SEV_FAIL},
@@ -515,21 +516,27 @@ typedef struct fcr {
     size_t first_d, end_d, first_t, end_t;
 } fcr_t;
 
-/* The FCrDNS rank with c confirming and d definitely failing names. */
-static int fcr_rank(size_t c, size_t d, bool strict)
+/* The FCrDNS rank with c confirming and d definitely failing names. By
+ * default every name must confirm: Postfix (smtpd_peer.c) takes the one
+ * name getnameinfo() gives, the first PTR of the answer, and resolvers
+ * rotate RRsets, so a set with a non-confirming name is rejected on some
+ * connections (550 with reject_unknown_client_hostname). iprev: RFC 8601
+ * section 3 and Exim's host_name_lookup(), any confirming name passes. */
+static int fcr_rank(size_t c, size_t d, bool iprev)
 {
-    if (d == 0)
-        return c > 0 ? RANK_PASS : RANK_FAIL;
-    return c > 0 ? (strict ? RANK_FAIL : RANK_WARN) : RANK_FAIL;
+    if (c == 0)
+        return RANK_FAIL;
+    return d == 0 || iprev ? RANK_PASS : RANK_FAIL;
 }
 
 /* The PTR names' problems, by the decision table (README "Decision table"):
  * any confirming name with others that definitely fail is ptr-partial (a
- * warning: receivers that take one name pick one at random); no confirming
+ * failure: receivers that take one name reject whenever the resolver gives
+ * a non-confirming one first; an info note with --iprev); no confirming
  * name is a failure, each name saying why; an undecided name leaves the
  * outcome open between the two ends, and only the final verdict (settle)
  * can say whether that matters. */
-static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bool strict, fcr_t *f)
+static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bool iprev, fcr_t *f)
 {
     bool ok = true;
     size_t nconsidered = 0, nskipped = 0, ncname = 0;
@@ -549,8 +556,12 @@ static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bo
             f->d++;
         }
     }
-    f->best = fcr_rank(f->c + f->t, f->d, strict);
-    f->worst = fcr_rank(f->c, f->d + f->t, strict);
+    f->best = fcr_rank(f->c + f->t, f->d, iprev);
+    f->worst = fcr_rank(f->c, f->d + f->t, iprev);
+    /* Exim defers as soon as one name's forward lookup fails temporarily,
+     * whatever the other names say (host_name_lookup: HOST_FIND_AGAIN) */
+    if (iprev && f->t > 0)
+        f->worst = RANK_FAIL;
 
     /* the definite failures: each name's own problem when none confirms,
      * else one ptr-partial naming them */
@@ -575,19 +586,21 @@ static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bo
         }
         ok = rdc_result_add_problem(
             r, RDC_PTR_PARTIAL,
-            "remove the PTR records that do not confirm (or fix their forward "
-            "records): receivers that take only one name pick one at random",
+            "remove the PTR records that do not confirm (or fix their forward records): "
+            "Postfix-style receivers check only the first name the resolver returns, and "
+            "resolvers rotate them, so they reject this address whenever a non-confirming "
+            "name comes first",
             "only %zu of %zu PTR names confirm; not confirming: %s", f->c, nconsidered,
             bad.s ? bad.s : "?");
         rdc_buf_free(&bad);
     }
     f->end_d = r->nproblems;
-    /* The outcome is open while a T name is: the D names' failures are
-     * then at least a warning (partial, if a T name confirms), not yet a
-     * failure, unless --strict makes the partial set a failure as well. */
-    if (f->c == 0 && f->t > 0 && !strict)
+    /* --iprev: a name that does not confirm beside one that does (or may,
+     * while a T name is open) decides nothing; it stays as a note. By
+     * default one such name fails the set, and it keeps its failure. */
+    if (iprev && (f->c > 0 || f->t > 0))
         for (size_t i = f->first_d; i < f->end_d; i++)
-            r->problems[i].severity = RDC_SEV_WARN;
+            r->problems[i].severity = RDC_SEV_INFO;
 
     f->first_t = r->nproblems;
     for (size_t i = 0; ok && i < r->nnames; i++) {
@@ -637,8 +650,9 @@ static void settle(rdc_result_t *r, const fcr_t *f, bool strict)
     r->verdict = verdict_of_rank[v];
 }
 
-bool rdc_verdict_compute(rdc_result_t *r, bool strict)
+bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules)
 {
+    bool strict = (rules & RDC_RULES_STRICT) != 0, iprev = (rules & RDC_RULES_IPREV) != 0;
     char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX], fix[4096];
     fcr_t fcr = {0};
     rdc_addr_format(&r->addr, ip);
@@ -663,7 +677,7 @@ bool rdc_verdict_compute(rdc_result_t *r, bool strict)
                                     r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist"
                                                                       : "has no PTR");
     } else {
-        ok = fcrdns_problems(r, ip, rev, strict, &fcr);
+        ok = fcrdns_problems(r, ip, rev, iprev, &fcr);
     }
 
     /* generic-looking names: the first one found speaks for all */

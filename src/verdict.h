@@ -11,10 +11,19 @@
 bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* How the rules judge (a bit set; 0 is the default). RDC_RULES_STRICT
+ * (--strict) turns warnings into failures; RDC_RULES_IPREV (--iprev) takes
+ * RFC 8601 iprev's rule for a PTR set, any confirming name passes, instead
+ * of the default, every name must confirm (Postfix checks the first). A
+ * bool strict converts to exactly RDC_RULES_STRICT or 0. */
+typedef unsigned rdc_rules_t;
+#define RDC_RULES_STRICT 1u
+#define RDC_RULES_IPREV 2u
+
 /* Computes r->verdict and r->problems for an address result from its PTR
- * status and name results (pure; see verdict.c for the rules). strict turns
- * warnings into failures. Returns false on allocation failure. */
-bool rdc_verdict_compute(rdc_result_t *r, bool strict);
+ * status and name results (pure; see verdict.c for the rules). Returns
+ * false on allocation failure. */
+bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules);
 
 /* Sets r->verdict from the severities of r->problems alone (info notes
  * count for nothing; strict turns warnings into failures). */

@@ -51,7 +51,7 @@ promtool_check() { # name, file: promtool check metrics must be silent and succe
 }
 
 # 1. a mixed run, hostile input included
-printf '%s\n' 192.0.2.21 'bad"quote' 'back\slash' "$(printf 'ctl\001byte')" 192.0.2.10 >"$tmp/list.txt"
+printf '%s\n' 192.0.2.30 'bad"quote' 'back\slash' "$(printf 'ctl\001byte')" 192.0.2.10 >"$tmp/list.txt"
 "$bin" -s "$knot" --timeout 1000 --format prometheus --mx mx-normal.mail.test \
     192.0.2.10 192.0.2.49 192.0.2.46 -f "$tmp/list.txt" >"$tmp/m.prom" 2>"$tmp/err"
 st=$?
@@ -62,7 +62,7 @@ for line in \
     'rdnscheck_verdict{ip="192.0.2.10",verdict="pass"} 1' \
     'rdnscheck_verdict{ip="192.0.2.49",verdict="fail"} 1' \
     'rdnscheck_verdict{ip="192.0.2.46",verdict="tempfail"} 1' \
-    'rdnscheck_verdict{ip="192.0.2.21",verdict="warn"} 1' \
+    'rdnscheck_verdict{ip="192.0.2.30",verdict="warn"} 1' \
     'rdnscheck_verdict{input="bad\"quote",verdict="error"} 1' \
     'rdnscheck_verdict{input="back\\\\slash",verdict="error"} 1' \
     'rdnscheck_verdict{input="ctl\\001byte",verdict="error"} 1' \
@@ -102,9 +102,9 @@ mkdir "$dir"
 expect "textfile recipe: rdnscheck.prom in place, no temp file left" \
     "$([ -s "$dir/rdnscheck.prom" ] && [ "$(ls "$dir" | wc -l)" -eq 1 ]; echo $?)" "$(ls "$dir")"
 promtool_check "textfile recipe" "$dir/rdnscheck.prom"
-expect "textfile recipe: 8 addresses, 3 fail" \
+expect "textfile recipe: 8 addresses, 4 fail" \
     "$([ "$(grep -c '^rdnscheck_verdict{' "$dir/rdnscheck.prom")" -eq 8 ] &&
-        grep -qxF 'rdnscheck_results{verdict="fail"} 3' "$dir/rdnscheck.prom"; echo $?)"
+        grep -qxF 'rdnscheck_results{verdict="fail"} 4' "$dir/rdnscheck.prom"; echo $?)"
 
 # 3. nothing to check is still a valid exposition, with zero counts
 : >"$tmp/empty.txt"
@@ -147,7 +147,7 @@ expect "prometheus /dev/full: exit status 2, says why" \
     "$([ "$st" -eq 2 ] && grep -q 'cannot write the report' "$tmp/err"; echo $?)" "status $st"
 
 # 5. Nagios perfdata syntax: 'label'=value[UOM];[warn];[crit];[min];[max]
-"$bin" -s "$knot" --format nagios 192.0.2.10 192.0.2.21 192.0.2.49 192.0.2.46 >"$tmp/n.out"
+"$bin" -s "$knot" --format nagios 192.0.2.10 192.0.2.30 192.0.2.49 192.0.2.46 >"$tmp/n.out"
 perf=$(head -n 1 "$tmp/n.out" | sed 's/^[^|]*| //')
 bad_items=$(tr ' ' '\n' <<<"$perf" |
     grep -vE "^([A-Za-z0-9_.-]+|'([^'=]|'')+')=-?[0-9]+(\.[0-9]+)?(s|ms|us|%|B|KB|MB|TB|c)?(;[0-9.]*){0,4}$")

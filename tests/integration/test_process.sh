@@ -110,7 +110,7 @@ echo 192.0.2.10 >&3
 seen=1
 for _ in $(seq $((50 * scale))); do grep -q '"ip":"192.0.2.10"' "$tmp/fifo.out" && { seen=0; break; }; sleep 0.1; done
 expect "fifo: first result printed while the writer is still open" "$seen"
-echo 192.0.2.21 >&3
+echo 192.0.2.30 >&3
 exec 3>&-
 wait $pid
 st=$?
@@ -196,7 +196,7 @@ if need xmllint "junit: the report parsed back (Debian: libxml2-utils)"; then
     expect "junit: totals" "$(xmllint --xpath 'string(/testsuites/@tests)' "$tmp/r.xml" | grep -qx 11; echo $?)"
     expect "junit: one suite per input" "$(xmllint --xpath 'count(//testsuite)' "$tmp/r.xml" | grep -qx 3; echo $?)"
     expect "junit: failures and errors" \
-        "$(xmllint --xpath 'concat(/testsuites/@failures, " ", /testsuites/@errors)' "$tmp/r.xml" | grep -qx '3 1'; echo $?)"
+        "$(xmllint --xpath 'concat(/testsuites/@failures, " ", /testsuites/@errors)' "$tmp/r.xml" | grep -qx '4 1'; echo $?)"
     expect "junit: failure carries its code" \
         "$(xmllint --xpath 'string(//testcase[@name="198.51.100.3 (no PTR)"]/failure/@type)' "$tmp/r.xml" | grep -qx no-ptr; echo $?)"
 fi
@@ -208,10 +208,10 @@ expect "junit: an unwritable path is a usage error before any lookup" \
 st=$?
 expect "junit: a full disk is reported, status 2" \
     "$( [ "$st" -eq 2 ] && grep -q "cannot write the JUnit report /dev/full" "$tmp/err"; echo $?)" "status $st: $(cat "$tmp/err")"
-"$bin" -s "$knot" --format github 192.0.2.10 192.0.2.21 192.0.2.49 > "$tmp/out" 2>&1
+"$bin" -s "$knot" --format github 192.0.2.10 192.0.2.30 192.0.2.49 > "$tmp/out" 2>&1
 st=$?
 expect "github: one command per problem address plus a notice" \
-    "$( [ "$st" -eq 1 ] && [ "$(wc -l < "$tmp/out")" -eq 3 ] && grep -q '^::warning title=rdnscheck ptr-partial::192.0.2.21: ' "$tmp/out" \
+    "$( [ "$st" -eq 1 ] && [ "$(wc -l < "$tmp/out")" -eq 3 ] && grep -q '^::warning title=rdnscheck ptr-cname::192.0.2.30: ' "$tmp/out" \
         && grep -q '^::error title=rdnscheck no-ptr::192.0.2.49: ' "$tmp/out" && grep -q '^::notice title=rdnscheck::3 checked: 1 pass, 1 warn, 1 fail$' "$tmp/out"; echo $?)" \
     "status $st: $(cat "$tmp/out")"
 

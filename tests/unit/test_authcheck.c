@@ -1267,7 +1267,7 @@ static void test_verdict_stale_note_changes_nothing(void **state)
         result_init(&r, "192.0.2.1", RDC_DNS_NXDOMAIN);
         rdc_authority_t *a = authority_new(&r);
         ptr_question(&a->ptr, RDC_DNS_OK, "mail.example.test", RDC_DNS_NXDOMAIN, NULL, 120);
-        assert_true(rdc_verdict_compute(&r, strict));
+        assert_true(rdc_verdict_compute(&r, strict ? RDC_RULES_STRICT : 0u));
         assert_int_equal(r.verdict, RDC_FAIL);
         assert_int_equal(r.nproblems, 2);
         assert_int_equal(r.problems[0].code, RDC_NO_PTR);
@@ -1282,7 +1282,7 @@ static void test_verdict_stale_note_changes_nothing(void **state)
         a = authority_new(&r);
         ptr_question(&a->ptr, RDC_DNS_OK, "mail.example.test new.example.test", RDC_DNS_OK,
                      "mail.example.test", 120);
-        assert_true(rdc_verdict_compute(&r, strict));
+        assert_true(rdc_verdict_compute(&r, strict ? RDC_RULES_STRICT : 0u));
         assert_int_equal(r.nproblems, 1);
         assert_int_equal(r.problems[0].code, RDC_STALE_CACHE);
         assert_int_equal(r.problems[0].severity, RDC_SEV_INFO);
@@ -1322,7 +1322,7 @@ static void test_verdict_auth_warnings(void **state)
                 a->ptr.servers[1].serial = 6;
             }
             assert_true(rdc_auth_evaluate(&a->ptr));
-            assert_true(rdc_verdict_compute(&r, strict));
+            assert_true(rdc_verdict_compute(&r, strict ? RDC_RULES_STRICT : 0u));
             if (r.nproblems != 1 || r.problems[0].code != cases[i].code)
                 print_error("%s: %zu problems\n", cases[i].what, r.nproblems);
             assert_int_equal(r.nproblems, 1);

@@ -494,7 +494,7 @@ typedef struct row {
     /* options (0: the defaults of opts()) */
     unsigned conc, tries, max_names, spf_sample;
     uint64_t max_expand;
-    bool strict, unordered, generic, verbose, only4, only6;
+    bool strict, iprev, unordered, generic, verbose, only4, only6;
     const char *helo;
     const char *dnsbl[3];
     /* expected */
@@ -578,6 +578,7 @@ static void row_setup(h_t *h, const row_t *r)
         o->max_expand = r->max_expand;
     o->spf_sample = r->spf_sample;
     o->strict = r->strict;
+    o->iprev = r->iprev;
     o->unordered = r->unordered;
     o->generic = r->generic;
     o->verbose = r->verbose;
@@ -798,25 +799,32 @@ static const row_t fcrdns_rows[] = {
                A("b.example.test", "@ 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 pass"}},
-    {.name = "C+D: warn, ptr-partial",
+    {.name = "C+D: fail, ptr-partial",
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test"),
                A("good.example.test", "@ 300 A 192.0.2.10"),
                A("bad.example.test", "@ 300 A 192.0.2.99")},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 warn ptr-partial:warn"},
+     .want = {"192.0.2.10 fail ptr-partial:fail"},
      .has = {"only 1 of 2 PTR names confirm; not confirming: bad.example.test"}},
+    {.name = "C+D --iprev: pass, ptr-partial a note",
+     .iprev = true,
+     .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test"),
+               A("good.example.test", "@ 300 A 192.0.2.10"),
+               A("bad.example.test", "@ 300 A 192.0.2.99")},
+     .targets = {"192.0.2.10"},
+     .want = {"192.0.2.10 pass ptr-partial:info"}},
     {.name = "C+D --strict: fail",
      .strict = true,
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test"),
                A("good.example.test", "@ 300 A 192.0.2.10"),
                A("bad.example.test", "@ 300 A 192.0.2.99")},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 fail ptr-partial:warn"}},
-    {.name = "C+invalid: warn, ptr-partial",
+     .want = {"192.0.2.10 fail ptr-partial:fail"}},
+    {.name = "C+invalid: fail, ptr-partial",
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR localhost"),
                A("good.example.test", "@ 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 warn ptr-partial:warn"}},
+     .want = {"192.0.2.10 fail ptr-partial:fail"}},
     {.name = "C+T: tempfail",
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR slow.example.test"),
                A("good.example.test", "@ 300 A 192.0.2.10"),
@@ -830,14 +838,23 @@ static const row_t fcrdns_rows[] = {
                RC("slow.example.test", RDC_TYPE_A, SERVFAIL)},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-servfail:tempfail"}},
-    {.name = "C+D+T: warn, the T name's problem a warning",
+    {.name = "C+D+T: fail, whatever the T name says",
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test; @ 300 "
                                  "PTR slow.example.test"),
                A("good.example.test", "@ 300 A 192.0.2.10"),
                A("bad.example.test", "@ 300 A 192.0.2.99"),
                ACT("slow.example.test", RDC_TYPE_A, SDNS_TIMEOUT)},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 warn ptr-partial:warn dns-timeout:warn"}},
+     .want = {"192.0.2.10 fail ptr-partial:fail dns-timeout:tempfail"}},
+    {.name = "C+D+T --iprev: tempfail, Exim defers on the T name",
+     .iprev = true,
+     .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test; @ 300 "
+                                 "PTR slow.example.test"),
+               A("good.example.test", "@ 300 A 192.0.2.10"),
+               A("bad.example.test", "@ 300 A 192.0.2.99"),
+               ACT("slow.example.test", RDC_TYPE_A, SDNS_TIMEOUT)},
+     .targets = {"192.0.2.10"},
+     .want = {"192.0.2.10 tempfail ptr-partial:info dns-timeout:tempfail"}},
     {.name = "C+D+T --strict: fail",
      .strict = true,
      .rules = {PTR("192.0.2.10", "@ 300 PTR good.example.test; @ 300 PTR bad.example.test; @ 300 "
@@ -846,13 +863,20 @@ static const row_t fcrdns_rows[] = {
                A("bad.example.test", "@ 300 A 192.0.2.99"),
                ACT("slow.example.test", RDC_TYPE_A, SDNS_TIMEOUT)},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 fail ptr-partial:warn dns-timeout:tempfail"}},
-    {.name = "D+T: tempfail, the D name's code a warning",
+     .want = {"192.0.2.10 fail ptr-partial:fail dns-timeout:tempfail"}},
+    {.name = "D+T: fail, the D name decides",
      .rules = {PTR("192.0.2.10", "@ 300 PTR bad.example.test; @ 300 PTR slow.example.test"),
                A("bad.example.test", "@ 300 A 192.0.2.99"),
                RC("slow.example.test", RDC_TYPE_A, SERVFAIL)},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 tempfail ptr-mismatch:warn dns-servfail:tempfail"}},
+     .want = {"192.0.2.10 fail ptr-mismatch:fail dns-servfail:tempfail"}},
+    {.name = "D+T --iprev: tempfail, the D name's code a note",
+     .iprev = true,
+     .rules = {PTR("192.0.2.10", "@ 300 PTR bad.example.test; @ 300 PTR slow.example.test"),
+               A("bad.example.test", "@ 300 A 192.0.2.99"),
+               RC("slow.example.test", RDC_TYPE_A, SERVFAIL)},
+     .targets = {"192.0.2.10"},
+     .want = {"192.0.2.10 tempfail ptr-mismatch:info dns-servfail:tempfail"}},
     {.name = "D+T --strict: fail",
      .strict = true,
      .rules = {PTR("192.0.2.10", "@ 300 PTR bad.example.test; @ 300 PTR slow.example.test"),
@@ -1069,14 +1093,14 @@ static const row_t fcrdns_rows[] = {
                A("192-0-2-10.dyn.example.net", "@ 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 pass"}},
-    {.name = "generic and undecided: the warning decides",
+    {.name = "generic and undecided: a partial set would fail, so tempfail",
      .generic = true,
      .rules = {PTR("192.0.2.10",
                    "@ 300 PTR 192-0-2-10.dyn.example.net; @ 300 PTR slow.example.test"),
                A("192-0-2-10.dyn.example.net", "@ 300 A 192.0.2.10"),
                RC("slow.example.test", RDC_TYPE_A, SERVFAIL)},
      .targets = {"192.0.2.10"},
-     .want = {"192.0.2.10 warn dns-servfail:warn generic-ptr:warn"}},
+     .want = {"192.0.2.10 tempfail dns-servfail:tempfail generic-ptr:warn"}},
     {.name = "generic name that does not confirm",
      .generic = true,
      .rules = {PTR("192.0.2.10", "@ 300 PTR dsl-pool-7.example.net")},

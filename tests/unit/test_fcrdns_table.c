@@ -4,15 +4,17 @@
  * Every row is a result built by hand: C confirming PTR names, D names that
  * definitely do not confirm (each D kind), T names whose forward lookup failed
  * temporarily (each temporary status), 0..2 of each, IPv4 and IPv6, with and
- * without --strict, optionally with one more problem source of fixed
- * severity; plus the rows decided by the PTR lookup itself.
+ * without --strict and --iprev, optionally with one more problem source of
+ * fixed severity; plus the rows decided by the PTR lookup itself.
  *
  * The expected outcome is computed here from the general rule, independently
  * of verdict.c: evaluate the row as if every T name had confirmed (best) and
  * as if none had (worst); equal means that verdict, different means
- * tempfail. Each row then checks the verdict, the exact multiset of
- * (code, severity) pairs, which problem names which PTR name, and that
- * rdc_verdict_from_problems reproduces the verdict.
+ * tempfail. By default one D name fails the set (Postfix checks the first
+ * name the resolver gives, and resolvers rotate them); with --iprev one C
+ * name passes it, and any T name leaves it open (Exim defers on it). Each row then checks the
+ * verdict, the exact multiset of (code, severity) pairs, which problem names which PTR name, and
+ * that rdc_verdict_from_problems reproduces the verdict.
  *
  * A failing row is printed, not asserted on the spot, so that one run lists
  * every row that disagrees (grouped by class at the end of each test). */
@@ -89,13 +91,13 @@ static level_t extra_level(extra_t x, unsigned c)
 }
 
 /* The verdict of a row without undecided names: c confirm, d do not. */
-static level_t decided(unsigned c, unsigned d, extra_t x, bool strict)
+static level_t decided(unsigned c, unsigned d, extra_t x, bool strict, bool iprev)
 {
     level_t v = L_PASS;
     if (c == 0 && d > 0)
         v = L_FAIL; /* nothing confirms: each D name's own code */
-    else if (c > 0 && d > 0)
-        v = L_WARN; /* ptr-partial */
+    else if (c > 0 && d > 0 && !iprev)
+        v = L_FAIL; /* ptr-partial */
     level_t e = extra_level(x, c);
     if (strict && e == L_WARN)
         e = L_FAIL;
@@ -105,11 +107,15 @@ static level_t decided(unsigned c, unsigned d, extra_t x, bool strict)
 }
 
 /* The general rule: the verdict as if every T name had confirmed, provided
- * it is the same as if none had; otherwise tempfail. */
-static level_t expected_level(unsigned c, unsigned d, unsigned t, extra_t x, bool strict)
+ * it is the same as if none had; otherwise tempfail. With --iprev the worst
+ * case of a T name is that nothing confirms: Exim defers on it whatever the
+ * other names say. */
+static level_t expected_level(unsigned c, unsigned d, unsigned t, extra_t x, bool strict,
+                              bool iprev)
 {
-    level_t best = decided(c + t, d, x, strict);
-    level_t worst = decided(c, d + t, x, strict);
+    level_t best = decided(c + t, d, x, strict, iprev);
+    level_t worst =
+        iprev && t > 0 ? decided(0, d + t, x, strict, iprev) : decided(c, d + t, x, strict, iprev);
     return best == worst ? best : L_TEMPFAIL;
 }
 
@@ -202,6 +208,7 @@ typedef struct row {
     bool strict;
     extra_t extra;
     unsigned order; /* 0: C D T, 1: T D C, 2: D T C */
+    bool iprev;
 } row_t;
 
 /* What one PTR name of a row is, for the checks. */
@@ -466,8 +473,9 @@ static void row_label(const row_t *w, char *buf, size_t cap)
         snprintf(tss, sizeof tss, "(%s%s%s)", t_status_names[(unsigned)w->ts % T_KINDS],
                  w->t > 1 ? "," : "",
                  w->t > 1 ? t_status_names[((unsigned)w->ts + 1) % T_KINDS] : "");
-    snprintf(buf, cap, "%s C=%u D=%u%s T=%u%s%s extra=%s order=%u", w->fam->tag, w->c, w->d, dks,
-             w->t, tss, w->strict ? " strict" : "", extra_names[w->extra], w->order);
+    snprintf(buf, cap, "%s C=%u D=%u%s T=%u%s%s%s extra=%s order=%u", w->fam->tag, w->c, w->d, dks,
+             w->t, tss, w->strict ? " strict" : "", w->iprev ? " iprev" : "", extra_names[w->extra],
+             w->order);
 }
 
 /* Checks what rdc_verdict_compute made of the row against the model.
@@ -482,16 +490,18 @@ static bool check_row(const row_t *w, tally_t *tl)
 
     rdc_result_t r;
     build(&r, w, m, nm);
-    assert_true(rdc_verdict_compute(&r, w->strict));
+    assert_true(rdc_verdict_compute(&r, (w->strict ? RDC_RULES_STRICT : 0u) |
+                                            (w->iprev ? RDC_RULES_IPREV : 0u)));
 
-    level_t lv = expected_level(w->c, w->d, w->t, w->extra, w->strict);
+    level_t lv = expected_level(w->c, w->d, w->t, w->extra, w->strict, w->iprev);
     rdc_verdict_t verdict = to_verdict(lv);
 
     /* the expected problems, from the table */
     want_t want[MAX_WANT];
     size_t nwant = 0;
     rdc_severity_t sev_t = verdict == RDC_WARN ? RDC_SEV_WARN : RDC_SEV_TEMPFAIL;
-    rdc_severity_t sev_d = (w->c == 0 && w->t > 0 && !w->strict) ? RDC_SEV_WARN : RDC_SEV_FAIL;
+    /* --iprev: a D name beside a C or T name decides nothing, a note */
+    rdc_severity_t sev_d = (w->iprev && w->t > 0) ? RDC_SEV_INFO : RDC_SEV_FAIL;
     for (size_t i = 0; i < nm; i++) {
         if (m[i].role == R_D && w->c == 0)
             want_add(want, &nwant, d_code(m[i].dk), sev_d);
@@ -499,7 +509,7 @@ static bool check_row(const row_t *w, tally_t *tl)
             want_add(want, &nwant, rdc_dns_status_code(m[i].ts), sev_t);
     }
     if (w->c > 0 && w->d > 0)
-        want_add(want, &nwant, RDC_PTR_PARTIAL, RDC_SEV_WARN);
+        want_add(want, &nwant, RDC_PTR_PARTIAL, w->iprev ? RDC_SEV_INFO : RDC_SEV_FAIL);
     switch (w->extra) {
     case X_GENERIC:
         want_add(want, &nwant, RDC_GENERIC_PTR, RDC_SEV_WARN);
@@ -628,8 +638,8 @@ static bool check_row(const row_t *w, tally_t *tl)
                               sev_name(r.problems[k].severity), r.problems[k].message);
         }
         char key[96];
-        snprintf(key, sizeof key, "C=%u D=%u T=%u%s extra=%s", w->c, w->d, w->t,
-                 w->strict ? " strict" : "", extra_names[w->extra]);
+        snprintf(key, sizeof key, "C=%u D=%u T=%u%s%s extra=%s", w->c, w->d, w->t,
+                 w->strict ? " strict" : "", w->iprev ? " iprev" : "", extra_names[w->extra]);
         tally_class(tl, key);
     }
     rdc_result_clear(&r);
@@ -639,7 +649,7 @@ static bool check_row(const row_t *w, tally_t *tl)
 /* Every C, D, T count in 0..2, every D kind and T status as the first of
  * its group (the second name of a group takes the next one), every extra;
  * the order of the names rotates from row to row. */
-static void run_table(const family_t *fam, bool strict, const char *what)
+static void run_table(const family_t *fam, bool strict, bool iprev, const char *what)
 {
     tally_t *tl = calloc(1, sizeof *tl);
     assert_non_null(tl);
@@ -652,8 +662,8 @@ static void run_table(const family_t *fam, bool strict, const char *what)
                 for (int dk = 0; dk < (d ? D_KINDS : 1); dk++)
                     for (int ts = 0; ts < (t ? T_KINDS : 1); ts++)
                         for (int x = 0; x < X_KINDS; x++) {
-                            row_t w = {fam, c,      d,          t,          (d_kind_t)dk,
-                                       ts,  strict, (extra_t)x, order++ % 3};
+                            row_t w = {fam, c,      d,          t,           (d_kind_t)dk,
+                                       ts,  strict, (extra_t)x, order++ % 3, iprev};
                             check_row(&w, tl);
                         }
             }
@@ -666,25 +676,39 @@ static void run_table(const family_t *fam, bool strict, const char *what)
 static void test_table_v4(void **state)
 {
     (void)state;
-    run_table(&v4, false, "IPv4");
+    run_table(&v4, false, false, "IPv4");
 }
 
 static void test_table_v4_strict(void **state)
 {
     (void)state;
-    run_table(&v4, true, "IPv4 --strict");
+    run_table(&v4, true, false, "IPv4 --strict");
 }
 
 static void test_table_v6(void **state)
 {
     (void)state;
-    run_table(&v6, false, "IPv6");
+    run_table(&v6, false, false, "IPv6");
 }
 
 static void test_table_v6_strict(void **state)
 {
     (void)state;
-    run_table(&v6, true, "IPv6 --strict");
+    run_table(&v6, true, false, "IPv6 --strict");
+}
+
+static void test_table_iprev(void **state)
+{
+    (void)state;
+    run_table(&v4, false, true, "IPv4 --iprev");
+    run_table(&v6, false, true, "IPv6 --iprev");
+}
+
+static void test_table_iprev_strict(void **state)
+{
+    (void)state;
+    run_table(&v4, true, true, "IPv4 --iprev --strict");
+    run_table(&v6, true, true, "IPv6 --iprev --strict");
 }
 
 /* ------------------------------------------------------ PTR lookup rows */
@@ -717,7 +741,7 @@ static void test_ptr_lookup_rows(void **state)
                         add_dnsbl(&r, RDC_DNS_OK, "127.0.0.2");
                     if (extras[x] == X_DNSBL_TEMP)
                         add_dnsbl(&r, RDC_DNS_S_TIMEOUT, NULL);
-                    assert_true(rdc_verdict_compute(&r, strict != 0));
+                    assert_true(rdc_verdict_compute(&r, strict ? RDC_RULES_STRICT : 0u));
 
                     bool temp = rdc_dns_status_is_temporary(statuses[s]);
                     rdc_code_t code = temp ? rdc_dns_status_code(statuses[s]) : RDC_NO_PTR;
@@ -764,27 +788,33 @@ static void test_model_matches_table(void **state)
                 for (int strict = 0; strict <= 1; strict++) {
                     if (c + d + t == 0)
                         continue;
-                    level_t want;
-                    if (c >= 1 && d == 0 && t == 0)
-                        want = L_PASS;
-                    else if (c >= 1 && d >= 1)
-                        want = strict ? L_FAIL : L_WARN;
-                    else if (c >= 1 && d == 0 && t >= 1)
-                        want = L_TEMPFAIL;
-                    else if (c == 0 && d >= 1 && t == 0)
+                    level_t want, want_iprev;
+                    if (d >= 1) /* one name that definitely does not confirm */
                         want = L_FAIL;
-                    else /* c == 0, t >= 1 */
-                        want = (strict && d >= 1) ? L_FAIL : L_TEMPFAIL;
-                    assert_int_equal(expected_level(c, d, t, X_NONE, strict != 0), want);
+                    else if (t >= 1)
+                        want = L_TEMPFAIL;
+                    else
+                        want = L_PASS;
+                    if (t >= 1) /* --iprev: Exim defers on any undecided name */
+                        want_iprev = L_TEMPFAIL;
+                    else
+                        want_iprev = c >= 1 ? L_PASS : L_FAIL;
+                    assert_int_equal(expected_level(c, d, t, X_NONE, strict != 0, false), want);
+                    assert_int_equal(expected_level(c, d, t, X_NONE, strict != 0, true),
+                                     want_iprev);
                 }
     /* the examples of the general rule */
-    assert_int_equal(expected_level(1, 0, 1, X_GENERIC, false), L_WARN);
-    assert_int_equal(expected_level(1, 0, 1, X_GENERIC, true), L_FAIL);
-    assert_int_equal(expected_level(0, 1, 1, X_DNSBL_LISTED, false), L_FAIL);
-    assert_int_equal(expected_level(0, 1, 1, X_GENERIC, false), L_TEMPFAIL);
-    /* {warn, tempfail} under --strict is fail */
-    assert_int_equal(expected_level(1, 0, 0, X_DNSBL_TEMP, false), L_TEMPFAIL);
-    assert_int_equal(expected_level(1, 1, 0, X_DNSBL_TEMP, true), L_FAIL);
+    assert_int_equal(expected_level(1, 0, 0, X_GENERIC, false, false), L_WARN);
+    assert_int_equal(expected_level(1, 0, 1, X_GENERIC, false, false), L_TEMPFAIL);
+    assert_int_equal(expected_level(1, 0, 1, X_GENERIC, true, false), L_FAIL);
+    assert_int_equal(expected_level(1, 1, 0, X_GENERIC, false, true), L_WARN);
+    assert_int_equal(expected_level(0, 1, 1, X_DNSBL_LISTED, false, false), L_FAIL);
+    assert_int_equal(expected_level(0, 1, 1, X_GENERIC, false, false), L_FAIL);
+    assert_int_equal(expected_level(0, 1, 1, X_GENERIC, false, true), L_TEMPFAIL);
+    assert_int_equal(expected_level(1, 0, 0, X_DNSBL_TEMP, false, false), L_TEMPFAIL);
+    /* --iprev: a partial set is a note, so the DNSBL decides */
+    assert_int_equal(expected_level(1, 1, 0, X_DNSBL_TEMP, true, true), L_TEMPFAIL);
+    assert_int_equal(expected_level(1, 1, 0, X_DNSBL_TEMP, true, false), L_FAIL);
 }
 
 /* rdc_verdict_from_problems, the invariant's other half: the worst
@@ -834,7 +864,8 @@ int main(void)
         cmocka_unit_test(test_model_matches_table), cmocka_unit_test(test_verdict_from_problems),
         cmocka_unit_test(test_ptr_lookup_rows),     cmocka_unit_test(test_table_v4),
         cmocka_unit_test(test_table_v4_strict),     cmocka_unit_test(test_table_v6),
-        cmocka_unit_test(test_table_v6_strict),
+        cmocka_unit_test(test_table_v6_strict),     cmocka_unit_test(test_table_iprev),
+        cmocka_unit_test(test_table_iprev_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,7 +107,7 @@ static void test_json_full_line(void **state)
     r.input = unit_strdup("192.0.2.50");
     r.kind = RDC_RESULT_ADDRESS;
     assert_true(rdc_addr_parse("192.0.2.50", 10, &r.addr));
-    r.verdict = RDC_WARN;
+    r.verdict = RDC_FAIL;
     r.ptr_status = RDC_DNS_OK;
     add_name(&r, "mail.example.test", RDC_NAME_CHECKED, true, "192.0.2.50", "198.51.100.1");
     add_name(&r, "other.example.test", RDC_NAME_CHECKED, false, "192.0.2.99", NULL);
@@ -122,13 +122,13 @@ static void test_json_full_line(void **state)
     rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(
-        s, "{\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"warn\","
+        s, "{\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"fail\","
            "\"ptr\":[\"mail.example.test\",\"other.example.test\",\"bad\\\\032name\","
            "\"skipped.example.test\"],"
            "\"confirmed\":[\"mail.example.test\"],"
            "\"forward\":{\"mail.example.test\":[\"192.0.2.50\",\"198.51.100.1\"],"
            "\"other.example.test\":[\"192.0.2.99\"]},"
-           "\"problems\":[{\"code\":\"ptr-partial\",\"severity\":\"warn\",\"message\":\"only 1 "
+           "\"problems\":[{\"code\":\"ptr-partial\",\"severity\":\"fail\",\"message\":\"only 1 "
            "of 3\",\"fix\":\"remove \\\"other\\\"\"},"
            "{\"code\":\"ptr-too-many\",\"severity\":\"warn\",\"message\":\"4 PTR names\"}],"
            "\"elapsed_ms\":12}\n");

@@ -382,7 +382,7 @@ static void make_mixed(rdc_result_t rs[5])
     res_init(&rs[2], "mail.example.test", "192.0.2.12", RDC_FAIL, 9);
     add_ptr(&rs[2], "a.example.test");
     add_ptr(&rs[2], "b.example.test");
-    add_prob(&rs[2], RDC_PTR_PARTIAL, "only 1 of 2 names confirm", NULL);
+    add_prob(&rs[2], RDC_GENERIC_PTR, "a.example.test looks provider-generated", NULL);
     add_prob(&rs[2], RDC_PTR_MISMATCH, "b.example.test does not point back",
              "add an A record for b.example.test");
     res_init(&rs[3], "198.51.100.7", "198.51.100.7", RDC_TEMPFAIL, 4000);
@@ -417,7 +417,7 @@ static void test_junit_mixed_two_suites(void **state)
            "    <testcase classname=\"rdnscheck.mail.example.test\" name=\"192.0.2.12 "
            "(a.example.test, b.example.test)\" time=\"0.009\">\n"
            "      <failure type=\"ptr-mismatch\" message=\"b.example.test does not point back\">"
-           "ptr-partial: only 1 of 2 names confirm\n"
+           "generic-ptr: a.example.test looks provider-generated\n"
            "ptr-mismatch: b.example.test does not point back / add an A record for "
            "b.example.test\n</failure>\n"
            "    </testcase>\n"
@@ -454,7 +454,7 @@ static void test_junit_mixed_two_suites(void **state)
     assert_non_null(fail);
     assert_attr(fail, "type", "ptr-mismatch");
     char *text = content(fail);
-    assert_true(unit_contains(text, "ptr-partial: only 1 of 2 names confirm\n"));
+    assert_true(unit_contains(text, "generic-ptr: a.example.test looks provider-generated\n"));
     free(text);
     assert_null(child(child(s1, "testcase", 0), "system-out", 0));
     xmlNode *out = child(child(s1, "testcase", 1), "system-out", 0);
@@ -861,7 +861,7 @@ static void test_github_each_verdict(void **state)
         "alias.example.test goes through a CNAME Fix: publish an A record\n",
         "::error title=rdnscheck ptr-mismatch::192.0.2.12 (from mail.example.test): "
         "b.example.test does not point back Fix: add an A record for b.example.test"
-        "%0Aptr-partial: only 1 of 2 names confirm\n",
+        "%0Ageneric-ptr: a.example.test looks provider-generated\n",
         "::error title=rdnscheck dns-timeout::198.51.100.7: the PTR lookup timed out Fix: try "
         "again later\n",
         "::error title=rdnscheck invalid-target::line 4: bogus line: not an address, block or "

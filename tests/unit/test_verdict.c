@@ -128,9 +128,11 @@ static void dump(const rdc_result_t *r)
 
 /* Computes, checks verdict and the exact set of codes (in order), and that
  * every text is printable ASCII with the right severity. */
-static void compute_expect(rdc_result_t *r, bool strict, rdc_verdict_t verdict, size_t ncodes, ...)
+static void compute_expect(rdc_result_t *r, rdc_rules_t rules, rdc_verdict_t verdict, size_t ncodes,
+                           ...)
 {
-    assert_true(rdc_verdict_compute(r, strict));
+    bool strict = (rules & RDC_RULES_STRICT) != 0;
+    assert_true(rdc_verdict_compute(r, rules));
     bool bad = r->verdict != verdict || r->nproblems != ncodes;
     va_list ap;
     va_start(ap, ncodes);
@@ -150,13 +152,14 @@ static void compute_expect(rdc_result_t *r, bool strict, rdc_verdict_t verdict, 
     }
     va_end(ap);
     /* severities agree with the verdict: the decision table only lowers an
-     * open question's problems to a warning (README "Decision table") */
+     * open question's problems to a warning, and --iprev non-confirming
+     * names beside others to a note (README "Decision table") */
     rdc_result_t again = *r;
     rdc_verdict_from_problems(&again, strict);
     assert_int_equal(again.verdict, r->verdict);
     for (size_t i = 0; i < r->nproblems; i++) {
         const rdc_problem_t *p = &r->problems[i];
-        if (p->severity != rdc_code_severity(p->code))
+        if (p->severity != rdc_code_severity(p->code) && p->severity != RDC_SEV_INFO)
             assert_int_equal(p->severity, RDC_SEV_WARN);
         assert_non_null(p->message);
         assert_true(unit_printable(p->message));
@@ -332,10 +335,24 @@ static void test_ptr_partial(void **state)
     result_init(&r, IP4, RDC_DNS_OK);
     confirmed_name(&r, "a.example.test", IP4);
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.99");
-    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
-    assert_int_equal(r.problems[0].severity, RDC_SEV_WARN);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_PARTIAL);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_FAIL);
     assert_true(unit_contains(r.problems[0].message,
                               "only 1 of 2 PTR names confirm; not confirming: b.example.test"));
+    assert_true(unit_contains(r.problems[0].fix, "check only the first name the resolver returns"));
+    rdc_result_clear(&r);
+
+    /* --iprev (RFC 8601, Exim): any confirming name passes; a note stays */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.99");
+    compute_expect(&r, RDC_RULES_IPREV, RDC_PASS, 1, RDC_PTR_PARTIAL);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_INFO);
+    rdc_result_clear(&r);
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
+    compute_expect(&r, RDC_RULES_IPREV | RDC_RULES_STRICT, RDC_PASS, 1, RDC_PTR_PARTIAL);
     rdc_result_clear(&r);
 
     /* invalid and missing names count as not confirming */
@@ -343,7 +360,7 @@ static void test_ptr_partial(void **state)
     add_name(&r, "bad name", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
     confirmed_name(&r, "a.example.test", IP4);
     add_name(&r, "c.example.test", RDC_NAME_CHECKED, RDC_DNS_NXDOMAIN, false, false, NULL);
-    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_PARTIAL);
     assert_true(unit_contains(r.problems[0].message,
                               "only 1 of 3 PTR names confirm; not confirming: bad name, "
                               "c.example.test"));
@@ -354,7 +371,7 @@ static void test_ptr_partial(void **state)
     confirmed_name(&r, "a.example.test", IP4);
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.99");
     compute_expect(&r, true, RDC_FAIL, 1, RDC_PTR_PARTIAL);
-    assert_int_equal(r.problems[0].severity, RDC_SEV_WARN);
+    assert_int_equal(r.problems[0].severity, RDC_SEV_FAIL);
     rdc_result_clear(&r);
 }
 
@@ -378,7 +395,7 @@ static void test_ptr_cname(void **state)
     result_init(&r, IP4, RDC_DNS_OK);
     confirmed_name(&r, "mail.example.test", IP4);
     add_name(&r, "alias.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, true, "192.0.2.1");
-    compute_expect(&r, false, RDC_WARN, 1, RDC_PTR_PARTIAL);
+    compute_expect(&r, false, RDC_FAIL, 1, RDC_PTR_PARTIAL);
     rdc_result_clear(&r);
 }
 
@@ -412,7 +429,7 @@ static void test_ptr_too_many(void **state)
     add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, true, true, IP4);
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_NODATA, false, false, NULL);
     add_name(&r, "c.example.test", RDC_NAME_SKIPPED, RDC_DNS_OK, false, false, NULL);
-    compute_expect(&r, false, RDC_WARN, 3, RDC_PTR_PARTIAL, RDC_PTR_CNAME, RDC_PTR_TOO_MANY);
+    compute_expect(&r, false, RDC_FAIL, 3, RDC_PTR_PARTIAL, RDC_PTR_CNAME, RDC_PTR_TOO_MANY);
     rdc_result_clear(&r);
 }
 
@@ -465,28 +482,31 @@ static void test_fail_beside_timeout(void **state)
 {
     (void)state;
     rdc_result_t r;
-    /* the name that timed out might confirm: undecided, not fail (issue 9;
-     * RFC 8601 §3 temperror, Exim DEFER); the mismatch is a warning at
-     * least (the set is partial if the other name confirms) */
+    /* whatever the name that timed out says, the mismatching name fails the
+     * set: Postfix rejects whenever it comes first */
     result_init(&r, IP4, RDC_DNS_OK);
     add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
-    compute_expect(&r, false, RDC_TEMPFAIL, 2, RDC_PTR_MISMATCH, RDC_DNS_TIMEOUT);
-    assert_int_equal(find(&r, RDC_PTR_MISMATCH)->severity, RDC_SEV_WARN);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_MISMATCH, RDC_DNS_TIMEOUT);
+    assert_int_equal(find(&r, RDC_PTR_MISMATCH)->severity, RDC_SEV_FAIL);
     assert_int_equal(find(&r, RDC_DNS_TIMEOUT)->severity, RDC_SEV_TEMPFAIL);
     rdc_result_clear(&r);
 
-    /* --strict: partial is a failure too, so the outcome is fail either way */
+    /* --iprev: the name that timed out might confirm and pass the set:
+     * undecided (RFC 8601 section 3 temperror, Exim DEFER); the mismatch is
+     * only a note then */
     result_init(&r, IP4, RDC_DNS_OK);
     add_name(&r, "a.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
-    compute_expect(&r, true, RDC_FAIL, 2, RDC_PTR_MISMATCH, RDC_DNS_TIMEOUT);
+    compute_expect(&r, RDC_RULES_IPREV | RDC_RULES_STRICT, RDC_TEMPFAIL, 2, RDC_PTR_MISMATCH,
+                   RDC_DNS_TIMEOUT);
+    assert_int_equal(find(&r, RDC_PTR_MISMATCH)->severity, RDC_SEV_INFO);
     rdc_result_clear(&r);
 
     result_init(&r, IP4, RDC_DNS_OK);
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_REFUSED, false, false, NULL);
     add_name(&r, "x", RDC_NAME_INVALID, RDC_DNS_OK, false, false, NULL);
-    compute_expect(&r, false, RDC_TEMPFAIL, 2, RDC_PTR_INVALID_NAME, RDC_DNS_REFUSED);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_INVALID_NAME, RDC_DNS_REFUSED);
     rdc_result_clear(&r);
 }
 
@@ -502,14 +522,21 @@ static void test_confirm_beside_timeout(void **state)
     assert_null(find(&r, RDC_PTR_PARTIAL));
     rdc_result_clear(&r);
 
+    /* --iprev too: Exim defers on the timeout before it looks further */
+    result_init(&r, IP4, RDC_DNS_OK);
+    confirmed_name(&r, "a.example.test", IP4);
+    add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
+    compute_expect(&r, RDC_RULES_IPREV, RDC_TEMPFAIL, 1, RDC_DNS_TIMEOUT);
+    rdc_result_clear(&r);
+
     /* plus a mismatching third: partial whatever b.example.test says, so
-     * warn is decided (the timeout then shows as a warning too) */
+     * fail is decided */
     result_init(&r, IP4, RDC_DNS_OK);
     confirmed_name(&r, "a.example.test", IP4);
     add_name(&r, "b.example.test", RDC_NAME_CHECKED, RDC_DNS_S_TIMEOUT, false, false, NULL);
     add_name(&r, "c.example.test", RDC_NAME_CHECKED, RDC_DNS_OK, false, false, "192.0.2.1");
-    compute_expect(&r, false, RDC_WARN, 2, RDC_PTR_PARTIAL, RDC_DNS_TIMEOUT);
-    assert_int_equal(find(&r, RDC_DNS_TIMEOUT)->severity, RDC_SEV_WARN);
+    compute_expect(&r, false, RDC_FAIL, 2, RDC_PTR_PARTIAL, RDC_DNS_TIMEOUT);
+    assert_int_equal(find(&r, RDC_DNS_TIMEOUT)->severity, RDC_SEV_TEMPFAIL);
     assert_true(unit_contains(find(&r, RDC_PTR_PARTIAL)->message, "only 1 of 3"));
     rdc_result_clear(&r);
 }
@@ -1012,7 +1039,7 @@ static void test_code_names(void **state)
         {RDC_PTR_MISMATCH, "ptr-mismatch", RDC_SEV_FAIL},
         {RDC_PTR_INVALID_NAME, "ptr-invalid-name", RDC_SEV_FAIL},
         {RDC_PTR_RELATIVE_NAME, "ptr-relative-name", RDC_SEV_FAIL},
-        {RDC_PTR_PARTIAL, "ptr-partial", RDC_SEV_WARN},
+        {RDC_PTR_PARTIAL, "ptr-partial", RDC_SEV_FAIL},
         {RDC_PTR_CNAME, "ptr-cname", RDC_SEV_WARN},
         {RDC_PTR_TOO_MANY, "ptr-too-many", RDC_SEV_WARN},
         {RDC_NO_ADDRESS, "no-address", RDC_SEV_FAIL},
@@ -1152,12 +1179,12 @@ static void test_counts_add(void **state)
     assert_true(rdc_verdict_compute(&r, false));
     rdc_counts_add(&c, &r);
     rdc_counts_add(&c, &r);
-    assert_int_equal(c.n[RDC_WARN], 2); /* partial whatever the timeout hides */
+    assert_int_equal(c.n[RDC_FAIL], 2); /* partial whatever the timeout hides */
     assert_int_equal(c.n[RDC_PASS], 0);
     assert_int_equal(c.codes[RDC_DNS_TIMEOUT], 2);
     assert_int_equal(c.codes[RDC_PTR_PARTIAL], 2);
     assert_int_equal(c.codes[RDC_NO_PTR], 0);
-    assert_int_equal(rdc_exit_for_counts(&c), RDC_EXIT_OK);
+    assert_int_equal(rdc_exit_for_counts(&c), RDC_EXIT_FAIL);
     rdc_result_clear(&r);
 }
 
