@@ -62,7 +62,21 @@ for t in postfix postconf knotd kdig unbound jq ip; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' is missing"
 done
 
-WORK=$(mktemp -d /tmp/rdc-judge.XXXXXX)
+# An earlier run killed with SIGKILL (a CTest timeout) could not clean up:
+# end the processes left in its namespace (its own Postfix, Knot, Unbound)
+# and remove the namespace, its /etc/netns files and its work directory.
+for old in $(ip netns list 2>/dev/null | awk '$1 ~ /^rdc-judge-[0-9]+$/ { print $1 }'); do
+    pid=${old#rdc-judge-}
+    if kill -0 "$pid" 2>/dev/null && grep -qF judge.sh "/proc/$pid/cmdline" 2>/dev/null; then
+        continue # a run still going on
+    fi
+    say "removing $old, left by a run that was killed"
+    for p in $(ip netns pids "$old" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+    ip netns del "$old" 2>/dev/null || true
+    rm -rf "/etc/netns/$old" /tmp/rdc-judge-"$pid".*
+done
+
+WORK=$(mktemp -d "/tmp/rdc-judge-$$.XXXXXX")
 chmod 755 "$WORK" # Postfix's daemons run as postfix and must reach it
 MTA=$WORK/mta
 DNS=$WORK/dns
