@@ -39,6 +39,7 @@
 # and the libraries exim4 needs when they are missing; unpacks exim4 from
 # exim4-daemon-light (apt-get download). RDC_JUDGE_EXIM=0 leaves Exim out;
 # RDC_JUDGE_KEEP=1 keeps the work directory.
+
 # The verdict and judgement arrays are read through compare's namerefs,
 # which shellcheck does not follow:
 # shellcheck disable=SC2034
@@ -71,7 +72,9 @@ die() {
 ensure_packages postfix knot knot-dnsutils unbound jq iproute2
 # the libraries of the unpacked exim4 (Exim judge, below) that a minimal
 # system may lack
-[[ ${RDC_JUDGE_EXIM:-1} == 1 ]] && ensure_packages libidn12 libgnutls-dane0 libdb5.3 libnsl2 libpcre2-8-0
+if [[ ${RDC_JUDGE_EXIM:-1} == 1 ]]; then
+    ensure_packages libidn12 libgnutls-dane0 libdb5.3 libnsl2 libpcre2-8-0
+fi
 for t in postfix postconf knotd kdig unbound jq ip; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' is missing"
 done
@@ -317,13 +320,16 @@ done
 # of the same smtpd process before it.
 log_names() {
     awk -v ip="$1" '
+        BEGIN { nr = " does not resolve to address " }
         {
             pid = $5; sub(/^.*\[/, "", pid); sub(/\].*$/, "", pid)
         }
-        index($0, " does not resolve to address " ip) {
-            s = $0; sub(/^.* hostname /, "", s); sub(/ does not resolve to address .*$/, "", s)
-            rest = $0; sub(/^.* does not resolve to address /, "", rest); sub(/:.*$/, "", rest)
-            if (rest == ip || index($0, "address " ip ":")) tried[pid] = tolower(s)
+        (at = index($0, nr)) {
+            # the address ends the line or is followed by ": reason"
+            rest = substr($0, at + length(nr))
+            if (rest != ip && substr(rest, 1, length(ip) + 2) != (ip ": ")) next
+            s = substr($0, 1, at - 1); sub(/^.* hostname /, "", s)
+            tried[pid] = tolower(s)
             next
         }
         index($0, "]: connect from ") && index($0, "[" ip "]") {
