@@ -300,12 +300,14 @@ nsx "$RDNSCHECK" --json -s 127.0.0.1:53 "${ADDRS[@]}" >"$WORK/rdnscheck.jsonl" |
 ((rc <= 3)) || die "rdnscheck exited with $rc"
 # From here on every address is in its canonical form (RFC 5952), as
 # rdnscheck prints it and Postfix logs it.
-declare -A VERDICT CODES IP
-while IFS=$'\t' read -r input ip verdict codes; do
+declare -A VERDICT CODES IP PTRS
+while IFS=$'\t' read -r input ip verdict ptrs codes; do
     IP[$input]=$ip
     VERDICT[$ip]=$verdict
+    PTRS[$ip]=$ptrs
     CODES[$ip]=$codes
-done < <(jq -r '[.input, .ip, .verdict, ([.problems[].code] | join(","))] | @tsv' "$WORK/rdnscheck.jsonl")
+done < <(jq -r '[.input, .ip, .verdict, (.ptr | length), ([.problems[].code] | join(","))] | @tsv' \
+    "$WORK/rdnscheck.jsonl")
 CHECK=()
 for a in "${ADDRS[@]}"; do
     [[ -n ${IP[$a]:-} ]] || die "rdnscheck gave no record for $a"
@@ -360,7 +362,9 @@ cap() {
 declare -A JUDGED DETAIL
 failures=0
 for a in "${CHECK[@]}"; do
+    # the names to see: as many as kdig or rdnscheck saw, whichever is more
     k=$(ptr_count "$a")
+    ((${PTRS[$a]} > k)) && k=${PTRS[$a]}
     limit=$(cap "$k")
     declare -A seen=() name_code=()
     worst=250
