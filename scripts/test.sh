@@ -25,10 +25,12 @@ die() {
 # Unbound (scripts/servers.sh, check-zones.sh, test_process.sh), docs_parity
 # (groff-base man-db), the valgrind runs, progress on a pty (script: bsdutils),
 # the JUnit checks (xmllint: libxml2-utils), the SMTP tests against real
-# Postfix (postfix; scripts/mta.sh uses ss: iproute2), ::1 setup (iproute2
-# ip, procps sysctl), fuzz targets (clang), the --authority tests (jq), the
-# shell completion tests (zsh, bash-completion). promtool (the Prometheus
-# format test) is unpacked from Debian's prometheus package, not installed.
+# Postfix (postfix; scripts/mta.sh uses ss: iproute2), the Postfix judge of
+# integration_receivers (postfix, knot, unbound, jq; ip netns: iproute2),
+# ::1 setup (iproute2 ip, procps sysctl), fuzz targets (clang), the
+# --authority tests (jq), the shell completion tests (zsh, bash-completion).
+# promtool (the Prometheus format test) is unpacked from Debian's prometheus
+# package, not installed.
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
       postfix iproute2 procps jq zsh bash-completion)
@@ -60,7 +62,9 @@ lo_has_v6 || die "no ::1 on lo"
 
 rundir=$(mktemp -d /tmp/rdnscheck-test.XXXXXX)
 chmod 755 "$rundir" # Postfix runs as its own user and must reach its RUNDIR
-# Real Postfix instances for the SMTP probe tests (zones: 0.0.127.in-addr.arpa)
+# Real Postfix instances for the SMTP probe tests (zones: 0.0.127.in-addr.arpa);
+# integration_cli requires them through the fixture integration_cli_postfix,
+# whose list (tests/integration/CMakeLists.txt) must match this one
 mtas=("127.0.0.2 smtp2.example.test" "127.0.0.3 mail.example.test" "127.0.0.5 smtp5-alias.example.test")
 cleanup() {
     for m in "${mtas[@]}"; do
@@ -117,7 +121,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     unit_query unit_engine unit_resolver docs_options install_pkgconfig
     integration_authtree integration_authority unit_authcheck unit_authority
     completion_options completion_bash completion_bash_bashcomp completion_zsh
-    unit_report_mon integration_shard integration_monitoring)
+    unit_report_mon integration_shard integration_monitoring
+    integration_cli_postfix integration_receivers)
 
 status=0
 run_suite() { # build-dir, cmake args...
