@@ -1005,21 +1005,23 @@ static const row_t fcrdns_rows[] = {
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-error:tempfail"},
      .counts = {CNT("*", RDC_TYPE_A, 1)}},
-    {.name = "CNAME loop across answers: 9 hops, dns-error",
+    /* RDC_MAX_CNAME_HOPS (16) hops are followed, in and across answers;
+     * one more is dns-error */
+    {.name = "CNAME loop across answers: 17 hops, dns-error",
      .rules = {PTR("192.0.2.10", "@ 300 PTR a.example.test"),
                A("a.example.test", "@ 300 CNAME b.example.test"),
                A("b.example.test", "@ 300 CNAME a.example.test")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-error:tempfail"},
-     .counts = {CNT("*", RDC_TYPE_A, 9), CNT("a.example.test", RDC_TYPE_A, 5)}},
+     .counts = {CNT("*", RDC_TYPE_A, 17), CNT("a.example.test", RDC_TYPE_A, 9)}},
     {.name = "PTR CNAME loop across answers: dns-error",
      .rules = {PTR("192.0.2.10", "@ 300 CNAME x.2.0.192.in-addr.arpa"),
                ANS("x.2.0.192.in-addr.arpa", RDC_TYPE_PTR, 0,
                    "@ 300 CNAME 10.2.0.192.in-addr.arpa")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-error:tempfail"},
-     .counts = {CNT("*", RDC_TYPE_PTR, 9)}},
-    {.name = "8 CNAME hops across answers: still followed",
+     .counts = {CNT("*", RDC_TYPE_PTR, 17)}},
+    {.name = "16 CNAME hops across answers: still followed",
      .rules = {PTR("192.0.2.10", "@ 300 PTR c0.example.test"),
                A("c0.example.test", "@ 300 CNAME c1.example.test"),
                A("c1.example.test", "@ 300 CNAME c2.example.test"),
@@ -1029,11 +1031,19 @@ static const row_t fcrdns_rows[] = {
                A("c5.example.test", "@ 300 CNAME c6.example.test"),
                A("c6.example.test", "@ 300 CNAME c7.example.test"),
                A("c7.example.test", "@ 300 CNAME c8.example.test"),
-               A("c8.example.test", "@ 300 A 192.0.2.10")},
+               A("c8.example.test", "@ 300 CNAME c9.example.test"),
+               A("c9.example.test", "@ 300 CNAME c10.example.test"),
+               A("c10.example.test", "@ 300 CNAME c11.example.test"),
+               A("c11.example.test", "@ 300 CNAME c12.example.test"),
+               A("c12.example.test", "@ 300 CNAME c13.example.test"),
+               A("c13.example.test", "@ 300 CNAME c14.example.test"),
+               A("c14.example.test", "@ 300 CNAME c15.example.test"),
+               A("c15.example.test", "@ 300 CNAME c16.example.test"),
+               A("c16.example.test", "@ 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 warn ptr-cname:warn"},
-     .counts = {CNT("*", RDC_TYPE_A, 9)}},
-    {.name = "8 hops across answers, a 9th inside the last: dns-error",
+     .counts = {CNT("*", RDC_TYPE_A, 17)}},
+    {.name = "16 hops across answers, a 17th inside the last: dns-error",
      .rules = {PTR("192.0.2.10", "@ 300 PTR c0.example.test"),
                A("c0.example.test", "@ 300 CNAME c1.example.test"),
                A("c1.example.test", "@ 300 CNAME c2.example.test"),
@@ -1043,22 +1053,51 @@ static const row_t fcrdns_rows[] = {
                A("c5.example.test", "@ 300 CNAME c6.example.test"),
                A("c6.example.test", "@ 300 CNAME c7.example.test"),
                A("c7.example.test", "@ 300 CNAME c8.example.test"),
-               A("c8.example.test",
-                 "@ 300 CNAME c9.example.test; c9.example.test 300 A 192.0.2.10")},
+               A("c8.example.test", "@ 300 CNAME c9.example.test"),
+               A("c9.example.test", "@ 300 CNAME c10.example.test"),
+               A("c10.example.test", "@ 300 CNAME c11.example.test"),
+               A("c11.example.test", "@ 300 CNAME c12.example.test"),
+               A("c12.example.test", "@ 300 CNAME c13.example.test"),
+               A("c13.example.test", "@ 300 CNAME c14.example.test"),
+               A("c14.example.test", "@ 300 CNAME c15.example.test"),
+               A("c15.example.test", "@ 300 CNAME c16.example.test"),
+               A("c16.example.test",
+                 "@ 300 CNAME c17.example.test; c17.example.test 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-error:tempfail"},
-     .counts = {CNT("*", RDC_TYPE_A, 9)}},
-    {.name = "9 CNAMEs inside one answer: dns-error",
-     .rules = {PTR("192.0.2.10", "@ 300 PTR c0.example.test"),
-               A("c0.example.test",
-                 "@ 300 CNAME c1.example.test; c1.example.test 300 CNAME c2.example.test; "
-                 "c2.example.test 300 CNAME c3.example.test; c3.example.test 300 CNAME "
-                 "c4.example.test; c4.example.test 300 CNAME c5.example.test; c5.example.test 300 "
-                 "CNAME c6.example.test; c6.example.test 300 CNAME c7.example.test; "
-                 "c7.example.test 300 CNAME c8.example.test; c8.example.test 300 CNAME "
-                 "c9.example.test; c9.example.test 300 A 192.0.2.10")},
+     .counts = {CNT("*", RDC_TYPE_A, 17)}},
+    {.name = "17 CNAMEs inside one answer: dns-error",
+     .rules =
+         {PTR("192.0.2.10", "@ 300 PTR c0.example.test"),
+          A("c0.example.test",
+            "@ 300 CNAME c1.example.test; c1.example.test 300 CNAME c2.example.test; "
+            "c2.example.test 300 CNAME c3.example.test; c3.example.test 300 CNAME c4.example.test; "
+            "c4.example.test 300 CNAME c5.example.test; c5.example.test 300 CNAME c6.example.test; "
+            "c6.example.test 300 CNAME c7.example.test; c7.example.test 300 CNAME c8.example.test; "
+            "c8.example.test 300 CNAME c9.example.test; c9.example.test 300 CNAME "
+            "c10.example.test; c10.example.test 300 CNAME c11.example.test; c11.example.test 300 "
+            "CNAME c12.example.test; c12.example.test 300 CNAME c13.example.test; c13.example.test "
+            "300 CNAME c14.example.test; c14.example.test 300 CNAME c15.example.test; "
+            "c15.example.test 300 CNAME c16.example.test; c16.example.test 300 CNAME "
+            "c17.example.test; c17.example.test 300 A 192.0.2.10")},
      .targets = {"192.0.2.10"},
      .want = {"192.0.2.10 tempfail dns-error:tempfail"},
+     .counts = {CNT("*", RDC_TYPE_A, 1)}},
+    {.name = "16 CNAMEs inside one answer: followed",
+     .rules =
+         {PTR("192.0.2.10", "@ 300 PTR c0.example.test"),
+          A("c0.example.test",
+            "@ 300 CNAME c1.example.test; c1.example.test 300 CNAME c2.example.test; "
+            "c2.example.test 300 CNAME c3.example.test; c3.example.test 300 CNAME c4.example.test; "
+            "c4.example.test 300 CNAME c5.example.test; c5.example.test 300 CNAME c6.example.test; "
+            "c6.example.test 300 CNAME c7.example.test; c7.example.test 300 CNAME c8.example.test; "
+            "c8.example.test 300 CNAME c9.example.test; c9.example.test 300 CNAME "
+            "c10.example.test; c10.example.test 300 CNAME c11.example.test; c11.example.test 300 "
+            "CNAME c12.example.test; c12.example.test 300 CNAME c13.example.test; c13.example.test "
+            "300 CNAME c14.example.test; c14.example.test 300 CNAME c15.example.test; "
+            "c15.example.test 300 CNAME c16.example.test; c16.example.test 300 A 192.0.2.10")},
+     .targets = {"192.0.2.10"},
+     .want = {"192.0.2.10 warn ptr-cname:warn"},
      .counts = {CNT("*", RDC_TYPE_A, 1)}},
     /* NXDOMAIN never confirms, whatever rides along */
     {.name = "NXDOMAIN carrying the A record: no address",
