@@ -686,7 +686,9 @@ void rdc_cli_usage(FILE *f)
           "(forward-confirmed reverse DNS), as mail receivers require.\n"
           "\n"
           "TARGET is an IPv4 or IPv6 address, a host name (each of its A and AAAA\n"
-          "addresses is checked) or a CIDR block (every address in it).\n"
+          "addresses is checked) or a CIDR block (every address in it). With no TARGET,\n"
+          "FILE or domain, the targets are read from standard input when it is not a\n"
+          "terminal.\n"
           "\n"
           "Options:\n",
           f);
@@ -848,8 +850,15 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
     o->targets = argv + optind;
     o->ntargets = (size_t)(argc - optind);
     if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0) {
-        rdc_errorf("no target given (see --help)");
-        return false;
+        if (isatty(STDIN_FILENO)) {
+            rdc_errorf("no target given (see --help)");
+            return false;
+        }
+        /* as jq, sort and grep do: the targets come from standard input
+         * when none is given and it is not a terminal (main.c refuses an
+         * empty one) */
+        o->file = "-";
+        o->stdin_implied = true;
     }
     if (o->wait_ms && o->file && strcmp(o->file, "-") == 0) {
         rdc_errorf("--wait reads the targets again for every check: give them on the command "
@@ -864,7 +873,13 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
     bool ok = true;
     for (size_t i = 0; i < o->ntargets; i++) {
         rdc_target_t t;
-        const char *a = o->targets[i];
+        /* blanks around a target are trimmed, as around a line of FILE */
+        char *a = o->targets[i];
+        size_t n = strlen(a);
+        while (n > 0 && strchr(" \t\r\n\v\f", a[n - 1]) != NULL)
+            a[--n] = '\0';
+        a += strspn(a, " \t\r\n\v\f");
+        o->targets[i] = a;
         if (!rdc_target_parse(a, strlen(a), o->max_expand, &t, err, sizeof err)) {
             char shown[300];
             rdc_escape_text(a, strlen(a), shown, sizeof shown);

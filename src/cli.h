@@ -19,6 +19,7 @@ typedef struct rdc_options {
     unsigned timeout_ms, tries, concurrency, rate;
     bool json, quiet, verbose, strict, want4, want6, unordered;
     bool iprev; /* --iprev: any confirming PTR name passes (RFC 8601) */
+    bool stdin_implied; /* no target given: file is "-", standard input */
     bool github; /* --format github */
     bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */

@@ -611,6 +611,14 @@ static void teardown(run_t *r, out_t *out)
     free_checks(r);
 }
 
+static bool nothing_counted(const rdc_counts_t *c)
+{
+    for (int i = 0; i <= RDC_ERROR; i++)
+        if (c->n[i] || c->domains[i])
+            return false;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     rdc_options_t o;
@@ -655,6 +663,14 @@ int main(int argc, char **argv)
                 rdc_prom_begin(stdout);
             rdc_run_status_t rs = run_checks(&r, &out);
             status = exit_status(finish_output(&r, &out, rs), &out);
+            if (o.stdin_implied && rs == RDC_RUN_DONE && nothing_counted(&out.counts) &&
+                !o.nagios) {
+                /* standard input was not a terminal, yet empty: the
+                 * command line most likely lost its targets */
+                rdc_errorf("no target given: none on the command line, and standard input was "
+                           "empty (see --help)");
+                status = (int)RDC_EXIT_USAGE;
+            }
         }
     } else if (o.nagios) { /* nothing was checked: say why on stdout */
         if (!o.quiet)
