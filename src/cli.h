@@ -18,6 +18,7 @@ typedef struct rdc_options {
     size_t nservers;
     unsigned timeout_ms, tries, concurrency, rate;
     bool json, quiet, verbose, strict, want4, want6, unordered;
+    bool rotate; /* --rotate */
     bool github; /* --format github */
     bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */

@@ -2746,7 +2746,7 @@ static void g_pump(void *ctx)
 static rdc_dns_t guarded(sdns_t *s)
 {
     static const rdc_dns_ops_t ops = {g_nservers, g_server, g_query, g_timeout,
-                                      g_tick,     g_pump,   NULL};
+                                      g_tick,     g_pump,   NULL,    NULL};
     guarded_inner = sdns_dns(s);
     return (rdc_dns_t){&ops, NULL};
 }
