@@ -254,7 +254,8 @@ static void pass_start(rdc_lookup_t *l)
     l->tried = 0;
     l->failed = RDC_DNS_OK;
     l->timed_out = false;
-    l->qhash = rdc_srvsel_hash(l->name, l->type);
+    /* only --rotate reads the hash: the default order costs nothing */
+    l->qhash = l->ql->ss.rotate ? rdc_srvsel_hash(l->name, l->type) : 0;
     lookup_send_to(l, rdc_srvsel_pick(&l->ql->ss, 0, l->qhash));
 }
 

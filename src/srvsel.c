@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#define RDC_SRV_NAME_MAX 255 /* a wire name's length at most (RFC 1035 3.1) */
+
 void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms)
 {
     memset(ss, 0, sizeof *ss);
@@ -24,14 +26,18 @@ uint32_t rdc_srvsel_hash(const uint8_t *wire, uint16_t type)
     /* FNV-1a over the folded name and the type, then a final mix (the
      * one of MurmurHash3) so that small moduli see every bit */
     uint32_t h = 2166136261u;
-    size_t len = 0;
-    while (len <= 255 && wire[len] != 0)
-        len += (size_t)wire[len] + 1;
-    for (size_t k = 0; k <= len && k <= 255; k++) {
-        uint8_t c = wire[k];
-        if (c >= 'A' && c <= 'Z')
-            c = (uint8_t)(c + ('a' - 'A'));
-        h = (h ^ c) * 16777619u;
+    for (size_t k = 0;;) {
+        uint8_t n = wire[k];
+        h = (h ^ n) * 16777619u;
+        if (n == 0 || k + n >= RDC_SRV_NAME_MAX)
+            break;
+        for (size_t i = k + 1; i <= k + n; i++) {
+            uint8_t c = wire[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (uint8_t)(c + ('a' - 'A'));
+            h = (h ^ c) * 16777619u;
+        }
+        k += (size_t)n + 1;
     }
     h = (h ^ (uint8_t)(type >> 8)) * 16777619u;
     h = (h ^ (uint8_t)type) * 16777619u;
