@@ -184,8 +184,14 @@ unsigned rdc_srvsel_rto(const rdc_srvsel_t *ss, int i)
             if (o->measured && o->srtt + 4 * o->rttvar > rto)
                 rto = o->srtt + 4 * o->rttvar;
         }
+        /* none measured: Unbound's timeout for an unknown server, or half
+         * the timeout when that is shorter. In list order the first burst
+         * all goes to the first server: when it is dead, this (not the
+         * whole timeout) is what the run pays once before the next one
+         * gets the duplicates (a duplicate must fit in the pass). */
         if (rto < 0)
-            rto = ss->timeout_ms / 2.0;
+            rto = ss->timeout_ms / 2.0 < RDC_SRV_UNKNOWN_MS ? ss->timeout_ms / 2.0
+                                                            : RDC_SRV_UNKNOWN_MS;
     }
     if (rto < RDC_SRV_RTO_MIN)
         rto = RDC_SRV_RTO_MIN;

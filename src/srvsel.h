@@ -13,7 +13,7 @@
 
 #define RDC_SRV_MAX 32 /* servers at most (tried sets are 32-bit masks) */
 #define RDC_SRV_RTO_MIN 100 /* ms; below it duplicates add load, not speed */
-#define RDC_SRV_UNKNOWN_MS 376 /* score of a server not yet measured (Unbound) */
+#define RDC_SRV_UNKNOWN_MS 376 /* RTO before any server is measured (Unbound) */
 #define RDC_SRV_PROBE_FIRST_MS 1000 /* first re-probe of a down server */
 #define RDC_SRV_PROBE_MAX_MS 60000 /* the probe interval doubles up to this */
 #define RDC_SRV_REFUSALS 3 /* consecutive REFUSED before a server is shunned */
@@ -85,7 +85,9 @@ void rdc_srvsel_unreachable(rdc_srvsel_t *ss, int i, unsigned long long now);
 /* The retransmission timeout for a query to server i: srtt + 4 rttvar (RFC
  * 6298 §2), at least RDC_SRV_RTO_MIN, at most timeout_ms. A server not yet
  * measured gets the largest RTO of those that are (a server far slower
- * than its peers is as good as down), or half the timeout when none is. */
+ * than its peers is as good as down), or when none is RDC_SRV_UNKNOWN_MS
+ * (Unbound's timeout for an unknown server), or half the timeout if that
+ * is less. */
 unsigned rdc_srvsel_rto(const rdc_srvsel_t *ss, int i);
 
 /* How many servers are up. */

@@ -1265,14 +1265,19 @@ static void test_describe(void **state)
     teardown(s, ql);
 }
 
-/* rdc_ql_rto: half the timeout before any sample, within [RTO_MIN,
- * timeout] always; after a fast answer the minimum. */
+/* rdc_ql_rto: RDC_SRV_UNKNOWN_MS (or half the timeout if less) before any
+ * sample, within [RTO_MIN, timeout] always; after a fast answer the
+ * minimum. */
 static void test_rto(void **state)
 {
     (void)state;
     static const struct {
         unsigned timeout_ms, want;
-    } rows[] = {{2000, 1000}, {5000, 2500}, {300, 150}, {150, RDC_SRV_RTO_MIN}, {80, 80}};
+    } rows[] = {{2000, RDC_SRV_UNKNOWN_MS},
+                {5000, RDC_SRV_UNKNOWN_MS},
+                {300, 150},
+                {150, RDC_SRV_RTO_MIN},
+                {80, 80}};
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         sdns_t *s = sdns_new(2);
         rdc_ql_t *ql = ql_make(s, 1, rows[i].timeout_ms, false);

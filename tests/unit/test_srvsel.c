@@ -694,13 +694,15 @@ static const rto_row_t rto_rows[] = {
     {"unmeasured, one large one small", 2000, 3, {NONE, MEAS(10, 5), MEAS(1000, 500)}, 0, 2000},
     {"unmeasured, measured down counts", 2000, 2, {NONE, MEAS_DOWN(300, 100)}, 0, 700},
     {"unmeasured, fraction", 2000, 2, {NONE, MEAS(104.6875, 62.5)}, 0, 354},
-    /* none measured: half the timeout, clamped */
-    {"none measured", 2000, 3, {NONE, NONE, NONE}, 1, 1000},
-    {"none measured, odd timeout", 3001, 1, {NONE}, 0, 1500},
+    /* none measured: RDC_SRV_UNKNOWN_MS, or half the timeout if less */
+    {"none measured", 2000, 3, {NONE, NONE, NONE}, 1, RDC_SRV_UNKNOWN_MS},
+    {"none measured, half just above", 753, 1, {NONE}, 0, RDC_SRV_UNKNOWN_MS},
+    {"none measured, half just below", 751, 1, {NONE}, 0, 375},
+    {"none measured, odd timeout", 501, 1, {NONE}, 0, 250},
     {"none measured, half below min", 150, 1, {NONE}, 0, 100},
     {"none measured, half at min", 200, 1, {NONE}, 0, 100},
     {"none measured, timeout below min", 50, 1, {NONE}, 0, 50},
-    {"none measured, timeout 5000", 5000, 2, {NONE, NONE}, 1, 2500},
+    {"none measured, timeout 5000", 5000, 2, {NONE, NONE}, 1, RDC_SRV_UNKNOWN_MS},
 };
 
 static void test_rto_table(void **state)
@@ -730,7 +732,7 @@ static void test_scenario_black_hole(void **state)
     (void)state;
     rdc_srvsel_t ss;
     rdc_srvsel_init(&ss, 3, 2000);
-    assert_int_equal(rdc_srvsel_rto(&ss, 0), 1000);
+    assert_int_equal(rdc_srvsel_rto(&ss, 0), RDC_SRV_UNKNOWN_MS);
 
     /* a burst of six lookups at t=0: all to the first server */
     for (size_t k = 0; k < 6; k++) {
@@ -738,7 +740,8 @@ static void test_scenario_black_hole(void **state)
         assert_int_equal(i, 0);
         rdc_srvsel_sent(&ss, i);
     }
-    /* server 0's queries pass their RTO (1000) unanswered: down once */
+    /* server 0's queries pass their RTO (376; say at 1000) unanswered:
+     * down once */
     rdc_srvsel_timeout(&ss, 0, 0, 1000, false);
     assert_true(ss.s[0].down);
     assert_int_equal(ss.s[0].probe_at_ms, 2000);
