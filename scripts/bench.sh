@@ -5,7 +5,7 @@
 # Zone truth: 80% pass, 10% no PTR, 5% mismatch, 5% PTR name without address.
 # Machines here are shared and noisy (2 cores, server, load generator and
 # tool on the same cores): compare ratios and medians taken in one run.
-# Usage: scripts/bench.sh [--quick] [--dead | --shard | --callgrind | --syscalls | --serve]
+# Usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --callgrind | --syscalls | --serve]
 #   --quick      one repetition, no 1M-line run (with --dead: 3 pairs, not 5)
 #   --dead       only the dead-server comparison (section 5 of a full run):
 #                the /16 with -s DEAD,KNOT,KNOT2 (DEAD a black hole: a UDP and
@@ -19,6 +19,13 @@
 #                --shard I/N (as N machines would run it; here they share the
 #                cores with the server), interleaved, medians; exits 1 unless
 #                the shards' records together are exactly one run's
+#   --rotate     only the server-order comparison (section 7 of a full run):
+#                the /16 with -s K1,K2,K3 (three live listeners of the same
+#                Knot) in list order and with --rotate: the per-server query
+#                split (from -v's server lines) and wall medians, interleaved
+#                with the one-server run of section 2; exits 1 unless every
+#                verdict is right, list order sends 95% or more to K1 and
+#                --rotate gives each server 25-42% of the queries (issue 16)
 #   --callgrind  only count instructions (valgrind --tool=callgrind) for
 #                4,096 addresses: repeatable on a noisy machine, for comparing
 #                versions of hot code; prints the total and the top functions
@@ -27,6 +34,9 @@
 #                experiments: rdnscheck -s 127.0.0.1:53545 -f DIR/list.txt)
 # RDC_BENCH_BIN=PATH measures that rdnscheck binary instead of this tree's
 # (an older build, to compare versions under the same conditions).
+# RDC_BENCH_BASE=PATH also times that binary in section 7, interleaved with
+# this one (one server and three servers in list order), and prints the
+# ratios of the medians: a regression check against an older commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -34,23 +44,27 @@ quick=0
 cg=0
 dead_only=0
 shard_only=0
+rotate_only=0
 for arg in "$@"; do
     case "$arg" in
     --quick) quick=1 ;;
     --dead) dead_only=1 ;;
     --shard) shard_only=1 ;;
+    --rotate) rotate_only=1 ;;
     --callgrind) cg=1 ;;
     --syscalls) cg=2 ;;
     --serve) cg=3 ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--dead | --shard | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
     esac
 done
 reps=$((quick ? 1 : 3))
 port=${RDC_BENCH_PORT:-53545}
 port2=${RDC_BENCH_PORT2:-$((port + 2))} # Knot's second listener: a second live server
+addr3=${RDC_BENCH_ADDR3:-127.0.0.2} # Knot's third listener (port $port): a third one
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils time)
-[ "$dead_only" -eq 1 ] || [ "$shard_only" -eq 1 ] || pkgs+=(dnsperf) # rdnscheck runs only
+[ "$dead_only" -eq 1 ] || [ "$shard_only" -eq 1 ] || [ "$rotate_only" -eq 1 ] ||
+    pkgs+=(dnsperf) # rdnscheck runs only
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 
@@ -98,7 +112,7 @@ echo "   truth: pass $t_pass, no-ptr $t_noptr, ptr-mismatch $t_mis, ptr-no-addre
 
 cat > "$dir/knot.conf" <<CONF
 server:
-    listen: [ 127.0.0.1@$port, 127.0.0.1@$port2 ]
+    listen: [ 127.0.0.1@$port, 127.0.0.1@$port2, $addr3@$port ]
     rundir: $dir
 database:
     storage: $dir
@@ -264,10 +278,81 @@ shard_compare() {
          "$(nproc) cores shared with the server"
 }
 
+# 7. Server order (issue 16): three live servers (Knot's three listeners).
+# In list order every question goes to the first; with --rotate each gets
+# about a third. The split comes from the per-server lines of -v (with -q:
+# no traces, only the counters); the walls from interleaved runs next to
+# the one-server run of section 2 and, with RDC_BENCH_BASE, the same runs
+# of an older binary. Sets rotate_ok=0 on a wrong verdict, a first server
+# getting less than 95% in list order (the rest: early duplicates after the
+# RTO, failovers), or a --rotate share outside 25-42%.
+rotate_ok=1
+rotate_compare() {
+    local one="127.0.0.1:$port" three="127.0.0.1:$port,127.0.0.1:$port2,$addr3:$port"
+    local n=$((quick ? 1 : 5)) base=${RDC_BENCH_BASE:-}
+    echo "   servers: -s $three (one Knot, three listeners)"
+    local mode shares
+    for mode in order rotate; do
+        local args=(-q -v -s "$three" -f "$dir/list.txt")
+        [ "$mode" = rotate ] && args+=(--rotate)
+        "$bin" "${args[@]}" 2> "$dir/split.$mode" || true
+        shares=$(awk '/^rdnscheck: server .*sent/ {
+                s[++k] = $3; v[k] = $4 + 0; t += $4 }
+            END { for (i = 1; i <= k; i++) printf "%s%s %d (%.1f%%)", (i > 1 ? ", " : ""), s[i], v[i], 100 * v[i] / t }' \
+            "$dir/split.$mode")
+        echo "   $mode: queries sent per server: ${shares%, }"
+        if [ "$mode" = order ]; then
+            # the others get only early duplicates and failovers
+            awk '/^rdnscheck: server .*sent/ {k++; v[k] = $4 + 0; t += $4}
+                END {exit (k == 3 && 100 * v[1] >= 95 * t) ? 0 : 1}' "$dir/split.$mode" ||
+                { echo "   !! list order: the first server got less than 95%"; rotate_ok=0; }
+        else
+            awk '/^rdnscheck: server .*sent/ {k++; v[k] = $4 + 0; t += $4}
+                END {for (i = 1; i <= k; i++) if (100 * v[i] < 25 * t || 100 * v[i] > 42 * t) bad = 1
+                     exit (k == 3 && !bad) ? 0 : 1}' "$dir/split.$mode" ||
+                { echo "   !! --rotate: a share outside 25-42%"; rotate_ok=0; }
+        fi
+    done
+    local kinds=(one three rotate)
+    [ -n "$base" ] && kinds+=(base-one base-three)
+    local k r
+    for k in "${kinds[@]}"; do : > "$dir/walls.$k"; done
+    for r in $(seq "$n"); do
+        for k in "${kinds[@]}"; do
+            local b=$bin srv=$three extra=()
+            case $k in
+            one) srv=$one ;;
+            rotate) extra=(--rotate) ;;
+            base-one) b=$base srv=$one ;;
+            base-three) b=$base ;;
+            esac
+            /usr/bin/time -f "%e" -o "$dir/time" "$b" -s "$srv" --json -f "$dir/list.txt" \
+                "${extra[@]}" > "$dir/out.jsonl" || true
+            tail -n 1 "$dir/time" >> "$dir/walls.$k"
+            printf "   run %d, %-10s %6ss;" "$r" "$k" "$(tail -n 1 "$dir/time")"
+            verify "$dir/out.jsonl" 65536 || rotate_ok=0
+        done
+    done
+    local line="   medians:"
+    for k in "${kinds[@]}"; do line+=" $k $(median < "$dir/walls.$k")s,"; done
+    echo "${line%,}"
+    if [ -n "$base" ]; then
+        awk -v a="$(median < "$dir/walls.one")" -v b="$(median < "$dir/walls.base-one")" \
+            -v c="$(median < "$dir/walls.three")" -v d="$(median < "$dir/walls.base-three")" \
+            'BEGIN {printf "   this / base: one server %.2f, three servers in list order %.2f\n", a / b, c / d}'
+    fi
+}
+
 if [ "$dead_only" -eq 1 ]; then
     echo "== 5. the /16 with one black-holed server among three, against the live servers only"
     dead_compare
     [ "$dead_ok" -eq 1 ]
+    exit
+fi
+if [ "$rotate_only" -eq 1 ]; then
+    echo "== 7. the /16 over three live servers: list order and --rotate"
+    rotate_compare
+    [ "$rotate_ok" -eq 1 ]
     exit
 fi
 if [ "$shard_only" -eq 1 ]; then
@@ -322,4 +407,6 @@ echo "== 5. the /16 with one black-holed server among three, against the live se
 dead_compare
 echo "== 6. the /16 as 1, 2 and 4 shards (--shard I/N), processes started together"
 shard_compare
-[ "$dead_ok" -eq 1 ] && [ "$shard_ok" -eq 1 ]
+echo "== 7. the /16 over three live servers: list order and --rotate"
+rotate_compare
+[ "$dead_ok" -eq 1 ] && [ "$shard_ok" -eq 1 ] && [ "$rotate_ok" -eq 1 ]

@@ -429,6 +429,12 @@ static const rdc_optdef_t options[] = {
      FIELD(tries),
      .set = set_unsigned,
      .help = "tries per query (default %D)"},
+    {.name = "rotate",
+     FIELD(rotate),
+     .set = set_true,
+     .help = "spread questions over the servers by a hash of each\n"
+             "question (default: the first server that is up gets\n"
+             "every question; also resolv.conf's options rotate)"},
     {.name = "concurrency",
      .letter = 'c',
      .arg = RDC_ARG_REQUIRED,

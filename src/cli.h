@@ -20,6 +20,7 @@ typedef struct rdc_options {
     bool json, quiet, verbose, strict, want4, want6, unordered;
     bool iprev; /* --iprev: any confirming PTR name passes (RFC 8601) */
     bool stdin_implied; /* no target given: file is "-", standard input */
+    bool rotate; /* --rotate */
     bool github; /* --format github */
     bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */

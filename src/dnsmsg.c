@@ -323,10 +323,14 @@ static bool check_header(const uint8_t *msg, size_t len, const uint8_t *qname, u
     *an = get16(msg + 6);
     if ((msg[2] & 0x80) == 0)
         why = "answer without the QR bit";
+    /* RFC 1035 §4.1.1: the opcode is copied from the query, which is a
+     * QUERY (0); IQUERY (1, obsolete since RFC 3425), STATUS, NOTIFY,
+     * UPDATE or any other is not an answer to it. */
     else if ((msg[2] & 0x78) != 0)
         why = "answer to an opcode other than QUERY";
-    /* RFC 1035 §4.1.2: the response repeats the one question asked; an
-     * answer to anything else (or to nothing) is not about our name. */
+    /* RFC 1035 §4.1.2, §7.3: the response repeats the one question asked;
+     * an answer to anything else (or to nothing, or to two questions:
+     * RFC 9619) is not about our name. */
     else if (get16(msg + 4) != 1)
         why = "answer without exactly one question";
     else if (!rdc_wire_name_decode(msg, len, off, name) || *off + 4 > len)
@@ -485,7 +489,7 @@ static void scan_authority(const uint8_t *msg, size_t len, size_t off, rdc_answe
     }
     if (out->has_soa)
         out->ttl = out->soa.ttl < out->soa.minimum ? out->soa.ttl : out->soa.minimum;
-    else
+    else /* NS after a CNAME refer to the target's zone, not ours */
         out->referral = saw_ns && out->rcode == 0 && out->cname_hops == 0;
 }
 
@@ -514,6 +518,10 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     if (rcode_status(out))
         return;
     bool nx = out->rcode == 3;
+    /* TC (RFC 2181 §9): a required RRset did not fit. An NXDOMAIN needs
+     * none - the rcode is in the header, which is never cut, and a missing
+     * SOA only means it is not cached (RFC 2308 §5) - so it stands; a
+     * NOERROR may lack the very records asked for, so it is no answer. */
     if (out->tc && !nx)
         return fail(out, "truncated answer (TC set): records may be missing");
     if (!scan_answers(msg, len, &off, an, qtype, out, rrs, &nrr, trace, indent) ||

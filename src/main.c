@@ -293,6 +293,7 @@ static bool make_resolver(run_t *r, const rdc_options_t *o)
         .nservers = o->nservers,
         .timeout_ms = o->timeout_ms,
         .rate = o->rate,
+        .rotate = o->rotate,
     };
     r->res = rdc_resolver_new(r->loop, &ro, err, sizeof err);
     if (r->res == NULL) {

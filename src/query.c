@@ -56,6 +56,7 @@ rdc_ql_t *rdc_ql_new(rdc_dns_t dns, const rdc_ql_opts_t *o)
     if (ql->o.tries == 0)
         ql->o.tries = 1;
     rdc_srvsel_init(&ql->ss, dns.ops->nservers(dns.ctx), o->try_timeout_ms);
+    ql->ss.rotate = dns.ops->rotate != NULL && dns.ops->rotate(dns.ctx);
     return ql;
 }
 
@@ -253,7 +254,9 @@ static void pass_start(rdc_lookup_t *l)
     l->tried = 0;
     l->failed = RDC_DNS_OK;
     l->timed_out = false;
-    lookup_send_to(l, rdc_srvsel_pick(&l->ql->ss, 0));
+    /* only --rotate reads the hash: the default order costs nothing */
+    l->qhash = l->ql->ss.rotate ? rdc_srvsel_hash(l->name, l->type) : 0;
+    lookup_send_to(l, rdc_srvsel_pick(&l->ql->ss, 0, l->qhash));
 }
 
 void rdc_lookup_start(rdc_lookup_t *l)
@@ -296,7 +299,7 @@ static void lookup_advance(rdc_lookup_t *l)
     rdc_ql_t *ql = l->ql;
     bool tracing = ql->o.verbose;
     char sb[RDC_SERVER_TEXT_MAX];
-    int s = rdc_srvsel_pick(&ql->ss, l->tried);
+    int s = rdc_srvsel_pick(&ql->ss, l->tried, l->qhash);
     if (s >= 0) {
         ql->stats.failovers++;
         if (tracing && !rdc_trace_textf(&l->trace, RDC_EV_NOTE, 0, "asking the next server, %s",
@@ -453,7 +456,7 @@ int rdc_ql_scan(rdc_ql_t *ql)
             l->dups++;
             count_loss(ql, a->server);
             ql->stats.early++;
-            int s = rdc_srvsel_pick(&ql->ss, l->tried);
+            int s = rdc_srvsel_pick(&ql->ss, l->tried, l->qhash);
             bool same = s < 0;
             if (same) {
                 s = a->server;
@@ -493,7 +496,7 @@ bool rdc_lookup_trace_text(rdc_lookup_t *l, rdc_buf_t *dst)
 
 unsigned rdc_ql_rto(const rdc_ql_t *ql)
 {
-    int s = rdc_srvsel_pick(&ql->ss, 0);
+    int s = rdc_srvsel_pick(&ql->ss, 0, 0);
     return rdc_srvsel_rto(&ql->ss, s < 0 ? 0 : s);
 }
 

@@ -1,5 +1,6 @@
 /* query.h - the query layer: one DNS question (a lookup) asked until it has
- * an answer. It picks the server of every query (srvsel.h), moves to the
+ * an answer. It picks the server of every query (srvsel.h: list order, or
+ * a hash of the question with rotate), moves to the
  * next server on SERVFAIL, REFUSED, NOTIMP, FORMERR, a broken answer, an
  * unreachable server or a timeout, retries timed-out passes (--tries),
  * sends early duplicates after an adaptive RTO, and follows CNAMEs across
@@ -30,6 +31,7 @@ struct rdc_lookup {
     unsigned free; /* passes resent after congestion losses, not counted */
     unsigned dups; /* early duplicates sent in this pass */
     uint32_t tried; /* servers asked in this pass */
+    uint32_t qhash; /* rdc_srvsel_hash of the question asked now */
     rdc_dns_status_t failed; /* the most telling failure of this pass, or OK */
     bool timed_out; /* a server timed out in this pass */
     rdc_attempt_t *att; /* outstanding attempts */

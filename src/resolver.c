@@ -61,6 +61,7 @@ struct rdc_resolver {
     chan_t **chans; /* the configured servers, then those added */
     size_t nchans, ncap;
     size_t nconf; /* configured servers (rdc_resolver_nservers) */
+    bool rotate; /* rdc_resolver_rotate */
     unsigned timeout_ms;
     rdc_loop_t *loop;
     unsigned long queries, timeouts;
@@ -192,9 +193,10 @@ static void fill_options(struct ares_options *opts, int *mask, unsigned timeout_
 #endif
 }
 
-/* The system's servers (resolv.conf), read through a throwaway channel. */
-static bool system_servers(unsigned timeout_ms, rdc_server_t *out, size_t max, size_t *n, char *err,
-                           size_t errlen)
+/* The system's servers (resolv.conf), read through a throwaway channel, and
+ * whether it asks for rotation ("options rotate"). */
+static bool system_servers(unsigned timeout_ms, rdc_server_t *out, size_t max, size_t *n,
+                           bool *rotate, char *err, size_t errlen)
 {
     struct ares_options opts;
     int mask, rc;
@@ -204,6 +206,12 @@ static bool system_servers(unsigned timeout_ms, rdc_server_t *out, size_t max, s
     if ((rc = ares_init_options(&ch, &opts, mask)) != ARES_SUCCESS) {
         snprintf(err, errlen, "cannot set up the resolver: %s", ares_strerror(rc));
         return false;
+    }
+    struct ares_options saved;
+    int saved_mask = 0;
+    if (ares_save_options(ch, &saved, &saved_mask) == ARES_SUCCESS) {
+        *rotate = *rotate || (saved_mask & ARES_OPT_ROTATE) != 0;
+        ares_destroy_options(&saved);
     }
     rc = ares_get_servers_ports(ch, &list);
     *n = 0;
@@ -311,6 +319,7 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
     }
     r->loop = loop;
     r->timeout_ms = o->timeout_ms;
+    r->rotate = o->rotate;
     if (o->rate > 0) {
         r->limited = true;
         rdc_bucket_init(&r->bucket, o->rate, rdc_now_ms());
@@ -320,7 +329,8 @@ rdc_resolver_t *rdc_resolver_new(rdc_loop_t *loop, const rdc_resolver_opts_t *o,
         goto fail;
     }
     if (n == 0) {
-        if (!system_servers(o->timeout_ms, sys, RDC_RESOLVER_MAX_SERVERS, &n, err, errlen))
+        if (!system_servers(o->timeout_ms, sys, RDC_RESOLVER_MAX_SERVERS, &n, &r->rotate, err,
+                            errlen))
             goto fail;
         servers = sys;
     }
@@ -612,6 +622,16 @@ unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r)
     return r->timeouts;
 }
 
+bool rdc_resolver_rotate(const rdc_resolver_t *r)
+{
+    return r->rotate;
+}
+
+static bool dns_rotate(void *ctx)
+{
+    return rdc_resolver_rotate(ctx);
+}
+
 static size_t dns_nservers(void *ctx)
 {
     return rdc_resolver_nservers(ctx);
@@ -650,8 +670,8 @@ static void dns_pump(void *ctx)
 
 rdc_dns_t rdc_resolver_dns(rdc_resolver_t *r)
 {
-    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,     dns_timeout,
-                                      dns_tick,     dns_pump,   dns_add_server};
+    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,      dns_timeout,
+                                      dns_tick,     dns_pump,   dns_add_server, dns_rotate};
     return (rdc_dns_t){&ops, r};
 }
 

@@ -21,6 +21,9 @@ typedef struct rdc_resolver_opts {
      * query and the engine retries (rdc_engine_opts_t.tries) */
     unsigned timeout_ms;
     unsigned rate; /* queries per second at most; 0 = no limit */
+    /* --rotate: spread questions over the servers (rdc_srvsel_pick); with
+     * the system configuration, its "options rotate" sets it too */
+    bool rotate;
 } rdc_resolver_opts_t;
 
 typedef struct rdc_resolver rdc_resolver_t;
@@ -48,6 +51,9 @@ typedef struct rdc_dns_ops {
     void (*pump)(void *ctx);
     /* Optional (NULL: --authority cannot run): as rdc_resolver_add_server. */
     size_t (*add_server)(void *ctx, const rdc_server_t *s, bool recurse);
+    /* Optional (NULL: no): spread questions over the servers, as
+     * rdc_resolver_rotate. */
+    bool (*rotate)(void *ctx);
 } rdc_dns_ops_t;
 
 typedef struct rdc_dns {
@@ -68,6 +74,11 @@ void rdc_resolver_free(rdc_resolver_t *r);
  * numbers 0 .. nservers-1; those added below follow them. */
 size_t rdc_resolver_nservers(const rdc_resolver_t *r);
 const rdc_server_t *rdc_resolver_server(const rdc_resolver_t *r, size_t i);
+
+/* Whether questions are spread over the servers: the rotate option, or
+ * with the system configuration its "options rotate" (resolv.conf(5), or
+ * RES_OPTIONS), as c-ares reads it. */
+bool rdc_resolver_rotate(const rdc_resolver_t *r);
 
 /* A server to ask by number, beside the configured ones (which the query
  * layer chooses among): with recurse false, queries go out with RD=0, to

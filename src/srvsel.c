@@ -1,10 +1,13 @@
-/* srvsel.c - server selection with per-run server state: the best server
+/* srvsel.c - server selection with per-run server state: the first server
+ * in list order (or, with rotate, from the one the question's hash picks)
  * that is up gets each query; a server that times out without answering
  * anything since is marked down and costs no more timeouts, only probes
  * (copies of real queries) at a doubling interval until it answers again. */
 #include "srvsel.h"
 
 #include <string.h>
+
+#define RDC_SRV_NAME_MAX 255 /* a wire name's length at most (RFC 1035 3.1) */
 
 void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms)
 {
@@ -13,40 +16,80 @@ void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms)
     ss->timeout_ms = timeout_ms;
 }
 
-static double score(const rdc_srv_t *s)
+static bool shunned(const rdc_srv_t *s)
 {
-    double v = s->measured ? s->srtt : RDC_SRV_UNKNOWN_MS;
-    if (s->refusals >= RDC_SRV_REFUSALS)
-        v += RDC_SRV_SHUN_MS;
-    return v;
+    return s->refusals >= RDC_SRV_REFUSALS;
 }
 
-static bool any_measured(const rdc_srvsel_t *ss)
+uint32_t rdc_srvsel_hash(const uint8_t *wire, uint16_t type)
 {
+    /* FNV-1a over the folded name and the type, then a final mix (the
+     * one of MurmurHash3) so that small moduli see every bit */
+    uint32_t h = 2166136261u;
+    for (size_t k = 0;;) {
+        uint8_t n = wire[k];
+        h = (h ^ n) * 16777619u;
+        if (n == 0 || k + n >= RDC_SRV_NAME_MAX)
+            break;
+        for (size_t i = k + 1; i <= k + n; i++) {
+            uint8_t c = wire[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (uint8_t)(c + ('a' - 'A'));
+            h = (h ^ c) * 16777619u;
+        }
+        k += (size_t)n + 1;
+    }
+    h = (h ^ (uint8_t)(type >> 8)) * 16777619u;
+    h = (h ^ (uint8_t)type) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+/* Where the walk over the list starts: 0, or with rotate the live server
+ * that qhash picks among the live ones. */
+static size_t walk_start(const rdc_srvsel_t *ss, uint32_t qhash)
+{
+    if (!ss->rotate)
+        return 0;
+    size_t live = 0;
     for (size_t i = 0; i < ss->n; i++)
-        if (ss->s[i].measured)
-            return true;
-    return false;
+        live += !ss->s[i].down && !shunned(&ss->s[i]);
+    if (live == 0)
+        return 0;
+    size_t k = qhash % live;
+    for (size_t i = 0; i < ss->n; i++)
+        if (!ss->s[i].down && !shunned(&ss->s[i]) && k-- == 0)
+            return i;
+    return 0;
 }
 
-int rdc_srvsel_pick(const rdc_srvsel_t *ss, uint32_t tried)
+int rdc_srvsel_pick(const rdc_srvsel_t *ss, uint32_t tried, uint32_t qhash)
 {
-    int best = -1;
-    bool any_up = false, spread = !any_measured(ss);
-    for (size_t i = 0; i < ss->n; i++) {
+    size_t start = walk_start(ss, qhash);
+    bool any_up = false;
+    int refusing = -1;
+    for (size_t k = 0; k < ss->n; k++) {
+        size_t i = (start + k) % ss->n;
         const rdc_srv_t *s = &ss->s[i];
         if (s->down)
             continue;
         any_up = true;
         if (tried & (1u << i))
             continue;
-        if (best < 0 || (spread ? s->sent < ss->s[best].sent : score(s) < score(&ss->s[best])))
-            best = (int)i;
+        if (!shunned(s))
+            return (int)i;
+        if (refusing < 0)
+            refusing = (int)i;
     }
     if (any_up)
-        return best;
+        return refusing;
     /* every server is down: each is asked in turn, the one due to be
      * probed first first (the network may have failed, not the servers) */
+    int best = -1;
     for (size_t i = 0; i < ss->n; i++)
         if (!(tried & (1u << i)) && (best < 0 || ss->s[i].probe_at_ms < ss->s[best].probe_at_ms))
             best = (int)i;
@@ -141,8 +184,14 @@ unsigned rdc_srvsel_rto(const rdc_srvsel_t *ss, int i)
             if (o->measured && o->srtt + 4 * o->rttvar > rto)
                 rto = o->srtt + 4 * o->rttvar;
         }
+        /* none measured: Unbound's timeout for an unknown server, or half
+         * the timeout when that is shorter. In list order the first burst
+         * all goes to the first server: when it is dead, this (not the
+         * whole timeout) is what the run pays once before the next one
+         * gets the duplicates (a duplicate must fit in the pass). */
         if (rto < 0)
-            rto = ss->timeout_ms / 2.0;
+            rto = ss->timeout_ms / 2.0 < RDC_SRV_UNKNOWN_MS ? ss->timeout_ms / 2.0
+                                                            : RDC_SRV_UNKNOWN_MS;
     }
     if (rto < RDC_SRV_RTO_MIN)
         rto = RDC_SRV_RTO_MIN;

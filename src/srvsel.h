@@ -1,6 +1,7 @@
-/* srvsel.h - which DNS server gets the next query: per-server state kept for
- * the whole run (smoothed RTT, down marks with backed-off probes, refusals),
- * after RFC 1035 §7.2 and Unbound's infrastructure cache. Pure: times are
+/* srvsel.h - which DNS server gets the next query: the servers in the order
+ * given, as glibc's res_send and c-ares without rotate ask them (RFC 1035
+ * §7.2), with per-server state kept for the whole run (smoothed RTT for
+ * timeouts, down marks with backed-off probes, refusals). Pure: times are
  * passed in, so every rule is unit-tested without sockets or clocks.
  * Internal. */
 #ifndef RDC_SRVSEL_H
@@ -12,11 +13,10 @@
 
 #define RDC_SRV_MAX 32 /* servers at most (tried sets are 32-bit masks) */
 #define RDC_SRV_RTO_MIN 100 /* ms; below it duplicates add load, not speed */
-#define RDC_SRV_UNKNOWN_MS 376 /* score of a server not yet measured (Unbound) */
+#define RDC_SRV_UNKNOWN_MS 376 /* RTO before any server is measured (Unbound) */
 #define RDC_SRV_PROBE_FIRST_MS 1000 /* first re-probe of a down server */
 #define RDC_SRV_PROBE_MAX_MS 60000 /* the probe interval doubles up to this */
 #define RDC_SRV_REFUSALS 3 /* consecutive REFUSED before a server is shunned */
-#define RDC_SRV_SHUN_MS 1000 /* score penalty of a shunned (refusing) server */
 
 typedef struct rdc_srv {
     double srtt, rttvar; /* ms, RFC 6298 §2 */
@@ -33,6 +33,7 @@ typedef struct rdc_srv {
 typedef struct rdc_srvsel {
     size_t n;
     unsigned timeout_ms; /* --timeout: the RTO never exceeds it */
+    bool rotate; /* --rotate: each question starts at a server its hash picks */
     rdc_srv_t s[RDC_SRV_MAX];
 } rdc_srvsel_t;
 
@@ -40,14 +41,22 @@ typedef struct rdc_srvsel {
 void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms);
 
 /* The server for the next query of a lookup that has already asked the
- * servers in `tried` (bit i = server i) in this pass: the up server with the
- * lowest score (smoothed RTT, RDC_SRV_UNKNOWN_MS before any sample, plus a
- * penalty while it refuses), list order breaking ties. Before any server
- * is measured, queries are spread over them (fewest sent first), so a dead
- * first server does not hold the whole first burst. Down servers are not
- * chosen while any server is up; when all are down, each is, the one due
- * to be probed first first. Returns -1 when the pass is over. */
-int rdc_srvsel_pick(const rdc_srvsel_t *ss, uint32_t tried);
+ * servers in `tried` (bit i = server i) in this pass. The order is the
+ * list's (RFC 1035 §7.2; glibc res_send, c-ares without rotate), so the
+ * same question meets the same server and a split view gives one verdict:
+ * the first untried server that is up and not shunned (RDC_SRV_REFUSALS
+ * refusals in a row), then the shunned ones; the smoothed RTT sets only
+ * timeouts. With rotate, the walk starts at the live (up, not shunned)
+ * server that qhash (rdc_srvsel_hash) picks among them and wraps around:
+ * questions share the load, and each still always meets the same server
+ * while the same servers are live. Down servers are not chosen while any
+ * server is up (they are only probed); when all are down, each is, the one
+ * due to be probed first first. Returns -1 when the pass is over. */
+int rdc_srvsel_pick(const rdc_srvsel_t *ss, uint32_t tried, uint32_t qhash);
+
+/* The hash of a question for rotate: its wire name, ASCII letters folded
+ * (RFC 4343), and its type. */
+uint32_t rdc_srvsel_hash(const uint8_t *wire, uint16_t type);
 
 /* A down server whose probe is due at now with no probe out, marked as
  * probing; or -1. The caller sends a copy of a real query there. */
@@ -76,7 +85,9 @@ void rdc_srvsel_unreachable(rdc_srvsel_t *ss, int i, unsigned long long now);
 /* The retransmission timeout for a query to server i: srtt + 4 rttvar (RFC
  * 6298 §2), at least RDC_SRV_RTO_MIN, at most timeout_ms. A server not yet
  * measured gets the largest RTO of those that are (a server far slower
- * than its peers is as good as down), or half the timeout when none is. */
+ * than its peers is as good as down), or when none is RDC_SRV_UNKNOWN_MS
+ * (Unbound's timeout for an unknown server), or half the timeout if that
+ * is less. */
 unsigned rdc_srvsel_rto(const rdc_srvsel_t *ss, int i);
 
 /* How many servers are up. */

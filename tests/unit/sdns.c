@@ -68,6 +68,7 @@ struct sdns {
     rdc_addr_t fail_addrs[SDNS_MAX_KEYS]; /* sdns_fail_add */
     size_t nfail;
     bool fail_all;
+    bool rotate; /* sdns_set_rotate */
 };
 
 static bool server_match(const sdns_t *s, int want, int idx);
@@ -585,17 +586,27 @@ static void op_pump(void *ctx)
     sdns_pump_now(ctx);
 }
 
+static bool op_rotate(void *ctx)
+{
+    return ((const sdns_t *)ctx)->rotate;
+}
+
+void sdns_set_rotate(sdns_t *s, bool on)
+{
+    s->rotate = on;
+}
+
 rdc_dns_t sdns_dns(sdns_t *s)
 {
-    static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query,     op_timeout,
-                                      op_tick,     op_pump,   op_add_server};
+    static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query,      op_timeout,
+                                      op_tick,     op_pump,   op_add_server, op_rotate};
     return (rdc_dns_t){&ops, s};
 }
 
 rdc_dns_t sdns_dns_plain(sdns_t *s)
 {
     static const rdc_dns_ops_t ops = {op_nservers, op_server, op_query, op_timeout,
-                                      op_tick,     op_pump,   NULL};
+                                      op_tick,     op_pump,   NULL,     op_rotate};
     return (rdc_dns_t){&ops, s};
 }
 

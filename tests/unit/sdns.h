@@ -36,6 +36,10 @@ rdc_dns_t sdns_dns(sdns_t *s);
  * zone's servers directly. */
 rdc_dns_t sdns_dns_plain(sdns_t *s);
 
+/* Whether the resolver asks for rotation (rdc_dns_ops_t.rotate, --rotate);
+ * off by default. Set before the query layer is made. */
+void sdns_set_rotate(sdns_t *s, bool on);
+
 /* Adds a rule: queries for qname (presentation form, case-insensitive; "*"
  * any) of qtype (0: any) sent to server (-1: any; a number; or sdns_at(),
  * an added server by address) get act. For SDNS_ANSWER the response has

@@ -1459,6 +1459,155 @@ static void test_answer_referral(void **state)
     free(m);
 }
 
+/* QDCOUNT must be 1 (RFC 1035 4.1.2 and 7.3: the response repeats the one
+ * question asked; RFC 9619: a message with more than one question is not
+ * a valid query, so no answer to ours). A header that says 2 is refused
+ * whether the second question is there or not, and whatever follows. */
+static void test_answer_qdcount_two(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (unsigned qd = 0; qd <= 4; qd++) {
+        print_message("QDCOUNT %u, one question\n", qd);
+        /* one question on the wire, a good answer after it */
+        header(m, 0, qd, 1);
+        size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+        rr_addr4(m, q, 60, 192, 0, 2, 50);
+        parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+        assert_int_equal(a->status, qd == 1 ? RDC_DNS_OK : RDC_DNS_S_ERROR);
+        assert_int_equal(a->nrecords, qd == 1 ? 1 : 0);
+        if (qd != 1)
+            assert_string_equal(a->error, "answer without exactly one question");
+        /* NXDOMAIN and NODATA are refused too: no answer to our question */
+        for (unsigned rcode = RCODE_NOERROR; rcode <= RCODE_NXDOMAIN; rcode += RCODE_NXDOMAIN) {
+            header(m, rcode, qd, 0);
+            question(m, "mail.example.test", RDC_TYPE_A);
+            if (qd == 2)
+                question(m, "mail.example.test", RDC_TYPE_A);
+            parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+            if (qd == 1)
+                assert_int_equal(a->status,
+                                 rcode == RCODE_NXDOMAIN ? RDC_DNS_NXDOMAIN : RDC_DNS_NODATA);
+            else
+                assert_int_equal(a->status, RDC_DNS_S_ERROR);
+        }
+    }
+    answer_del(a);
+    free(m);
+}
+
+/* The opcode of a response is the query's, copied (RFC 1035 4.1.1): we send
+ * QUERY (0), so any other - IQUERY (1, obsolete: RFC 3425), STATUS (2),
+ * NOTIFY (4, RFC 1996), UPDATE (5, RFC 2136), DSO (6, RFC 8490) or an
+ * unassigned one - is not an answer to our question. */
+static void test_answer_opcodes(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    for (unsigned opcode = 0; opcode <= 15; opcode++) {
+        print_message("opcode %u\n", opcode);
+        header(m, 0, 1, 1);
+        m->b[2] = (uint8_t)((m->b[2] & ~0x78u) | (opcode << 3));
+        size_t q = question(m, "mail.example.test", RDC_TYPE_A);
+        rr_addr4(m, q, 60, 192, 0, 2, 50);
+        parse(m, "mail.example.test", RDC_TYPE_A, a, NULL);
+        assert_int_equal(a->status, opcode == 0 ? RDC_DNS_OK : RDC_DNS_S_ERROR);
+        assert_int_equal(a->nrecords, opcode == 0 ? 1 : 0);
+        if (opcode != 0)
+            assert_string_equal(a->error, "answer to an opcode other than QUERY");
+    }
+    answer_del(a);
+    free(m);
+}
+
+/* TC on an NXDOMAIN: the rcode is in the header, which truncation never
+ * cuts, and says the name does not exist; what may be missing is only the
+ * authority section's SOA, which is not needed for the answer (RFC 2181 9:
+ * TC is for an RRset that is required and did not fit; RFC 2308 5: without
+ * the SOA the NXDOMAIN is just not cached). So a truncated NXDOMAIN is an
+ * NXDOMAIN (c-ares has already retried over TCP when it could). A truncated
+ * NOERROR may lack the very records asked for: never data nor NODATA. */
+static void test_answer_tc_nxdomain(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    /* NXDOMAIN, TC, no records */
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    m->b[2] |= 0x02;
+    question(m, REV, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_true(a->tc);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_null(a->error);
+    /* NXDOMAIN, TC, the SOA there: its TTL bounds the negative answer */
+    header(m, RCODE_NXDOMAIN, 1, 0);
+    m->b[2] |= 0x02;
+    question(m, REV, RDC_TYPE_PTR);
+    rr_soa(m, ZONE, 600, "ns1.example.net", "hostmaster.example.net", 3, 300);
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_true(a->has_soa);
+    assert_int_equal(a->ttl, 300);
+    /* NXDOMAIN at the end of a CNAME chain, TC: the last name does not exist */
+    header(m, RCODE_NXDOMAIN, 1, 1);
+    m->b[2] |= 0x02;
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_CNAME, 5, "50.0-25.2.0.192.in-addr.arpa");
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NXDOMAIN);
+    assert_name(a->final_name, "50.0-25.2.0.192.in-addr.arpa");
+    /* NOERROR with TC and no records: records may be missing, not NODATA */
+    header(m, RCODE_NOERROR, 1, 0);
+    m->b[2] |= 0x02;
+    question(m, REV, RDC_TYPE_PTR);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_S_ERROR);
+    assert_string_equal(a->error, "truncated answer (TC set): records may be missing");
+    answer_del(a);
+    free(m);
+}
+
+/* NODATA at the end of a CNAME chain with NS records (and no SOA) in the
+ * authority section: an authoritative server answering the CNAME and
+ * referring to the target's zone (RFC 1034 4.3.2 step 3a then 3b). The
+ * question's own name was answered (by the CNAME): no referral for it; the
+ * lookup follows the CNAME (dangling). */
+static void test_answer_cname_then_referral(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_answer_t *a = answer_new();
+    const char *child = "0-25.2.0.192.in-addr.arpa";
+    header(m, RCODE_NOERROR, 1, 1);
+    set_aa(m, true);
+    size_t q = question(m, REV, RDC_TYPE_PTR);
+    rr_name(m, q, RDC_TYPE_CNAME, 10, "50.0-25.2.0.192.in-addr.arpa");
+    rr_ns(m, child, 1, 86400, "ns1.customer.test");
+    rr_ns(m, child, 1, 86400, "ns2.customer.test");
+    set_nscount(m, 2);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_int_equal(a->status, RDC_DNS_NODATA);
+    assert_true(a->dangling);
+    assert_int_equal(a->cname_hops, 1);
+    assert_name(a->final_name, "50.0-25.2.0.192.in-addr.arpa");
+    assert_false(a->referral);
+    assert_false(a->has_soa);
+    /* the same without the CNAME is a referral */
+    header(m, RCODE_NOERROR, 1, 0);
+    question(m, REV, RDC_TYPE_PTR);
+    rr_ns(m, child, 1, 86400, "ns1.customer.test");
+    set_nscount(m, 1);
+    parse(m, REV, RDC_TYPE_PTR, a, NULL);
+    assert_true(a->referral);
+    assert_false(a->dangling);
+    answer_del(a);
+    free(m);
+}
+
 static void test_answer_aa_bit(void **state)
 {
     (void)state;
@@ -1924,6 +2073,10 @@ int main(void)
         cmocka_unit_test(test_answer_negative_soa_choice),
         cmocka_unit_test(test_answer_negative_via_cname),
         cmocka_unit_test(test_answer_referral),
+        cmocka_unit_test(test_answer_qdcount_two),
+        cmocka_unit_test(test_answer_opcodes),
+        cmocka_unit_test(test_answer_tc_nxdomain),
+        cmocka_unit_test(test_answer_cname_then_referral),
         cmocka_unit_test(test_answer_aa_bit),
         cmocka_unit_test(test_answer_ttl_min_records),
         cmocka_unit_test(test_answer_ttl_cname_chain),

@@ -2755,7 +2755,7 @@ static void test_free_null(void **state)
     rdc_ql_t *ql = rdc_ql_new(sdns_dns(s), &qo);
     assert_non_null(ql);
     assert_int_equal(rdc_ql_servers(ql)->n, 3);
-    assert_int_equal(rdc_ql_rto(ql), 500);
+    assert_int_equal(rdc_ql_rto(ql), RDC_SRV_UNKNOWN_MS); /* none measured */
     assert_false(rdc_ql_oom(ql));
     assert_null(rdc_ql_user(ql));
     assert_int_equal(rdc_ql_scan(ql), -1);
@@ -2814,7 +2814,7 @@ static void g_pump(void *ctx)
 static rdc_dns_t guarded(sdns_t *s)
 {
     static const rdc_dns_ops_t ops = {g_nservers, g_server, g_query, g_timeout,
-                                      g_tick,     g_pump,   NULL};
+                                      g_tick,     g_pump,   NULL,    NULL};
     guarded_inner = sdns_dns(s);
     return (rdc_dns_t){&ops, NULL};
 }

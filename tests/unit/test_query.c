@@ -1,14 +1,15 @@
 /* test_query.c - unit tests of query.c, the query layer, driven directly
  * (rdc_ql_t + rdc_lookup_t) over the scripted resolver sdns.h: answers end
  * a lookup, every failure moves to the next server and the most telling
- * one is reported, --tries passes, down servers, the first burst spread
- * over servers, names that cannot be sent, CNAME hops across answers, the
+ * one is reported, --tries passes, down servers, server order (list order,
+ * --rotate, refusals), names that cannot be sent, CNAME hops across answers, the
  * statistics, the -v trace and per-server summary, the RTO. No sockets, no
  * sleeps: every answer comes from sdns_pump_now. */
 #define _POSIX_C_SOURCE 200809L
 #include "unit.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "dnsmsg.h"
 #include "query.h"
@@ -18,6 +19,16 @@
 #define A RDC_TYPE_A
 
 /* ------------------------------------------------------------ helpers */
+
+/* The clock of the query layer: the test links with --wrap=rdc_now_ms
+ * (tests/unit/CMakeLists.txt), so time moves only when a test moves it. */
+static unsigned long long fake_now = 1000000;
+
+unsigned long long __wrap_rdc_now_ms(void);
+unsigned long long __wrap_rdc_now_ms(void)
+{
+    return fake_now;
+}
 
 /* What the done callback saw. */
 typedef struct res {
@@ -558,34 +569,282 @@ static void test_down_server_skipped(void **state)
     teardown(s, ql);
 }
 
-/* Before any server is measured, the first queries are spread over the
- * servers, so a dead first server does not hold the whole first burst. */
-static void test_first_burst_spread(void **state)
+/* Servers are asked in the order given (glibc res_send, c-ares without
+ * rotate; RFC 1035 7.2): with a split view (the two servers answer the same
+ * name differently), 50 lookups started at once all get the first server's
+ * answer, and so do 50 more once both are measured. The second server is
+ * never asked. */
+static void test_order_split_view(void **state)
+{
+    (void)state;
+    sdns_t *s = sdns_new(2);
+    rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+    sdns_rule(s, 0, "*", A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.1");
+    sdns_rule(s, 1, "*", A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.2");
+    enum { N = 50 };
+    for (int round = 0; round < 2; round++) {
+        rdc_lookup_t l[N];
+        res_t r[N];
+        for (size_t i = 0; i < N; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "h%zu.split.example.test", i);
+            start(ql, &l[i], &r[i], name, A);
+        }
+        assert_int_equal(sdns_pump_now(s), N);
+        for (size_t i = 0; i < N; i++) {
+            assert_int_equal(r[i].calls, 1);
+            assert_int_equal(r[i].status, RDC_DNS_OK);
+            expect_addr4(&r[i].addr[0], 192, 0, 2, 1);
+            rdc_lookup_trace_text(&l[i], &(rdc_buf_t){0});
+        }
+    }
+    assert_int_equal(sdns_count(s, 0, NULL, 0), 2 * N);
+    assert_int_equal(sdns_count(s, 1, NULL, 0), 0);
+    teardown(s, ql);
+}
+
+/* --rotate: over three servers each gets 25-42% of the questions, and the
+ * same question asked again meets the same server. */
+static void test_rotate_three(void **state)
 {
     (void)state;
     sdns_t *s = sdns_new(3);
+    sdns_set_rotate(s, true);
     rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+    assert_true(rdc_ql_servers(ql)->rotate);
     script(s, -1, "*", H_ANSWER);
-    static const char *const names[] = {"a.example.test", "b.example.test", "c.example.test",
-                                        "d.example.test", "e.example.test", "f.example.test"};
-    rdc_lookup_t l[ARRAY_LEN(names)];
-    res_t r[ARRAY_LEN(names)];
-    for (size_t i = 0; i < ARRAY_LEN(names); i++)
-        start(ql, &l[i], &r[i], names[i], A);
-    /* nothing answered yet: round robin by queries sent */
-    for (size_t i = 0; i < ARRAY_LEN(names); i++)
-        assert_int_equal(sdns_count(s, (int)(i % 3), names[i], A), 1);
-    for (int k = 0; k < 3; k++)
-        assert_int_equal(sdns_count(s, k, NULL, 0), 2);
-    assert_int_equal(sdns_pump_now(s), ARRAY_LEN(names));
-    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
-        assert_int_equal(r[i].calls, 1);
-        assert_int_equal(r[i].status, RDC_DNS_OK);
-        rdc_lookup_trace_text(&l[i], &(rdc_buf_t){0});
+    enum { N = 300 };
+    for (int round = 1; round <= 2; round++)
+        for (size_t i = 0; i < N; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "h%zu.rotate.example.test", i);
+            res_t r;
+            lookup(s, ql, &r, name, A, NULL);
+            assert_int_equal(r.status, RDC_DNS_OK);
+            /* all of this name's queries went to one server */
+            int with = 0;
+            for (int k = 0; k < 3; k++) {
+                unsigned long c = sdns_count(s, k, name, A);
+                assert_true(c == 0 || c == (unsigned long)round);
+                with += c > 0;
+            }
+            assert_int_equal(with, 1);
+        }
+    for (int k = 0; k < 3; k++) {
+        unsigned long c = sdns_count(s, k, NULL, 0);
+        print_message("server %d: %lu of %d\n", k, c, 2 * N);
+        assert_true(c * 100 >= 25ul * 2 * N && c * 100 <= 42ul * 2 * N);
     }
+    /* the case of the name does not matter */
+    res_t r;
+    lookup(s, ql, &r, "H7.ROTATE.example.TEST", A, NULL);
     for (int k = 0; k < 3; k++)
-        assert_true(rdc_ql_servers(ql)->s[k].measured);
+        if (sdns_count(s, k, "h7.rotate.example.test", A) > 0)
+            assert_int_equal(sdns_count(s, k, "h7.rotate.example.test", A), 3);
     teardown(s, ql);
+}
+
+/* REFUSED (rcode 5) RDC_SRV_REFUSALS times in a row shuns a server: later
+ * questions start at the next one. SERVFAIL (rcode 2) only moves each
+ * question on: the server may have a transient problem with one zone
+ * (RFC 1035 4.1.1; RFC 2308 7.1), and is asked first again. */
+static void test_refused_shuns(void **state)
+{
+    (void)state;
+    static const struct {
+        how_t how;
+        bool shun;
+    } rows[] = {{H_REFUSED, true}, {H_SERVFAIL, false}, {H_NOTIMP, false}, {H_FORMERR, false}};
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        print_message("server 0: %s\n", how_name(rows[i].how));
+        sdns_t *s = sdns_new(2);
+        rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+        script(s, 1, "*", H_ANSWER);
+        script(s, 0, "*", rows[i].how);
+        for (unsigned k = 1; k <= RDC_SRV_REFUSALS + 2; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "h%u.example.test", k);
+            res_t r;
+            lookup(s, ql, &r, name, A, NULL);
+            assert_int_equal(r.status, RDC_DNS_OK);
+            /* the first RDC_SRV_REFUSALS questions ask server 0 first */
+            bool asked = k <= RDC_SRV_REFUSALS || !rows[i].shun;
+            assert_int_equal(sdns_count(s, 0, name, A), asked ? 1 : 0);
+            assert_int_equal(sdns_count(s, 1, name, A), 1);
+        }
+        teardown(s, ql);
+    }
+}
+
+/* ------------------------------------------------------------ timing */
+
+/* Measures every server at a round trip of 0 (RTO: RDC_SRV_RTO_MIN): one
+ * lookup that each server but the last SERVFAILs. Then the clock moves on,
+ * so the answers lie well before anything the test sends. */
+static void warm_up(sdns_t *s, rdc_ql_t *ql, size_t n)
+{
+    for (size_t k = 0; k + 1 < n; k++)
+        sdns_rule(s, (int)k, "warm.example.test", 0, SDNS_ANSWER, 2, NULL);
+    sdns_rule(s, (int)n - 1, "warm.example.test", A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.1");
+    res_t r;
+    lookup(s, ql, &r, "warm.example.test", A, NULL);
+    assert_int_equal(r.status, RDC_DNS_OK);
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(rdc_srvsel_rto(rdc_ql_servers(ql), (int)k), RDC_SRV_RTO_MIN);
+    fake_now += 10000;
+}
+
+/* Moves the clock by ms in RTO steps, scanning and pumping at each. */
+static void advance(sdns_t *s, rdc_ql_t *ql, unsigned ms)
+{
+    for (unsigned t = 0; t < ms; t += RDC_SRV_RTO_MIN) {
+        fake_now += RDC_SRV_RTO_MIN;
+        rdc_ql_scan(ql);
+        sdns_pump_now(s);
+    }
+}
+
+/* A query unanswered past its RTO is duplicated to the next server, up to
+ * RDC_MAX_DUPS (3) times in a pass: four silent servers get one copy each. */
+static void test_early_duplicates(void **state)
+{
+    (void)state;
+    sdns_t *s = sdns_new(5);
+    rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+    warm_up(s, ql, 5);
+    sdns_rule(s, -1, "slow.example.test", 0, SDNS_HOLD, 0, NULL);
+    rdc_lookup_t l;
+    res_t r;
+    start(ql, &l, &r, "slow.example.test", A);
+    sdns_pump_now(s);
+    advance(s, ql, 1000);
+    assert_int_equal(rdc_ql_stats(ql)->early, 3);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(sdns_count(s, k, "slow.example.test", A), 1);
+    assert_int_equal(sdns_count(s, 4, "slow.example.test", A), 0);
+    assert_int_equal(r.calls, 0);
+    teardown(s, ql);
+}
+
+/* A pass ends at its own timeout: when the first query times out after
+ * --timeout, an early duplicate still out is not waited for (a pass never
+ * lasts much longer than --timeout; the next pass, or the failure, comes
+ * now). Before the timeout, a failure does wait for the duplicate. */
+static void test_pass_ends_at_timeout(void **state)
+{
+    (void)state;
+    for (int at_timeout = 1; at_timeout >= 0; at_timeout--) {
+        sdns_t *s = sdns_new(2);
+        rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+        warm_up(s, ql, 2);
+        sdns_rule(s, -1, "slow.example.test", 0, SDNS_HOLD, 0, NULL);
+        unsigned long long t0 = fake_now;
+        rdc_lookup_t l;
+        res_t r;
+        start(ql, &l, &r, "slow.example.test", A);
+        sdns_pump_now(s);
+        advance(s, ql, RDC_SRV_RTO_MIN);
+        assert_int_equal(rdc_ql_stats(ql)->early, 1);
+        assert_int_equal(sdns_count(s, 1, "slow.example.test", A), 1);
+        /* the first query fails: timed out at t0 + 2000, or SERVFAIL at
+         * t0 + 500; the duplicate's answer comes right after */
+        fake_now = t0 + (at_timeout ? 2000 : 500);
+        if (at_timeout)
+            sdns_rule(s, 0, "slow.example.test", 0, SDNS_TIMEOUT, 0, NULL);
+        else
+            sdns_rule(s, 0, "slow.example.test", 0, SDNS_ANSWER, 2, NULL);
+        script(s, 1, "slow.example.test", H_ANSWER);
+        assert_int_equal(sdns_release(s), 2);
+        assert_int_equal(sdns_pump_now(s), 2);
+        print_message("first query: %s\n", at_timeout ? "timeout" : "SERVFAIL");
+        assert_int_equal(r.calls, 1);
+        assert_int_equal(r.status, at_timeout ? RDC_DNS_S_TIMEOUT : RDC_DNS_OK);
+        rdc_lookup_trace_text(&l, &(rdc_buf_t){0});
+        teardown(s, ql);
+    }
+}
+
+/* Karn's rule: when the duplicate goes to the same server (no other is
+ * left), neither answer can be matched to its copy, so neither is an RTT
+ * sample; a query sent once is. */
+static void test_karn_ambiguous(void **state)
+{
+    (void)state;
+    sdns_t *s = sdns_new(1);
+    rdc_ql_t *ql = ql_make(s, 1, 2000, false);
+    warm_up(s, ql, 1);
+    const rdc_srv_t *srv = &rdc_ql_servers(ql)->s[0];
+    assert_true(srv->measured);
+    assert_true(srv->srtt == 0);
+    sdns_rule(s, 0, "slow.example.test", 0, SDNS_HOLD, 0, NULL);
+    rdc_lookup_t l;
+    res_t r;
+    start(ql, &l, &r, "slow.example.test", A);
+    sdns_pump_now(s);
+    advance(s, ql, RDC_SRV_RTO_MIN);
+    assert_int_equal(rdc_ql_stats(ql)->early, 1);
+    assert_int_equal(sdns_count(s, 0, "slow.example.test", A), 2);
+    /* both copies answered 150 ms after the first went */
+    fake_now += 50;
+    script(s, 0, "slow.example.test", H_ANSWER);
+    assert_int_equal(sdns_release(s), 2);
+    assert_int_equal(sdns_pump_now(s), 2);
+    assert_int_equal(r.status, RDC_DNS_OK);
+    rdc_lookup_trace_text(&l, &(rdc_buf_t){0});
+    assert_int_equal(srv->answers, 3);
+    assert_false(srv->down);
+    assert_true(srv->srtt == 0);
+    /* a query sent once, answered after 80 ms: a sample */
+    sdns_rule(s, 0, "once.example.test", 0, SDNS_HOLD, 0, NULL);
+    start(ql, &l, &r, "once.example.test", A);
+    sdns_pump_now(s);
+    fake_now += 80;
+    script(s, 0, "once.example.test", H_ANSWER);
+    assert_int_equal(sdns_release(s), 1);
+    assert_int_equal(sdns_pump_now(s), 1);
+    assert_int_equal(r.status, RDC_DNS_OK);
+    assert_true(srv->srtt == 10); /* 0.875 * 0 + 0.125 * 80 */
+    teardown(s, ql);
+}
+
+/* Losses look like congestion (a free resend, not a used try) only among
+ * recent answers: those of this interval (one --timeout) and the one
+ * before. After an idle gap of two intervals or more, earlier answers no
+ * longer count, and a timeout uses the try. */
+static void test_congestion_idle_gap(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned gap_ms;
+        unsigned long queries; /* of the lost name */
+    } rows[] = {
+        {0, 7}, /* busy: the loss is congestion, 6 free resends */
+        {1500, 7}, /* the previous interval still counts */
+        {2000, 1}, /* idle for two intervals: forgotten */
+        {5000, 1},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        print_message("gap %u ms\n", rows[i].gap_ms);
+        sdns_t *s = sdns_new(1);
+        rdc_ql_t *ql = ql_make(s, 1, 1000, false);
+        script(s, 0, "*", H_ANSWER);
+        sdns_rule(s, 0, "lost.example.test", 0, SDNS_TIMEOUT, 0, NULL);
+        fake_now += 10000;
+        for (unsigned k = 0; k < 30; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "h%u.example.test", k);
+            res_t r;
+            lookup(s, ql, &r, name, A, NULL);
+            assert_int_equal(r.status, RDC_DNS_OK);
+        }
+        fake_now += rows[i].gap_ms;
+        res_t r;
+        lookup(s, ql, &r, "lost.example.test", A, NULL);
+        assert_int_equal(r.status, RDC_DNS_S_TIMEOUT);
+        assert_int_equal(sdns_count(s, 0, "lost.example.test", A), rows[i].queries);
+        assert_int_equal(rdc_ql_stats(ql)->retries, rows[i].queries - 1);
+        teardown(s, ql);
+    }
 }
 
 /* ------------------------------------------------------------ names */
@@ -1006,14 +1265,19 @@ static void test_describe(void **state)
     teardown(s, ql);
 }
 
-/* rdc_ql_rto: half the timeout before any sample, within [RTO_MIN,
- * timeout] always; after a fast answer the minimum. */
+/* rdc_ql_rto: RDC_SRV_UNKNOWN_MS (or half the timeout if less) before any
+ * sample, within [RTO_MIN, timeout] always; after a fast answer the
+ * minimum. */
 static void test_rto(void **state)
 {
     (void)state;
     static const struct {
         unsigned timeout_ms, want;
-    } rows[] = {{2000, 1000}, {5000, 2500}, {300, 150}, {150, RDC_SRV_RTO_MIN}, {80, 80}};
+    } rows[] = {{2000, RDC_SRV_UNKNOWN_MS},
+                {5000, RDC_SRV_UNKNOWN_MS},
+                {300, 150},
+                {150, RDC_SRV_RTO_MIN},
+                {80, 80}};
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         sdns_t *s = sdns_new(2);
         rdc_ql_t *ql = ql_make(s, 1, rows[i].timeout_ms, false);
@@ -1067,7 +1331,13 @@ int main(void)
         cmocka_unit_test(test_tries_mixed),
         cmocka_unit_test(test_tries_second_pass_answers),
         cmocka_unit_test(test_down_server_skipped),
-        cmocka_unit_test(test_first_burst_spread),
+        cmocka_unit_test(test_order_split_view),
+        cmocka_unit_test(test_rotate_three),
+        cmocka_unit_test(test_refused_shuns),
+        cmocka_unit_test(test_early_duplicates),
+        cmocka_unit_test(test_pass_ends_at_timeout),
+        cmocka_unit_test(test_karn_ambiguous),
+        cmocka_unit_test(test_congestion_idle_gap),
         cmocka_unit_test(test_unsendable_name),
         cmocka_unit_test(test_sendable_names),
         cmocka_unit_test(test_cname_in_answer),

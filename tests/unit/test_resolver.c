@@ -253,6 +253,72 @@ static void test_dns_ops(void **state)
     rdc_loop_free(loop);
 }
 
+/* Whether the question layer should rotate: --rotate, or with the system
+ * configuration c-ares's reading of "options rotate" (resolv.conf, or the
+ * RES_OPTIONS variable, which overrides it). */
+static void test_rotate(void **state)
+{
+    (void)state;
+    rdc_loop_t *loop = rdc_loop_new();
+    assert_non_null(loop);
+    rdc_server_t srv[1] = {server4(0)};
+    for (int want = 0; want <= 1; want++) {
+        rdc_resolver_opts_t o = {.servers = srv, .nservers = 1, .timeout_ms = 1000};
+        o.rotate = want;
+        char err[256] = "";
+        rdc_resolver_t *r = rdc_resolver_new(loop, &o, err, sizeof err);
+        assert_non_null(r);
+        rdc_dns_t dns = rdc_resolver_dns(r);
+        assert_int_equal(rdc_resolver_rotate(r), want);
+        assert_non_null(dns.ops->rotate);
+        assert_int_equal(dns.ops->rotate(dns.ctx), want);
+        rdc_resolver_free(r);
+    }
+    /* the system configuration (no query is sent) */
+    const char *saved = getenv("RES_OPTIONS");
+    char *keep = saved ? strdup(saved) : NULL;
+    static const struct {
+        const char *env; /* RES_OPTIONS */
+        bool opt; /* --rotate */
+        bool want;
+    } rows[] = {
+        {"rotate", false, true},
+        {"ndots:1 rotate", false, true},
+        {"ndots:1", true, true},
+        {"ndots:1", false, false},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        assert_int_equal(setenv("RES_OPTIONS", rows[i].env, 1), 0);
+        rdc_resolver_opts_t o = {.timeout_ms = 1000, .rotate = rows[i].opt};
+        char err[256] = "";
+        rdc_resolver_t *r = rdc_resolver_new(loop, &o, err, sizeof err);
+        if (r == NULL) {
+            /* no resolv.conf server on this machine: nothing to read */
+            print_message("system configuration: %s\n", err);
+            break;
+        }
+        print_message("RES_OPTIONS=%s, rotate %d\n", rows[i].env, rows[i].opt);
+        /* "options rotate" in resolv.conf itself would turn the last on */
+        FILE *f = fopen("/etc/resolv.conf", "r");
+        bool conf_rotate = false;
+        char line[512];
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "options", 7) == 0 && strstr(line, "rotate"))
+                conf_rotate = true;
+        if (f)
+            fclose(f);
+        assert_int_equal(rdc_resolver_rotate(r), rows[i].want || conf_rotate);
+        rdc_resolver_free(r);
+    }
+    if (keep) {
+        setenv("RES_OPTIONS", keep, 1);
+        free(keep);
+    } else {
+        unsetenv("RES_OPTIONS");
+    }
+    rdc_loop_free(loop);
+}
+
 static void test_server_format(void **state)
 {
     (void)state;
@@ -678,6 +744,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sync_failure_deferred),
         cmocka_unit_test(test_dns_ops),
+        cmocka_unit_test(test_rotate),
         cmocka_unit_test(test_server_format),
         cmocka_unit_test(test_too_many_servers),
         cmocka_unit_test(test_version),

@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "srvsel.h"
 
@@ -163,58 +164,46 @@ typedef struct pick_row {
     }
 
 static const pick_row_t pick_rows[] = {
-    /* nothing measured: fewest sent first, list order breaking ties */
-    {"spread: all fresh", 3, {SENT(0), SENT(0), SENT(0)}, 0, 0},
-    {"spread: second", 3, {SENT(1), SENT(0), SENT(0)}, 0, 1},
-    {"spread: third", 3, {SENT(1), SENT(1), SENT(0)}, 0, 2},
-    {"spread: round two", 3, {SENT(1), SENT(1), SENT(1)}, 0, 0},
-    {"spread: fewest", 3, {SENT(2), SENT(1), SENT(1)}, 0, 1},
-    {"spread: last has fewest", 3, {SENT(5), SENT(4), SENT(3)}, 0, 2},
-    {"spread: tried", 3, {SENT(0), SENT(0), SENT(0)}, 0x1, 1},
-    {"spread: tried beats fewest", 3, {SENT(0), SENT(5), SENT(9)}, 0x5, 1},
-    {"spread: fewest untried", 3, {SENT(0), SENT(5), SENT(2)}, 0x1, 2},
-    {"spread: all tried", 3, {SENT(0), SENT(0), SENT(0)}, 0x7, -1},
-    {"spread: down skipped", 3, {DOWN_SENT(9000, 0), SENT(3), SENT(2)}, 0, 2},
-    {"spread: down skipped, rest tried", 3, {DOWN_SENT(9000, 0), SENT(3), SENT(2)}, 0x6, -1},
-    {"spread: tried bits past n ignored", 2, {SENT(0), SENT(0)}, 0xfffffffcu, 0},
-    {"spread: refusals not scored", 2, {REF(UNM, 5), SENT(1)}, 0, 0},
-    /* a measured down server ends the spread too */
-    {"measured down ends spread", 3, {DOWN_RTT(9000, 5), SENT(1), SENT(0)}, 0, 1},
+    /* list order (RFC 1035 7.2, glibc res_send): the first untried up server */
+    {"order: all fresh", 3, {SENT(0), SENT(0), SENT(0)}, 0, 0},
+    {"order: sent ignored", 3, {SENT(5), SENT(0), SENT(0)}, 0, 0},
+    {"order: sent ignored, last fewest", 3, {SENT(5), SENT(4), SENT(3)}, 0, 0},
+    {"order: tried", 3, {SENT(0), SENT(0), SENT(0)}, 0x1, 1},
+    {"order: tried two", 3, {SENT(0), SENT(0), SENT(0)}, 0x3, 2},
+    {"order: tried first and last", 3, {SENT(0), SENT(5), SENT(9)}, 0x5, 1},
+    {"order: tried middle", 3, {SENT(0), SENT(0), SENT(0)}, 0x2, 0},
+    {"order: all tried", 3, {SENT(0), SENT(0), SENT(0)}, 0x7, -1},
+    {"order: tried bits past n ignored", 2, {SENT(0), SENT(0)}, 0xfffffffcu, 0},
 
-    /* once any is measured: lowest score, list order for ties */
-    {"score: lowest srtt", 3, {RTT(50), RTT(20), RTT(30)}, 0, 1},
-    {"score: measured beats unknown", 3, {RTT(50), SENT(0), RTT(30)}, 0, 2},
-    {"score: unknown beats slow", 3, {RTT(400), SENT(0), RTT(500)}, 0, 1},
-    {"score: unknown ties 376, list order", 2, {RTT(376), SENT(0)}, 0, 0},
-    {"score: 376 ties unknown, list order", 2, {SENT(0), RTT(376)}, 0, 0},
-    {"score: unknown beats 376.5", 2, {RTT(376.5), SENT(0)}, 0, 1},
-    {"score: unknowns tie, list order", 3, {RTT(900), SENT(7), SENT(0)}, 0, 1},
-    {"score: equal srtt, list order", 3, {RTT(20), RTT(20), RTT(20)}, 0, 0},
-    {"score: equal srtt, tried", 3, {RTT(20), RTT(20), RTT(20)}, 0x1, 1},
-    {"score: sent ignored", 3, {RTT_SENT(10, 9), SENT(0), SENT(0)}, 0, 0},
-    {"score: tried first", 3, {RTT(10), RTT(20), RTT(30)}, 0x1, 1},
-    {"score: tried two", 3, {RTT(10), RTT(20), RTT(30)}, 0x3, 2},
-    {"score: tried other two", 3, {RTT(10), RTT(20), RTT(30)}, 0x6, 0},
-    {"score: all tried", 3, {RTT(10), RTT(20), RTT(30)}, 0x7, -1},
-    {"score: down skipped", 3, {DOWN_RTT(9000, 10), RTT(20), RTT(30)}, 0, 1},
-    {"score: down skipped, tried", 3, {DOWN_RTT(9000, 10), RTT(20), RTT(30)}, 0x2, 2},
-    {"score: up all tried, down not", 3, {DOWN_RTT(9000, 10), RTT(20), RTT(30)}, 0x6, -1},
-    {"score: down unmeasured skipped", 2, {DOWN(0), RTT(900)}, 0, 1},
-    {"score: servers past n ignored", 2, {RTT(50), RTT(60), RTT(1)}, 0, 0},
+    /* the smoothed RTT sets timeouts, never the order */
+    {"srtt: slow first stays first", 3, {RTT(500), RTT(20), RTT(30)}, 0, 0},
+    {"srtt: unknown first stays first", 2, {SENT(0), RTT(1)}, 0, 0},
+    {"srtt: measured first", 2, {RTT(900), SENT(0)}, 0, 0},
+    {"srtt: tried, next in list", 3, {RTT(10), RTT(30), RTT(20)}, 0x1, 1},
+    {"srtt: tried other two", 3, {RTT(10), RTT(20), RTT(30)}, 0x6, 0},
+    {"srtt: servers past n ignored", 2, {RTT(50), RTT(60), RTT(1)}, 0, 0},
 
-    /* refusals: RDC_SRV_REFUSALS in a row add RDC_SRV_SHUN_MS */
+    /* a down server is only probed while any server is up */
+    {"down: first skipped", 3, {DOWN(9000), RTT(20), RTT(30)}, 0, 1},
+    {"down: first skipped, tried", 3, {DOWN(9000), RTT(20), RTT(30)}, 0x2, 2},
+    {"down: up all tried, down not", 3, {DOWN(9000), RTT(20), RTT(30)}, 0x6, -1},
+    {"down: measured fast first skipped", 2, {DOWN_RTT(9000, 1), RTT(900)}, 0, 1},
+    {"down: middle skipped", 3, {SENT(0), DOWN(0), SENT(0)}, 0x1, 2},
+
+    /* refusals: RDC_SRV_REFUSALS in a row shun a server: the others first */
     {"refused 3 shunned", 3, {REF(10, 3), RTT(20), RTT(30)}, 0, 1},
     {"refused 2 not yet", 3, {REF(10, 2), RTT(20), RTT(30)}, 0, 0},
     {"refused 7 shunned", 2, {REF(10, 7), RTT(20)}, 0, 1},
     {"shunned loses to unknown", 2, {REF(10, 3), SENT(0)}, 0, 1},
-    {"shunned 1010 beats 1011", 2, {REF(10, 3), RTT(1011)}, 0, 0},
-    {"shunned 1010 ties 1010, list order", 2, {RTT(1010), REF(10, 3)}, 0, 0},
-    {"shunned 1010 ties 1010, list order 2", 2, {REF(10, 3), RTT(1010)}, 0, 0},
-    {"shunned 1010 loses to 1009.5", 2, {REF(10, 3), RTT(1009.5)}, 0, 1},
-    {"both shunned, lower wins", 2, {REF(30, 3), REF(10, 4)}, 0, 1},
-    {"shunned unknown: 1376", 3, {REF(UNM, 3), RTT(1375), RTT(1400)}, 0, 1},
-    {"shunned unknown: 1376 beats 1377", 2, {REF(UNM, 3), RTT(1377)}, 0, 0},
+    {"shunned loses to slow", 2, {REF(10, 3), RTT(5000)}, 0, 1},
+    {"shunned unmeasured", 3, {REF(UNM, 3), RTT(1375), RTT(1400)}, 0, 1},
     {"shunned still picked when others tried", 2, {REF(10, 3), RTT(20)}, 0x2, 0},
+    {"shunned picked when the others are down", 2, {REF(10, 3), DOWN(100)}, 0, 0},
+    {"both shunned: list order", 2, {REF(30, 3), REF(10, 4)}, 0, 0},
+    {"both shunned: first tried", 2, {REF(30, 3), REF(10, 4)}, 0x1, 1},
+    {"shunned first, second tried", 3, {REF(10, 3), RTT(20), RTT(30)}, 0x2, 2},
+    {"shunned first, others tried", 3, {REF(10, 3), RTT(20), RTT(30)}, 0x6, 0},
+    {"shunned middle", 3, {RTT(10), REF(10, 3), RTT(30)}, 0x1, 2},
 
     /* every server down: untried ones, earliest probe first */
     {"all down: earliest probe", 3, {DOWN(3000), DOWN(1000), DOWN(2000)}, 0, 1},
@@ -242,10 +231,15 @@ static void test_pick_table(void **state)
             ss.s[i].measured = true;
             ss.s[i].srtt = 0;
         }
-        int got = rdc_srvsel_pick(&ss, row->tried);
-        if (got != row->want)
-            print_message("row %zu \"%s\": got %d, want %d\n", r, row->what, got, row->want);
-        assert_int_equal(got, row->want);
+        /* without rotate the question's hash plays no part */
+        static const uint32_t hashes[] = {0, 1, 2, 0x9e3779b9u, 0xffffffffu};
+        for (size_t h = 0; h < ARRAY_LEN(hashes); h++) {
+            int got = rdc_srvsel_pick(&ss, row->tried, hashes[h]);
+            if (got != row->want)
+                print_message("row %zu \"%s\" hash %#x: got %d, want %d\n", r, row->what, hashes[h],
+                              got, row->want);
+            assert_int_equal(got, row->want);
+        }
     }
 }
 
@@ -255,47 +249,50 @@ static void test_pick_32(void **state)
     (void)state;
     rdc_srvsel_t ss;
     rdc_srvsel_init(&ss, RDC_SRV_MAX, 2000);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x7fffffffu), 31);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0xffffffffu), -1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0xfffffffeu), 0);
-    /* spread over all 32 in list order */
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x7fffffffu, 0), 31);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0xffffffffu, 0), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0xfffffffeu, 0), 0);
+    /* walking the list as a pass does */
+    uint32_t tried = 0;
     for (int i = 0; i < RDC_SRV_MAX; i++) {
-        assert_int_equal(rdc_srvsel_pick(&ss, 0), i);
-        rdc_srvsel_sent(&ss, i);
+        assert_int_equal(rdc_srvsel_pick(&ss, tried, 0), i);
+        tried |= 1u << i;
     }
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, tried, 0), -1);
     /* all down: the last has the earliest probe */
     for (size_t i = 0; i < RDC_SRV_MAX; i++) {
         ss.s[i].down = true;
         ss.s[i].probe_at_ms = 100000 - i;
     }
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 31);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x80000000u), 30);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0xffffffffu), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 31);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x80000000u, 0), 30);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0xffffffffu, 0), -1);
 }
 
-/* A burst driven through sent(): one query each, in list order, then again. */
-static void test_pick_spread_burst(void **state)
+/* A burst through sent() and answers: every new question still goes to the
+ * first server, however the others answer (a split view gives one verdict;
+ * the RTT only sets timeouts). */
+static void test_pick_order_burst(void **state)
 {
     (void)state;
     rdc_srvsel_t ss;
     rdc_srvsel_init(&ss, 3, 2000);
-    static const int want[] = {0, 1, 2, 0, 1, 2, 0};
-    for (size_t k = 0; k < ARRAY_LEN(want); k++) {
-        int i = rdc_srvsel_pick(&ss, 0);
-        assert_int_equal(i, want[k]);
+    for (unsigned long long t = 0; t < 50; t++) {
+        int i = rdc_srvsel_pick(&ss, 0, (uint32_t)t * 2654435761u);
+        assert_int_equal(i, 0);
         rdc_srvsel_sent(&ss, i);
+        /* the first server is slow, the others fast */
+        rdc_srvsel_answered(&ss, 0, t * 1000, t * 1000 + 400, true, false);
+        rdc_srvsel_answered(&ss, 1, t * 1000, t * 1000 + 2, true, false);
+        rdc_srvsel_answered(&ss, 2, t * 1000, t * 1000 + 1, true, false);
     }
-    assert_int_equal(ss.s[0].sent, 3);
-    assert_int_equal(ss.s[1].sent, 2);
-    assert_int_equal(ss.s[2].sent, 2);
-    /* an unsampled answer (Karn) measures nothing: still spreading */
-    rdc_srvsel_answered(&ss, 2, 0, 40, false, false);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 1);
-    /* one sample ends the spread: the measured server wins */
-    rdc_srvsel_answered(&ss, 2, 0, 40, true, false);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 2);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x4), 0);
+    assert_int_equal(ss.s[0].sent, 50);
+    assert_int_equal(ss.s[1].sent, 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x1, 0), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x3, 0), 2);
+    /* but the RTT does set each server's timeout */
+    assert_true(rdc_srvsel_rto(&ss, 0) >= 400);
+    assert_int_equal(rdc_srvsel_rto(&ss, 2), RDC_SRV_RTO_MIN);
 }
 
 /* Refusals are counted in a row; any other answer forgives them. */
@@ -306,7 +303,7 @@ static void test_pick_refusals(void **state)
     rdc_srvsel_init(&ss, 2, 2000);
     rdc_srvsel_answered(&ss, 0, 0, 10, true, false);
     rdc_srvsel_answered(&ss, 1, 0, 20, true, false);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 0);
     static const struct {
         bool refused;
         unsigned refusals;
@@ -318,10 +315,10 @@ static void test_pick_refusals(void **state)
     for (size_t k = 0; k < ARRAY_LEN(steps); k++) {
         /* sample=false keeps server 0's srtt at 10 */
         rdc_srvsel_answered(&ss, 0, 1000, 1010, false, steps[k].refused);
-        if (ss.s[0].refusals != steps[k].refusals || rdc_srvsel_pick(&ss, 0) != steps[k].pick)
+        if (ss.s[0].refusals != steps[k].refusals || rdc_srvsel_pick(&ss, 0, 0) != steps[k].pick)
             print_message("step %zu\n", k);
         assert_int_equal(ss.s[0].refusals, steps[k].refusals);
-        assert_int_equal(rdc_srvsel_pick(&ss, 0), steps[k].pick);
+        assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), steps[k].pick);
         expect_ms(ss.s[0].srtt, 10);
     }
     assert_int_equal(ss.s[0].answers, 1 + ARRAY_LEN(steps));
@@ -584,7 +581,7 @@ static void test_unreachable(void **state)
     assert_int_equal(ss.s[0].backoff_ms, RDC_SRV_PROBE_FIRST_MS);
     assert_int_equal(ss.s[0].probe_at_ms, 1040);
     assert_int_equal(rdc_srvsel_up(&ss), 1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 1);
     /* more ICMP before the probe is due: nothing changes */
     rdc_srvsel_unreachable(&ss, 0, 500);
     rdc_srvsel_unreachable(&ss, 0, 1039);
@@ -605,7 +602,7 @@ static void test_unreachable(void **state)
     /* an answer brings it back */
     rdc_srvsel_answered(&ss, 0, 7041, 7061, true, false);
     assert_false(ss.s[0].down);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 0);
 }
 
 /* ------------------------------------------------------------ probe_due */
@@ -697,13 +694,15 @@ static const rto_row_t rto_rows[] = {
     {"unmeasured, one large one small", 2000, 3, {NONE, MEAS(10, 5), MEAS(1000, 500)}, 0, 2000},
     {"unmeasured, measured down counts", 2000, 2, {NONE, MEAS_DOWN(300, 100)}, 0, 700},
     {"unmeasured, fraction", 2000, 2, {NONE, MEAS(104.6875, 62.5)}, 0, 354},
-    /* none measured: half the timeout, clamped */
-    {"none measured", 2000, 3, {NONE, NONE, NONE}, 1, 1000},
-    {"none measured, odd timeout", 3001, 1, {NONE}, 0, 1500},
+    /* none measured: RDC_SRV_UNKNOWN_MS, or half the timeout if less */
+    {"none measured", 2000, 3, {NONE, NONE, NONE}, 1, RDC_SRV_UNKNOWN_MS},
+    {"none measured, half just above", 753, 1, {NONE}, 0, RDC_SRV_UNKNOWN_MS},
+    {"none measured, half just below", 751, 1, {NONE}, 0, 375},
+    {"none measured, odd timeout", 501, 1, {NONE}, 0, 250},
     {"none measured, half below min", 150, 1, {NONE}, 0, 100},
     {"none measured, half at min", 200, 1, {NONE}, 0, 100},
     {"none measured, timeout below min", 50, 1, {NONE}, 0, 50},
-    {"none measured, timeout 5000", 5000, 2, {NONE, NONE}, 1, 2500},
+    {"none measured, timeout 5000", 5000, 2, {NONE, NONE}, 1, RDC_SRV_UNKNOWN_MS},
 };
 
 static void test_rto_table(void **state)
@@ -724,91 +723,84 @@ static void test_rto_table(void **state)
 
 /* ------------------------------------------------------------ scenario */
 
-/* Three servers, the first black-holed: the first burst is spread, the
- * first server's queries time out and it goes down; it is never picked
+/* Three servers, the first black-holed: the first burst goes to it (list
+ * order), its queries pass their RTO and it goes down; it is never picked
  * while the others are up, probed after 1 s, again 2 s after a lost probe,
- * and picked again once it answers. */
+ * and first again once it answers. */
 static void test_scenario_black_hole(void **state)
 {
     (void)state;
     rdc_srvsel_t ss;
     rdc_srvsel_init(&ss, 3, 2000);
-    assert_int_equal(rdc_srvsel_rto(&ss, 0), 1000);
+    assert_int_equal(rdc_srvsel_rto(&ss, 0), RDC_SRV_UNKNOWN_MS);
 
-    /* a burst of six lookups at t=0: spread 0,1,2,0,1,2 */
-    int first[6];
+    /* a burst of six lookups at t=0: all to the first server */
     for (size_t k = 0; k < 6; k++) {
-        first[k] = rdc_srvsel_pick(&ss, 0);
-        assert_int_equal(first[k], (int)(k % 3));
-        rdc_srvsel_sent(&ss, first[k]);
+        int i = rdc_srvsel_pick(&ss, 0, (uint32_t)k);
+        assert_int_equal(i, 0);
+        rdc_srvsel_sent(&ss, i);
     }
-    /* 1 and 2 answer their two queries each */
-    rdc_srvsel_answered(&ss, 1, 0, 20, true, false);
-    rdc_srvsel_answered(&ss, 2, 0, 30, true, false);
-    rdc_srvsel_answered(&ss, 1, 0, 20, true, false);
-    rdc_srvsel_answered(&ss, 2, 0, 30, true, false);
-    expect_ms(ss.s[1].srtt, 20);
-    expect_ms(ss.s[1].rttvar, 7.5);
-    expect_ms(ss.s[2].srtt, 30);
-    expect_ms(ss.s[2].rttvar, 11.25);
-    /* the unmeasured server's RTO follows its peers: max(50, 75) -> 100 */
-    assert_int_equal(rdc_srvsel_rto(&ss, 0), 100);
-    /* new lookups now go to the fastest */
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x2), 2);
-    /* server 0 has still not answered: up, last resort */
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x6), 0);
-
-    /* server 0's two queries time out at t=100: down once */
-    rdc_srvsel_timeout(&ss, 0, 0, 100, false);
+    /* server 0's queries pass their RTO (376; say at 1000) unanswered:
+     * down once */
+    rdc_srvsel_timeout(&ss, 0, 0, 1000, false);
     assert_true(ss.s[0].down);
-    assert_int_equal(ss.s[0].probe_at_ms, 1100);
+    assert_int_equal(ss.s[0].probe_at_ms, 2000);
     assert_int_equal(ss.s[0].backoff_ms, 1000);
-    rdc_srvsel_timeout(&ss, 0, 0, 100, false);
-    assert_int_equal(ss.s[0].probe_at_ms, 1100);
+    rdc_srvsel_timeout(&ss, 0, 0, 1000, false);
+    assert_int_equal(ss.s[0].probe_at_ms, 2000);
     assert_int_equal(ss.s[0].timeouts, 2);
     assert_int_equal(ss.s[0].downs, 1);
     assert_int_equal(rdc_srvsel_up(&ss), 2);
 
-    /* the retries of those lookups, and new ones, avoid it */
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x1), 1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x2), 2);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x6), -1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x3), 2);
-    /* more traffic to 1 and 2 between t=100 and t=1100 */
-    for (unsigned long long t = 200; t < 1100; t += 100) {
-        int i = rdc_srvsel_pick(&ss, 0);
+    /* the duplicates and new lookups go to the next server in the list */
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x1, 0), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x2, 0), 2);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x6, 0), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x3, 0), 2);
+    rdc_srvsel_sent(&ss, 1);
+    rdc_srvsel_answered(&ss, 1, 1000, 1020, true, false);
+    rdc_srvsel_sent(&ss, 2);
+    rdc_srvsel_answered(&ss, 2, 1000, 1030, true, false);
+    expect_ms(ss.s[1].srtt, 20);
+    expect_ms(ss.s[1].rttvar, 10);
+    /* the unmeasured server's RTO follows its peers: max(60, 90) -> 100 */
+    assert_int_equal(rdc_srvsel_rto(&ss, 0), 100);
+    /* more traffic to 1 between t=1100 and t=2000; 2 is faster: ignored */
+    for (unsigned long long t = 1100; t < 2000; t += 100) {
+        int i = rdc_srvsel_pick(&ss, 0, 0);
         assert_int_equal(i, 1);
         rdc_srvsel_sent(&ss, i);
-        rdc_srvsel_answered(&ss, i, t, t + 20, true, false);
+        rdc_srvsel_answered(&ss, i, t, t + 40, true, false);
+        rdc_srvsel_answered(&ss, 2, t, t + 5, true, false);
         assert_int_equal(rdc_srvsel_probe_due(&ss, t), -1);
-        assert_int_equal(rdc_srvsel_pick(&ss, 0x2), 2);
+        assert_int_equal(rdc_srvsel_pick(&ss, 0x2, 0), 2);
     }
 
-    /* t=1100: the probe is due, once */
-    assert_int_equal(rdc_srvsel_probe_due(&ss, 1099), -1);
-    assert_int_equal(rdc_srvsel_probe_due(&ss, 1100), 0);
+    /* t=2000: the probe is due, once */
+    assert_int_equal(rdc_srvsel_probe_due(&ss, 1999), -1);
+    assert_int_equal(rdc_srvsel_probe_due(&ss, 2000), 0);
     rdc_srvsel_sent(&ss, 0);
     assert_true(ss.s[0].probing);
-    assert_int_equal(rdc_srvsel_probe_due(&ss, 1150), -1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x6), -1);
+    assert_int_equal(rdc_srvsel_probe_due(&ss, 2050), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x6, 0), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 1);
 
-    /* the probe times out at t=1200: next one 2 s later */
-    rdc_srvsel_timeout(&ss, 0, 1100, 1200, true);
+    /* the probe times out at t=2100: next one 2 s later */
+    rdc_srvsel_timeout(&ss, 0, 2000, 2100, true);
     assert_true(ss.s[0].down);
     assert_false(ss.s[0].probing);
     assert_int_equal(ss.s[0].backoff_ms, 2000);
-    assert_int_equal(ss.s[0].probe_at_ms, 3200);
+    assert_int_equal(ss.s[0].probe_at_ms, 4100);
     assert_int_equal(ss.s[0].downs, 1);
     assert_int_equal(ss.s[0].timeouts, 3);
-    assert_int_equal(rdc_srvsel_probe_due(&ss, 3199), -1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x6), -1);
+    assert_int_equal(rdc_srvsel_probe_due(&ss, 4099), -1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x6, 0), -1);
 
-    /* t=3200: the second probe goes and is answered in 50 ms */
-    assert_int_equal(rdc_srvsel_probe_due(&ss, 3200), 0);
+    /* t=4100: the second probe goes and is answered in 50 ms */
+    assert_int_equal(rdc_srvsel_probe_due(&ss, 4100), 0);
     rdc_srvsel_sent(&ss, 0);
-    rdc_srvsel_answered(&ss, 0, 3200, 3250, true, false);
+    rdc_srvsel_answered(&ss, 0, 4100, 4150, true, false);
     assert_false(ss.s[0].down);
     assert_false(ss.s[0].probing);
     assert_int_equal(ss.s[0].backoff_ms, 0);
@@ -818,19 +810,129 @@ static void test_scenario_black_hole(void **state)
     assert_int_equal(rdc_srvsel_rto(&ss, 0), 150);
     assert_int_equal(rdc_srvsel_up(&ss), 3);
     assert_int_equal(rdc_srvsel_probe_due(&ss, 100000), -1);
-    assert_int_equal(ss.s[0].sent, 4);
+    assert_int_equal(ss.s[0].sent, 8);
     assert_int_equal(ss.s[0].answers, 1);
 
-    /* eligible again: by score, 1 (20) < 2 (30) < 0 (50) */
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 1);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x2), 2);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x6), 0);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x7), -1);
-    /* and first when the others go down */
-    rdc_srvsel_unreachable(&ss, 1, 3300);
-    rdc_srvsel_unreachable(&ss, 2, 3300);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0), 0);
-    assert_int_equal(rdc_srvsel_pick(&ss, 0x1), -1);
+    /* first again, though the slowest: list order */
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x1, 0), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x3, 0), 2);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x7, 0), -1);
+    /* and the only one when the others go down */
+    rdc_srvsel_unreachable(&ss, 1, 4200);
+    rdc_srvsel_unreachable(&ss, 2, 4200);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x4, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x1, 0), -1);
+}
+
+/* ------------------------------------------------------------ rotate */
+
+/* wire form of a test name "q<k>.example" */
+static void qname(unsigned k, uint8_t *wire)
+{
+    char label[16];
+    int n = snprintf(label, sizeof label, "q%u", k);
+    wire[0] = (uint8_t)n;
+    memcpy(wire + 1, label, (size_t)n);
+    memcpy(wire + 1 + n, "\7example", 9);
+}
+
+static void test_hash(void **state)
+{
+    (void)state;
+    static const uint8_t lower[] = "\3foo\7example\4test";
+    static const uint8_t upper[] = "\3FoO\7EXAMPLE\4tEsT";
+    static const uint8_t other[] = "\3fop\7example\4test";
+    static const uint8_t shorter[] = "\3foo\7example";
+    /* letters folded (RFC 4343); the type, and every other byte, count */
+    assert_int_equal(rdc_srvsel_hash(lower, 12), rdc_srvsel_hash(upper, 12));
+    assert_int_not_equal(rdc_srvsel_hash(lower, 12), rdc_srvsel_hash(lower, 1));
+    assert_int_not_equal(rdc_srvsel_hash(lower, 12), rdc_srvsel_hash(lower, 12 << 8));
+    assert_int_not_equal(rdc_srvsel_hash(lower, 12), rdc_srvsel_hash(other, 12));
+    assert_int_not_equal(rdc_srvsel_hash(lower, 12), rdc_srvsel_hash(shorter, 12));
+    /* only letters fold: '@' and '`' are not '`' and '@' */
+    assert_int_not_equal(rdc_srvsel_hash((const uint8_t *)"\1@", 1),
+                         rdc_srvsel_hash((const uint8_t *)"\1`", 1));
+    /* the root: its type still counts */
+    assert_int_not_equal(rdc_srvsel_hash((const uint8_t *)"", 2),
+                         rdc_srvsel_hash((const uint8_t *)"", 6));
+}
+
+/* With rotate, the walk starts at the live server the hash picks (the k-th
+ * live one, k = hash mod live) and wraps round the list. */
+static void test_rotate_walk(void **state)
+{
+    (void)state;
+    rdc_srvsel_t ss;
+    rdc_srvsel_init(&ss, 3, 2000);
+    ss.rotate = true;
+    static const struct {
+        uint32_t hash, tried;
+        int want;
+    } rows[] = {
+        {0, 0, 0},   {1, 0, 1},   {2, 0, 2},    {3, 0, 0},   {5, 0, 2},
+        {1, 0x2, 2}, {1, 0x6, 0}, {1, 0x7, -1}, {2, 0x4, 0}, {2, 0x5, 1},
+    };
+    for (size_t r = 0; r < ARRAY_LEN(rows); r++) {
+        if (rdc_srvsel_pick(&ss, rows[r].tried, rows[r].hash) != rows[r].want)
+            print_message("row %zu\n", r);
+        assert_int_equal(rdc_srvsel_pick(&ss, rows[r].tried, rows[r].hash), rows[r].want);
+    }
+    /* a down server leaves the live set: two live, k = hash mod 2 */
+    ss.s[1].down = true;
+    ss.s[1].probe_at_ms = 5000;
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 1), 2);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 2), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x4, 1), 0);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x5, 1), -1);
+    /* so does a shunned one, which is still asked last */
+    ss.s[0].refusals = RDC_SRV_REFUSALS;
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 0), 2);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 1), 2);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x4, 1), 0);
+    /* nothing live but a shunned server: it is asked */
+    ss.s[2].down = true;
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 7), 0);
+    /* all down: earliest probe first, whatever the hash */
+    ss.s[0].down = true;
+    ss.s[0].probe_at_ms = 6000;
+    ss.s[2].probe_at_ms = 7000;
+    assert_int_equal(rdc_srvsel_pick(&ss, 0, 2), 1);
+    assert_int_equal(rdc_srvsel_pick(&ss, 0x2, 2), 0);
+}
+
+/* Over three servers, many questions each meet one server, and each server
+ * gets about a third (the 25-42% of issue 16, with room). Deterministic: the
+ * names are fixed. */
+static void test_rotate_spread(void **state)
+{
+    (void)state;
+    rdc_srvsel_t ss;
+    rdc_srvsel_init(&ss, 3, 2000);
+    ss.rotate = true;
+    unsigned count[3] = {0};
+    enum { N = 3000 };
+    for (unsigned k = 0; k < N; k++) {
+        uint8_t wire[RDC_SRV_MAX];
+        qname(k, wire);
+        int i = rdc_srvsel_pick(&ss, 0, rdc_srvsel_hash(wire, 12));
+        assert_true(i >= 0 && i < 3);
+        count[i]++;
+        /* the same question, asked again, meets the same server */
+        assert_int_equal(rdc_srvsel_pick(&ss, 0, rdc_srvsel_hash(wire, 12)), i);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        print_message("server %zu: %u of %u\n", i, count[i], N);
+        assert_true(count[i] * 100 >= 30u * N && count[i] * 100 <= 37u * N);
+    }
+    /* without rotate, all go to the first */
+    ss.rotate = false;
+    for (unsigned k = 0; k < 100; k++) {
+        uint8_t wire[RDC_SRV_MAX];
+        qname(k, wire);
+        assert_int_equal(rdc_srvsel_pick(&ss, 0, rdc_srvsel_hash(wire, 12)), 0);
+    }
 }
 
 int main(void)
@@ -840,7 +942,10 @@ int main(void)
         cmocka_unit_test(test_up),
         cmocka_unit_test(test_pick_table),
         cmocka_unit_test(test_pick_32),
-        cmocka_unit_test(test_pick_spread_burst),
+        cmocka_unit_test(test_pick_order_burst),
+        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_rotate_walk),
+        cmocka_unit_test(test_rotate_spread),
         cmocka_unit_test(test_pick_refusals),
         cmocka_unit_test(test_answered_rtt),
         cmocka_unit_test(test_answered_no_sample),
