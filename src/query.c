@@ -354,13 +354,12 @@ static void lookup_answer(rdc_lookup_t *l, rdc_answer_t *a)
 }
 
 /* Tells srvsel what an attempt's outcome says about its server. */
-static void server_outcome(rdc_ql_t *ql, const rdc_attempt_t *at, const uint8_t *msg, size_t len,
+static void server_outcome(rdc_ql_t *ql, const rdc_attempt_t *at, const uint8_t *msg,
                            rdc_dns_status_t st)
 {
     unsigned long long now = rdc_now_ms();
     if (msg != NULL)
-        rdc_srvsel_answered(&ql->ss, at->server, at->sent_ms, now, !at->ambiguous,
-                            len >= 4 && (msg[3] & 0x0f) == 5);
+        rdc_srvsel_answered(&ql->ss, at->server, at->sent_ms, now, !at->ambiguous);
     else if (st == RDC_DNS_S_TIMEOUT)
         rdc_srvsel_timeout(&ql->ss, at->server, at->sent_ms, now, at->probe);
     else if (st == RDC_DNS_S_UNREACHABLE)
@@ -376,7 +375,7 @@ static void on_query(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_t
         att_unref(at);
         return;
     }
-    server_outcome(ql, at, msg, len, st);
+    server_outcome(ql, at, msg, st);
     rdc_lookup_t *l = at->l;
     if (l == NULL) {
         /* an orphan (another attempt already answered) or a probe */
@@ -456,7 +455,11 @@ int rdc_ql_scan(rdc_ql_t *ql)
             l->dups++;
             count_loss(ql, a->server);
             ql->stats.early++;
-            int s = rdc_srvsel_pick(&ql->ss, l->tried, l->qhash);
+            /* a server that is up gets the copy itself (a lost packet or a
+             * slow answer): its answer, not a later server's, must decide,
+             * or a split view would give a verdict by the clock; only a
+             * server taken for down just above hands the question on */
+            int s = ql->ss.s[a->server].down ? rdc_srvsel_pick(&ql->ss, l->tried, l->qhash) : -1;
             bool same = s < 0;
             if (same) {
                 s = a->server;

@@ -16,11 +16,6 @@ void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms)
     ss->timeout_ms = timeout_ms;
 }
 
-static bool shunned(const rdc_srv_t *s)
-{
-    return s->refusals >= RDC_SRV_REFUSALS;
-}
-
 uint32_t rdc_srvsel_hash(const uint8_t *wire, uint16_t type)
 {
     /* FNV-1a over the folded name and the type, then a final mix (the
@@ -57,12 +52,12 @@ static size_t walk_start(const rdc_srvsel_t *ss, uint32_t qhash)
         return 0;
     size_t live = 0;
     for (size_t i = 0; i < ss->n; i++)
-        live += !ss->s[i].down && !shunned(&ss->s[i]);
+        live += !ss->s[i].down;
     if (live == 0)
         return 0;
     size_t k = qhash % live;
     for (size_t i = 0; i < ss->n; i++)
-        if (!ss->s[i].down && !shunned(&ss->s[i]) && k-- == 0)
+        if (!ss->s[i].down && k-- == 0)
             return i;
     return 0;
 }
@@ -71,22 +66,17 @@ int rdc_srvsel_pick(const rdc_srvsel_t *ss, uint32_t tried, uint32_t qhash)
 {
     size_t start = walk_start(ss, qhash);
     bool any_up = false;
-    int refusing = -1;
     for (size_t k = 0; k < ss->n; k++) {
         size_t i = (start + k) % ss->n;
         const rdc_srv_t *s = &ss->s[i];
         if (s->down)
             continue;
         any_up = true;
-        if (tried & (1u << i))
-            continue;
-        if (!shunned(s))
+        if (!(tried & (1u << i)))
             return (int)i;
-        if (refusing < 0)
-            refusing = (int)i;
     }
     if (any_up)
-        return refusing;
+        return -1;
     /* every server is down: each is asked in turn, the one due to be
      * probed first first (the network may have failed, not the servers) */
     int best = -1;
@@ -114,7 +104,7 @@ void rdc_srvsel_sent(rdc_srvsel_t *ss, int i)
 }
 
 void rdc_srvsel_answered(rdc_srvsel_t *ss, int i, unsigned long long sent_ms,
-                         unsigned long long now, bool sample, bool refused)
+                         unsigned long long now, bool sample)
 {
     rdc_srv_t *s = &ss->s[i];
     s->answers++;
@@ -122,7 +112,6 @@ void rdc_srvsel_answered(rdc_srvsel_t *ss, int i, unsigned long long sent_ms,
     s->down = false;
     s->probing = false;
     s->backoff_ms = 0;
-    s->refusals = refused ? s->refusals + 1 : 0;
     if (!sample || now < sent_ms)
         return;
     double r = (double)(now - sent_ms);
@@ -157,8 +146,11 @@ void rdc_srvsel_timeout(rdc_srvsel_t *ss, int i, unsigned long long sent_ms, uns
 {
     rdc_srv_t *s = &ss->s[i];
     s->timeouts++;
-    if (s->last_answer_ms >= sent_ms && s->last_answer_ms != 0)
-        return; /* it answered since: a lost packet, not a dead server */
+    /* it answered since: a lost packet or a slow answer, not a dead server.
+     * Strictly after: an answer in the millisecond the query left came
+     * before it (it is what made the engine send the query). */
+    if (s->last_answer_ms > sent_ms)
+        return;
     if (s->down && !probe)
         return; /* a query sent before it went down: already counted */
     mark_down(s, now);

@@ -1,7 +1,7 @@
 /* srvsel.h - which DNS server gets the next query: the servers in the order
  * given, as glibc's res_send and c-ares without rotate ask them (RFC 1035
  * §7.2), with per-server state kept for the whole run (smoothed RTT for
- * timeouts, down marks with backed-off probes, refusals). Pure: times are
+ * timeouts, down marks with backed-off probes). Pure: times are
  * passed in, so every rule is unit-tested without sockets or clocks.
  * Internal. */
 #ifndef RDC_SRVSEL_H
@@ -16,7 +16,6 @@
 #define RDC_SRV_UNKNOWN_MS 376 /* RTO before any server is measured (Unbound) */
 #define RDC_SRV_PROBE_FIRST_MS 1000 /* first re-probe of a down server */
 #define RDC_SRV_PROBE_MAX_MS 60000 /* the probe interval doubles up to this */
-#define RDC_SRV_REFUSALS 3 /* consecutive REFUSED before a server is shunned */
 
 typedef struct rdc_srv {
     double srtt, rttvar; /* ms, RFC 6298 §2 */
@@ -26,7 +25,6 @@ typedef struct rdc_srv {
     unsigned long long probe_at_ms; /* down: when the next probe may go */
     unsigned backoff_ms; /* down: the probe interval now */
     bool probing; /* down: a probe is out */
-    unsigned refusals; /* consecutive REFUSED answers */
     unsigned long sent, answers, timeouts, downs; /* counters for -v and tests */
 } rdc_srv_t;
 
@@ -44,9 +42,11 @@ void rdc_srvsel_init(rdc_srvsel_t *ss, size_t n, unsigned timeout_ms);
  * servers in `tried` (bit i = server i) in this pass. The order is the
  * list's (RFC 1035 §7.2; glibc res_send, c-ares without rotate), so the
  * same question meets the same server and a split view gives one verdict:
- * the first untried server that is up and not shunned (RDC_SRV_REFUSALS
- * refusals in a row), then the shunned ones; the smoothed RTT sets only
- * timeouts. With rotate, the walk starts at the live (up, not shunned)
+ * the first untried server that is up. A server that REFUSEs is not
+ * avoided for later questions: an authoritative-only server refuses some
+ * names and serves others, and glibc asks it first for every question, so
+ * the verdict must not depend on when its refusals came in. The smoothed
+ * RTT sets only timeouts. With rotate, the walk starts at the live (up)
  * server that qhash (rdc_srvsel_hash) picks among them and wraps around:
  * questions share the load, and each still always meets the same server
  * while the same servers are live. Down servers are not chosen while any
@@ -66,10 +66,9 @@ int rdc_srvsel_probe_due(rdc_srvsel_t *ss, unsigned long long now);
 void rdc_srvsel_sent(rdc_srvsel_t *ss, int i);
 
 /* Server i answered (any rcode: it is alive) a query sent at sent_ms.
- * sample: the round trip is unambiguous (Karn) and may update the RTT.
- * refused: the answer was REFUSED. */
+ * sample: the round trip is unambiguous (Karn) and may update the RTT. */
 void rdc_srvsel_answered(rdc_srvsel_t *ss, int i, unsigned long long sent_ms,
-                         unsigned long long now, bool sample, bool refused);
+                         unsigned long long now, bool sample);
 
 /* A query sent to server i at sent_ms got no answer within its timeout
  * (late: only within its retransmission timeout, rdc_srvsel_rto). The
