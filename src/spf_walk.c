@@ -291,6 +291,23 @@ static bool pset_live(const pset_t *p)
     return false;
 }
 
+/* Drops the blocks of a match set that lie inside ::ffff:0:0/96: they match
+ * no sender (§5: such a sender is an IPv4 sender). The IPv6 lanes keep those
+ * addresses, never a sender, so that a block around them stays whole. */
+static void pset_drop_mapped(pset_t *p)
+{
+    rdc_cidr_t mb = mapped_block();
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (cidr_in(&mb, &p->v[i].c)) {
+            free(p->v[i].via);
+            continue;
+        }
+        p->v[k++] = p->v[i];
+    }
+    p->n = k;
+}
+
 /* ---------------------------------------------------------------- lanes */
 
 static void lanes_free(lanes_t *ls)
@@ -798,6 +815,7 @@ static void apply_blocks(walk_t *w, const spf_term_t *t, unsigned level, lanes_t
                          lanes_t *pass, lanes_t *rest)
 {
     pset_normalise(m);
+    pset_drop_mapped(m);
     apply(w, level, t->qual, cur, m, pass, rest);
     pset_free(m);
 }
@@ -988,6 +1006,7 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
                 w->s->oom = true;
         }
         pset_push(w, &m, &t->cidr, via, 0);
+        pset_drop_mapped(&m);
         bool any = apply(w, level, t->qual, cur, &m, pass, rest);
         const char *extra = "";
         rdc_cidr_t mb = mapped_block();
