@@ -659,13 +659,22 @@ static bool count_void(walk_t *w, lane_t *ln, const char *what)
     return true;
 }
 
+/* Addresses in block c, at most UINT64_MAX. */
+static uint64_t block_size(const rdc_cidr_t *c)
+{
+    unsigned host = fam_bits(c->base.family) - c->prefix;
+    return host >= 64 ? UINT64_MAX : (uint64_t)1 << host;
+}
+
 /* The part of each lane in m (sorted, disjoint) matches term t at include
  * depth level: with '+' it passes, otherwise the record's result for it is
- * fail, softfail or neutral. True when some address was decided. */
+ * fail, softfail or neutral. True when some address was decided; *decided
+ * (when not NULL) gets how many, at most UINT64_MAX. */
 static bool apply(walk_t *w, unsigned level, char qual, lanes_t *cur, const pset_t *m,
-                  lanes_t *pass, lanes_t *rest)
+                  lanes_t *pass, lanes_t *rest, uint64_t *decided)
 {
     bool any = false;
+    uint64_t count = 0;
     uint64_t tseq = ++w->seq << 24; /* a match's blocks are fewer than 2^24 */
     for (size_t i = 0; i < cur->n && !w->abort; i++) {
         lane_t x = cur->v[i];
@@ -676,6 +685,10 @@ static bool apply(walk_t *w, unsigned level, char qual, lanes_t *cur, const pset
             continue;
         }
         any = any || pset_live(&x.set);
+        for (size_t k = 0; k < x.set.n; k++) {
+            uint64_t sz = block_size(&x.set.v[k].c);
+            count = sz > UINT64_MAX - count ? UINT64_MAX : count + sz;
+        }
         if (qual == '+') {
             x.maybe &= ~(1u << level);
             lanes_add(w, pass, &x);
@@ -685,6 +698,8 @@ static bool apply(walk_t *w, unsigned level, char qual, lanes_t *cur, const pset
         }
     }
     lanes_compact(cur);
+    if (decided != NULL)
+        *decided = count;
     return any;
 }
 
@@ -816,7 +831,7 @@ static void apply_blocks(walk_t *w, const spf_term_t *t, unsigned level, lanes_t
 {
     pset_normalise(m);
     pset_drop_mapped(m);
-    apply(w, level, t->qual, cur, m, pass, rest);
+    apply(w, level, t->qual, cur, m, pass, rest, NULL);
     pset_free(m);
 }
 
@@ -1007,14 +1022,19 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
         }
         pset_push(w, &m, &t->cidr, via, 0);
         pset_drop_mapped(&m);
-        bool any = apply(w, level, t->qual, cur, &m, pass, rest);
-        const char *extra = "";
+        uint64_t decided = 0;
+        bool any = apply(w, level, t->qual, cur, &m, pass, rest, &decided);
+        char extra[160] = "";
         rdc_cidr_t mb = mapped_block();
         if (t->kind == K_IP6 && cidr_in(&mb, &t->cidr))
-            extra = ", IPv4-mapped: matches no sender (an IPv4-mapped sender is an IPv4 sender, "
-                    "RFC 7208 section 5)";
+            snprintf(extra, sizeof extra,
+                     ", IPv4-mapped: matches no sender (an IPv4-mapped sender is an IPv4 "
+                     "sender, RFC 7208 section 5)");
         else if (!any)
-            extra = ", none of them still undecided here";
+            snprintf(extra, sizeof extra, ", none of them still undecided here");
+        else if (decided < block_size(&t->cidr))
+            snprintf(extra, sizeof extra, ", %llu decided here (the rest by earlier terms)",
+                     (unsigned long long)decided);
         tree_line(w, depth, "%s -> %s%s%s", t->text, size, unauth_text(t, pathq, why, sizeof why),
                   extra);
         pset_free(&m);
@@ -1030,7 +1050,7 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
         c.base.family = 6;
         via = w->final ? msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text) : NULL;
         pset_push(w, &m, &c, via, 0);
-        bool any = apply(w, level, t->qual, cur, &m, pass, rest);
+        bool any = apply(w, level, t->qual, cur, &m, pass, rest, NULL);
         pset_free(&m);
         if (t->qual != '+')
             break;
@@ -1122,7 +1142,7 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
             pset_push(w, &m, &c, msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text), 0);
             c.base.family = 6;
             pset_push(w, &m, &c, msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text), 0);
-            apply(w, level, t->qual, cur, &m, pass, rest);
+            apply(w, level, t->qual, cur, &m, pass, rest, NULL);
             pset_free(&m);
         }
         break;
