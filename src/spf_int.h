@@ -87,6 +87,7 @@ struct rdc_spf {
     spf_node_t **nodes;
     size_t nnodes, capn;
     unsigned gen;
+    bool final_walk; /* the walk under way is the final one */
     bool done, oom;
     rdc_spf_result_t result;
     rdc_spf_range_t *ranges;

@@ -1375,6 +1375,7 @@ void spf_run_walk(rdc_spf_t *s, bool final)
     memset(&w, 0, sizeof w);
     w.s = s;
     w.final = final;
+    s->final_walk = final;
     s->gen++;
     if (final) {
         spf_clear_results(s);
@@ -1412,6 +1413,7 @@ void spf_run_walk(rdc_spf_t *s, bool final)
     }
     if (w.where.failed)
         s->oom = true;
+    s->final_walk = false;
     lanes_free(&in);
     lanes_free(&pass);
     lanes_free(&rest);
