@@ -77,7 +77,8 @@ typedef struct rdc_spf_range {
  *   spf-too-many-lookups      more than 10 DNS-querying terms (§4.6.4)
  *   spf-too-many-mx           an mx term with more than 10 exchanges (§4.6.4)
  *   spf-void-lookups          more than 2 void lookups (§4.6.4)
- *   spf-too-much-work         RDC_SPF_MAX_QUERIES exceeded (hostile DNS)
+ *   spf-too-much-work         RDC_SPF_MAX_QUERIES exceeded, or answers that cut
+ *                             the address space into too many ranges (hostile)
  *   spf-temperror             a DNS lookup failed temporarily (§4.4)
  *   spf-ptr-deprecated        ptr is not evaluated (§5.5: do not use)
  *   spf-unsupported-mechanism exists: with a macro, or a macro: not evaluated;
