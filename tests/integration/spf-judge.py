@@ -62,6 +62,8 @@ HAND = [
     ("exists-macro.spf.test", "198.18.75.10", "pass"),
     ("exists-minus.spf.test", "198.18.75.13", "fail"),
     ("exists-voids.spf.test", "198.18.75.16", "permerror"),
+    ("lookups-per-path.spf.test", "198.18.77.1", "pass"),
+    ("lookups-per-path.spf.test", "198.18.77.5", "permerror"),
 ]
 
 FIXED = ["0.0.0.1", "192.0.2.1", "192.0.2.77", "255.255.255.254", "198.18.0.1", "::1",

@@ -1353,6 +1353,20 @@ static void test_per_family_limits(void **state)
         {"h5.example", A, 0, {"198.18.73.15"}},
         {"h6.example", A, 0, {"198.18.73.16"}},
         {"two.example", TXT, 0, {"v=spf1 a:h1.example a:h2.example ip4:198.18.73.0/30 -all"}},
+        /* 192.0.2.0/30 leaves e.example after 1 lookup, the rest after 4 */
+        {"path.example",
+         TXT,
+         0,
+         {"v=spf1 include:e.example a:p1.example a:p1.example a:p1.example a:p1.example "
+          "a:p1.example a:p1.example a:p1.example ip4:192.0.2.0/29 -all"}},
+        {"e.example",
+         TXT,
+         0,
+         {"v=spf1 -ip4:192.0.2.0/30 include:n1.example include:n1.example include:n1.example "
+          "-all"}},
+        {"n1.example", TXT, 0, {"v=spf1 -all"}},
+        {"p1.example", A, 0, {"198.18.73.99"}},
+        {"p1.example", AAAA, 0, {"2001:db8:73::99"}},
         /* IPv4 decided before the 11th lookup, IPv6 not */
         {"eleven.example",
          TXT,
@@ -1373,6 +1387,12 @@ static void test_per_family_limits(void **state)
          PERM(RDC_SPF_VOID_LOOKUPS),
          "the result for IPv6 senders only"},
         {"two.example", {"198.18.73.0", "198.18.73.3"}, {"198.18.73.4"}, OK, NULL},
+        /* each sender's own way counts (§4.6.4): 8 lookups for .0/30 */
+        {"path.example",
+         {"192.0.2.0", "192.0.2.3", "198.18.73.99"},
+         {"192.0.2.4", "192.0.2.7"},
+         PERM(RDC_SPF_TOO_MANY_LOOKUPS),
+         "'a:p1.example' at path.example is DNS-querying term number 11"},
         {"eleven.example",
          {"192.0.2.1", "255.255.255.255", "2001:db8:73::11"},
          {"2001:db8:73::99"},
