@@ -32,10 +32,15 @@ typedef struct piece {
     uint64_t seq; /* order: of the match that decided it, then in its answer */
 } piece_t;
 
-/* A set of addresses: disjoint blocks sorted by family, then address. */
+/* A set of addresses: disjoint blocks sorted by family, then address; or,
+ * with neg, every address of family fam except those blocks (a lane's
+ * undecided addresses, so that taking out many small ranges costs one block
+ * each instead of a split of the whole address space). */
 typedef struct pset {
     piece_t *v;
     size_t n, cap;
+    bool neg;
+    uint8_t fam;
 } pset_t;
 
 /* Addresses that share one evaluation state: their family, the DNS-querying
@@ -169,9 +174,12 @@ static void pset_free(pset_t *p)
     memset(p, 0, sizeof *p);
 }
 
+static void pset_positive(walk_t *w, pset_t *p);
+
 /* Moves every piece of src to dst (which then needs sorting). */
 static void pset_move_all(walk_t *w, pset_t *dst, pset_t *src)
 {
+    pset_positive(w, src);
     for (size_t i = 0; i < src->n; i++) {
         pset_push(w, dst, &src->v[i].c, src->v[i].via, src->v[i].seq); /* frees via on failure */
         src->v[i].via = NULL;
@@ -213,8 +221,8 @@ static void pset_normalise(pset_t *p)
 
 /* from -= m; taken gets from's part of m, each block with the via of the
  * block of m it is in (final walk) and the sequence number tseq + that
- * block's. from and m are sorted and disjoint; from stays so. */
-static void pset_take(walk_t *w, pset_t *from, const pset_t *m, pset_t *taken, uint64_t tseq)
+ * block's. from (not neg) and m are sorted and disjoint; from stays so. */
+static void pos_take(walk_t *w, pset_t *from, const pset_t *m, pset_t *taken, uint64_t tseq)
 {
     pset_t keep = {0}, st = {0}; /* st: pending pieces, smallest on top */
     size_t i = 0, j = 0;
@@ -280,10 +288,119 @@ static void pset_take(walk_t *w, pset_t *from, const pset_t *m, pset_t *taken, u
         w->abort = true;
 }
 
+/* The whole address space of family fam, as a block. */
+static rdc_cidr_t all_block(uint8_t fam)
+{
+    rdc_cidr_t c;
+    memset(&c, 0, sizeof c);
+    c.base.family = fam;
+    return c;
+}
+
+/* Joins sibling blocks into their parent (sorted, disjoint blocks without
+ * vias), so that a neg set that has lost every address says so. */
+static void pset_coalesce(pset_t *p)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        p->v[k++] = p->v[i];
+        while (k >= 2) {
+            rdc_cidr_t *a = &p->v[k - 2].c, *b = &p->v[k - 1].c;
+            if (a->prefix != b->prefix || a->prefix == 0 || a->base.family != b->base.family)
+                break;
+            unsigned l = a->prefix - 1;
+            rdc_cidr_t parent = *a;
+            parent.prefix = l;
+            spf_clear_host_bits(&parent.base, l);
+            if (bit_at(&a->base, l) || !bit_at(&b->base, l) || !cidr_in(&parent, b))
+                break;
+            *a = parent;
+            k--;
+        }
+    }
+    p->n = k;
+}
+
+static bool pset_empty(const pset_t *p)
+{
+    return p->neg ? p->n == 1 && p->v[0].c.prefix == 0 : p->n == 0;
+}
+
+/* Turns a neg set into the blocks it holds. */
+static void pset_positive(walk_t *w, pset_t *p)
+{
+    if (!p->neg)
+        return;
+    pset_t one = {0}, gone = {0};
+    rdc_cidr_t c = all_block(p->fam);
+    pset_push(w, &one, &c, NULL, 0);
+    p->neg = false;
+    if (p->n > 0)
+        pos_take(w, &one, p, &gone, 0);
+    pset_free(&gone);
+    pset_free(p);
+    *p = one;
+}
+
+/* from (neg: the family less D) -= m, as pos_take. The blocks of m inside a
+ * block of D take nothing; the others take themselves less the blocks of D
+ * inside them, and replace those in D. */
+static void neg_take(walk_t *w, pset_t *from, const pset_t *m, pset_t *taken, uint64_t tseq)
+{
+    pset_t nd = {0};
+    size_t i = 0;
+    for (size_t j = 0; j < m->n && !w->abort; j++) {
+        const piece_t *mp = &m->v[j];
+        if (mp->c.base.family != from->fam)
+            continue;
+        w->work++;
+        while (i < from->n && cidr_before(&from->v[i].c, &mp->c))
+            pset_push(w, &nd, &from->v[i++].c, NULL, 0);
+        if (i < from->n && cidr_in(&from->v[i].c, &mp->c))
+            continue; /* decided already */
+        size_t k = i;
+        while (k < from->n && cidr_in(&mp->c, &from->v[k].c))
+            k++;
+        pset_t one = {0}, gone = {0};
+        pset_push(w, &one, &mp->c, NULL, 0);
+        if (k > i) {
+            pset_t sub = {from->v + i, k - i, 0, false, from->fam};
+            pos_take(w, &one, &sub, &gone, 0);
+        }
+        for (size_t x = 0; x < one.n; x++)
+            pset_push(w, taken, &one.v[x].c, w->final ? rdc_strdup(mp->via) : NULL, tseq + mp->seq);
+        pset_free(&one);
+        pset_free(&gone);
+        pset_push(w, &nd, &mp->c, NULL, 0);
+        i = k;
+    }
+    for (; i < from->n; i++)
+        pset_push(w, &nd, &from->v[i].c, NULL, 0);
+    free(from->v);
+    from->v = nd.v;
+    from->n = nd.n;
+    from->cap = nd.cap;
+    if (w->abort)
+        pset_sort(from);
+    pset_coalesce(from);
+    if (w->work > WORK_MAX)
+        w->abort = true;
+}
+
+static void pset_take(walk_t *w, pset_t *from, const pset_t *m, pset_t *taken, uint64_t tseq)
+{
+    if (from->neg)
+        neg_take(w, from, m, taken, tseq);
+    else
+        pos_take(w, from, m, taken, tseq);
+}
+
 /* A set with at least one address that can be a sender: IPv6 blocks inside
  * ::ffff:0:0/96 cannot (such a sender is an IPv4 sender). */
 static bool pset_live(const pset_t *p)
 {
+    if (p->neg)
+        return !pset_empty(p);
     rdc_cidr_t m = mapped_block();
     for (size_t i = 0; i < p->n; i++)
         if (!cidr_in(&m, &p->v[i].c))
@@ -318,10 +435,45 @@ static void lanes_free(lanes_t *ls)
     memset(ls, 0, sizeof *ls);
 }
 
+/* y |= x, x is freed. The two sets are disjoint (lanes partition the
+ * addresses), so a neg set's blocks hold the other set's. */
+static void lanes_merge(walk_t *w, pset_t *y, pset_t *x)
+{
+    if (!y->neg && !x->neg) {
+        pset_move_all(w, y, x);
+        pset_sort(y);
+        return;
+    }
+    if (!y->neg) {
+        pset_t t = *y;
+        *y = *x;
+        *x = t;
+    }
+    pset_t gone = {0};
+    uint8_t fam = y->fam;
+    y->neg = false; /* on the blocks themselves */
+    if (!x->neg) {
+        pset_clear_vias(x);
+        pset_sort(x);
+        pos_take(w, y, x, &gone, 0); /* (U - D) | X = U - (D - X) */
+    } else {
+        pset_t inter = {0};
+        pos_take(w, y, x, &inter, 0); /* (U - D1) | (U - D2) = U - (D1 & D2) */
+        pset_clear_vias(&inter);
+        pset_free(y);
+        *y = inter;
+    }
+    pset_coalesce(y);
+    y->neg = true;
+    y->fam = fam;
+    pset_free(&gone);
+    pset_free(x);
+}
+
 /* Adds lane x (its set moved) to ls, merged into a lane of the same state. */
 static void lanes_add(walk_t *w, lanes_t *ls, lane_t *x)
 {
-    if (x->set.n == 0) {
+    if (pset_empty(&x->set)) {
         pset_free(&x->set);
         return;
     }
@@ -329,8 +481,7 @@ static void lanes_add(walk_t *w, lanes_t *ls, lane_t *x)
         lane_t *y = &ls->v[i];
         if (y->fam == x->fam && y->lookups == x->lookups && y->vmin == x->vmin &&
             y->vmax == x->vmax && y->maybe == x->maybe) {
-            pset_move_all(w, &y->set, &x->set);
-            pset_sort(&y->set);
+            lanes_merge(w, &y->set, &x->set);
             return;
         }
     }
@@ -583,7 +734,7 @@ static void lanes_compact(lanes_t *ls)
 {
     size_t k = 0;
     for (size_t i = 0; i < ls->n; i++) {
-        if (ls->v[i].set.n == 0) {
+        if (pset_empty(&ls->v[i].set)) {
             pset_free(&ls->v[i].set);
             continue;
         }
@@ -740,7 +891,7 @@ static void addr_answer(walk_t *w, const spf_q_t *q, uint8_t fam, const char *na
     bool temp = is_temporary(q->status);
     for (size_t i = 0; i < cur->n; i++) {
         lane_t *ln = &cur->v[i];
-        if (ln->fam != fam || ln->set.n == 0)
+        if (ln->fam != fam || pset_empty(&ln->set))
             continue;
         if (temp) {
             char *msg = msgf(w, "the %s lookup of %s %s (at %s): the SPF result is temperror",
@@ -1387,10 +1538,8 @@ void spf_run_walk(rdc_spf_t *s, bool final)
         lane_t ln;
         memset(&ln, 0, sizeof ln);
         ln.fam = fam;
-        rdc_cidr_t c;
-        memset(&c, 0, sizeof c);
-        c.base.family = fam;
-        pset_push(&w, &ln.set, &c, NULL, 0);
+        ln.set.neg = true; /* every address of the family, less none */
+        ln.set.fam = fam;
         lanes_add(&w, &in, &ln);
     }
     eval_node(&w, s->top, 0, 0, '+', NULL, &in, &pass, &rest);

@@ -1295,6 +1295,11 @@ static void test_first_match_wins(void **state)
         {"plus.example", TXT, 0, {"v=spf1 include:bad.example -ip4:198.18.71.0/29 -all"}},
         {"deep.example", TXT, 0, {"v=spf1 include:mid.example ip4:198.18.71.0/28 -all"}},
         {"mid.example", TXT, 0, {"v=spf1 -include:bad.example ?all"}},
+        /* every sender is decided before the include: no error (§4.6.2) */
+        {"halves.example",
+         TXT,
+         0,
+         {"v=spf1 ip4:0.0.0.0/1 -ip4:128.0.0.0/1 ip6:::/1 ~ip6:8000::/1 include:nx.example"}},
     };
     static const setcase_t cs[] = {
         {"minus.example",
@@ -1326,6 +1331,7 @@ static void test_first_match_wins(void **state)
         {"plus.example", {"198.18.71.0", "198.18.71.3"}, {"198.18.71.4", "198.18.71.7"}, OK, NULL},
         /* mid fails bad's range: no match in deep, whose ip4 then passes it */
         {"deep.example", {"198.18.71.0", "198.18.71.15"}, {"198.18.71.16"}, OK, NULL},
+        {"halves.example", {"1.2.3.4", "::1"}, {"200.1.1.1", "fe80::1"}, OK, NULL},
     };
     run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
 }
