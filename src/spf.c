@@ -258,6 +258,8 @@ void rdc_spf_free(rdc_spf_t *s)
         spf_node_t *n = s->nodes[i];
         for (size_t k = 0; k < n->nterms; k++)
             free(n->terms[k].text);
+        for (size_t k = 0; k < n->nterms; k++)
+            free(n->terms[k].mspec);
         free(n->terms);
         free(n->err);
         free(n->rtext);

@@ -81,7 +81,7 @@ typedef struct rdc_spf_range {
  *                             the address space into too many ranges (hostile)
  *   spf-temperror             a DNS lookup failed temporarily (§4.4)
  *   spf-ptr-deprecated        ptr is not evaluated (§5.5: do not use)
- *   spf-unsupported-mechanism exists: with a macro, or a macro: not evaluated;
+ *   spf-unsupported-mechanism a macro that depends on the sender: not evaluated;
  *                             and the addresses left undecided by them
  *   spf-pass-all              "+all" (or "all"): every address may send
  *   spf-ignored               terms after "all", or redirect= next to "all"
@@ -147,8 +147,9 @@ const char *rdc_spf_result_name(rdc_spf_result_t r);
  * matched (§6.1). Lookup and void-lookup limits are counted per address
  * family (an IPv4 sender asks only A, §5.3), so a limit may end the
  * evaluation for one family only. IPv4-mapped IPv6 addresses are IPv4
- * senders (§5): no range lies inside ::ffff:0:0/96. Addresses whose outcome
- * depends on the sender (exists: with a macro, ptr, macros) are never
+ * senders (§5): no range lies inside ::ffff:0:0/96. Macros of d and o only
+ * are expanded (§7.3). Addresses whose outcome depends on the sender (ptr,
+ * other macros) are never
  * listed; an RDC_SPF_UNSUPPORTED_MECHANISM problem names them ("undecided:
  * ..."). Errors end the evaluation only for the addresses still undecided
  * when they occur; with a NONE result there are none. "+all" gives what is

@@ -10,9 +10,10 @@
  * address family as a receiver would count them for one sender (§4.6.4, §5.3:
  * an IPv4 sender asks only A, an IPv6 sender only AAAA). IPv4-mapped IPv6
  * addresses are IPv4 senders (§5, §5.6): ip6: ranges and AAAA answers never
- * match them. exists: with a macro, ptr and macros in domain-specs depend on
- * the sender and are not evaluated: whatever they could change is reported
- * as undecided, never as authorised. spf.c says when to walk. */
+ * match them. Macros of d and o only are expanded (§7.3); exists: and
+ * domain-specs with any other macro, and ptr, depend on the sender and are
+ * not evaluated: whatever they could change is reported as undecided, never
+ * as authorised. spf.c says when to walk. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1155,9 +1156,18 @@ static void eval_sub(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, un
 static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, unsigned depth,
                       char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
 {
-    const char *dom = t->domain[0] ? t->domain : n->domain;
     char why[64], size[48];
     w->term++;
+    /* macros of the current domain (d) and the sender's domain (o, the
+     * domain checked) are the same for every sender: expanded (§7.3) */
+    if (t->macro && t->mspec != NULL && t->kind != K_PTR && t->kind != K_EXP &&
+        spf_expand_static(t->mspec, n->domain, w->s->domain, t->domain)) {
+        t->macro = false;
+        t->expanded = true;
+    }
+    const char *dom = t->domain[0] ? t->domain : n->domain;
+    if (t->expanded)
+        tree_line(w, depth, "%s: the macros expand to %s", t->text, t->domain);
     switch (t->kind) {
     case K_IP4:
     case K_IP6: {

@@ -64,6 +64,9 @@ HAND = [
     ("exists-voids.spf.test", "198.18.75.16", "permerror"),
     ("lookups-per-path.spf.test", "198.18.77.1", "pass"),
     ("lookups-per-path.spf.test", "198.18.77.5", "permerror"),
+    ("macro-o.spf.test", "198.18.76.9", "pass"),
+    ("macro-o.spf.test", "198.18.76.10", "fail"),
+    ("macro-d2r.spf.test", "198.18.76.12", "pass"),
 ]
 
 FIXED = ["0.0.0.1", "192.0.2.1", "192.0.2.77", "255.255.255.254", "198.18.0.1", "::1",

@@ -1171,7 +1171,7 @@ static void test_exists_and_macros(void **state)
          {"v=spf1 exists:%{i}.bl.example.com a:%{l}.x.example.com ip4:192.0.2.1 "
           "exp=%{d}.exp.example.com redirect=r.example.com"}},
         {"r.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.2 -all"}},
-        {"inc.example", TXT, 0, {"v=spf1 include:%{d}._spf.example.com ip4:192.0.2.1 -all"}},
+        {"inc.example", TXT, 0, {"v=spf1 include:%{ir}._spf.example.com ip4:192.0.2.1 -all"}},
         {"minus.example", TXT, 0, {"v=spf1 ip4:192.0.2.1 -mx:%%.example.com ip4:192.0.2.3"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
@@ -1201,7 +1201,7 @@ static void test_exists_and_macros(void **state)
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     assert_int_equal(nranges(s), 0);
     assert_true(unit_contains(problem(s, RDC_SPF_UNSUPPORTED_MECHANISM)->message,
-                              "'include:%{d}._spf.example.com'"));
+                              "'include:%{ir}._spf.example.com'"));
     rdc_spf_free(s);
     /* a '-' term that depends on the sender: nothing after it is listed */
     s = EXPAND(tab, "minus.example");
@@ -1487,6 +1487,46 @@ static void test_exists_sets(void **state)
     rdc_spf_t *s = EXPAND(tab, "yes.example");
     assert_true(asked("there.example", A));
     assert_false(asked("there.example", AAAA)); /* exists asks A for every sender */
+    rdc_spf_free(s);
+}
+
+/* Macros of the current domain (d) and the sender's domain (o, the domain
+ * checked) are the same for every sender: expanded and evaluated (§7.3),
+ * with their transformers. */
+static void test_static_macros(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"d.example", TXT, 0, {"v=spf1 include:%{d}._spf.example.com -all"}},
+        {"d.example._spf.example.com",
+         TXT,
+         0,
+         {"v=spf1 a:%{o} a:%{d2}.x.example.com -a:%{d1r}.y.example.com ip4:192.0.2.0/29 -all"}},
+        {"d.example", A, 0, {"192.0.2.50"}}, /* %{o}: the domain checked */
+        {"example.com.x.example.com", A, 0, {"192.0.2.51"}}, /* %{d2} */
+        {"d.y.example.com", A, 0, {"192.0.2.3"}}, /* %{d1r}: "d" */
+        {"d.example", AAAA, 0, {"2001:db8::50"}},
+        {"example.com.x.example.com", AAAA, 0, {"2001:db8::51"}},
+        {"d.y.example.com", AAAA, 0, {"2001:db8::3"}},
+        {"o.example", TXT, 0, {"v=spf1 exists:%{O}.%{d}.e.example.com -all"}},
+        {"o.example.o.example.e.example.com", A, 0, {"127.0.0.2"}},
+        {"bad.example", TXT, 0, {"v=spf1 a:%{d3}.%{l}.example.com ip4:192.0.2.9 -all"}},
+    };
+    static const setcase_t cs[] = {
+        {"d.example",
+         {"192.0.2.50", "192.0.2.51", "192.0.2.2", "192.0.2.4"},
+         {"192.0.2.3", "192.0.2.8"},
+         OK,
+         NULL},
+        {"o.example", {"192.0.2.1", "2001:db8::1"}, {NULL}, OK, NULL},
+        /* %{l} is the sender's local part: undecided */
+        {"bad.example", {"192.0.2.9"}, {"192.0.2.10"}, OK, "undecided: 0.0.0.0/1, "},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+    rdc_spf_t *s = EXPAND(tab, "d.example");
+    assert_null(problem(s, RDC_SPF_UNSUPPORTED_MECHANISM));
+    assert_true(unit_contains(rdc_spf_tree(s), "include:%{d}._spf.example.com: the macros expand "
+                                               "to d.example._spf.example.com\n"));
     rdc_spf_free(s);
 }
 
@@ -1805,6 +1845,7 @@ int main(void)
         cmocka_unit_test(test_per_family_limits),
         cmocka_unit_test(test_ipv4_mapped),
         cmocka_unit_test(test_exists_sets),
+        cmocka_unit_test(test_static_macros),
         cmocka_unit_test(test_mx_odd_answers),
         cmocka_unit_test(test_wrong_rr_types),
         cmocka_unit_test(test_temperror),
