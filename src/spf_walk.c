@@ -73,7 +73,6 @@ typedef struct walk {
     /* the first error (it decides the result and the fatal problem) */
     bool err;
     rdc_code_t err_code;
-    char *err_msg;
     unsigned err_fams, err_term; /* families failing at err_term */
     unsigned fail_fams; /* families with any error */
     unsigned term; /* the terms evaluated so far */
@@ -706,10 +705,8 @@ static void lane_fail(walk_t *w, lane_t *ln, rdc_code_t code, const char *msg)
             w->err_code = code;
             w->err_term = w->term;
             w->err_fams = f;
-            if (w->final) {
-                w->err_msg = rdc_strdup(msg);
+            if (w->final)
                 push_problem(w, code, true, rdc_strdup(msg ? msg : ""));
-            }
         } else if (w->err_term == w->term && w->err_code == code) {
             w->err_fams |= f;
         }
@@ -1577,7 +1574,6 @@ void spf_run_walk(rdc_spf_t *s, bool final)
     lanes_free(&pass);
     lanes_free(&rest);
     pset_free(&w.undecided);
-    free(w.err_msg);
     rdc_buf_free(&w.tree);
     rdc_buf_free(&w.via);
     rdc_buf_free(&w.where);
