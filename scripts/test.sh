@@ -28,15 +28,16 @@ die() {
 # Postfix (postfix; scripts/mta.sh uses ss: iproute2), the Postfix judge of
 # integration_receivers (postfix, knot, unbound, jq; ip netns: iproute2),
 # ::1 setup (iproute2 ip, procps sysctl), fuzz targets (clang), the
-# --authority tests (jq), the shell completion tests (zsh, bash-completion).
-# promtool (the Prometheus format test) is unpacked from Debian's prometheus
-# package, not installed.
+# --authority tests (jq), the shell completion tests (zsh, bash-completion),
+# the --spf differential test against pyspf (python3-spf,
+# python3-dnspython). promtool (the Prometheus format test) is unpacked from
+# Debian's prometheus package, not installed.
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
-      postfix iproute2 procps jq zsh bash-completion)
+      postfix iproute2 procps jq zsh bash-completion python3-spf python3-dnspython)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
-       postfix postconf ss ip sysctl jq zsh)
+       postfix postconf ss ip sysctl jq zsh python3)
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
@@ -122,7 +123,7 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_authtree integration_authority unit_authcheck unit_authority
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring
-    integration_cli_postfix integration_receivers)
+    integration_cli_postfix integration_receivers integration_spf_judge)
 
 status=0
 run_suite() { # build-dir, cmake args...

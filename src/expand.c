@@ -460,8 +460,12 @@ static void spf_expand(dom_t *d, const rdc_spf_range_t *r, uint64_t *budget)
                      (r->cidr.base.family == 4 ? 32u : 128u) - r->cidr.prefix);
         else
             snprintf(sz, sizeof sz, "%llu", (unsigned long long)size);
-        snprintf(msg, sizeof msg, "%s: %s addresses, more than --max-expand allows (%llu left)%s",
-                 r->via, sz, (unsigned long long)*budget,
+        char ct[RDC_ADDR_TEXT_MAX + 8];
+        rdc_addr_format(&r->cidr.base, ct);
+        snprintf(ct + strlen(ct), sizeof ct - strlen(ct), "/%u", r->cidr.prefix);
+        snprintf(msg, sizeof msg,
+                 "%s: %s, %s addresses, more than --max-expand allows (%llu left)%s", r->via, ct,
+                 sz, (unsigned long long)*budget,
                  d->e->o.spf_sample ? "; a spread sample is checked" : "; not checked");
         dom_problem(d, RDC_SPF_RANGE_TOO_LARGE,
                     "use --spf-sample N to check N addresses spread across it, or narrow the "

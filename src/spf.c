@@ -35,18 +35,19 @@ static void q_free(spf_q_t *q)
 }
 
 /* The question name/type, created when the walk meets it first (and not in
- * the final walk). Marks it needed by this walk. NULL on allocation failure
- * or over RDC_SPF_MAX_QUERIES. */
+ * the final walk). Marks it needed by this walk. NULL on allocation failure,
+ * over RDC_SPF_MAX_QUERIES, or when the final walk needs an answer it does
+ * not have (an earlier walk stopped short of it: too much work). */
 spf_q_t *spf_need(rdc_spf_t *s, const char *name, uint16_t type)
 {
     for (size_t i = 0; i < s->nq; i++) {
         spf_q_t *q = s->qs[i];
         if (q->type == type && strcmp(q->name, name) == 0) {
             q->mark = s->gen;
-            return q;
+            return s->final_walk && q->state != Q_DONE ? NULL : q;
         }
     }
-    if (s->nq >= RDC_SPF_MAX_QUERIES)
+    if (s->nq >= RDC_SPF_MAX_QUERIES || s->final_walk)
         return NULL;
     if (s->nq == s->capq) {
         size_t cap = s->capq ? s->capq * 2 : 16;
@@ -257,6 +258,8 @@ void rdc_spf_free(rdc_spf_t *s)
         spf_node_t *n = s->nodes[i];
         for (size_t k = 0; k < n->nterms; k++)
             free(n->terms[k].text);
+        for (size_t k = 0; k < n->nterms; k++)
+            free(n->terms[k].mspec);
         free(n->terms);
         free(n->err);
         free(n->rtext);

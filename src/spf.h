@@ -77,10 +77,12 @@ typedef struct rdc_spf_range {
  *   spf-too-many-lookups      more than 10 DNS-querying terms (§4.6.4)
  *   spf-too-many-mx           an mx term with more than 10 exchanges (§4.6.4)
  *   spf-void-lookups          more than 2 void lookups (§4.6.4)
- *   spf-too-much-work         RDC_SPF_MAX_QUERIES exceeded (hostile DNS)
+ *   spf-too-much-work         RDC_SPF_MAX_QUERIES exceeded, or answers that cut
+ *                             the address space into too many ranges (hostile)
  *   spf-temperror             a DNS lookup failed temporarily (§4.4)
  *   spf-ptr-deprecated        ptr is not evaluated (§5.5: do not use)
- *   spf-unsupported-mechanism exists: or a macro: not evaluated
+ *   spf-unsupported-mechanism a macro that depends on the sender: not evaluated;
+ *                             and the addresses left undecided by them
  *   spf-pass-all              "+all" (or "all"): every address may send
  *   spf-ignored               terms after "all", or redirect= next to "all"
  *   spf-mx-invalid            an MX exchange that is no host name (skipped)
@@ -136,24 +138,36 @@ rdc_spf_result_t rdc_spf_result(const rdc_spf_t *s);
 /* "ok", "none", "permerror" or "temperror". */
 const char *rdc_spf_result_name(rdc_spf_result_t r);
 
-/* The authorised ranges in evaluation (record) order, deduplicated (the first
- * via is kept). Only terms with qualifier "+" (or none), reached through
- * include: terms that are all "+", authorise. With a PERMERROR or TEMPERROR
- * result, these are the ranges of the terms evaluated before the error
- * (a receiver stops at the first match, so they do pass); with a NONE result
- * there are none. "+all" gives 0.0.0.0/0 and ::/0. Owned by s; *n gets the
- * count. Valid after done. */
+/* The authorised set: exactly the addresses for which check_host() (RFC
+ * 7208 §4) gives pass, as disjoint ranges in the order of the matches that
+ * decided them. The terms are evaluated in order for every address at once
+ * and the first match decides (§4.6.2): "-ip4:192.0.2.5 ip4:192.0.2.0/29"
+ * lists 192.0.2.0/30, 192.0.2.4/32 and 192.0.2.6/31; an include: matches
+ * where its target gives pass (§5.2); redirect= evaluates what no mechanism
+ * matched (§6.1). Lookup and void-lookup limits are counted per address
+ * family (an IPv4 sender asks only A, §5.3), so a limit may end the
+ * evaluation for one family only. IPv4-mapped IPv6 addresses are IPv4
+ * senders (§5): no range lies inside ::ffff:0:0/96. Macros of d and o only
+ * are expanded (§7.3). Addresses whose outcome depends on the sender (ptr,
+ * other macros) are never
+ * listed; an RDC_SPF_UNSUPPORTED_MECHANISM problem names them ("undecided:
+ * ..."). Errors end the evaluation only for the addresses still undecided
+ * when they occur; with a NONE result there are none. "+all" gives what is
+ * left of 0.0.0.0/0 and ::/0. Owned by s; *n gets the count. Valid after
+ * done. */
 const rdc_spf_range_t *rdc_spf_ranges(const rdc_spf_t *s, size_t *n);
 
 /* The problems found, in evaluation order. Owned by s. Valid after done. */
 const rdc_spf_problem_t *rdc_spf_problems(const rdc_spf_t *s, size_t *n);
 
 /* DNS-querying terms counted (include, a, mx, ptr, exists, redirect; RFC 7208
- * §4.6.4) up to the end of the evaluation, or up to the one that stopped it:
- * 11 when the limit was exceeded. Valid after done. */
+ * §4.6.4) on the longest way any sender's evaluation takes, up to the one that
+ * stopped it: 11 when the limit was exceeded. Valid after done. */
 unsigned rdc_spf_lookups(const rdc_spf_t *s);
 
-/* Void lookups counted (at most RDC_SPF_MAX_VOID + 1). Valid after done. */
+/* Void lookups counted for the sender that meets the most (per family: an
+ * a: term whose name has only AAAA records is void for IPv4 senders); at most
+ * RDC_SPF_MAX_VOID + 1. Valid after done. */
 unsigned rdc_spf_void_lookups(const rdc_spf_t *s);
 
 /* The expansion tree for -v: one line per record and per evaluated term,

@@ -59,6 +59,8 @@ typedef struct spf_term {
     char *text; /* as written, escaped */
     char domain[256]; /* target; "" means the current domain */
     bool macro; /* the domain-spec holds a macro: not evaluated */
+    char *mspec; /* with macro: the domain-spec as written (raw, owned) */
+    bool expanded; /* its macros (d and o only) were expanded into domain */
     unsigned c4, c6; /* a/mx CIDR lengths */
     rdc_cidr_t cidr; /* ip4/ip6 */
     struct spf_node *child; /* include/redirect target, once reached */
@@ -87,6 +89,7 @@ struct rdc_spf {
     spf_node_t **nodes;
     size_t nnodes, capn;
     unsigned gen;
+    bool final_walk; /* the walk under way is the final one */
     bool done, oom;
     rdc_spf_result_t result;
     rdc_spf_range_t *ranges;
@@ -106,6 +109,10 @@ bool spf_is_record(const char *t, size_t len);
 bool spf_is_mechanism(kind_t k);
 /* Sets n->errcode and n->err on a syntax error; false on allocation failure. */
 bool spf_parse_record(spf_node_t *n, const char *rec, size_t len);
+/* Expands a domain-spec whose macros need only d (the current domain) and o
+ * (the sender's domain) into out[256]; false when it needs another letter
+ * (the sender's address, local part or HELO name) or is no host name. */
+bool spf_expand_static(const char *spec, const char *d, const char *o, char *out);
 
 /* spf.c: the questions (created and marked by the walk) and the nodes. */
 spf_q_t *spf_need(rdc_spf_t *s, const char *name, uint16_t type);

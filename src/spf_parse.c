@@ -197,6 +197,11 @@ static bool domain_spec(const char *p, size_t len, spf_term_t *t, const char **w
     }
     if (macro) {
         t->macro = true;
+        t->mspec = malloc(len + 1); /* NULL: stays unexpanded */
+        if (t->mspec != NULL) {
+            memcpy(t->mspec, p, len);
+            t->mspec[len] = '\0';
+        }
         return true;
     }
     return spf_host_name(p, len, t->domain, why);
@@ -282,6 +287,96 @@ static bool ip_network(const char *p, size_t len, spf_term_t *t, const char **wh
     t->cidr.base = a;
     t->cidr.prefix = plen;
     return true;
+}
+
+/* Appends the macro-expand value v transformed (§7.3): split at the
+ * delimiters, reversed with r, the rightmost keep parts (0: all), joined
+ * with '.'. False when it does not fit. */
+static bool put_parts(char *buf, size_t cap, size_t *n, const char *v, const char *delims, bool rev,
+                      unsigned keep)
+{
+    const char *part[128];
+    size_t plen[128], np = 0;
+    for (const char *s = v;;) {
+        size_t l = strcspn(s, delims);
+        if (np == 128)
+            return false;
+        part[np] = s;
+        plen[np++] = l;
+        if (s[l] == '\0')
+            break;
+        s += l + 1;
+    }
+    if (rev)
+        for (size_t i = 0; i < np / 2; i++) {
+            const char *tp = part[i];
+            size_t tl = plen[i];
+            part[i] = part[np - 1 - i];
+            plen[i] = plen[np - 1 - i];
+            part[np - 1 - i] = tp;
+            plen[np - 1 - i] = tl;
+        }
+    size_t from = keep > 0 && keep < np ? np - keep : 0;
+    for (size_t i = from; i < np; i++) {
+        if (*n + plen[i] + 1 >= cap)
+            return false;
+        if (i > from)
+            buf[(*n)++] = '.';
+        memcpy(buf + *n, part[i], plen[i]);
+        *n += plen[i];
+    }
+    return true;
+}
+
+bool spf_expand_static(const char *spec, const char *d, const char *o, char *out)
+{
+    char buf[1024];
+    size_t n = 0;
+    for (const char *p = spec; *p;) {
+        if (n + 4 >= sizeof buf)
+            return false;
+        if (*p != '%') {
+            buf[n++] = *p++;
+            continue;
+        }
+        /* the syntax was checked at parse time (macro_string_ok) */
+        if (p[1] != '{')
+            return false; /* "%%", "%_", "%-": no host name holds the result */
+        p += 2;
+        char letter = rdc_lower(*p++);
+        if (letter != 'd' && letter != 'o')
+            return false; /* depends on the sender */
+        unsigned keep = 0;
+        while (is_digit(*p)) {
+            keep = keep * 10 + (unsigned)(*p++ - '0');
+            if (keep > 128)
+                keep = 128;
+        }
+        bool rev = rdc_lower(*p) == 'r';
+        if (rev)
+            p++;
+        char delims[8] = "";
+        size_t nd = 0;
+        for (; *p != '}' && *p != '\0'; p++)
+            if (nd < sizeof delims - 1 && strchr(delims, *p) == NULL)
+                delims[nd++] = *p;
+        if (*p == '}')
+            p++;
+        if (nd == 0)
+            delims[0] = '.';
+        /* upper-case letters URL-escape, which leaves a host name as it is */
+        if (!put_parts(buf, sizeof buf, &n, letter == 'd' ? d : o, delims, rev, keep))
+            return false;
+    }
+    /* §7.3: over 253 characters, labels are dropped from the left */
+    size_t at = 0;
+    while (n - at > 253) {
+        const char *dot = memchr(buf + at, '.', n - at);
+        if (dot == NULL)
+            return false;
+        at = (size_t)(dot - buf) + 1;
+    }
+    return n > at && spf_host_name(buf + at, n - at, out, NULL);
 }
 
 static bool is_name_char(char c)

@@ -178,6 +178,17 @@ expect both 'NOERROR|203.0.113.200' servfail.example.test A
 expect knot 'REFUSED|' other.test A
 expect unbound 'SERVFAIL|' other.test A
 
+# --- spf.test: the hosts the SPF set-semantics policies rely on -------------
+expect both 'NOERROR|2001:db8:73::21' h6a.spf.test AAAA
+expect both 'NOERROR|' h6a.spf.test A
+expect both 'NOERROR|198.18.73.20' h4a.spf.test A
+expect both 'NOERROR|' h4a.spf.test AAAA
+expect both 'NOERROR|2001:db8:74::9 ::ffff:198.18.74.9' mapped.spf.test AAAA
+expect both 'NOERROR|127.0.0.2' 198.18.75.10.x.spf.test A
+expect both 'NXDOMAIN|' 198.18.75.11.x.spf.test A
+expect both 'NOERROR|127.0.0.2' 13.75.18.198.bl.spf.test A
+expect both 'NXDOMAIN|' gone1.spf.test A
+
 # --- over IPv6 loopback, when Knot listens there ----------------------------
 if kdig @::1 -p "$KNOT_PORT" +time=1 +retry=0 +short SOA example.test >/dev/null 2>&1 &&
     [[ -n $(kdig @::1 -p "$KNOT_PORT" +time=1 +retry=0 +short SOA example.test) ]]; then

@@ -1805,7 +1805,9 @@ static const row_t domain_rows[] = {
     {.name = "SPF: ptr mechanism (a warning) and a range",
      .spf = {"example.test"},
      .rules = {TXT("example.test", "@ 300 TXT v=spf1 ptr ip4:192.0.2.50 -all")},
-     .want = {"- warn =fail spf-ptr-deprecated:warn", "192.0.2.50 fail no-ptr:fail"}},
+     /* what -all fails may have passed at ptr: undecided (issue 21) */
+     .want = {"- warn =fail spf-ptr-deprecated:warn spf-unsupported-mechanism:warn",
+              "192.0.2.50 fail no-ptr:fail"}},
     {.name = "SPF range larger than --max-expand: reported, not checked",
      .spf = {"example.test"},
      .max_expand = 4,

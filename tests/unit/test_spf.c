@@ -222,6 +222,38 @@ static void assert_range(const rdc_spf_t *s, size_t i, const char *cidr, const c
         assert_string_equal(r[i].via, via);
 }
 
+/* The via of the range that holds address text (IPv6 "::ffff:a.b.c.d" stays
+ * IPv6), or NULL when none does. The ranges are disjoint. */
+static const char *covered(const rdc_spf_t *s, const char *text)
+{
+    rdc_addr_t a;
+    assert_true(rdc_addr_parse(text, strlen(text), &a));
+    if (a.family == 4 && strchr(text, ':') != NULL) {
+        uint8_t v4[4];
+        memcpy(v4, a.b, 4);
+        memset(a.b, 0, sizeof a.b);
+        a.b[10] = a.b[11] = 0xff;
+        memcpy(a.b + 12, v4, 4);
+        a.family = 6;
+    }
+    size_t n;
+    const rdc_spf_range_t *r = rdc_spf_ranges(s, &n);
+    const char *via = NULL;
+    for (size_t i = 0; i < n; i++) {
+        rdc_addr_t b = a;
+        if (r[i].cidr.base.family != b.family)
+            continue;
+        unsigned bits = b.family == 4 ? 32u : 128u;
+        for (unsigned bit = r[i].cidr.prefix; bit < bits; bit++)
+            b.b[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+        if (rdc_addr_equal(&b, &r[i].cidr.base)) {
+            assert_null(via); /* disjoint */
+            via = r[i].via;
+        }
+    }
+    return via;
+}
+
 /* Fatal problem with code, whose message holds needle (when not NULL). */
 static void assert_fatal(const rdc_spf_t *s, rdc_spf_result_t res, rdc_code_t code,
                          const char *needle)
@@ -462,7 +494,8 @@ static void test_rfc_a1_a(void **state)
     assert_range(s, 0, "192.0.2.10/32", "spf a 192.0.2.10");
     assert_range(s, 1, "192.0.2.11/32", "spf a 192.0.2.11");
     assert_int_equal(rdc_spf_lookups(s), 1);
-    assert_int_equal(rdc_spf_void_lookups(s), 0); /* AAAA empty, A not */
+    /* an IPv6 sender asks AAAA only, and finds nothing (§5.3, §4.6.4) */
+    assert_int_equal(rdc_spf_void_lookups(s), 1);
     assert_true(asked("example.com", AAAA));
     rdc_spf_free(s);
 }
@@ -510,7 +543,8 @@ static void test_rfc_a1_mx_cidr(void **state)
     (void)state;
     static const stub_t tab[] = {A1_ZONE("v=spf1 mx/30 mx:example.org/30 -all")};
     rdc_spf_t *s = EXPAND(tab, "example.com");
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
+    /* no exchange has an AAAA record: three void lookups for an IPv6 sender */
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_VOID_LOOKUPS, "for IPv6 senders only");
     /* .129/30 and .130/30 are one block: deduplicated, first via kept */
     assert_int_equal(nranges(s), 2);
     assert_range(s, 0, "192.0.2.128/30", "spf mx/30 mail-a.example.com 192.0.2.129");
@@ -751,10 +785,13 @@ static void test_eleven_lookups_flat(void **state)
         {"example.com",
          TXT,
          0,
-         {"v=spf1 ip4:192.0.2.1 a mx a:x.example.com ptr exists:e.example.com a a a a "
-          "include:i.example.com include:j.example.com ip4:192.0.2.99 -all"}},
+         {"v=spf1 ip4:192.0.2.1 a mx a:x.example.com a:x.example.com exists:e.example.com a a "
+          "a a include:i.example.com include:j.example.com ip4:192.0.2.99 -all"}},
         {"example.com", A, 0, {"192.0.2.10"}},
+        {"example.com", AAAA, 0, {"2001:db8::10"}},
         {"x.example.com", A, 0, {"192.0.2.11"}},
+        {"x.example.com", AAAA, 0, {"2001:db8::11"}},
+        {"e.example.com", AAAA, 0, {"2001:db8::e"}}, /* exists asks A: void */
         {"example.com", MX, 0, {"10 x.example.com"}},
         {"i.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.12 -all"}},
         {"j.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.13 -all"}},
@@ -763,8 +800,9 @@ static void test_eleven_lookups_flat(void **state)
     assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_LOOKUPS, "'include:j.example.com'");
     assert_int_equal(rdc_spf_lookups(s), 11);
     /* what came before the 11th still passes; nothing after it */
-    assert_int_equal(nranges(s), 4);
-    assert_range(s, 3, "192.0.2.12/32", NULL);
+    assert_int_equal(nranges(s), 6);
+    assert_range(s, 5, "192.0.2.12/32", NULL);
+    assert_int_equal(rdc_spf_void_lookups(s), 1);
     assert_true(unit_contains(rdc_spf_tree(s), "include:j.example.com -> not evaluated"));
     rdc_spf_free(s);
 }
@@ -787,26 +825,37 @@ static void test_mx_limit(void **state)
           "6 m6.example", "7 m7.example", "8 m8.example", "9 m9.example", "10 m10.example",
           "11 m11.example"}},
         {"m1.example", A, 0, {"192.0.2.1"}},
+        {"m1.example", AAAA, 0, {"2001:db8::1"}},
         {"m2.example", A, 0, {"192.0.2.2"}},
+        {"m2.example", AAAA, 0, {"2001:db8::2"}},
         {"m3.example", A, 0, {"192.0.2.3"}},
+        {"m3.example", AAAA, 0, {"2001:db8::3"}},
         {"m4.example", A, 0, {"192.0.2.4"}},
+        {"m4.example", AAAA, 0, {"2001:db8::4"}},
         {"m5.example", A, 0, {"192.0.2.5"}},
+        {"m5.example", AAAA, 0, {"2001:db8::5"}},
         {"m6.example", A, 0, {"192.0.2.6"}},
+        {"m6.example", AAAA, 0, {"2001:db8::6"}},
         {"m7.example", A, 0, {"192.0.2.7"}},
+        {"m7.example", AAAA, 0, {"2001:db8::7"}},
         {"m8.example", A, 0, {"192.0.2.8"}},
+        {"m8.example", AAAA, 0, {"2001:db8::8"}},
         {"m9.example", A, 0, {"192.0.2.9"}},
+        {"m9.example", AAAA, 0, {"2001:db8::9"}},
         {"m10.example", AAAA, 0, {"2001:db8::10"}},
         {"m11.example", A, 0, {"192.0.2.11"}},
     };
     rdc_spf_t *s = EXPAND(tab, "ten.example");
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
-    assert_int_equal(nranges(s), 10);
-    assert_range(s, 9, "2001:db8::10/128", "spf mx m10.example 2001:db8::10");
+    assert_int_equal(nranges(s), 19); /* m10 has no A: one void lookup for IPv4 */
+    assert_range(s, 0, "192.0.2.1/32", "spf mx m1.example 192.0.2.1");
+    assert_range(s, 1, "2001:db8::1/128", "spf mx m1.example 2001:db8::1");
+    assert_range(s, 18, "2001:db8::10/128", "spf mx m10.example 2001:db8::10");
     rdc_spf_free(s);
     s = EXPAND(tab, "eleven.example");
     assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_TOO_MANY_MX, "11 MX host names");
     assert_false(asked("m11.example", A));
-    assert_int_equal(nranges(s), 10); /* the ip4 and mx:ten.example before it */
+    assert_int_equal(nranges(s), 19); /* the ip4 and mx:ten.example before it */
     rdc_spf_free(s);
 }
 
@@ -829,7 +878,10 @@ static void test_void_lookups(void **state)
     assert_int_equal(rdc_spf_void_lookups(s), 2);
     rdc_spf_free(s);
     s = EXPAND(tab, "three.example");
-    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_VOID_LOOKUPS, "n3.example");
+    /* an IPv4 sender's third void lookup is the A lookup of ok.example (an
+     * IPv4 sender asks no AAAA, §5.3); an IPv6 sender's is a:n3.example */
+    assert_fatal(s, RDC_SPF_RES_PERMERROR, RDC_SPF_VOID_LOOKUPS, "A lookup of ok.example");
+    assert_false(unit_contains(problem(s, RDC_SPF_VOID_LOOKUPS)->message, "senders only"));
     assert_int_equal(rdc_spf_void_lookups(s), 3);
     assert_int_equal(nranges(s), 1); /* ok.example's address, before the third */
     assert_range(s, 0, "2001:db8::1/128", "spf include:i.example a:ok.example 2001:db8::1");
@@ -934,15 +986,26 @@ static void test_ip_forms(void **state)
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
-    assert_int_equal(nranges(s), 8);
     assert_range(s, 0, "192.0.2.5/32", "spf ip4:192.0.2.5");
-    assert_range(s, 1, "192.0.2.0/24", "spf ip4:192.0.2.5/24"); /* as given in via */
-    assert_range(s, 2, "0.0.0.0/0", NULL);
-    assert_range(s, 3, "2001:db8::1/128", NULL);
-    assert_range(s, 4, "2001:db8::/32", "spf ip6:2001:DB8:0:0::/32");
-    assert_range(s, 5, "::ffff:c000:201/128", NULL); /* stays IPv6 */
-    assert_range(s, 6, "::/0", NULL);
-    assert_range(s, 7, "203.0.113.6/31", NULL);
+    /* each address under the first term that matches it (§4.6.2) */
+    assert_string_equal(covered(s, "192.0.2.4"), "spf ip4:192.0.2.5/24"); /* as given */
+    assert_string_equal(covered(s, "192.0.2.255"), "spf ip4:192.0.2.5/24");
+    assert_string_equal(covered(s, "10.0.0.1"), "spf ip4:198.51.100.0/0");
+    assert_string_equal(covered(s, "203.0.113.7"), "spf ip4:198.51.100.0/0");
+    assert_string_equal(covered(s, "2001:db8::1"), "spf ip6:2001:db8::1");
+    assert_string_equal(covered(s, "2001:db8:ffff::1"), "spf ip6:2001:DB8:0:0::/32");
+    assert_string_equal(covered(s, "2001:db9::1"), "spf ip6:::/0");
+    /* an IPv4-mapped sender is an IPv4 sender (§5): ip6:::ffff:192.0.2.1
+     * matches nothing, and no range lies inside ::ffff:0:0/96 (::/0 holds
+     * it, as a block never listed address by address) */
+    assert_string_equal(covered(s, "::ffff:192.0.2.1"), "spf ip6:::/0");
+    size_t n;
+    const rdc_spf_range_t *r = rdc_spf_ranges(s, &n);
+    for (size_t i = 0; i < n; i++)
+        assert_false(r[i].cidr.base.family == 6 && r[i].cidr.prefix >= 96 &&
+                     r[i].cidr.base.b[10] == 0xff && r[i].cidr.base.b[11] == 0xff &&
+                     memcmp(r[i].cidr.base.b, "\0\0\0\0\0\0\0\0\0\0", 10) == 0);
+    assert_true(unit_contains(rdc_spf_tree(s), "ip6:::ffff:192.0.2.1 -> 1 address, IPv4-mapped"));
     rdc_spf_free(s);
 }
 
@@ -1085,10 +1148,14 @@ static void test_a_dual_cidr(void **state)
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
-    assert_int_equal(nranges(s), 3);
+    /* the /48 less the /64 the first term decided: 16 blocks */
+    assert_int_equal(nranges(s), 18);
     assert_range(s, 0, "192.0.2.0/24", "spf a:mail.example.com/24//64 192.0.2.77");
     assert_range(s, 1, "2001:db8:1:2::/64", "spf a:mail.example.com/24//64 2001:db8:1:2::5");
-    assert_range(s, 2, "2001:db8:1::/48", "spf a//48 2001:db8:1:2:3::9");
+    assert_range(s, 2, "2001:db8:1::/63", "spf a//48 2001:db8:1:2:3::9");
+    assert_string_equal(covered(s, "2001:db8:1:2:3::9"),
+                        "spf a:mail.example.com/24//64 2001:db8:1:2::5");
+    assert_string_equal(covered(s, "2001:db8:1:ffff::1"), "spf a//48 2001:db8:1:2:3::9");
     assert_true(unit_contains(rdc_spf_tree(s),
                               "a:mail.example.com/24//64 -> 192.0.2.0/24, 2001:db8:1:2::/64\n"));
     rdc_spf_free(s);
@@ -1101,28 +1168,365 @@ static void test_exists_and_macros(void **state)
         {"example.com",
          TXT,
          0,
-         {"v=spf1 exists:%{i}.bl.example.com include:%{d}._spf.example.com "
-          "a:%{l}.x.example.com -mx:%%.example.com ip4:192.0.2.1 exp=%{d}.exp.example.com "
-          "redirect=r.example.com"}},
+         {"v=spf1 exists:%{i}.bl.example.com a:%{l}.x.example.com ip4:192.0.2.1 "
+          "exp=%{d}.exp.example.com redirect=r.example.com"}},
         {"r.example.com", TXT, 0, {"v=spf1 ip4:192.0.2.2 -all"}},
+        {"inc.example", TXT, 0, {"v=spf1 include:%{ir}._spf.example.com ip4:192.0.2.1 -all"}},
+        {"minus.example", TXT, 0, {"v=spf1 ip4:192.0.2.1 -mx:%%.example.com ip4:192.0.2.3"}},
     };
     rdc_spf_t *s = EXPAND(tab, "example.com");
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
     size_t n;
     const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(p[i].code, RDC_SPF_UNSUPPORTED_MECHANISM);
         assert_false(p[i].fatal);
     }
     assert_true(unit_contains(p[0].message, "'exists:%{i}.bl.example.com'"));
-    assert_true(unit_contains(p[1].message, "'include:%{d}._spf.example.com'"));
-    assert_true(unit_contains(p[3].message, "'-mx:%%.example.com'"));
-    assert_int_equal(rdc_spf_lookups(s), 5); /* counted, never asked */
+    assert_true(unit_contains(p[1].message, "'a:%{l}.x.example.com'"));
+    /* a '+' term that depends on the sender: what passes later passes either
+     * way; what the record fails may have passed there: undecided */
+    assert_true(unit_contains(p[2].message, "undecided: 0.0.0.0/1, "));
+    assert_int_equal(rdc_spf_lookups(s), 3); /* counted, never asked */
     assert_int_equal(nranges(s), 2);
+    assert_range(s, 0, "192.0.2.1/32", "spf ip4:192.0.2.1");
     assert_range(s, 1, "192.0.2.2/32", "spf redirect=r.example.com ip4:192.0.2.2");
     /* every question: the two TXT records, in each of the three runs */
     assert_int_equal(qlog.n, 6);
+    rdc_spf_free(s);
+    /* an include whose target depends on the sender may end in anything:
+     * everything that reaches it is undecided */
+    s = EXPAND(tab, "inc.example");
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
+    assert_int_equal(nranges(s), 0);
+    assert_true(unit_contains(problem(s, RDC_SPF_UNSUPPORTED_MECHANISM)->message,
+                              "'include:%{ir}._spf.example.com'"));
+    rdc_spf_free(s);
+    /* a '-' term that depends on the sender: nothing after it is listed */
+    s = EXPAND(tab, "minus.example");
+    assert_int_equal(nranges(s), 1);
+    assert_null(covered(s, "192.0.2.3"));
+    p = rdc_spf_problems(s, &n);
+    assert_int_equal(n, 2);
+    assert_true(unit_contains(p[1].message, "undecided: 0.0.0.0/1, "));
+    rdc_spf_free(s);
+}
+
+/* ------------------------------------------------------------ set semantics */
+
+/* One policy of the table: its domain, the addresses it must list as
+ * authorised (yes), must not list (no), its result and fatal code, and a
+ * text its problems must hold. */
+typedef struct setcase {
+    const char *domain;
+    const char *yes[8];
+    const char *no[8];
+    rdc_spf_result_t res;
+    rdc_code_t code; /* fatal code when res is not OK */
+    const char *needle; /* in some problem's message, or NULL */
+} setcase_t;
+
+static bool has_message(const rdc_spf_t *s, const char *needle)
+{
+    size_t n;
+    const rdc_spf_problem_t *p = rdc_spf_problems(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (unit_contains(p[i].message, needle))
+            return true;
+    return false;
+}
+
+static void run_setcases(const stub_t *tab, size_t ntab, const setcase_t *cs, size_t ncs)
+{
+    for (size_t c = 0; c < ncs; c++) {
+        rdc_spf_t *s = expand(tab, ntab, cs[c].domain);
+        if (rdc_spf_result(s) != cs[c].res) {
+            print_error("%s: result %s\n", cs[c].domain, rdc_spf_result_name(rdc_spf_result(s)));
+            fail();
+        }
+        if (cs[c].res != RDC_SPF_RES_OK)
+            assert_fatal(s, cs[c].res, cs[c].code, NULL);
+        for (size_t i = 0; i < 8 && cs[c].yes[i]; i++)
+            if (covered(s, cs[c].yes[i]) == NULL) {
+                print_error("%s: %s is not listed\n", cs[c].domain, cs[c].yes[i]);
+                fail();
+            }
+        for (size_t i = 0; i < 8 && cs[c].no[i]; i++)
+            if (covered(s, cs[c].no[i]) != NULL) {
+                print_error("%s: %s is listed (%s)\n", cs[c].domain, cs[c].no[i],
+                            covered(s, cs[c].no[i]));
+                fail();
+            }
+        if (cs[c].needle != NULL && !has_message(s, cs[c].needle)) {
+            print_error("%s: no problem says '%s'\n", cs[c].domain, cs[c].needle);
+            fail();
+        }
+        rdc_spf_free(s);
+    }
+}
+
+#define OK RDC_SPF_RES_OK, RDC_SPF_NONE
+#define PERM(code) RDC_SPF_RES_PERMERROR, code
+
+/* Issue 21, rule 1: the first matching term decides (§4.6.2), whatever its
+ * qualifier; an include matches where its target passes (§5.2), also
+ * inside redirect= (§6.1). */
+static void test_first_match_wins(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"minus.example", TXT, 0, {"v=spf1 -ip4:198.18.70.130 ip4:198.18.70.128/29 -all"}},
+        {"soft.example",
+         TXT,
+         0,
+         {"v=spf1 ~ip4:198.18.70.128/30 ?ip6:2001:db8:70::/127 ip4:198.18.70.128/29 "
+          "ip6:2001:db8:70::/126 -all"}},
+        {"inc.example", TXT, 0, {"v=spf1 -include:bad.example ip4:198.18.71.0/28 -all"}},
+        {"bad.example", TXT, 0, {"v=spf1 ip4:198.18.71.0/30 -all"}},
+        {"nomatch.example", TXT, 0, {"v=spf1 include:fails.example ip4:198.18.71.0/29 -all"}},
+        {"fails.example", TXT, 0, {"v=spf1 -ip4:198.18.71.0/30 ip4:198.18.71.4 ~all"}},
+        {"red.example", TXT, 0, {"v=spf1 ip4:198.18.72.9 redirect=target.example"}},
+        {"target.example",
+         TXT,
+         0,
+         {"v=spf1 -include:bad.example -ip4:198.18.72.5 ip4:198.18.72.0/29 ip4:198.18.71.0/29 "
+          "-all"}},
+        {"plus.example", TXT, 0, {"v=spf1 include:bad.example -ip4:198.18.71.0/29 -all"}},
+        {"deep.example", TXT, 0, {"v=spf1 include:mid.example ip4:198.18.71.0/28 -all"}},
+        {"mid.example", TXT, 0, {"v=spf1 -include:bad.example ?all"}},
+        /* every sender is decided before the include: no error (§4.6.2) */
+        {"halves.example",
+         TXT,
+         0,
+         {"v=spf1 ip4:0.0.0.0/1 -ip4:128.0.0.0/1 ip6:::/1 ~ip6:8000::/1 include:nx.example"}},
+    };
+    static const setcase_t cs[] = {
+        {"minus.example",
+         {"198.18.70.128", "198.18.70.129", "198.18.70.131", "198.18.70.135"},
+         {"198.18.70.130", "198.18.70.136", "198.18.70.127"},
+         OK,
+         NULL},
+        {"soft.example",
+         {"198.18.70.132", "198.18.70.135", "2001:db8:70::2", "2001:db8:70::3"},
+         {"198.18.70.128", "198.18.70.131", "2001:db8:70::", "2001:db8:70::1"},
+         OK,
+         NULL},
+        {"inc.example",
+         {"198.18.71.4", "198.18.71.15"},
+         {"198.18.71.0", "198.18.71.3", "198.18.71.16"},
+         OK,
+         NULL},
+        /* a target that fails an address does not match: the record goes on */
+        {"nomatch.example",
+         {"198.18.71.0", "198.18.71.3", "198.18.71.4", "198.18.71.7"},
+         {"198.18.71.8"},
+         OK,
+         NULL},
+        {"red.example",
+         {"198.18.72.9", "198.18.72.0", "198.18.72.4", "198.18.72.6", "198.18.71.4"},
+         {"198.18.72.5", "198.18.71.0", "198.18.71.3"},
+         OK,
+         NULL},
+        {"plus.example", {"198.18.71.0", "198.18.71.3"}, {"198.18.71.4", "198.18.71.7"}, OK, NULL},
+        /* mid fails bad's range: no match in deep, whose ip4 then passes it */
+        {"deep.example", {"198.18.71.0", "198.18.71.15"}, {"198.18.71.16"}, OK, NULL},
+        {"halves.example", {"1.2.3.4", "::1"}, {"200.1.1.1", "fe80::1"}, OK, NULL},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+}
+
+/* Rule 2: DNS-querying terms and void lookups counted per address family,
+ * as for one sender (§4.6.4, §5.3, §5.4). */
+static void test_per_family_limits(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"v6only.example",
+         TXT,
+         0,
+         {"v=spf1 a:h1.example a:h2.example a:h3.example ip4:198.18.73.0/30 "
+          "ip6:2001:db8:73::/126 -all"}},
+        {"h1.example", AAAA, 0, {"2001:db8:73::11"}},
+        {"h2.example", AAAA, 0, {"2001:db8:73::12"}},
+        {"h3.example", AAAA, 0, {"2001:db8:73::13"}},
+        {"v4only.example",
+         TXT,
+         0,
+         {"v=spf1 ip4:198.18.73.8 mx:m.example ip6:2001:db8:73::/126 -all"}},
+        {"m.example", MX, 0, {"10 h4.example", "20 h5.example", "30 h6.example"}},
+        {"h4.example", A, 0, {"198.18.73.14"}},
+        {"h5.example", A, 0, {"198.18.73.15"}},
+        {"h6.example", A, 0, {"198.18.73.16"}},
+        {"two.example", TXT, 0, {"v=spf1 a:h1.example a:h2.example ip4:198.18.73.0/30 -all"}},
+        /* 192.0.2.0/30 leaves e.example after 1 lookup, the rest after 4 */
+        {"path.example",
+         TXT,
+         0,
+         {"v=spf1 include:e.example a:p1.example a:p1.example a:p1.example a:p1.example "
+          "a:p1.example a:p1.example a:p1.example ip4:192.0.2.0/29 -all"}},
+        {"e.example",
+         TXT,
+         0,
+         {"v=spf1 -ip4:192.0.2.0/30 include:n1.example include:n1.example include:n1.example "
+          "-all"}},
+        {"n1.example", TXT, 0, {"v=spf1 -all"}},
+        {"p1.example", A, 0, {"198.18.73.99"}},
+        {"p1.example", AAAA, 0, {"2001:db8:73::99"}},
+        /* IPv4 decided before the 11th lookup, IPv6 not */
+        {"eleven.example",
+         TXT,
+         0,
+         {"v=spf1 ip4:0.0.0.0/0 a:h1.example a:h1.example a:h1.example a:h1.example "
+          "a:h1.example a:h1.example a:h1.example a:h1.example a:h1.example a:h1.example "
+          "a:h1.example -all"}},
+    };
+    static const setcase_t cs[] = {
+        {"v6only.example",
+         {"2001:db8:73::11", "2001:db8:73::13", "2001:db8:73::2"},
+         {"198.18.73.0", "198.18.73.3"},
+         PERM(RDC_SPF_VOID_LOOKUPS),
+         "the result for IPv4 senders only"},
+        {"v4only.example",
+         {"198.18.73.8", "198.18.73.14", "198.18.73.16"},
+         {"2001:db8:73::1"},
+         PERM(RDC_SPF_VOID_LOOKUPS),
+         "the result for IPv6 senders only"},
+        {"two.example", {"198.18.73.0", "198.18.73.3"}, {"198.18.73.4"}, OK, NULL},
+        /* each sender's own way counts (§4.6.4): 8 lookups for .0/30 */
+        {"path.example",
+         {"192.0.2.0", "192.0.2.3", "198.18.73.99"},
+         {"192.0.2.4", "192.0.2.7"},
+         PERM(RDC_SPF_TOO_MANY_LOOKUPS),
+         "'a:p1.example' at path.example is DNS-querying term number 11"},
+        {"eleven.example",
+         {"192.0.2.1", "255.255.255.255", "2001:db8:73::11"},
+         {"2001:db8:73::99"},
+         PERM(RDC_SPF_TOO_MANY_LOOKUPS),
+         "the result for IPv6 senders only"},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+    rdc_spf_t *s = EXPAND(tab, "two.example");
+    assert_int_equal(rdc_spf_void_lookups(s), 2);
+    rdc_spf_free(s);
+}
+
+/* Rule 3: an IPv4-mapped address is an IPv4 sender (§5, §5.6): ip6: ranges
+ * and AAAA answers in ::ffff:0:0/96 list nothing. */
+static void test_ipv4_mapped(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"mapped.example",
+         TXT,
+         0,
+         {"v=spf1 ip6:::ffff:198.18.74.200/126 a:m4.example ip4:198.18.74.1 -all"}},
+        {"m4.example", AAAA, 0, {"::ffff:198.18.74.9", "2001:db8:74::9"}},
+    };
+    static const setcase_t cs[] = {
+        {"mapped.example",
+         {"198.18.74.1", "2001:db8:74::9"},
+         {"198.18.74.200", "::ffff:198.18.74.200", "::ffff:198.18.74.201", "198.18.74.9",
+          "::ffff:198.18.74.9"},
+         OK,
+         NULL},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+    rdc_spf_t *s = EXPAND(tab, "mapped.example");
+    size_t n;
+    const rdc_spf_range_t *r = rdc_spf_ranges(s, &n);
+    for (size_t i = 0; i < n; i++)
+        assert_false(r[i].cidr.base.family == 6 && r[i].cidr.prefix >= 96 &&
+                     r[i].cidr.base.b[10] == 0xff && r[i].cidr.base.b[11] == 0xff);
+    rdc_spf_free(s);
+}
+
+/* Rule 4: exists: (§5.7) and macros (§7): a plain exists: is evaluated, with
+ * its void lookup; one that depends on the sender leaves undecided what it
+ * could change, and counts the void lookup it may cause. */
+static void test_exists_sets(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"yes.example", TXT, 0, {"v=spf1 -ip4:198.18.75.1 exists:there.example -all"}},
+        {"there.example", A, 0, {"127.0.0.2"}},
+        {"nx.example",
+         TXT,
+         0,
+         {"v=spf1 exists:gone1.example exists:gone2.example a:gone3.example ip4:198.18.75.0/30 "
+          "-all"}},
+        {"two.example", TXT, 0, {"v=spf1 exists:gone1.example ip4:198.18.75.4 -all"}},
+        {"plus.example", TXT, 0, {"v=spf1 exists:%{i}.x.example ip4:198.18.75.0/30 -all"}},
+        {"minus.example", TXT, 0, {"v=spf1 -exists:%{ir}.bl.example ip4:198.18.75.0/30 -all"}},
+        {"voids.example",
+         TXT,
+         0,
+         {"v=spf1 a:gone1.example a:gone2.example exists:%{i}.x.example ip4:198.18.75.8 -all"}},
+        {"one.example",
+         TXT,
+         0,
+         {"v=spf1 a:gone1.example exists:%{i}.x.example ip4:198.18.75.8 -all"}},
+        {"macro.example", TXT, 0, {"v=spf1 ?a:%{v}.h.example ip4:198.18.75.12 -all"}},
+    };
+    static const setcase_t cs[] = {
+        {"yes.example", {"192.0.2.1", "2001:db8::1"}, {"198.18.75.1"}, OK, NULL},
+        {"nx.example", {NULL}, {"198.18.75.0", "2001:db8::1"}, PERM(RDC_SPF_VOID_LOOKUPS), NULL},
+        {"two.example", {"198.18.75.4"}, {"198.18.75.5"}, OK, NULL},
+        {"plus.example",
+         {"198.18.75.0", "198.18.75.3"},
+         {"198.18.75.4"},
+         OK,
+         "undecided: 0.0.0.0/1, "},
+        {"minus.example", {NULL}, {"198.18.75.0", "198.18.75.3"}, OK, "undecided: 0.0.0.0/0, ::/0"},
+        /* two void lookups before it: a third for some senders, permerror */
+        {"voids.example", {NULL}, {"198.18.75.8"}, OK, "undecided: 0.0.0.0/0, ::/0"},
+        {"one.example", {"198.18.75.8"}, {"198.18.75.9"}, OK, NULL},
+        {"macro.example", {NULL}, {"198.18.75.12"}, OK, "undecided: 0.0.0.0/0, ::/0"},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+    rdc_spf_t *s = EXPAND(tab, "yes.example");
+    assert_true(asked("there.example", A));
+    assert_false(asked("there.example", AAAA)); /* exists asks A for every sender */
+    rdc_spf_free(s);
+}
+
+/* Macros of the current domain (d) and the sender's domain (o, the domain
+ * checked) are the same for every sender: expanded and evaluated (§7.3),
+ * with their transformers. */
+static void test_static_macros(void **state)
+{
+    (void)state;
+    static const stub_t tab[] = {
+        {"d.example", TXT, 0, {"v=spf1 include:%{d}._spf.example.com -all"}},
+        {"d.example._spf.example.com",
+         TXT,
+         0,
+         {"v=spf1 a:%{o} a:%{d2}.x.example.com -a:%{d1r}.y.example.com ip4:192.0.2.0/29 -all"}},
+        {"d.example", A, 0, {"192.0.2.50"}}, /* %{o}: the domain checked */
+        {"example.com.x.example.com", A, 0, {"192.0.2.51"}}, /* %{d2} */
+        {"d.y.example.com", A, 0, {"192.0.2.3"}}, /* %{d1r}: "d" */
+        {"d.example", AAAA, 0, {"2001:db8::50"}},
+        {"example.com.x.example.com", AAAA, 0, {"2001:db8::51"}},
+        {"d.y.example.com", AAAA, 0, {"2001:db8::3"}},
+        {"o.example", TXT, 0, {"v=spf1 exists:%{O}.%{d}.e.example.com -all"}},
+        {"o.example.o.example.e.example.com", A, 0, {"127.0.0.2"}},
+        {"bad.example", TXT, 0, {"v=spf1 a:%{d3}.%{l}.example.com ip4:192.0.2.9 -all"}},
+    };
+    static const setcase_t cs[] = {
+        {"d.example",
+         {"192.0.2.50", "192.0.2.51", "192.0.2.2", "192.0.2.4"},
+         {"192.0.2.3", "192.0.2.8"},
+         OK,
+         NULL},
+        {"o.example", {"192.0.2.1", "2001:db8::1"}, {NULL}, OK, NULL},
+        /* %{l} is the sender's local part: undecided */
+        {"bad.example", {"192.0.2.9"}, {"192.0.2.10"}, OK, "undecided: 0.0.0.0/1, "},
+    };
+    run_setcases(tab, ARRAY_LEN(tab), cs, ARRAY_LEN(cs));
+    rdc_spf_t *s = EXPAND(tab, "d.example");
+    assert_null(problem(s, RDC_SPF_UNSUPPORTED_MECHANISM));
+    assert_true(unit_contains(rdc_spf_tree(s), "include:%{d}._spf.example.com: the macros expand "
+                                               "to d.example._spf.example.com\n"));
     rdc_spf_free(s);
 }
 
@@ -1142,7 +1546,8 @@ static void test_mx_odd_answers(void **state)
     const rdc_spf_problem_t *p = problem(s, RDC_SPF_MX_INVALID);
     assert_non_null(p);
     assert_true(unit_contains(p->message, "bad_name!.example.com"));
-    assert_int_equal(rdc_spf_void_lookups(s), 0); /* a null MX is an answer */
+    /* a null MX is an answer; good.example.com has no AAAA: void for IPv6 */
+    assert_int_equal(rdc_spf_void_lookups(s), 1);
     rdc_spf_free(s);
 }
 
@@ -1203,9 +1608,14 @@ static void test_temperror(void **state)
     assert_int_equal(nranges(s), 1);
     rdc_spf_free(s);
     s = EXPAND(tab, "t.example");
+    /* an IPv4 sender never asks AAAA (§5.3): only IPv6 senders get temperror */
     assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR,
                  "AAAA lookup of slow.example timed out");
-    assert_int_equal(nranges(s), 0);
+    assert_true(
+        unit_contains(problem(s, RDC_SPF_TEMPERROR)->message, "the result for IPv6 senders only"));
+    assert_int_equal(nranges(s), 2);
+    assert_range(s, 0, "192.0.2.8/32", "spf include:ok.example a:slow.example 192.0.2.8");
+    assert_range(s, 1, "192.0.2.9/32", "spf include:ok.example ip4:192.0.2.9");
     rdc_spf_free(s);
     s = EXPAND(tab, "top.example");
     assert_fatal(s, RDC_SPF_RES_TEMPERROR, RDC_SPF_TEMPERROR, "top.example was refused");
@@ -1306,9 +1716,12 @@ static void test_tree(void **state)
     assert_string_equal(rdc_spf_tree(s),
                         "big.example: v=spf1 mx a:h.example ptr include:nx.example\n"
                         "  mx -> 2 exchanges\n"
-                        "    m.example -> 192.0.2.1, 192.0.2.2\n"
-                        "    h.example -> 2001:db8::1\n"
-                        "  a:h.example -> 2001:db8::1\n"
+                        "    m.example -> 192.0.2.1, 192.0.2.2; no AAAA record (void lookup "
+                        "for IPv6 senders)\n"
+                        "    h.example -> 2001:db8::1; no A record (void lookup for IPv4 "
+                        "senders)\n"
+                        "  a:h.example -> 2001:db8::1; no A record (void lookup for IPv4 "
+                        "senders)\n"
                         "  ptr -> not evaluated (deprecated)\n"
                         "  include:nx.example: no SPF record (NXDOMAIN)\n");
     assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_PERMERROR);
@@ -1375,7 +1788,9 @@ static void test_range_cap(void **state)
     free(rr);
     assert_int_equal(answered, 5);
     assert_true(rdc_spf_done(s));
-    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_OK);
+    /* every AAAA answer is empty: permerror for IPv6 senders at the third */
+    assert_int_equal(rdc_spf_result(s), RDC_SPF_RES_PERMERROR);
+    assert_true(unit_contains(problem(s, RDC_SPF_VOID_LOOKUPS)->message, "for IPv6 senders only"));
     assert_int_equal(nranges(s), RDC_SPF_MAX_RANGES);
     assert_range(s, 0, "10.0.0.0/32", "spf a:h0.example.com 10.0.0.0");
     assert_range(s, 4095, "10.3.3.255/32", NULL);
@@ -1426,6 +1841,11 @@ int main(void)
         cmocka_unit_test(test_syntax_accepted),
         cmocka_unit_test(test_a_dual_cidr),
         cmocka_unit_test(test_exists_and_macros),
+        cmocka_unit_test(test_first_match_wins),
+        cmocka_unit_test(test_per_family_limits),
+        cmocka_unit_test(test_ipv4_mapped),
+        cmocka_unit_test(test_exists_sets),
+        cmocka_unit_test(test_static_macros),
         cmocka_unit_test(test_mx_odd_answers),
         cmocka_unit_test(test_wrong_rr_types),
         cmocka_unit_test(test_temperror),
