@@ -21,7 +21,7 @@
 #define AUTH_MAX_ADDRS 2 /* addresses per NS name and family */
 #define AUTH_MAX_SERVERS 16 /* server addresses per zone */
 #define AUTH_MAX_TRIES 2 /* tries of one direct query (a timeout costs one more) */
-#define AUTH_MAX_ZONES 1024 /* finished zones kept for later checks */
+#define AUTH_MAX_ZONES 1024 /* finished zones kept for later checks (default) */
 
 typedef struct azone azone_t;
 typedef struct aq aq_t;
@@ -420,13 +420,15 @@ static azone_t *zone_find(engine_t *e, const uint8_t *name)
     return NULL;
 }
 
-/* Over AUTH_MAX_ZONES, the least recently used finished zone is dropped
- * (asked again if a later address needs it): a run over a long list of
- * scattered addresses keeps bounded memory. Zones still being found are
- * kept, their queries hold them. */
+/* Over the cap (AUTH_MAX_ZONES unless the options say), the least
+ * recently used finished zone is dropped (asked again if a later address
+ * needs it): a run over a long list of scattered addresses keeps bounded
+ * memory. Zones still being found are kept: their lookups and queries
+ * point at them (and the cap may be exceeded while they run). */
 static void zone_evict(engine_t *e)
 {
-    while (e->nzones > AUTH_MAX_ZONES) {
+    size_t cap = e->o.auth_max_zones ? e->o.auth_max_zones : AUTH_MAX_ZONES;
+    while (e->nzones > cap) {
         azone_t **victim = NULL;
         for (azone_t **pp = &e->zones; *pp; pp = &(*pp)->next)
             if ((*pp)->ready && (*pp)->waiters == NULL)

@@ -759,6 +759,39 @@ static void test_zone_cache_evicts(void **state)
     h_end(&h);
 }
 
+/* The cap far below the zones in flight (2 kept, 16 checks at once, each
+ * its own zone): only finished zones are dropped, never one whose NS,
+ * address or SOA queries are still out (they point at it: under ASan a
+ * use after free, else lost or wrong answers). Every check still gets
+ * its zone and its server; zones dropped and needed again
+ * are found again. */
+static void test_zone_cache_cap_in_flight(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    h.o.auth_max_zones = 2;
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_SOA, soa_apex, NULL);
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_NS, ns_one, NULL);
+    res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
+    res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
+    sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    const char *const t[] = {"10.0.0.0/26", "10.0.0.0"};
+    assert_int_equal(h_run(&h, t, 2), RDC_RUN_DONE);
+    assert_int_equal(h.n, 64 + 1);
+    for (size_t i = 0; i < h.n; i++)
+        if (!unit_contains(h.got[i].auth, " zone=") ||
+            !unit_contains(h.got[i].auth, "ns=ns1.example.test ") ||
+            !unit_contains(h.got[i].auth, "\n  ns1.example.test " NS1 " ")) {
+            print_error("result %zu: %s\n", i, h.got[i].auth);
+            fail();
+        }
+    /* each zone's NS asked once while it was found; 10.0.0.0's again */
+    assert_int_equal(sdns_count(h.s, RES, "0.0.0.10.in-addr.arpa", RDC_TYPE_NS), 2);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_NS), 64 + 1);
+    h_end(&h);
+}
+
 /* A negative answer without an SOA in the authority section (a resolver
  * that drops it): the SOA lookup goes up one label at a time until an SOA
  * answer; the servers of that zone are asked for the original name. */
@@ -1614,6 +1647,7 @@ int main(void)
         cmocka_unit_test(test_zone_cached_across_block),
         cmocka_unit_test(test_zone_cached_across_targets),
         cmocka_unit_test(test_zone_cache_evicts),
+        cmocka_unit_test(test_zone_cache_cap_in_flight),
         cmocka_unit_test(test_soa_walks_up),
         cmocka_unit_test(test_soa_walk_to_root),
         cmocka_unit_test(test_soa_owner_not_ancestor),
