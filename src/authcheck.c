@@ -61,9 +61,13 @@ void rdc_auth_question_clear(rdc_auth_question_t *q)
     free(q->zone);
     free(q->mname);
     free(q->contact);
-    for (size_t i = 0; i < q->nns; i++)
+    for (size_t i = 0; i < q->nns; i++) {
         free(q->ns[i]);
+        if (q->ns_info)
+            free(q->ns_info[i].alias_of);
+    }
     free(q->ns);
+    free(q->ns_info);
     for (size_t i = 0; i < q->nservers; i++) {
         free(q->servers[i].ns);
         rdc_auth_answer_clear(&q->servers[i].answer);
@@ -110,11 +114,18 @@ bool rdc_auth_answer_same(const rdc_auth_answer_t *x, const rdc_auth_answer_t *y
     return true;
 }
 
+/* RFC 6303 §3: the SOA of a zone a resolver serves itself names
+ * nobody.invalid as its contact. */
+static bool locally_served(const rdc_auth_question_t *q)
+{
+    return q->contact && strcmp(q->contact, "nobody@invalid") == 0;
+}
+
 bool rdc_auth_evaluate(rdc_auth_question_t *q)
 {
     const rdc_auth_answer_t *first = NULL;
     bool have_serial = false, same_answer = true, same_serial = true;
-    uint32_t serial = 0;
+    uint32_t serial = 0, highest = 0;
     size_t nok = 0;
     q->stale = false;
     q->has_source = false;
@@ -125,6 +136,9 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
             if (have_serial && s->serial != serial)
                 same_serial = false;
             serial = s->serial;
+            /* RFC 1982 serial arithmetic: the newer of two */
+            if (!have_serial || (uint32_t)(s->serial - highest) - 1u < 0x7fffffffu)
+                highest = s->serial;
             have_serial = true;
         }
         if (!s->asked || s->state != RDC_AUTH_S_OK)
@@ -138,6 +152,10 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
     /* servers that serve different versions disagree even where this
      * answer is the same: the next change may not reach all of them */
     q->consistent = same_answer && same_serial;
+    q->serials_differ = !same_serial;
+    if (have_serial)
+        q->serial = highest; /* the zone's newest version, not the one a cache holds */
+    q->local = locally_served(q);
     if (first == NULL)
         return true;
     if (same_answer) {
@@ -257,6 +275,61 @@ static bool lame_problem(rdc_result_t *r, const rdc_auth_question_t *q)
     return ok;
 }
 
+/* Whether r has a problem of code whose message names zone ("... zone Z:"). */
+static bool said_for_zone(const rdc_result_t *r, rdc_code_t code, const char *zone)
+{
+    char tag[RDC_NAME_TEXT_MAX + 16];
+    snprintf(tag, sizeof tag, " zone %s:", zone);
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].code == code && strstr(r->problems[i].message, tag))
+            return true;
+    return false;
+}
+
+/* auth-ns-address and auth-ns-cname: NS names of q's zone without an
+ * address, or that are aliases; once per zone. */
+static bool ns_problems(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    bool ok = true;
+    for (int pass = 0; pass < 2 && ok && q->ns_info; pass++) {
+        unsigned flag = pass ? RDC_AUTH_NSF_CNAME : RDC_AUTH_NSF_NO_ADDRESS;
+        rdc_code_t code = pass ? RDC_AUTH_NS_CNAME : RDC_AUTH_NS_ADDRESS;
+        rdc_buf_t m = {0}, fix = {0};
+        size_t n = 0;
+        for (size_t i = 0; i < q->nns; i++) {
+            if (!(q->ns_info[i].flags & flag))
+                continue;
+            rdc_buf_printf(&m, "%s%s", n++ ? ", " : "", q->ns[i]);
+            if (pass && q->ns_info[i].alias_of)
+                rdc_buf_printf(&m, " (an alias of %s)", q->ns_info[i].alias_of);
+        }
+        if (n == 0 || said_for_zone(r, code, q->zone)) {
+            rdc_buf_free(&m);
+            continue;
+        }
+        rdc_buf_puts(&fix, "ask ");
+        rdc_auth_who(q, true, &fix);
+        if (pass)
+            rdc_buf_puts(&fix, ", and whoever keeps the delegation in the parent zone, to list "
+                               "the servers' own names (with A/AAAA records) in the NS set, not "
+                               "aliases: RFC 2181 section 10.3 forbids NS records that point "
+                               "at a CNAME, and some resolvers do not follow them");
+        else
+            rdc_buf_puts(&fix, ", and whoever keeps the delegation in the parent zone, to give "
+                               "each listed server name an A or AAAA record, or to drop the name "
+                               "from the NS set: resolvers cannot reach a server without an "
+                               "address");
+        const char *what = pass ? "is an alias (CNAME)" : "has no address (no A or AAAA record)";
+        const char *whatn = pass ? "are aliases (CNAME)" : "have no address (no A or AAAA record)";
+        ok = !m.failed && !fix.failed &&
+             rdc_result_add_problem(r, code, fix.s, "%zu of %zu name servers of zone %s: %s %s", n,
+                                    q->nns, q->zone, m.s, n == 1 ? what : whatn);
+        rdc_buf_free(&m);
+        rdc_buf_free(&fix);
+    }
+    return ok;
+}
+
 static bool inconsistent_problem(rdc_result_t *r, const rdc_auth_question_t *q, const char *what)
 {
     rdc_buf_t m = {0}, fix = {0};
@@ -350,11 +423,16 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
                               const char *ip, time_t now)
 {
     char what[RDC_NAME_TEXT_MAX + 16];
-    if (q->error || q->zone == NULL)
+    /* RFC 6303: a zone the resolver serves itself has no servers to judge */
+    if (q->zone == NULL || q->local)
         return true;
+    /* NS names without addresses: also when none has one (the error) */
+    bool ok = ns_problems(r, q);
+    if (!ok || q->error)
+        return ok;
     char tb[16];
     snprintf(what, sizeof what, "%s %s", q->name, rdc_type_name(q->type, tb));
-    bool ok = lame_problem(r, q);
+    ok = lame_problem(r, q);
     if (ok && !q->consistent)
         ok = inconsistent_problem(r, q, what);
     if (ok && q->stale)
@@ -395,7 +473,7 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
     if (q == NULL || q->zone == NULL)
         return false;
     rdc_addr_format(&r->addr, ip);
-    if (q->contact && strcmp(q->contact, "nobody@invalid") == 0) {
+    if (locally_served(q)) {
         /* RFC 6303: the resolver serves the reverse zone of a private or
          * special-use range itself; nobody on the internet does */
         snprintf(buf, cap,

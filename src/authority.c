@@ -51,7 +51,9 @@ struct azone {
     char *error; /* why its servers cannot be asked, or NULL */
     lookup_t ns_lk;
     size_t nns;
-    char **ns; /* presentation form */
+    char **ns; /* presentation form, sorted */
+    rdc_auth_ns_info_t *nsi; /* per NS name: what its address lookups found */
+    bool *ns_tmp; /* per NS name: an address lookup of it failed (temporarily) */
     nslk_t *alk;
     size_t nalk;
     asrv_t srv[AUTH_MAX_SERVERS];
@@ -305,7 +307,17 @@ static void addr_done(lookup_t *l, const rdc_answer_t *a)
     azone_t *z = n->z;
     trace_drop(l);
     if (rdc_dns_status_is_temporary(a->status))
-        z->addr_failed = true;
+        z->addr_failed = z->ns_tmp[n->ns] = true;
+    else if (a->status == RDC_DNS_OK && a->nrecords > 0)
+        z->nsi[n->ns].flags &= ~RDC_AUTH_NSF_NO_ADDRESS;
+    if (!rdc_dns_status_is_temporary(a->status) && !rdc_name_equal(a->final_name, l->name) &&
+        z->nsi[n->ns].alias_of == NULL) {
+        /* RFC 2181 §10.3: an NS name must not be an alias; resolvers
+         * may or may not follow it */
+        z->nsi[n->ns].flags |= RDC_AUTH_NSF_CNAME;
+        if ((z->nsi[n->ns].alias_of = name_dup(a->final_name)) == NULL)
+            z->e->oom = true;
+    }
     for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && i < AUTH_MAX_ADDRS; i++) {
         if (z->nsrv == AUTH_MAX_SERVERS)
             break;
@@ -334,6 +346,8 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
                          ? "cannot ask the zone's servers: the NS lookup failed for"
                          : "no NS records for zone");
     } else if ((z->ns = calloc(AUTH_MAX_NS, sizeof *z->ns)) == NULL ||
+               (z->nsi = calloc(AUTH_MAX_NS, sizeof *z->nsi)) == NULL ||
+               (z->ns_tmp = calloc(AUTH_MAX_NS, sizeof *z->ns_tmp)) == NULL ||
                (z->alk = calloc(2 * AUTH_MAX_NS, sizeof *z->alk)) == NULL) {
         e->oom = true;
     } else {
@@ -351,6 +365,19 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
             }
             wires[z->nns++] = w;
         }
+        /* sorted: the same zone gives the same list on every line, not the
+         * resolver's (rotating) order */
+        for (size_t i = 1; i < z->nns; i++)
+            for (size_t k = i; k > 0 && strcasecmp(z->ns[k - 1], z->ns[k]) > 0; k--) {
+                char *t = z->ns[k];
+                const uint8_t *tw = wires[k];
+                z->ns[k] = z->ns[k - 1];
+                wires[k] = wires[k - 1];
+                z->ns[k - 1] = t;
+                wires[k - 1] = tw;
+            }
+        for (size_t i = 0; i < z->nns; i++)
+            z->nsi[i].flags = RDC_AUTH_NSF_NO_ADDRESS; /* until an address comes */
         /* both families: the zone's servers are asked over both */
         for (size_t i = 0; i < z->nns; i++) {
             for (int f = 0; f < 2; f++) {
@@ -371,6 +398,15 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
         zone_step(z);
 }
 
+static int srv_cmp(const asrv_t *x, const asrv_t *y)
+{
+    if (x->ns != y->ns)
+        return x->ns < y->ns ? -1 : 1;
+    if (x->srv.addr.family != y->srv.addr.family)
+        return x->srv.addr.family < y->srv.addr.family ? -1 : 1;
+    return memcmp(x->srv.addr.b, y->srv.addr.b, sizeof x->srv.addr.b);
+}
+
 /* The zone's phase is over: the next one. */
 static void zone_step(azone_t *z)
 {
@@ -378,6 +414,16 @@ static void zone_step(azone_t *z)
     if (z->phase == 1) {
         z->phase = 2;
         hold_start(&z->pending, 0);
+        for (size_t i = 0; i < z->nns; i++)
+            if (z->ns_tmp[i]) /* not known: no finding */
+                z->nsi[i].flags &= ~RDC_AUTH_NSF_NO_ADDRESS;
+        /* by NS name, then address: in the order of the sorted names */
+        for (size_t i = 1; i < z->nsrv; i++)
+            for (size_t k = i; k > 0 && srv_cmp(&z->srv[k - 1], &z->srv[k]) > 0; k--) {
+                asrv_t t = z->srv[k];
+                z->srv[k] = z->srv[k - 1];
+                z->srv[k - 1] = t;
+            }
         if (z->nsrv == 0 && z->error == NULL)
             zone_fail(z, z->addr_failed ? "cannot ask the zone's servers: the address lookups "
                                           "of its name servers failed for zone"
@@ -464,9 +510,13 @@ static void zone_free(azone_t *z)
     trace_drop(&z->ns_lk);
     for (size_t i = 0; i < z->nalk; i++)
         trace_drop(&z->alk[i].lk);
-    for (size_t i = 0; i < z->nns; i++)
+    for (size_t i = 0; i < z->nns; i++) {
         free(z->ns[i]);
+        free(z->nsi[i].alias_of);
+    }
     free(z->ns);
+    free(z->nsi);
+    free(z->ns_tmp);
     free(z->alk);
     free(z->error);
     free(z);
@@ -563,14 +613,19 @@ static void aq_ask(aq_t *q)
     if (z->error)
         aq_error(q, z->error);
     q->out.ns = calloc(z->nns + 1, sizeof *q->out.ns);
+    q->out.ns_info = calloc(z->nns + 1, sizeof *q->out.ns_info);
     q->out.servers = calloc(z->nsrv + 1, sizeof *q->out.servers);
-    if (q->out.ns == NULL || q->out.servers == NULL) {
+    if (q->out.ns == NULL || q->out.ns_info == NULL || q->out.servers == NULL) {
         e->oom = true;
         aq_release(q);
         return;
     }
     for (size_t i = 0; i < z->nns; i++) {
         if ((q->out.ns[i] = rdc_strdup(z->ns[i])) == NULL)
+            e->oom = true;
+        q->out.ns_info[i].flags = z->nsi[i].flags;
+        if (z->nsi[i].alias_of &&
+            (q->out.ns_info[i].alias_of = rdc_strdup(z->nsi[i].alias_of)) == NULL)
             e->oom = true;
         q->out.nns++;
     }
@@ -662,6 +717,9 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
     }
     q->out.serial = soa->serial;
     q->out.minimum = soa->minimum;
+    /* RFC 2308 §5: a negative answer is cached for the SOA's TTL or its
+     * MINIMUM, whichever is less */
+    q->out.negative_ttl = soa->ttl < soa->minimum ? soa->ttl : soa->minimum;
     azone_t *z = zone_find(e, soa->owner);
     if (z == NULL && (z = zone_new(e, soa->owner)) == NULL) {
         e->oom = true;

@@ -58,12 +58,30 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
     if (q->zone)
-        fprintf(f, ",\"serial\":%lu,\"negative_ttl\":%lu", (unsigned long)q->serial,
-                (unsigned long)q->minimum);
+        fprintf(f, ",\"serial\":%lu,\"serials_differ\":%s,\"negative_ttl\":%lu",
+                (unsigned long)q->serial, q->serials_differ ? "true" : "false",
+                (unsigned long)q->negative_ttl);
     else
-        fputs(",\"serial\":null,\"negative_ttl\":null", f);
-    fputs(",\"ns\":", f);
+        fputs(",\"serial\":null,\"serials_differ\":false,\"negative_ttl\":null", f);
+    fprintf(f, ",\"local\":%s,\"ns\":", q->local ? "true" : "false");
     json_strings(f, q->ns, q->nns);
+    /* NS names without an address, and those that are aliases */
+    fputs(",\"ns_without_address\":[", f);
+    for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_NO_ADDRESS) {
+            if (k++)
+                putc(',', f);
+            rdc_json_string(f, q->ns[i]);
+        }
+    fputs("],\"ns_aliases\":[", f);
+    for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_CNAME) {
+            fputs(k++ ? ",{\"ns\":" : "{\"ns\":", f);
+            rdc_json_string(f, q->ns[i]);
+            json_opt_string(f, "alias_of", q->ns_info[i].alias_of);
+            putc('}', f);
+        }
+    putc(']', f);
     fputs(",\"servers\":[", f);
     for (size_t i = 0; i < q->nservers; i++) {
         const rdc_auth_server_t *s = &q->servers[i];
@@ -145,11 +163,23 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
     }
     if (q->zone == NULL)
         return;
-    fprintf(f, "      zone %s: primary %s, contact %s, serial %lu", q->zone,
+    if (q->local) {
+        /* RFC 6303: its SOA names localhost and nobody.invalid, no contact */
+        fprintf(f, "      zone %s: served by the resolver itself (RFC 6303), no public servers\n",
+                q->zone);
+        return;
+    }
+    fprintf(f, "      zone %s: primary %s, contact %s, serial %lu%s", q->zone,
             q->mname ? q->mname : "?", q->contact && q->contact[0] ? q->contact : "?",
-            (unsigned long)q->serial);
-    for (size_t i = 0; i < q->nns; i++)
+            (unsigned long)q->serial, q->serials_differ ? " (servers disagree)" : "");
+    for (size_t i = 0; i < q->nns; i++) {
         fprintf(f, "%s%s", i ? ", " : ", servers ", q->ns[i]);
+        unsigned fl = q->ns_info ? q->ns_info[i].flags : 0;
+        if (fl & RDC_AUTH_NSF_NO_ADDRESS)
+            fputs(" (no address)", f);
+        if ((fl & RDC_AUTH_NSF_CNAME) && q->ns_info[i].alias_of)
+            fprintf(f, " (alias of %s)", q->ns_info[i].alias_of);
+    }
     putc('\n', f);
     if (!verbose && q->consistent && !q->stale)
         return;

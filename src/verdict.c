@@ -79,6 +79,8 @@ static const struct {
     [RDC_AUTH_LAME] = {"auth-lame", RDC_SEV_WARN},
     /* a note when the zone already has the fix, see authcheck.c */
     [RDC_STALE_CACHE] = {"stale-cache", RDC_SEV_WARN},
+    [RDC_AUTH_NS_ADDRESS] = {"auth-ns-address", RDC_SEV_WARN},
+    [RDC_AUTH_NS_CNAME] = {"auth-ns-cname", RDC_SEV_WARN},
 };
 
 const char *rdc_severity_name(rdc_severity_t s)

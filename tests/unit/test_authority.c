@@ -91,8 +91,14 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
                    q->name ? q->name : "(null)", q->zone ? q->zone : "-", q->mname ? q->mname : "-",
                    q->contact ? q->contact : "-", (unsigned long)q->serial,
                    (unsigned long)q->minimum);
-    for (size_t i = 0; i < q->nns; i++)
+    for (size_t i = 0; i < q->nns; i++) {
         rdc_buf_printf(b, "%s%s", i ? "," : "", q->ns[i]);
+        unsigned fl = q->ns_info ? q->ns_info[i].flags : 0;
+        if (fl & RDC_AUTH_NSF_NO_ADDRESS)
+            rdc_buf_puts(b, "!noaddr");
+        if (fl & RDC_AUTH_NSF_CNAME)
+            rdc_buf_printf(b, "!alias=%s", q->ns_info[i].alias_of);
+    }
     rdc_buf_printf(b, "%s consistent=%d source=", q->nns ? "" : "-", q->consistent);
     if (q->has_source)
         render_answer(b, &q->source);
@@ -104,7 +110,16 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
         rdc_buf_puts(b, " ttl=-");
     else
         rdc_buf_printf(b, " ttl=%lu", (unsigned long)q->resolver_ttl);
-    rdc_buf_printf(b, " error=%s\n", q->error ? q->error : "-");
+    rdc_buf_printf(b, " error=%s", q->error ? q->error : "-");
+    /* only when they say something: min(SOA TTL, MINIMUM) other than
+     * MINIMUM, serials that differ, a locally served zone */
+    if (q->zone && q->negative_ttl != q->minimum)
+        rdc_buf_printf(b, " neg=%lu", (unsigned long)q->negative_ttl);
+    if (q->serials_differ)
+        rdc_buf_puts(b, " serials=differ");
+    if (q->local)
+        rdc_buf_puts(b, " local=1");
+    rdc_buf_puts(b, "\n");
     for (size_t i = 0; i < q->nservers; i++) {
         const rdc_auth_server_t *s = &q->servers[i];
         char ip[RDC_ADDR_TEXT_MAX];
@@ -1078,13 +1093,23 @@ static void test_ns_addresses(void **state)
 static void test_ns_without_addresses(void **state)
 {
     (void)state;
+    /* ns3 has no address (NXDOMAIN); ns4's lookup fails (SERVFAIL: not
+     * known, no finding) or says it has none */
     static const struct {
         unsigned rcode;
         const char *error;
+        const char *ns, *line, *problem;
     } cases[] = {
-        {2, "cannot ask the zone's servers: the address lookups of its name servers failed for "
-            "zone " RZONE},
-        {3, "no address found for any name server of zone " RZONE},
+        {2,
+         "cannot ask the zone's servers: the address lookups of its name servers failed for "
+         "zone " RZONE,
+         "ns3.example.test!noaddr,ns4.example.test", IP " warn auth-ns-address:warn",
+         "auth-ns-address: 1 of 2 name servers of zone " RZONE ": ns3.example.test has no "
+         "address (no A or AAAA record)\n"},
+        {3, "no address found for any name server of zone " RZONE,
+         "ns3.example.test!noaddr,ns4.example.test!noaddr", IP " warn auth-ns-address:warn",
+         "auth-ns-address: 2 of 2 name servers of zone " RZONE ": ns3.example.test, "
+         "ns4.example.test have no address (no A or AAAA record)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         h_t h;
@@ -1094,14 +1119,15 @@ static void test_ns_without_addresses(void **state)
         res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS ns3.example.test;@ 3600 NS ns4.example.test");
         res(&h, "ns4.example.test", RDC_TYPE_A, cases[i].rcode, NULL);
         got_t *g = h_run1(&h, IP);
-        assert_string_equal(g->line, IP " pass");
         snprintf(want, sizeof want,
                  "PTR " REV " zone=" RZONE " mname=ns1.example.test "
                  "contact=hostmaster@example.test serial=7 min=300 "
-                 "ns=ns3.example.test,ns4.example.test consistent=1 source=- "
+                 "ns=%s consistent=1 source=- "
                  "stale=0 resolver=OK[mail.example.test] ttl=300 error=%s\n",
-                 cases[i].error);
+                 cases[i].ns, cases[i].error);
         assert_string_equal(g->ptr, want);
+        assert_string_equal(g->line, cases[i].line);
+        assert_true(unit_contains(g->problems, cases[i].problem));
         assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_AAAA), 1);
         assert_int_equal(auth_queries(&h), 4);
@@ -1110,6 +1136,141 @@ static void test_ns_without_addresses(void **state)
 }
 
 /* How ns2 answers the PTR (its SOA was fine) and the state it gets. */
+/* The zone's NS names, in the resolver's order ns2, nsc, ns1, ns0: the
+ * list comes sorted; ns0 has no address (NXDOMAIN for A and AAAA):
+ * auth-ns-address; nsc is an alias of ns1 (RFC 2181 section 10.3):
+ * auth-ns-cname, its address the same server's. Once per zone, though
+ * the forward zone (the same servers, no such names) asks too. */
+static void test_ns_sorted_and_findings(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0,
+        "@ 3600 NS ns2.example.test;@ 3600 NS nsc.example.test;@ 3600 NS "
+        "ns1.example.test;@ 3600 NS ns0.example.test");
+    res(&h, "ns0.example.test", RDC_TYPE_A, 3, NULL);
+    res(&h, "ns0.example.test", RDC_TYPE_AAAA, 3, NULL);
+    res(&h, "nsc.example.test", RDC_TYPE_A, 0,
+        "@ 300 CNAME ns1.example.test;ns1.example.test 300 A " NS1);
+    res(&h, "nsc.example.test", RDC_TYPE_AAAA, 0, "@ 300 CNAME ns1.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-ns-address:warn auth-ns-cname:warn");
+    assert_string_equal(g->ptr, "PTR " REV " zone=" RZONE " mname=ns1.example.test "
+                                "contact=hostmaster@example.test serial=7 min=300 "
+                                "ns=ns0.example.test!noaddr,ns1.example.test,ns2.example.test,"
+                                "nsc.example.test!alias=ns1.example.test consistent=1 "
+                                "source=OK[mail.example.test] stale=0 "
+                                "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                "  ns1.example.test " NS1 " ok serial=7 asked=1 "
+                                "answer=OK[mail.example.test]\n"
+                                "  ns2.example.test " NS2 " ok serial=7 asked=1 "
+                                "answer=OK[mail.example.test]\n");
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-address: 1 of 4 name servers of zone " RZONE
+                              ": ns0.example.test has no address (no A or AAAA record)\n"
+                              "fix: ask the operator of " RZONE));
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-cname: 1 of 4 name servers of zone " RZONE
+                              ": nsc.example.test (an alias of ns1.example.test) is an alias "
+                              "(CNAME)\nfix: ask the operator of " RZONE));
+    assert_true(unit_contains(g->problems, "RFC 2181 section 10.3"));
+    h_end(&h);
+
+    /* the same names in another order: the same list */
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS ns2.example.test;@ 3600 NS ns1.example.test");
+    g = h_run1(&h, IP);
+    assert_string_equal(g->ptr, BASIC_PTR);
+    h_end(&h);
+}
+
+/* JSON negative_ttl: RFC 2308 section 5, min(the SOA's TTL, MINIMUM). */
+static void test_negative_ttl(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long ttl, minimum;
+        const char *want;
+    } cases[] = {
+        {60, 300, " min=300 ns="}, /* the TTL is less */
+        {3600, 300, " min=300 ns="}, /* MINIMUM is less */
+    };
+    for (size_t i = 0; i < 2; i++) {
+        h_t h;
+        char soa[512], rrs[600];
+        h_init(&h);
+        basic(&h);
+        res(&h, REV, RDC_TYPE_PTR, 3, NULL);
+        snprintf(rrs, sizeof rrs, "|%s",
+                 soa_rr(soa, sizeof soa, RZONE, cases[i].ttl, 7, cases[i].minimum));
+        res(&h, REV, RDC_TYPE_SOA, 0, rrs);
+        for (int k = 0; k < 2; k++)
+            srv(&h, k ? NS2 : NS1, REV, RDC_TYPE_PTR, 3, NULL);
+        got_t *g = h_run1(&h, IP);
+        assert_true(unit_contains(g->ptr, cases[i].want));
+        assert_int_equal(unit_contains(g->ptr, " neg=60\n"), cases[i].ttl == 60);
+        h_end(&h);
+    }
+}
+
+/* Servers with different serials (7 on ns1, 9 on ns2, the resolver's SOA
+ * an old 5): the zone's serial is the highest, flagged as differing; the
+ * same serial everywhere is not flagged. Serial arithmetic (RFC 1982):
+ * 4294967295 then 2, 2 is the newer. */
+static void test_zone_serial_highest(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long s1, s2, resolver;
+        const char *want;
+    } cases[] = {
+        {7, 9, 5, " serial=9 "},
+        {9, 7, 5, " serial=9 "},
+        {4294967295ul, 2, 5, " serial=2 "},
+        {7, 7, 5, " serial=7 "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        res_soa(&h, REV, RZONE, cases[i].resolver);
+        srv_soa(&h, NS1, RZONE, cases[i].s1);
+        srv_soa(&h, NS2, RZONE, cases[i].s2);
+        got_t *g = h_run1(&h, IP);
+        assert_true(unit_contains(g->ptr, cases[i].want));
+        bool differ = cases[i].s1 != cases[i].s2;
+        assert_int_equal(unit_contains(g->ptr, " serials=differ\n"), differ);
+        assert_string_equal(g->line, differ ? IP " warn auth-inconsistent:warn" : IP " pass");
+        h_end(&h);
+    }
+}
+
+/* RFC 6303: a reverse zone the resolver serves itself (10.in-addr.arpa,
+ * SOA localhost nobody.invalid, NS localhost): flagged local; no finding
+ * about its servers (localhost answers nothing with authority), and the
+ * no-ptr fix says it has no public reverse DNS. */
+static void test_locally_served_zone(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    res(&h, "4.3.2.10.in-addr.arpa", RDC_TYPE_PTR, 3, NULL);
+    res(&h, "4.3.2.10.in-addr.arpa", RDC_TYPE_SOA, 3,
+        "|10.in-addr.arpa 10800 SOA localhost nobody.invalid 1 3600 1200 604800 10800");
+    res(&h, "10.in-addr.arpa", RDC_TYPE_NS, 0, "@ 10800 NS localhost");
+    res(&h, "localhost", RDC_TYPE_A, 0, "@ 10800 A 127.0.0.1");
+    res(&h, "localhost", RDC_TYPE_AAAA, 0, "@ 10800 AAAA ::1");
+    got_t *g = h_run1(&h, "10.2.3.4");
+    assert_string_equal(g->line, "10.2.3.4 fail no-ptr:fail");
+    assert_true(unit_contains(g->ptr, " contact=nobody@invalid "));
+    assert_true(unit_contains(g->ptr, " local=1\n"));
+    assert_true(unit_contains(g->problems, "(RFC 6303)"));
+    h_end(&h);
+}
+
 static void test_server_answer_states(void **state)
 {
     (void)state;
@@ -1656,6 +1817,10 @@ int main(void)
         cmocka_unit_test(test_ns_names_filtered_and_capped),
         cmocka_unit_test(test_ns_addresses),
         cmocka_unit_test(test_ns_without_addresses),
+        cmocka_unit_test(test_ns_sorted_and_findings),
+        cmocka_unit_test(test_negative_ttl),
+        cmocka_unit_test(test_zone_serial_highest),
+        cmocka_unit_test(test_locally_served_zone),
         cmocka_unit_test(test_server_answer_states),
         cmocka_unit_test(test_server_soa_states),
         cmocka_unit_test(test_add_server_fails),
