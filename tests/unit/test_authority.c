@@ -1227,10 +1227,10 @@ static void test_zone_serial_highest(void **state)
         unsigned long s1, s2, resolver;
         const char *want;
     } cases[] = {
-        {7, 9, 5, " serial=9 "},
-        {9, 7, 5, " serial=9 "},
-        {4294967295ul, 2, 5, " serial=2 "},
-        {7, 7, 5, " serial=7 "},
+        {7, 9, 5, "example.test serial=9 min="},
+        {9, 7, 5, "example.test serial=9 min="},
+        {4294967295ul, 2, 5, "example.test serial=2 min="},
+        {7, 7, 5, "example.test serial=7 min="},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         h_t h;
