@@ -440,6 +440,53 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
     return ok;
 }
 
+/* The zone is a registry's, above any block it gives out: in-addr.arpa or
+ * a /8 zone (IANA's and the regional registries'), ip6.arpa or a zone
+ * shorter than /32 (registries hand out /32 and longer). Its SOA answering
+ * for an address means no reverse zone is delegated for the address's
+ * block. */
+static bool registry_zone(const char *zone, int family)
+{
+    const char *top = family == 4 ? "in-addr.arpa" : "ip6.arpa";
+    size_t zl = strlen(zone), tl = strlen(top), labels = 0;
+    if (zl < tl || strcasecmp(zone + zl - tl, top) != 0 || (zl > tl && zone[zl - tl - 1] != '.'))
+        return false;
+    for (size_t i = 0; i + tl < zl; i++)
+        labels += zone[i] == '.';
+    return family == 4 ? labels <= 1 : labels < 8;
+}
+
+/* The reverse name is an alias (RFC 2317: a CNAME into the zone of
+ * whoever holds a part of the block) when the servers were asked for
+ * another name: the no-ptr message names the name that is missing, the
+ * CNAME's target (RFC 1034 section 3.6.2; RFC 6604 section 2.1: the
+ * rcode is the target's). */
+static bool alias_message(rdc_result_t *r)
+{
+    const rdc_auth_question_t *q = &r->authority->ptr;
+    char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX];
+    rdc_addr_reverse_name(&r->addr, rev);
+    if (q->name == NULL || strcasecmp(q->name, rev) == 0 || r->nnames > 0)
+        return true;
+    rdc_addr_format(&r->addr, ip);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        rdc_problem_t *p = &r->problems[i];
+        if (p->code != RDC_NO_PTR)
+            continue;
+        rdc_buf_t b = {0};
+        rdc_buf_printf(&b, "%s has no PTR record: %s is an alias (CNAME) of %s, which %s", ip, rev,
+                       q->name,
+                       r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR record");
+        char *m = b.failed ? NULL : rdc_buf_take(&b);
+        rdc_buf_free(&b);
+        if (m == NULL)
+            return false;
+        free(p->message);
+        p->message = m;
+    }
+    return true;
+}
+
 bool rdc_auth_problems(rdc_result_t *r, time_t now)
 {
     const rdc_authority_t *a = r->authority;
@@ -447,6 +494,8 @@ bool rdc_auth_problems(rdc_result_t *r, time_t now)
     if (a == NULL)
         return true;
     rdc_addr_format(&r->addr, ip);
+    if (!alias_message(r))
+        return false;
     /* the PTR going away, or the address leaving a name's records, turns
      * a confirming answer into a failing one; new PTR names that do not
      * resolve back leave the check failing */
@@ -502,10 +551,27 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
         rdc_buf_free(&who);
         return false;
     }
-    snprintf(buf, cap,
-             "ask %s (your hosting provider, not your registrar) to set PTR for %s to a name "
-             "whose %s record is %s",
-             who.s, ip, r->addr.family == 4 ? "A" : "AAAA", ip);
+    char rev[RDC_REVNAME_MAX];
+    rdc_addr_reverse_name(&r->addr, rev);
+    const char *rr = r->addr.family == 4 ? "A" : "AAAA";
+    if (registry_zone(q->zone, r->addr.family))
+        snprintf(buf, cap,
+                 "no reverse zone is delegated for the block of %s (the nearest zone, %s, is a "
+                 "registry's): the holder of the block - the provider it came from, through "
+                 "its regional registry (RIPE NCC, ARIN, APNIC, LACNIC, AFRINIC) - must have "
+                 "its reverse zone delegated, then set PTR for %s to a name whose %s record is "
+                 "%s",
+                 ip, q->zone, ip, rr, ip);
+    else if (q->name && strcasecmp(q->name, rev) != 0)
+        snprintf(buf, cap,
+                 "ask %s (your hosting provider, not your registrar) to add the PTR record at "
+                 "%s, the name %s is an alias of (RFC 2317), naming a host whose %s record is %s",
+                 who.s, q->name, rev, rr, ip);
+    else
+        snprintf(buf, cap,
+                 "ask %s (your hosting provider, not your registrar) to set PTR for %s to a "
+                 "name whose %s record is %s",
+                 who.s, ip, rr, ip);
     rdc_buf_free(&who);
     return true;
 }
