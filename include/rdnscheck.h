@@ -203,6 +203,7 @@ typedef enum rdc_code {
     RDC_STALE_CACHE,
     RDC_AUTH_NS_ADDRESS, /* an NS name of the zone has no address */
     RDC_AUTH_NS_CNAME, /* an NS name of the zone is an alias (RFC 2181 §10.3) */
+    RDC_AUTH_NS_MISMATCH, /* the parent's NS set for the zone is not the zone's */
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -314,6 +315,8 @@ typedef struct rdc_auth_server {
 /* What was found about one NS name of a zone (rdc_auth_question_t.ns_info). */
 #define RDC_AUTH_NSF_NO_ADDRESS 0x01u /* no A or AAAA record (definite answers) */
 #define RDC_AUTH_NSF_CNAME 0x02u /* an alias: its address lookups met a CNAME */
+#define RDC_AUTH_NSF_PARENT_ONLY 0x04u /* in the parent's delegation, not the zone's NS set */
+#define RDC_AUTH_NSF_CHILD_ONLY 0x08u /* in the zone's NS set, not the parent's delegation */
 
 typedef struct rdc_auth_ns_info {
     unsigned flags; /* RDC_AUTH_NSF_* */
@@ -328,6 +331,9 @@ typedef struct rdc_auth_question {
     uint16_t type; /* 12 PTR, 1 A, 28 AAAA */
     char *error; /* owned; why the zone's servers could not be asked, or NULL */
     char *zone; /* owned; the zone holding the name (its SOA owner) */
+    /* owned; the zone that delegates it, whose servers were asked for the
+     * delegation (RD=0), or NULL when not found */
+    char *parent_zone;
     char *mname; /* owned; the SOA's primary server */
     char *contact; /* owned; the SOA's RNAME as a mail address */
     /* serial: the highest its servers gave for the zone's SOA (the

@@ -59,6 +59,7 @@ void rdc_auth_question_clear(rdc_auth_question_t *q)
     free(q->name);
     free(q->error);
     free(q->zone);
+    free(q->parent_zone);
     free(q->mname);
     free(q->contact);
     for (size_t i = 0; i < q->nns; i++) {
@@ -260,16 +261,26 @@ static bool lame_problem(rdc_result_t *r, const rdc_auth_question_t *q)
             if (r->problems[i].code == RDC_AUTH_LAME && strstr(r->problems[i].message, tag))
                 nlame = 0; /* said already, for another name of the zone */
     }
-    if (nlame > 0) {
+    if (nlame > 0 && nlame == q->nservers && q->parent_zone) {
+        /* a lame delegation: no server serves the zone, resolvers fail */
+        rdc_buf_puts(&fix, "no listed server serves the zone, so resolvers cannot resolve "
+                           "anything in it: ask ");
+        rdc_auth_who(q, true, &fix);
+        rdc_buf_printf(&fix,
+                       " to serve it on its servers, or whoever keeps the delegation in "
+                       "%s to delegate it to servers that do",
+                       q->parent_zone);
+    } else if (nlame > 0) {
         rdc_buf_puts(&fix, "ask ");
         rdc_auth_who(q, true, &fix);
         rdc_buf_puts(&fix, " to serve the zone on every listed server or to remove the "
                            "others from its NS set: resolvers that pick them time out or fail");
+    }
+    if (nlame > 0)
         ok = !m.failed && !fix.failed &&
              rdc_result_add_problem(r, RDC_AUTH_LAME, fix.s,
                                     "%zu of %zu name server addresses of zone %s: %s", nlame,
                                     q->nservers, q->zone, m.s);
-    }
     rdc_buf_free(&m);
     rdc_buf_free(&fix);
     return ok;
@@ -327,6 +338,53 @@ static bool ns_problems(rdc_result_t *r, const rdc_auth_question_t *q)
         rdc_buf_free(&m);
         rdc_buf_free(&fix);
     }
+    return ok;
+}
+
+/* auth-ns-mismatch: the parent's delegation and the zone's own NS set
+ * differ (RFC 1034 §4.2.2: the NS records at a cut are the zone's own);
+ * once per zone. */
+static bool mismatch_problem(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    if (q->ns_info == NULL || q->parent_zone == NULL)
+        return true;
+    rdc_buf_t po = {0}, co = {0}, m = {0}, fix = {0};
+    size_t npo = 0, nco = 0;
+    for (size_t i = 0; i < q->nns; i++) {
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_PARENT_ONLY)
+            rdc_buf_printf(&po, "%s%s", npo++ ? ", " : "", q->ns[i]);
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_CHILD_ONLY)
+            rdc_buf_printf(&co, "%s%s", nco++ ? ", " : "", q->ns[i]);
+    }
+    bool ok = true;
+    if ((npo > 0 || nco > 0) && !said_for_zone(r, RDC_AUTH_NS_MISMATCH, q->zone)) {
+        rdc_buf_printf(&m, "the parent zone %s and the zone's own NS set differ for zone %s:",
+                       q->parent_zone, q->zone);
+        if (npo > 0)
+            rdc_buf_printf(&m,
+                           " the parent lists %s, which the zone does not (resolvers start "
+                           "from the parent's list)",
+                           po.s);
+        if (npo > 0 && nco > 0)
+            rdc_buf_puts(&m, ";");
+        if (nco > 0)
+            rdc_buf_printf(&m,
+                           " the zone lists %s, which the parent does not (resolvers may "
+                           "never ask %s)",
+                           co.s, nco == 1 ? "it" : "them");
+        rdc_buf_printf(&fix,
+                       "ask whoever keeps the delegation in %s (for a reverse zone, the provider "
+                       "or registry the block came from) and ",
+                       q->parent_zone);
+        rdc_auth_who(q, false, &fix);
+        rdc_buf_puts(&fix, " to list the same name servers in both (RFC 1034 section 4.2.2)");
+        ok = !po.failed && !co.failed && !m.failed && !fix.failed &&
+             rdc_result_add_problem(r, RDC_AUTH_NS_MISMATCH, fix.s, "%s", m.s);
+    }
+    rdc_buf_free(&po);
+    rdc_buf_free(&co);
+    rdc_buf_free(&m);
+    rdc_buf_free(&fix);
     return ok;
 }
 
@@ -427,7 +485,7 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
     if (q->zone == NULL || q->local)
         return true;
     /* NS names without addresses: also when none has one (the error) */
-    bool ok = ns_problems(r, q);
+    bool ok = ns_problems(r, q) && mismatch_problem(r, q);
     if (!ok || q->error)
         return ok;
     char tb[16];

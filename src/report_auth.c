@@ -55,6 +55,7 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     char tb[16];
     fprintf(f, ",\"type\":\"%s\"", rdc_type_name(q->type, tb));
     json_opt_string(f, "zone", q->zone);
+    json_opt_string(f, "parent_zone", q->parent_zone);
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
     if (q->zone)
@@ -73,6 +74,16 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
                 putc(',', f);
             rdc_json_string(f, q->ns[i]);
         }
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned flag = pass ? RDC_AUTH_NSF_CHILD_ONLY : RDC_AUTH_NSF_PARENT_ONLY;
+        fputs(pass ? "],\"ns_zone_only\":[" : "],\"ns_parent_only\":[", f);
+        for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+            if (q->ns_info[i].flags & flag) {
+                if (k++)
+                    putc(',', f);
+                rdc_json_string(f, q->ns[i]);
+            }
+    }
     fputs("],\"ns_aliases\":[", f);
     for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
         if (q->ns_info[i].flags & RDC_AUTH_NSF_CNAME) {
@@ -152,6 +163,8 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
         nok += q->servers[i].asked && q->servers[i].state == RDC_AUTH_S_OK;
     if (q->error)
         fprintf(f, "%s\n", q->error);
+    else if (q->local)
+        fputs("the resolver answers it itself (RFC 6303)\n", f);
     else if (q->has_source) {
         fprintf(f, "%zu of %zu servers answer ", nok, q->nservers);
         text_answer(f, &q->source);
@@ -179,7 +192,13 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
             fputs(" (no address)", f);
         if ((fl & RDC_AUTH_NSF_CNAME) && q->ns_info[i].alias_of)
             fprintf(f, " (alias of %s)", q->ns_info[i].alias_of);
+        if (fl & RDC_AUTH_NSF_PARENT_ONLY)
+            fputs(" (only in the parent's delegation)", f);
+        if (fl & RDC_AUTH_NSF_CHILD_ONLY)
+            fputs(" (only in the zone's NS set)", f);
     }
+    if (q->parent_zone)
+        fprintf(f, ", delegated by %s", q->parent_zone);
     putc('\n', f);
     if (!verbose && q->consistent && !q->stale)
         return;

@@ -250,6 +250,57 @@ expect $IP "no-ptr fix names the name servers ns1/ns2.isp-a.test" \
     'any(.problems[]; .code == "no-ptr" and (.fix | contains("ns1.isp-a.test")) and (.fix | contains("ns2.isp-a.test")))'
 expect $IP "no forward questions" '.authority.forward == []'
 
+section "serials per zone: 198.51.100.20's zone serial is the newest (K3's), flagged as differing"
+run serialtext "${COMMON[@]}" --authority 198.51.100.20
+grep -q "zone 100.51.198.in-addr.arpa: primary ns1.isp-b.test, contact hostmaster@isp-b.test, serial 2026120102 (servers disagree), servers ns1.isp-b.test, ns2.isp-b.test$" \
+    "$WORK/serialtext.out" || fail "text: the zone line does not give the newest serial with (servers disagree)"
+ok "text: serial 2026120102 (servers disagree), NS names sorted"
+run serials2 "${COMMON[@]}" --authority --json 198.51.100.20
+IP=198.51.100.20
+expect $IP "JSON serial 2026120102 (K3's, the newer), serials_differ" \
+    '.authority.ptr.serial == 2026120102 and .authority.ptr.serials_differ == true'
+
+section "NS set with faults: 2001:db8:3::25 (ns-noaddr.isp-c.test has no address, ns-alias.isp-c.test is a CNAME)"
+run nsfaults "${COMMON[@]}" --authority --json 2001:db8:3::25
+IP=2001:db8:3::25
+expect $IP "verdict warn: the PTR confirms" '.verdict == "warn" and .confirmed == ["mail6.isp-c.test"]'
+expect $IP "auth-ns-address names ns-noaddr.isp-c.test" \
+    '[.problems[] | select(.code == "auth-ns-address")] | length == 1 and (.[0].message | contains("ns-noaddr.isp-c.test has no address"))'
+expect $IP "auth-ns-cname names ns-alias.isp-c.test and its target" \
+    '[.problems[] | select(.code == "auth-ns-cname")] | length == 1 and (.[0].message | contains("ns-alias.isp-c.test (an alias of ns1.isp-c.test)"))'
+expect $IP "JSON ns sorted, ns_without_address, ns_aliases" \
+    '.authority.ptr.ns == ["ns-alias.isp-c.test","ns-noaddr.isp-c.test","ns1.isp-c.test"] and .authority.ptr.ns_without_address == ["ns-noaddr.isp-c.test"] and .authority.ptr.ns_aliases == [{"ns":"ns-alias.isp-c.test","alias_of":"ns1.isp-c.test"}]'
+
+section "negative TTL: 2001:db8:3::99 (SOA TTL 300 below MINIMUM 3600: RFC 2308 section 5)"
+run negttl "${COMMON[@]}" --authority --json 2001:db8:3::99
+IP=2001:db8:3::99
+expect $IP "negative_ttl is min(SOA TTL, MINIMUM) as the resolver gives it, not MINIMUM" \
+    '.authority.ptr.negative_ttl > 0 and .authority.ptr.negative_ttl <= 300'
+
+section "RFC 2317: 203.0.113.66 is a CNAME to 66.64-26.113.0.203.in-addr.arpa, which does not exist"
+run rfc2317 "${COMMON[@]}" --authority --json 203.0.113.66
+IP=203.0.113.66
+expect_rc 1
+expect $IP "no-ptr names the missing CNAME target" \
+    'any(.problems[]; .code == "no-ptr" and (.message | contains("66.113.0.203.in-addr.arpa is an alias (CNAME) of 66.64-26.113.0.203.in-addr.arpa, which does not exist")))'
+expect $IP "the fix: add the PTR at the target, ask the child zone's operator" \
+    'any(.problems[]; .code == "no-ptr" and (.fix | contains("operator of 64-26.113.0.203.in-addr.arpa")) and (.fix | contains("add the PTR record at 66.64-26.113.0.203.in-addr.arpa")))'
+
+section "undelegated block: 2001:db8:2::25 (ip6.arpa delegates nothing for 2001:db8:2::/48)"
+run undelegated "${COMMON[@]}" --authority --json 2001:db8:2::25
+IP=2001:db8:2::25
+expect_rc 1
+expect $IP "the fix: no reverse zone is delegated; the block's holder must have one delegated" \
+    'any(.problems[]; .code == "no-ptr" and (.fix | startswith("no reverse zone is delegated for the block of 2001:db8:2::25 (the nearest zone, ip6.arpa, is a registry\u0027s)")) and (.fix | contains("ask the operator") | not))'
+
+section "RFC 6303: 10.1.2.3 (Unbound serves 10.in-addr.arpa itself)"
+run local6303 "${COMMON[@]}" --authority 10.1.2.3
+grep -q "zone 10.in-addr.arpa: served by the resolver itself (RFC 6303), no public servers" "$WORK/local6303.out" ||
+    fail "text: the zone line of a locally served zone"
+grep -q "nobody@invalid" "$WORK/local6303.out" && fail "text: nobody@invalid printed as contact data"
+ok "text: served by the resolver itself, no contact data"
+
+# --------------------------------------------------------------------------
 # --------------------------------------------------------------------------
 section "stale cache: Unbound keeps the old answers (TTL 3600) after K1 and K2 change the zone"
 "$AUTHTREE" flush "$RUNDIR" 2.0.192.in-addr.arpa.

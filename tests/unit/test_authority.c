@@ -98,6 +98,10 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
             rdc_buf_puts(b, "!noaddr");
         if (fl & RDC_AUTH_NSF_CNAME)
             rdc_buf_printf(b, "!alias=%s", q->ns_info[i].alias_of);
+        if (fl & RDC_AUTH_NSF_PARENT_ONLY)
+            rdc_buf_puts(b, "!parentonly");
+        if (fl & RDC_AUTH_NSF_CHILD_ONLY)
+            rdc_buf_puts(b, "!zoneonly");
     }
     rdc_buf_printf(b, "%s consistent=%d source=", q->nns ? "" : "-", q->consistent);
     if (q->has_source)
@@ -119,6 +123,8 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
         rdc_buf_puts(b, " serials=differ");
     if (q->local)
         rdc_buf_puts(b, " local=1");
+    if (q->parent_zone)
+        rdc_buf_printf(b, " parent=%s", q->parent_zone);
     rdc_buf_puts(b, "\n");
     for (size_t i = 0; i < q->nservers; i++) {
         const rdc_auth_server_t *s = &q->servers[i];
@@ -683,7 +689,9 @@ static void test_zone_cached_across_block(void **state)
         assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns2.example.test", RDC_TYPE_A), 1);
-        assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16);
+        /* per address, and the zone's parent step (0.192.in-addr.arpa's
+         * SOA: NXDOMAIN in the zone itself, so no parent to ask) */
+        assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16 + 1);
         assert_int_equal(sdns_add_calls(h.s), 2 + 16 * 2); /* the zone, then per question */
         for (int k = 0; k < 2; k++) {
             const char *a = k ? NS2 : NS1;
@@ -758,6 +766,11 @@ static void test_zone_cache_evicts(void **state)
     res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
     res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
     sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    for (int i = 0; i < 8; i++) { /* the zones' parents: none (no SOA) */
+        char parent[64];
+        snprintf(parent, sizeof parent, "%d.0.10.in-addr.arpa", i);
+        res(&h, parent, RDC_TYPE_SOA, 3, NULL);
+    }
     const char *const t[] = {"10.0.0.0/21", "10.0.0.0", "10.0.7.255"};
     assert_int_equal(h_run(&h, t, 3), RDC_RUN_DONE);
     assert_int_equal(h.n, 2048 + 2);
@@ -791,6 +804,7 @@ static void test_zone_cache_cap_in_flight(void **state)
     res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
     res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
     sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    res(&h, "0.0.10.in-addr.arpa", RDC_TYPE_SOA, 3, NULL); /* no parent zone */
     const char *const t[] = {"10.0.0.0/26", "10.0.0.0"};
     assert_int_equal(h_run(&h, t, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 64 + 1);
@@ -819,7 +833,7 @@ static void test_soa_walks_up(void **state)
     res(&h, REV, RDC_TYPE_SOA, 3, NULL); /* NXDOMAIN, no SOA */
     res(&h, RZONE, RDC_TYPE_SOA, 0, NULL); /* NODATA, no SOA */
     res_soa(&h, "0.192.in-addr.arpa", "0.192.in-addr.arpa", 9);
-    res(&h, "192.in-addr.arpa", RDC_TYPE_SOA, 2, NULL); /* never asked */
+    res(&h, "192.in-addr.arpa", RDC_TYPE_SOA, 2, NULL); /* not by the walk */
     zone_servers(&h, "0.192.in-addr.arpa", 9, TWO_NS);
     h.o.verbose = true;
     got_t *g = h_run1(&h, IP);
@@ -845,7 +859,8 @@ static void test_soa_walks_up(void **state)
     assert_int_equal(sdns_count(h.s, RES, REV, RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
-    assert_int_equal(sdns_count(h.s, RES, "192.in-addr.arpa", RDC_TYPE_SOA), 0);
+    /* asked once: for the zone's parent (SERVFAIL: no delegation to compare) */
+    assert_int_equal(sdns_count(h.s, RES, "192.in-addr.arpa", RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
     assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_NS), 1);
     assert_int_equal(at_count(&h, NS1, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
@@ -923,7 +938,10 @@ static void test_soa_lookup_fails(void **state)
     assert_string_equal(g->line, IP " pass");
     assert_true(unit_contains(g->ptr, " error=the SOA lookup of " REV
                                       " failed with SERVFAIL: cannot find its zone\n"));
-    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 0); /* no walk up */
+    /* up to a zone that answers, to ask its servers for the delegation:
+     * none does (no SOA up to the root), the failure stands */
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "", RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
     h_end(&h);
 }
@@ -1249,9 +1267,9 @@ static void test_zone_serial_highest(void **state)
 }
 
 /* RFC 6303: a reverse zone the resolver serves itself (10.in-addr.arpa,
- * SOA localhost nobody.invalid, NS localhost): flagged local; no finding
- * about its servers (localhost answers nothing with authority), and the
- * no-ptr fix says it has no public reverse DNS. */
+ * SOA localhost nobody.invalid, NS localhost): flagged local; its
+ * servers (localhost) are not looked up nor asked, and the no-ptr fix says
+ * it has no public reverse DNS. */
 static void test_locally_served_zone(void **state)
 {
     (void)state;
@@ -1268,6 +1286,140 @@ static void test_locally_served_zone(void **state)
     assert_true(unit_contains(g->ptr, " contact=nobody@invalid "));
     assert_true(unit_contains(g->ptr, " local=1\n"));
     assert_true(unit_contains(g->problems, "(RFC 6303)"));
+    /* localhost is not asked: nothing to ask about the zone */
+    assert_int_equal(sdns_count(h.s, RES, "10.in-addr.arpa", RDC_TYPE_NS), 0);
+    assert_int_equal(auth_queries(&h), 0);
+    h_end(&h);
+}
+
+#define PZONE "192.in-addr.arpa"
+#define PNS "198.51.100.9"
+
+/* The resolver finds the reverse zone's parent (the SOA of the name one
+ * label up) and its server pns.example.test (PNS). */
+static void parent_zone(h_t *h)
+{
+    char soa[512], rrs[600];
+    snprintf(rrs, sizeof rrs, "|%s", soa_rr(soa, sizeof soa, PZONE, 3600, 1, 300));
+    res(h, "0.192.in-addr.arpa", RDC_TYPE_SOA, 3, rrs);
+    zone_servers(h, PZONE, 1, "pns.example.test=" PNS);
+}
+
+/* The parent's delegation and the zone's own NS set (RFC 1034 section
+ * 4.2.2): the parent's server is asked for the zone's NS (RD=0) and its
+ * referral compared. It lists ns1 and ns3 (glue 198.51.100.3), the zone
+ * ns1 and ns2: auth-ns-mismatch names both; ns3, a server only the parent
+ * names, is asked too and is lame. The same sets: nothing. */
+static void test_delegation_mismatch(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns1.example.test;" RZONE
+           " 3600 NS ns3.example.test|ns3.example.test 3600 A 198.51.100.3");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-ns-mismatch:warn auth-lame:warn");
+    assert_true(unit_contains(g->ptr, " ns=ns1.example.test,ns2.example.test!zoneonly,"
+                                      "ns3.example.test!parentonly consistent=1 "));
+    assert_true(unit_contains(g->ptr, " parent=" PZONE "\n"));
+    assert_true(unit_contains(g->ptr, "\n  ns3.example.test 198.51.100.3 lame serial=- asked=0\n"));
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-mismatch: the parent zone " PZONE
+                              " and the zone's own NS set differ for zone " RZONE
+                              ": the parent lists ns3.example.test, which the zone does not "
+                              "(resolvers start from the parent's list); the zone lists "
+                              "ns2.example.test, which the parent does not (resolvers may never "
+                              "ask it)\nfix: ask whoever keeps the delegation in " PZONE));
+    assert_true(unit_contains(g->problems, "RFC 1034 section 4.2.2"));
+    assert_int_equal(at_count(&h, PNS, RZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(at_count(&h, "198.51.100.3", RZONE, RDC_TYPE_SOA), 1);
+    /* the parent's server is not asked for the forward zone's delegation
+     * twice, nor for anything else */
+    assert_int_equal(at_count(&h, PNS, NULL, RDC_TYPE_NS), 1);
+    h_end(&h);
+
+    /* the same NS set, in another order: no finding */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns2.example.test;" RZONE " 3600 NS ns1.example.test");
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, " ns=ns1.example.test,ns2.example.test consistent=1 "));
+    assert_true(unit_contains(g->ptr, " parent=" PZONE "\n"));
+    h_end(&h);
+
+    /* the parent's server answers without a referral (REFUSED): nothing
+     * to compare, no finding */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 5, 0, NULL);
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    h_end(&h);
+}
+
+/* Every server of the reverse zone is lame: the resolver says SERVFAIL
+ * for the SOA (and the PTR). The SOA lookup walks up to a zone that
+ * answers (PZONE), whose server gives the delegation of the name (RD=0):
+ * the zone, its NS names and glue; each is asked for the zone's SOA and
+ * refuses or answers without authority: auth-lame names the zone and its
+ * servers, and the fix the parent that delegates it (RFC 1034 4.3.2). */
+static void test_lame_delegation(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    res(&h, REV, RDC_TYPE_PTR, 2, NULL);
+    res(&h, REV, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_NS, 2, NULL);
+    res(&h, "ns1.example.test", RDC_TYPE_A, 2, NULL);
+    srv_ex(&h, PNS, REV, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns1.example.test;" RZONE " 3600 NS ns2.example.test|"
+           "ns1.example.test 3600 A " NS1);
+    srv_ex(&h, NS1, RZONE, RDC_TYPE_SOA, 5, 0, NULL); /* REFUSED */
+    srv_ex(&h, NS2, RZONE, RDC_TYPE_SOA, 0, 0, NULL); /* no AA */
+    got_t *g = h_run1(&h, IP);
+    assert_true(unit_contains(g->line, " auth-lame:warn"));
+    assert_string_equal(g->ptr, "PTR " REV " zone=" RZONE " mname=- contact=- serial=0 min=0 "
+                                "ns=ns1.example.test,ns2.example.test consistent=1 source=- "
+                                "stale=0 resolver=SERVFAIL[] ttl=- error=- parent=" PZONE "\n"
+                                "  ns1.example.test " NS1 " refused serial=- asked=0\n"
+                                "  ns2.example.test " NS2 " lame serial=- asked=0\n");
+    assert_true(unit_contains(
+        g->problems, "auth-lame: 2 of 2 name server addresses of zone " RZONE
+                     ": ns1.example.test (" NS1 ") refuses; ns2.example.test (" NS2
+                     ") answers without authority\nfix: no listed server serves the "
+                     "zone, so resolvers cannot resolve anything in it: ask the "
+                     "operator of " RZONE " (servers ns1.example.test, ns2.example.test)"
+                     " to serve it on its servers, or whoever keeps the delegation in " PZONE
+                     " to delegate it to servers that do\n"));
+    assert_int_equal(at_count(&h, PNS, REV, RDC_TYPE_NS), 1);
+    /* ns1 from the glue (its A lookup fails) */
+    assert_int_equal(at_count(&h, NS1, RZONE, RDC_TYPE_SOA), 1);
+    h_end(&h);
+
+    /* the zone above answers for the name itself (no delegation): the
+     * failure stands */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    res(&h, REV, RDC_TYPE_PTR, 2, NULL);
+    res(&h, REV, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_SOA, 2, NULL);
+    srv(&h, PNS, REV, RDC_TYPE_NS, 3, NULL);
+    g = h_run1(&h, IP);
+    assert_true(unit_contains(g->ptr, " error=the SOA lookup of " REV
+                                      " failed with SERVFAIL: cannot find its zone"));
+    assert_false(unit_contains(g->line, "auth-lame"));
     h_end(&h);
 }
 
@@ -1821,6 +1973,8 @@ int main(void)
         cmocka_unit_test(test_negative_ttl),
         cmocka_unit_test(test_zone_serial_highest),
         cmocka_unit_test(test_locally_served_zone),
+        cmocka_unit_test(test_delegation_mismatch),
+        cmocka_unit_test(test_lame_delegation),
         cmocka_unit_test(test_server_answer_states),
         cmocka_unit_test(test_server_soa_states),
         cmocka_unit_test(test_add_server_fails),
