@@ -82,7 +82,7 @@ declare -A FILES=(
     [k3]="isp-b.test.zone 100.51.198.in-addr.arpa.k3.zone"
     [k4]="isp-b.test.zone 100.51.198.in-addr.arpa.k4.zone"
     [k5]="isp-c.test.zone 113.0.203.in-addr.arpa.zone 64-26.113.0.203.in-addr.arpa.zone
-          3.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
+          3.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [lame]=""
 )
 # Zones Unbound answers locally by default (RFC 6761/6303/5737/3849); switched

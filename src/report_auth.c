@@ -58,7 +58,8 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     json_opt_string(f, "parent_zone", q->parent_zone);
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
-    if (q->zone)
+    /* a zone known only from its parent's delegation has no SOA */
+    if (q->zone && q->mname)
         fprintf(f, ",\"serial\":%lu,\"serials_differ\":%s,\"negative_ttl\":%lu",
                 (unsigned long)q->serial, q->serials_differ ? "true" : "false",
                 (unsigned long)q->negative_ttl);
@@ -182,9 +183,12 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
                 q->zone);
         return;
     }
-    fprintf(f, "      zone %s: primary %s, contact %s, serial %lu%s", q->zone,
-            q->mname ? q->mname : "?", q->contact && q->contact[0] ? q->contact : "?",
-            (unsigned long)q->serial, q->serials_differ ? " (servers disagree)" : "");
+    if (q->mname == NULL) /* found from its parent's delegation: no SOA */
+        fprintf(f, "      zone %s: no SOA (none of its servers answers for it)", q->zone);
+    else
+        fprintf(f, "      zone %s: primary %s, contact %s, serial %lu%s", q->zone, q->mname,
+                q->contact && q->contact[0] ? q->contact : "?", (unsigned long)q->serial,
+                q->serials_differ ? " (servers disagree)" : "");
     for (size_t i = 0; i < q->nns; i++) {
         fprintf(f, "%s%s", i ? ", " : ", servers ", q->ns[i]);
         unsigned fl = q->ns_info ? q->ns_info[i].flags : 0;

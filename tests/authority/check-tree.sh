@@ -183,6 +183,21 @@ expect K5 "NOERROR|aa -|A:203.0.113.25|" "$K5" +norec A mail.isp-c.test.
 expect K5 "NOERROR|aa -|A:$LAME|" "$K5" +norec A ns-lame.isp-c.test.
 expect K5 "NOERROR|aa -|A:$DEAD|" "$K5" +norec A ns-dead.isp-c.test.
 
+echo "== the delegation faults (issue 16): NS sets, RFC 2317 child, lame and missing delegations"
+expect P "NOERROR|- -||NS:ns-alias.isp-c.test. NS:ns-noaddr.isp-c.test. NS:ns1.isp-c.test." "$P" +norec -x 2001:db8:3::25
+expect K5 "NOERROR|aa -|PTR:mail6.isp-c.test.|" "$K5" +norec -x 2001:db8:3::25
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec A ns-noaddr.isp-c.test.
+expect K5 "NOERROR|aa -|A:$K5 CNAME:ns1.isp-c.test.|" "$K5" +norec A ns-alias.isp-c.test.
+expect P "NOERROR|- -||NS:ns-lame.isp-c.test. NS:ns1.isp-c.test." "$P" +norec -x 2001:db8:4::25
+expect K5 "NOERROR|aa -|NS:ns1.isp-b.test. NS:ns1.isp-c.test.|" "$K5" +norec NS 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+expect P "NOERROR|- -||NS:ns-lame.isp-c.test. NS:ns1.isp-b.test." "$P" +norec -x 2001:db8:5::25
+expect K3 "REFUSED|*" "$K3" +norec SOA 5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+expect P "NXDOMAIN|aa -||SOA:ns.parent.test.*" "$P" +norec -x 2001:db8:2::25
+expect K5 "NOERROR|aa -|CNAME:66.64-26.113.0.203.in-addr.arpa.|*" "$K5" +norec -x 203.0.113.66
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec PTR 66.64-26.113.0.203.in-addr.arpa.
+expect K5 "NOERROR|aa -|PTR:mail.isp-c.test.|" "$K5" +norec PTR 65.64-26.113.0.203.in-addr.arpa.
+expect ub "SERVFAIL|*" "$UB" -x 2001:db8:5::25
+
 echo "== lame ($LAME): a running Knot without the zones it is named for: REFUSED"
 expect lame "REFUSED|- -||" "$LAME" +norec SOA 113.0.203.in-addr.arpa.
 expect lame "REFUSED|- -||" "$LAME" +norec -x 203.0.113.25

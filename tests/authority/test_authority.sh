@@ -252,7 +252,7 @@ expect $IP "no forward questions" '.authority.forward == []'
 
 section "serials per zone: 198.51.100.20's zone serial is the newest (K3's), flagged as differing"
 run serialtext "${COMMON[@]}" --authority 198.51.100.20
-grep -q "zone 100.51.198.in-addr.arpa: primary ns1.isp-b.test, contact hostmaster@isp-b.test, serial 2026120102 (servers disagree), servers ns1.isp-b.test, ns2.isp-b.test$" \
+grep -q "zone 100.51.198.in-addr.arpa: primary ns1.isp-b.test, contact hostmaster@isp-b.test, serial 2026120102 (servers disagree), servers ns1.isp-b.test, ns2.isp-b.test, delegated by in-addr.arpa$" \
     "$WORK/serialtext.out" || fail "text: the zone line does not give the newest serial with (servers disagree)"
 ok "text: serial 2026120102 (servers disagree), NS names sorted"
 run serials2 "${COMMON[@]}" --authority --json 198.51.100.20
@@ -292,6 +292,29 @@ IP=2001:db8:2::25
 expect_rc 1
 expect $IP "the fix: no reverse zone is delegated; the block's holder must have one delegated" \
     'any(.problems[]; .code == "no-ptr" and (.fix | startswith("no reverse zone is delegated for the block of 2001:db8:2::25 (the nearest zone, ip6.arpa, is a registry\u0027s)")) and (.fix | contains("ask the operator") | not))'
+
+section "parent and zone NS sets differ: 2001:db8:4::25 (ip6.arpa lists ns-lame.isp-c.test, the zone ns1.isp-b.test)"
+run nsdiff "${COMMON[@]}" --authority --json 2001:db8:4::25
+IP=2001:db8:4::25
+expect $IP "auth-ns-mismatch names both sides" \
+    '[.problems[] | select(.code == "auth-ns-mismatch")] | length == 1 and (.[0].message | contains("the parent lists ns-lame.isp-c.test, which the zone does not")) and (.[0].message | contains("the zone lists ns1.isp-b.test, which the parent does not"))'
+expect $IP "the server only the parent lists is asked, and refuses: auth-lame" \
+    'any(.authority.ptr.servers[]; .ns == "ns-lame.isp-c.test" and .state == "refused") and any(.problems[]; .code == "auth-lame" and (.message | contains("zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa:")))'
+expect $IP "JSON parent_zone, ns_parent_only, ns_zone_only" \
+    '.authority.ptr.parent_zone == "ip6.arpa" and .authority.ptr.ns_parent_only == ["ns-lame.isp-c.test"] and .authority.ptr.ns_zone_only == ["ns1.isp-b.test"]'
+run nsdiff_ok "${COMMON[@]}" --authority --json 192.0.2.25
+expect 192.0.2.25 "the same sets at the parent and in the zone: no auth-ns-mismatch" \
+    '.authority.ptr.parent_zone == "in-addr.arpa" and .authority.ptr.ns_parent_only == [] and .authority.ptr.ns_zone_only == [] and all(.problems[]; .code != "auth-ns-mismatch")'
+
+section "lame delegation: 2001:db8:5::25 (ip6.arpa delegates it to two servers, neither serves it)"
+run lamedeleg "${COMMON[@]}" --authority --json 2001:db8:5::25
+IP=2001:db8:5::25
+expect_rc 3
+expect $IP "the resolver fails (SERVFAIL): tempfail" '.verdict == "tempfail"'
+expect $IP "the delegated zone, its parent and servers from the parent's referral" \
+    '.authority.ptr.zone == "5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa" and .authority.ptr.parent_zone == "ip6.arpa" and .authority.ptr.ns == ["ns-lame.isp-c.test","ns1.isp-b.test"] and .authority.ptr.serial == null'
+expect $IP "auth-lame: every server refuses; the fix names the parent" \
+    'any(.problems[]; .code == "auth-lame" and (.message | startswith("2 of 2 name server addresses of zone 5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa:")) and (.fix | contains("whoever keeps the delegation in ip6.arpa")))'
 
 section "RFC 6303: 10.1.2.3 (Unbound serves 10.in-addr.arpa itself)"
 run local6303 "${COMMON[@]}" --authority 10.1.2.3
