@@ -204,6 +204,7 @@ typedef enum rdc_code {
     RDC_AUTH_NS_ADDRESS, /* an NS name of the zone has no address */
     RDC_AUTH_NS_CNAME, /* an NS name of the zone is an alias (RFC 2181 §10.3) */
     RDC_AUTH_NS_MISMATCH, /* the parent's NS set for the zone is not the zone's */
+    RDC_AUTH_CONTACT, /* the SOA contact's mail domain takes no mail */
     RDC_CODE_COUNT
 } rdc_code_t;
 
@@ -336,6 +337,10 @@ typedef struct rdc_auth_question {
     char *parent_zone;
     char *mname; /* owned; the SOA's primary server */
     char *contact; /* owned; the SOA's RNAME as a mail address */
+    /* the contact's mail domain has no MX and no address, or a null MX
+     * (RFC 7505): mail to it bounces */
+    bool contact_undeliverable;
+    char *parent_contact; /* owned; the parent zone's SOA contact, or NULL */
     /* serial: the highest its servers gave for the zone's SOA (the
      * resolver's SOA's when none did); serials_differ: they gave several */
     uint32_t serial, minimum; /* minimum: of the SOA the resolver gave */

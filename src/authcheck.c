@@ -60,6 +60,7 @@ void rdc_auth_question_clear(rdc_auth_question_t *q)
     free(q->error);
     free(q->zone);
     free(q->parent_zone);
+    free(q->parent_contact);
     free(q->mname);
     free(q->contact);
     for (size_t i = 0; i < q->nns; i++) {
@@ -208,13 +209,18 @@ void rdc_auth_who(const rdc_auth_question_t *q, bool paren, rdc_buf_t *b)
     bool contact = q->contact && q->contact[0];
     rdc_buf_printf(b, "the operator of %s", q->zone);
     if (contact)
-        rdc_buf_printf(b, "%scontact %s", paren ? " (" : ": ", q->contact);
+        rdc_buf_printf(b, "%scontact %s%s", paren ? " (" : ": ", q->contact,
+                       q->contact_undeliverable ? " (mail to it bounces)" : "");
     if (q->nns > 0) {
         rdc_buf_puts(b, contact ? (paren ? "; servers " : ", servers ")
                                 : (paren ? " (servers " : ": servers "));
         for (size_t i = 0; i < q->nns; i++)
             rdc_buf_printf(b, "%s%s", i ? ", " : "", q->ns[i]);
     }
+    /* Zonemaster's fallback when the contact bounces: the delegating
+     * zone's contact */
+    if (contact && q->contact_undeliverable && q->parent_contact && q->parent_zone)
+        rdc_buf_printf(b, "; the parent zone %s: contact %s", q->parent_zone, q->parent_contact);
     if (paren && (contact || q->nns > 0))
         rdc_buf_puts(b, ")");
 }
@@ -388,6 +394,34 @@ static bool mismatch_problem(rdc_result_t *r, const rdc_auth_question_t *q)
     return ok;
 }
 
+/* auth-contact: the SOA contact's mail domain takes no mail (Zonemaster's
+ * RNAME_MAIL_DOMAIN_INVALID): say so, and whom to write to instead. */
+static bool contact_problem(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    if (!q->contact_undeliverable || q->contact == NULL ||
+        said_for_zone(r, RDC_AUTH_CONTACT, q->zone))
+        return true;
+    const char *at = strchr(q->contact, '@');
+    rdc_buf_t fix = {0};
+    rdc_buf_puts(&fix, "write to the operator of the zone's servers");
+    for (size_t i = 0; i < q->nns; i++)
+        rdc_buf_printf(&fix, "%s%s", i ? ", " : " (", q->ns[i]);
+    if (q->nns > 0)
+        rdc_buf_puts(&fix, ")");
+    if (q->parent_contact && q->parent_zone)
+        rdc_buf_printf(&fix, " or to the parent zone %s's contact %s", q->parent_zone,
+                       q->parent_contact);
+    rdc_buf_puts(&fix, " instead, and ask them to put a mailbox that receives mail in the SOA "
+                       "RNAME (RFC 1035 section 3.3.13)");
+    bool ok = !fix.failed &&
+              rdc_result_add_problem(r, RDC_AUTH_CONTACT, fix.s,
+                                     "the SOA contact %s of zone %s: cannot receive mail: %s has "
+                                     "no MX and no address, or a null MX (RFC 7505)",
+                                     q->contact, q->zone, at ? at + 1 : q->contact);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
 static bool inconsistent_problem(rdc_result_t *r, const rdc_auth_question_t *q, const char *what)
 {
     rdc_buf_t m = {0}, fix = {0};
@@ -485,7 +519,7 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
     if (q->zone == NULL || q->local)
         return true;
     /* NS names without addresses: also when none has one (the error) */
-    bool ok = ns_problems(r, q) && mismatch_problem(r, q);
+    bool ok = ns_problems(r, q) && mismatch_problem(r, q) && contact_problem(r, q);
     if (!ok || q->error)
         return ok;
     char tb[16];

@@ -73,6 +73,14 @@ struct azone {
     char *parent; /* the parent zone, or NULL when not found */
     bool have_ref;
     rdc_referral_t ref; /* the parent's NS set and glue for the zone */
+    char *parent_contact; /* the parent zone's SOA contact, or NULL */
+    /* the SOA contact's mail domain (the RNAME past its first label): its
+     * MX, A and AAAA (RFC 5321 §5.1: no MX, the address is the host) */
+    bool want_contact;
+    uint8_t cdomain[RDC_NAME_WIRE_MAX + 1];
+    lookup_t clk[3];
+    rdc_dns_status_t cst[3];
+    bool null_mx; /* RFC 7505: "MX 0 ." */
 };
 
 /* One question of a check: the PTR, or one PTR name's A/AAAA. */
@@ -541,7 +549,35 @@ static void parent_ask(azone_t *z, const azone_t *p)
 }
 
 static azone_t *zone_find(engine_t *e, const uint8_t *name);
-static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent);
+static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent, const uint8_t *rname);
+
+/* One of the contact domain's lookups (MX, A, AAAA). */
+static void contact_done(lookup_t *l, const rdc_answer_t *a)
+{
+    azone_t *z = l->owner;
+    size_t i = (size_t)(l - z->clk);
+    trace_drop(l);
+    z->cst[i] = a->status;
+    if (i == 0 && a->status == RDC_DNS_OK && a->nrecords == 1 && a->records[0].name[0] == 0)
+        z->null_mx = true;
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+/* Whether mail to the zone's contact bounces for certain: its domain does
+ * not exist, has a null MX (RFC 7505), or has neither MX nor address
+ * (RFC 5321 §5.1). Temporary failures: not known, no. */
+static bool contact_bounces(const azone_t *z)
+{
+    if (!z->want_contact)
+        return false;
+    if (z->null_mx || z->cst[0] == RDC_DNS_NXDOMAIN)
+        return true;
+    for (size_t i = 0; i < 3; i++)
+        if (z->cst[i] != RDC_DNS_NXDOMAIN && z->cst[i] != RDC_DNS_NODATA)
+            return false;
+    return true;
+}
 
 /* The SOA of the name above the zone: its owner is the parent zone. */
 static void psoa_done(lookup_t *l, const rdc_answer_t *a)
@@ -558,8 +594,13 @@ static void psoa_done(lookup_t *l, const rdc_answer_t *a)
     free(z->parent);
     if ((z->parent = name_dup(a->soa.owner)) == NULL)
         e->oom = true;
+    char contact[RDC_NAME_TEXT_MAX + 2];
+    rdc_rname_to_mail(a->soa.rname, contact, sizeof contact);
+    free(z->parent_contact);
+    if (contact[0] && (z->parent_contact = rdc_strdup(contact)) == NULL)
+        e->oom = true;
     azone_t *p = zone_find(e, a->soa.owner);
-    if (p == NULL && (p = zone_new(e, a->soa.owner, false)) == NULL) {
+    if (p == NULL && (p = zone_new(e, a->soa.owner, false, NULL)) == NULL) {
         e->oom = true;
         if (hold_release(&z->pending))
             zone_step(z);
@@ -669,13 +710,17 @@ static void zone_evict(engine_t *e)
 
 /* A zone to find: its NS set through the resolver and, for a question's
  * zone (want_parent), the parent's delegation of it. */
-static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent)
+static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent, const uint8_t *rname)
 {
     azone_t *z = calloc(1, sizeof *z);
     if (z == NULL)
         return NULL;
     z->e = e;
     z->want_parent = want_parent && name[0] != 0;
+    /* the contact's mail domain: the RNAME past its local part */
+    z->want_contact = rname && rname[0] != 0 && rname[1 + rname[0]] != 0;
+    if (z->want_contact)
+        memcpy(z->cdomain, rname + 1 + rname[0], sizeof z->cdomain - 1 - rname[0]);
     memcpy(z->name, name, sizeof z->name);
     z->next = e->zones;
     e->zones = z;
@@ -685,9 +730,16 @@ static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent)
     lookup_init(&z->ns_lk, e, RDC_TYPE_NS, name, ns_done, z);
     if (z->want_parent)
         lookup_init(&z->psoa_lk, e, RDC_TYPE_SOA, name + name[0] + 1, psoa_done, z);
+    static const uint16_t ctypes[3] = {RDC_TYPE_MX, RDC_TYPE_A, RDC_TYPE_AAAA};
+    for (size_t i = 0; z->want_contact && i < 3; i++) {
+        hold_add(&z->pending);
+        lookup_init(&z->clk[i], e, ctypes[i], z->cdomain, contact_done, z);
+    }
     rdc_lookup_start(&z->ns_lk);
     if (z->want_parent)
         rdc_lookup_start(&z->psoa_lk);
+    for (size_t i = 0; z->want_contact && i < 3; i++)
+        rdc_lookup_start(&z->clk[i]);
     return z;
 }
 
@@ -695,7 +747,10 @@ static void zone_free(azone_t *z)
 {
     trace_drop(&z->ns_lk);
     trace_drop(&z->psoa_lk);
+    for (size_t i = 0; i < 3; i++)
+        trace_drop(&z->clk[i]);
     free(z->parent);
+    free(z->parent_contact);
     for (size_t i = 0; i < z->nalk; i++)
         trace_drop(&z->alk[i].lk);
     for (size_t i = 0; i < z->nns; i++) {
@@ -809,6 +864,9 @@ static void aq_ask(aq_t *q)
     if (z->parent && q->out.parent_zone == NULL &&
         (q->out.parent_zone = rdc_strdup(z->parent)) == NULL)
         e->oom = true;
+    if (z->parent_contact && (q->out.parent_contact = rdc_strdup(z->parent_contact)) == NULL)
+        e->oom = true;
+    q->out.contact_undeliverable = contact_bounces(z);
     q->out.ns = calloc(z->nns + 1, sizeof *q->out.ns);
     q->out.ns_info = calloc(z->nns + 1, sizeof *q->out.ns_info);
     q->out.servers = calloc(z->nsrv + 1, sizeof *q->out.servers);
@@ -920,7 +978,7 @@ static void rescue_release(aq_t *q)
     }
     azone_t *z = zone_find(e, q->ref->zone);
     if (z == NULL) {
-        if ((z = zone_new(e, q->ref->zone, false)) == NULL) {
+        if ((z = zone_new(e, q->ref->zone, false, NULL)) == NULL) {
             e->oom = true;
             aq_release(q);
             return;
@@ -1002,7 +1060,7 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
         /* the zone above that answers: its servers are asked below */
         q->rescue = 2;
         azone_t *p = zone_find(e, soa->owner);
-        if (p == NULL && (p = zone_new(e, soa->owner, false)) == NULL) {
+        if (p == NULL && (p = zone_new(e, soa->owner, false, NULL)) == NULL) {
             e->oom = true;
             aq_release(q);
             return;
@@ -1046,7 +1104,7 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
         return;
     }
     azone_t *z = zone_find(e, soa->owner);
-    if (z == NULL && (z = zone_new(e, soa->owner, true)) == NULL) {
+    if (z == NULL && (z = zone_new(e, soa->owner, true, soa->rname)) == NULL) {
         e->oom = true;
         aq_release(q);
         return;

@@ -58,6 +58,8 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     json_opt_string(f, "parent_zone", q->parent_zone);
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
+    fprintf(f, ",\"contact_undeliverable\":%s", q->contact_undeliverable ? "true" : "false");
+    json_opt_string(f, "parent_contact", q->parent_contact);
     /* a zone known only from its parent's delegation has no SOA */
     if (q->zone && q->mname)
         fprintf(f, ",\"serial\":%lu,\"serials_differ\":%s,\"negative_ttl\":%lu",
@@ -186,8 +188,9 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
     if (q->mname == NULL) /* found from its parent's delegation: no SOA */
         fprintf(f, "      zone %s: no SOA (none of its servers answers for it)", q->zone);
     else
-        fprintf(f, "      zone %s: primary %s, contact %s, serial %lu%s", q->zone, q->mname,
-                q->contact && q->contact[0] ? q->contact : "?", (unsigned long)q->serial,
+        fprintf(f, "      zone %s: primary %s, contact %s%s, serial %lu%s", q->zone, q->mname,
+                q->contact && q->contact[0] ? q->contact : "?",
+                q->contact_undeliverable ? " (mail to it bounces)" : "", (unsigned long)q->serial,
                 q->serials_differ ? " (servers disagree)" : "");
     for (size_t i = 0; i < q->nns; i++) {
         fprintf(f, "%s%s", i ? ", " : ", servers ", q->ns[i]);

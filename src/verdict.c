@@ -82,6 +82,7 @@ static const struct {
     [RDC_AUTH_NS_ADDRESS] = {"auth-ns-address", RDC_SEV_WARN},
     [RDC_AUTH_NS_CNAME] = {"auth-ns-cname", RDC_SEV_WARN},
     [RDC_AUTH_NS_MISMATCH] = {"auth-ns-mismatch", RDC_SEV_WARN},
+    [RDC_AUTH_CONTACT] = {"auth-contact", RDC_SEV_WARN},
 };
 
 const char *rdc_severity_name(rdc_severity_t s)

@@ -222,6 +222,9 @@ static void h_init(h_t *h)
     memset(h, 0, sizeof *h);
     h->s = sdns_new(1);
     h->o = opts();
+    /* the zones' SOA contact, hostmaster@example.test, receives mail */
+    sdns_rule_ex(h->s, RES, "example.test", RDC_TYPE_MX, SDNS_ANSWER, 0, 0,
+                 "@ 300 MX 10 mail.example.test");
 }
 
 /* Runs the targets through a fresh engine. */
@@ -1001,9 +1004,10 @@ static void test_ns_names_filtered_and_capped(void **state)
     assert_string_equal(g->ptr, BASIC_PTR);
     assert_int_equal(sdns_count(h.s, RES, "-bad.example.test", 0), 0);
     assert_int_equal(sdns_count(h.s, RES, "1.2.3.4", 0), 0);
-    /* only ns1 and ns2 are looked up, once per zone and family */
-    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_AAAA), 4);
-    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_A), 5);
+    /* only ns1 and ns2 are looked up, once per zone and family (and
+     * example.test, the contact's mail domain, once per zone) */
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_AAAA), 4 + 2);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_A), 5 + 2);
     assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 2);
     h_end(&h);
 
@@ -1421,6 +1425,63 @@ static void test_lame_delegation(void **state)
                                       " failed with SERVFAIL: cannot find its zone"));
     assert_false(unit_contains(g->line, "auth-lame"));
     h_end(&h);
+}
+
+/* The SOA contact's mail domain takes no mail (Zonemaster's
+ * RNAME_MAIL_DOMAIN_INVALID): no MX and no address, NXDOMAIN, or a null
+ * MX (RFC 7505): auth-contact, and the no-ptr fix marks the contact and
+ * adds the parent zone's. An MX, or only an address (RFC 5321 section
+ * 5.1), or a lookup that fails: nothing. */
+static void test_contact_undeliverable(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned mx_rcode;
+        const char *mx, *a;
+        bool bounces;
+    } cases[] = {
+        {0, NULL, NULL, true}, /* NODATA for all three */
+        {3, NULL, NULL, true}, /* NXDOMAIN */
+        {0, "@ 300 MX 0 .", "@ 300 A 192.0.2.1", true}, /* null MX */
+        {0, "@ 300 MX 10 mail.example.test", NULL, false},
+        {0, NULL, "@ 300 A 192.0.2.1", false}, /* the implicit MX */
+        {2, NULL, NULL, false}, /* MX SERVFAIL: not known */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        parent_zone(&h);
+        res(&h, REV, RDC_TYPE_PTR, 3, NULL);
+        res(&h, "example.test", RDC_TYPE_MX, cases[i].mx_rcode, cases[i].mx);
+        if (cases[i].a)
+            res(&h, "example.test", RDC_TYPE_A, 0, cases[i].a);
+        else
+            res(&h, "example.test", RDC_TYPE_A, cases[i].mx_rcode == 3 ? 3 : 0, NULL);
+        res(&h, "example.test", RDC_TYPE_AAAA, cases[i].mx_rcode == 3 ? 3 : 0, NULL);
+        for (int k = 0; k < 2; k++)
+            srv(&h, k ? NS2 : NS1, REV, RDC_TYPE_PTR, 3, NULL);
+        got_t *g = h_run1(&h, IP);
+        if (cases[i].bounces) {
+            assert_string_equal(g->line, IP " fail no-ptr:fail auth-contact:warn");
+            assert_true(unit_contains(
+                g->problems,
+                "auth-contact: the SOA contact hostmaster@example.test of zone " RZONE
+                ": cannot receive mail: example.test has no MX and no address, or a "
+                "null MX (RFC 7505)\nfix: write to the operator of the zone's "
+                "servers (ns1.example.test, ns2.example.test) or to the parent zone " PZONE
+                "'s contact hostmaster@example.test instead"));
+            assert_true(unit_contains(g->problems,
+                                      "ask the operator of " RZONE
+                                      ": contact hostmaster@example.test (mail to it bounces), "
+                                      "servers ns1.example.test, ns2.example.test; the parent "
+                                      "zone " PZONE ": contact hostmaster@example.test (your"));
+        } else {
+            assert_string_equal(g->line, IP " fail no-ptr:fail");
+            assert_false(unit_contains(g->problems, "bounces"));
+        }
+        h_end(&h);
+    }
 }
 
 static void test_server_answer_states(void **state)
@@ -1975,6 +2036,7 @@ int main(void)
         cmocka_unit_test(test_locally_served_zone),
         cmocka_unit_test(test_delegation_mismatch),
         cmocka_unit_test(test_lame_delegation),
+        cmocka_unit_test(test_contact_undeliverable),
         cmocka_unit_test(test_server_answer_states),
         cmocka_unit_test(test_server_soa_states),
         cmocka_unit_test(test_add_server_fails),
