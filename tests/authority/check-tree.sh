@@ -197,6 +197,8 @@ expect K5 "NOERROR|aa -|CNAME:66.64-26.113.0.203.in-addr.arpa.|*" "$K5" +norec -
 expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec PTR 66.64-26.113.0.203.in-addr.arpa.
 expect K5 "NOERROR|aa -|PTR:mail.isp-c.test.|" "$K5" +norec PTR 65.64-26.113.0.203.in-addr.arpa.
 expect ub "SERVFAIL|*" "$UB" -x 2001:db8:5::25
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec MX nomail.isp-c.test.
+expect K1 "NOERROR|aa -|MX:10_mail.isp-a.test.|" "$K1" +norec MX isp-a.test.
 
 echo "== lame ($LAME): a running Knot without the zones it is named for: REFUSED"
 expect lame "REFUSED|- -||" "$LAME" +norec SOA 113.0.203.in-addr.arpa.

@@ -306,6 +306,16 @@ run nsdiff_ok "${COMMON[@]}" --authority --json 192.0.2.25
 expect 192.0.2.25 "the same sets at the parent and in the zone: no auth-ns-mismatch" \
     '.authority.ptr.parent_zone == "in-addr.arpa" and .authority.ptr.ns_parent_only == [] and .authority.ptr.ns_zone_only == [] and all(.problems[]; .code != "auth-ns-mismatch")'
 
+section "undeliverable contact: 2001:db8:4::25's SOA contact hostmaster@nomail.isp-c.test (no such domain)"
+run contact "${COMMON[@]}" --authority --json 2001:db8:4::25
+IP=2001:db8:4::25
+expect $IP "auth-contact: the contact cannot receive mail; write to the servers' operator or the parent's contact" \
+    '[.problems[] | select(.code == "auth-contact")] | length == 1 and (.[0].message | contains("hostmaster@nomail.isp-c.test of zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa: cannot receive mail")) and (.[0].fix | contains("the parent zone ip6.arpa\u0027s contact hostmaster@parent.test"))'
+expect $IP "JSON contact_undeliverable, parent_contact" \
+    '.authority.ptr.contact_undeliverable == true and .authority.ptr.parent_contact == "hostmaster@parent.test"'
+expect 2001:db8:4::25 "the forward zone's contact (hostmaster@isp-c.test, MX) is fine" \
+    '.authority.forward[0].contact_undeliverable == false'
+
 section "lame delegation: 2001:db8:5::25 (ip6.arpa delegates it to two servers, neither serves it)"
 run lamedeleg "${COMMON[@]}" --authority --json 2001:db8:5::25
 IP=2001:db8:5::25
