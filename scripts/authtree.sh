@@ -24,6 +24,8 @@
 # RDC_AUTHTREE_NET and RDC_AUTHTREE_PORT move them, see Environment):
 #   p     127.0.10.1   Knot: in-addr.arpa., ip6.arpa., test. (the delegations)
 #   ub    127.0.10.2   Unbound, recursive (stub-zones for those three -> p)
+#   root  127.0.10.3   Knot: . (delegates test., in-addr.arpa., ip6.arpa. to p),
+#                      the judges' root (RUNDIR/root.hints), not Unbound's
 #   k1/k2 127.0.10.11/12  Knot: isp-a.test., 2.0.192.in-addr.arpa.,
 #                         1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. (consistent)
 #   k3/k4 127.0.10.13/14  Knot: isp-b.test., 100.51.198.in-addr.arpa.
@@ -68,15 +70,16 @@ if ! [[ $PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
 fi
 WAIT_SECONDS=15
 
-KNOTS=(p k1 k2 k3 k4 k5 lame)
+KNOTS=(p root k1 k2 k3 k4 k5 lame)
 declare -A ADDR=(
-    [p]=$NET.1 [ub]=$NET.2
+    [p]=$NET.1 [ub]=$NET.2 [root]=$NET.3
     [k1]=$NET.11 [k2]=$NET.12 [k3]=$NET.13 [k4]=$NET.14
     [k5]=$NET.15 [lame]=$NET.16 [dead]=$NET.17
 )
 # The zone files each Knot instance serves (in ZONES_SRC; zone name from $ORIGIN).
 declare -A FILES=(
     [p]="test.zone in-addr.arpa.zone ip6.arpa.zone"
+    [root]="root.zone"
     [k1]="isp-a.test.zone 2.0.192.in-addr.arpa.zone 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [k2]="isp-a.test.zone 2.0.192.in-addr.arpa.zone 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [k3]="isp-b.test.zone 100.51.198.in-addr.arpa.k3.zone"
@@ -433,6 +436,9 @@ do_start() {
         wait_knot "$s"
     done
     start_dead
+    # root hints for the judges (zonemaster-cli --hints): the tree's root
+    printf '.\t3600000\tNS\tns.root.test.\nns.root.test.\t3600000\tA\t%s\n' "${ADDR[root]}" \
+        >"$RUNDIR/root.hints"
     start_unbound
     for s in "${KNOTS[@]}"; do
         say "Knot $s on ${ADDR[$s]}:$PORT (pid $(cat "$(knot_dir "$s")/knotd.pid"))"
