@@ -208,6 +208,10 @@ typedef enum rdc_code {
     RDC_AUTH_INCONSISTENT,
     RDC_AUTH_LAME,
     RDC_STALE_CACHE,
+    RDC_AUTH_NS_ADDRESS, /* an NS name of the zone has no address */
+    RDC_AUTH_NS_CNAME, /* an NS name of the zone is an alias (RFC 2181 §10.3) */
+    RDC_AUTH_NS_MISMATCH, /* the parent's NS set for the zone is not the zone's */
+    RDC_AUTH_CONTACT, /* the SOA contact's mail domain takes no mail */
     RDC_NOT_PUBLIC, /* the address is not globally reachable (rdc_addr_special) */
     RDC_CODE_COUNT
 } rdc_code_t;
@@ -322,6 +326,17 @@ typedef struct rdc_auth_server {
     rdc_auth_answer_t answer; /* when asked and state is OK */
 } rdc_auth_server_t;
 
+/* What was found about one NS name of a zone (rdc_auth_question_t.ns_info). */
+#define RDC_AUTH_NSF_NO_ADDRESS 0x01u /* no A or AAAA record (definite answers) */
+#define RDC_AUTH_NSF_CNAME 0x02u /* an alias: its address lookups met a CNAME */
+#define RDC_AUTH_NSF_PARENT_ONLY 0x04u /* in the parent's delegation, not the zone's NS set */
+#define RDC_AUTH_NSF_CHILD_ONLY 0x08u /* in the zone's NS set, not the parent's delegation */
+
+typedef struct rdc_auth_ns_info {
+    unsigned flags; /* RDC_AUTH_NSF_* */
+    char *alias_of; /* owned; with RDC_AUTH_NSF_CNAME: the name it aliases */
+} rdc_auth_ns_info_t;
+
 /* One question (the PTR of an address, or the A/AAAA of one of its PTR
  * names) asked of every authoritative server of its zone, and what the
  * resolver answered. */
@@ -330,11 +345,25 @@ typedef struct rdc_auth_question {
     uint16_t type; /* 12 PTR, 1 A, 28 AAAA */
     char *error; /* owned; why the zone's servers could not be asked, or NULL */
     char *zone; /* owned; the zone holding the name (its SOA owner) */
+    /* owned; the zone that delegates it, whose servers were asked for the
+     * delegation (RD=0), or NULL when not found */
+    char *parent_zone;
     char *mname; /* owned; the SOA's primary server */
     char *contact; /* owned; the SOA's RNAME as a mail address */
-    uint32_t serial, minimum; /* of the SOA the resolver gave */
+    /* the contact's mail domain has no MX and no address, or a null MX
+     * (RFC 7505): mail to it bounces */
+    bool contact_undeliverable;
+    char *parent_contact; /* owned; the parent zone's SOA contact, or NULL */
+    /* serial: the highest its servers gave for the zone's SOA (the
+     * resolver's SOA's when none did); serials_differ: they gave several */
+    uint32_t serial, minimum; /* minimum: of the SOA the resolver gave */
+    bool serials_differ;
+    uint32_t negative_ttl; /* RFC 2308 §5: min(the SOA's TTL, its MINIMUM) */
+    /* RFC 6303: a zone the resolver serves itself (RNAME nobody.invalid) */
+    bool local;
     size_t nns;
-    char **ns; /* owned; the zone's NS names */
+    char **ns; /* owned; the zone's NS names, sorted */
+    rdc_auth_ns_info_t *ns_info; /* owned; one per ns (NULL: nothing found) */
     size_t nservers;
     rdc_auth_server_t *servers; /* owned; one per NS address */
     /* the authoritative servers that answered agree on the answer and

@@ -20,9 +20,12 @@
 #   queries RUNDIR SERVER        how many queries SERVER (p, k1..k5, lame, dead)
 #                                has received since it started
 #
-# Servers (all on port 53, so the tests need root):
+# Servers (all on port 53 of 127.0.10.x by default, so the tests need root;
+# RDC_AUTHTREE_NET and RDC_AUTHTREE_PORT move them, see Environment):
 #   p     127.0.10.1   Knot: in-addr.arpa., ip6.arpa., test. (the delegations)
 #   ub    127.0.10.2   Unbound, recursive (stub-zones for those three -> p)
+#   root  127.0.10.3   Knot: . (delegates test., in-addr.arpa., ip6.arpa. to p),
+#                      the judges' root (RUNDIR/root.hints), not Unbound's
 #   k1/k2 127.0.10.11/12  Knot: isp-a.test., 2.0.192.in-addr.arpa.,
 #                         1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. (consistent)
 #   k3/k4 127.0.10.13/14  Knot: isp-b.test., 100.51.198.in-addr.arpa.
@@ -32,13 +35,22 @@
 #   dead  127.0.10.17  tests/fakedns dropping every query: a black hole
 #
 # Everything (configs, zone copies, databases, logs, pidfiles, sockets) lives in
-# RUNDIR. Nothing listens on or queries anything but 127.0.10.0/24; the system
+# RUNDIR. Nothing listens on or queries anything but NET.0/24; the system
 # resolver and any system knot/unbound service are neither used nor touched.
 #
 # Environment:
 #   RDC_FAKEDNS_BIN     the fakedns responder (default: the first of
 #                       build*/tests/fakedns/fakedns of this source tree)
 #   RDC_AUTHTREE_ZONES  zone files (default tests/authority/zones)
+#   RDC_AUTHTREE_NET    the first three octets of the servers' addresses
+#                       (default 127.0.10; any 127.X.Y): the zone files' glue
+#                       and NS addresses (written 127.0.10.x) are rewritten to
+#                       it as they are installed, so two trees can run side by
+#                       side on one machine
+#   RDC_AUTHTREE_PORT   the port every server listens on (default 53). Glue
+#                       records carry no port: Unbound and rdnscheck follow a
+#                       delegation to port 53 only, so another port suits the
+#                       kdig checks of a single server, not the tests
 set -euo pipefail
 
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -48,23 +60,32 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$SCRIPT_DIR/lib.sh" # ensure_packages, pid_alive, kill_pid
 SRC_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 ZONES_SRC=${RDC_AUTHTREE_ZONES:-$SRC_DIR/tests/authority/zones}
-PORT=53
+NET=${RDC_AUTHTREE_NET:-127.0.10}
+PORT=${RDC_AUTHTREE_PORT:-53}
+[[ $NET =~ ^127\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])$ ]] ||
+    { printf 'authtree.sh: error: RDC_AUTHTREE_NET=%s is not 127.X.Y\n' "$NET" >&2; exit 2; }
+if ! [[ $PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
+    printf 'authtree.sh: error: RDC_AUTHTREE_PORT=%s is not a port\n' "$PORT" >&2
+    exit 2
+fi
 WAIT_SECONDS=15
 
-KNOTS=(p k1 k2 k3 k4 k5 lame)
+KNOTS=(p root k1 k2 k3 k4 k5 lame)
 declare -A ADDR=(
-    [p]=127.0.10.1 [ub]=127.0.10.2
-    [k1]=127.0.10.11 [k2]=127.0.10.12 [k3]=127.0.10.13 [k4]=127.0.10.14
-    [k5]=127.0.10.15 [lame]=127.0.10.16 [dead]=127.0.10.17
+    [p]=$NET.1 [ub]=$NET.2 [root]=$NET.3
+    [k1]=$NET.11 [k2]=$NET.12 [k3]=$NET.13 [k4]=$NET.14
+    [k5]=$NET.15 [lame]=$NET.16 [dead]=$NET.17
 )
 # The zone files each Knot instance serves (in ZONES_SRC; zone name from $ORIGIN).
 declare -A FILES=(
     [p]="test.zone in-addr.arpa.zone ip6.arpa.zone"
+    [root]="root.zone"
     [k1]="isp-a.test.zone 2.0.192.in-addr.arpa.zone 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [k2]="isp-a.test.zone 2.0.192.in-addr.arpa.zone 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [k3]="isp-b.test.zone 100.51.198.in-addr.arpa.k3.zone"
     [k4]="isp-b.test.zone 100.51.198.in-addr.arpa.k4.zone"
-    [k5]="isp-c.test.zone 113.0.203.in-addr.arpa.zone"
+    [k5]="isp-c.test.zone 113.0.203.in-addr.arpa.zone 64-26.113.0.203.in-addr.arpa.zone
+          3.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.zone"
     [lame]=""
 )
 # Zones Unbound answers locally by default (RFC 6761/6303/5737/3849); switched
@@ -132,13 +153,19 @@ stop_one() {
     rm -f "$pidfile"
 }
 
-# port53_taken: print the UDP/TCP listeners on port 53 that would keep one of
-# our addresses from binding (the address itself, or a wildcard).
-port53_taken() {
+# port_taken: print the UDP/TCP listeners on PORT that would keep one of
+# our addresses from binding (one in NET.0/24, or a wildcard).
+port_taken() {
     command -v ss >/dev/null 2>&1 || return 0
-    ss -Hlnut "sport = :$PORT" 2>/dev/null | awk '
+    ss -Hlnut "sport = :$PORT" 2>/dev/null | awk -v net="$NET." '
         { a = $5; sub(/:[0-9]+$/, "", a); sub(/%.*/, "", a)
-          if (a ~ /^127\.0\.10\./ || a == "0.0.0.0" || a == "*" || a == "[::]") print }'
+          if (index(a, net) == 1 || a == "0.0.0.0" || a == "*" || a == "[::]") print }'
+}
+
+# localize SRC DEST: copy zone file SRC to DEST with the default net's
+# addresses (127.0.10.x) rewritten to NET's.
+localize() {
+    sed "s/127\.0\.10\./$NET./g" "$1" >"$2"
 }
 
 # zone_of FILE: the zone name ($ORIGIN, with the trailing dot).
@@ -248,7 +275,7 @@ install_zones() {
     dir=$(knot_dir "$s")
     mkdir -p "$dir/zones"
     for f in ${FILES[$s]}; do
-        cp "$ZONES_SRC/$f" "$dir/zones/$(zone_of "$ZONES_SRC/$f")zone"
+        localize "$ZONES_SRC/$f" "$dir/zones/$(zone_of "$ZONES_SRC/$f")zone"
     done
 }
 
@@ -397,10 +424,10 @@ do_start() {
     ensure_tools
     find_fakedns >/dev/null
     QUIET=1 do_stop
-    taken=$(port53_taken)
+    taken=$(port_taken)
     if [[ -n $taken ]]; then
         printf '%s\n' "$taken" >&2
-        die "port $PORT is taken on a 127.0.10.x or wildcard address (see above)"
+        die "port $PORT is taken on a $NET.x or wildcard address (see above)"
     fi
     for s in "${KNOTS[@]}"; do
         launch_knot "$s"
@@ -409,6 +436,9 @@ do_start() {
         wait_knot "$s"
     done
     start_dead
+    # root hints for the judges (zonemaster-cli --hints): the tree's root
+    printf '.\t3600000\tNS\tns.root.test.\nns.root.test.\t3600000\tA\t%s\n' "${ADDR[root]}" \
+        >"$RUNDIR/root.hints"
     start_unbound
     for s in "${KNOTS[@]}"; do
         say "Knot $s on ${ADDR[$s]}:$PORT (pid $(cat "$(knot_dir "$s")/knotd.pid"))"
@@ -501,7 +531,7 @@ do_set() {
     dir=$(knot_dir "$s")
     pid_alive "$dir/knotd.pid" knotd >/dev/null || die "Knot $s is not running (RUNDIR $RUNDIR)"
     grep -qF "domain: \"$zone\"" "$dir/knot.conf" || die "$s does not serve $zone"
-    cp "$file" "$dir/zones/${zone}zone.new"
+    localize "$file" "$dir/zones/${zone}zone.new"
     mv -f "$dir/zones/${zone}zone.new" "$dir/zones/${zone}zone"
     reload_zone "$s" "$zone" "$dir/zones/${zone}zone"
     say "$s serves $zone from $(basename "$file") (serial $(serial_of "$file"))"
@@ -518,8 +548,11 @@ do_restore() {
         for f in ${FILES[$s]:-}; do
             zone=$(zone_of "$ZONES_SRC/$f")
             target="$dir/zones/${zone}zone"
-            cmp -s "$ZONES_SRC/$f" "$target" && continue
-            cp "$ZONES_SRC/$f" "$target.new"
+            localize "$ZONES_SRC/$f" "$target.new"
+            if cmp -s "$target.new" "$target"; then
+                rm -f "$target.new"
+                continue
+            fi
             mv -f "$target.new" "$target"
             reload_zone "$s" "$zone" "$target"
             say "$s serves the original $zone again (serial $(serial_of "$target"))"

@@ -59,11 +59,17 @@ void rdc_auth_question_clear(rdc_auth_question_t *q)
     free(q->name);
     free(q->error);
     free(q->zone);
+    free(q->parent_zone);
+    free(q->parent_contact);
     free(q->mname);
     free(q->contact);
-    for (size_t i = 0; i < q->nns; i++)
+    for (size_t i = 0; i < q->nns; i++) {
         free(q->ns[i]);
+        if (q->ns_info)
+            free(q->ns_info[i].alias_of);
+    }
     free(q->ns);
+    free(q->ns_info);
     for (size_t i = 0; i < q->nservers; i++) {
         free(q->servers[i].ns);
         rdc_auth_answer_clear(&q->servers[i].answer);
@@ -110,11 +116,18 @@ bool rdc_auth_answer_same(const rdc_auth_answer_t *x, const rdc_auth_answer_t *y
     return true;
 }
 
+/* RFC 6303 §3: the SOA of a zone a resolver serves itself names
+ * nobody.invalid as its contact. */
+static bool locally_served(const rdc_auth_question_t *q)
+{
+    return q->contact && strcmp(q->contact, "nobody@invalid") == 0;
+}
+
 bool rdc_auth_evaluate(rdc_auth_question_t *q)
 {
     const rdc_auth_answer_t *first = NULL;
     bool have_serial = false, same_answer = true, same_serial = true;
-    uint32_t serial = 0;
+    uint32_t serial = 0, highest = 0;
     size_t nok = 0;
     q->stale = false;
     q->has_source = false;
@@ -125,6 +138,9 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
             if (have_serial && s->serial != serial)
                 same_serial = false;
             serial = s->serial;
+            /* RFC 1982 serial arithmetic: the newer of two */
+            if (!have_serial || (uint32_t)(s->serial - highest) - 1u < 0x7fffffffu)
+                highest = s->serial;
             have_serial = true;
         }
         if (!s->asked || s->state != RDC_AUTH_S_OK)
@@ -138,6 +154,10 @@ bool rdc_auth_evaluate(rdc_auth_question_t *q)
     /* servers that serve different versions disagree even where this
      * answer is the same: the next change may not reach all of them */
     q->consistent = same_answer && same_serial;
+    q->serials_differ = !same_serial;
+    if (have_serial)
+        q->serial = highest; /* the zone's newest version, not the one a cache holds */
+    q->local = locally_served(q);
     if (first == NULL)
         return true;
     if (same_answer) {
@@ -189,13 +209,18 @@ void rdc_auth_who(const rdc_auth_question_t *q, bool paren, rdc_buf_t *b)
     bool contact = q->contact && q->contact[0];
     rdc_buf_printf(b, "the operator of %s", q->zone);
     if (contact)
-        rdc_buf_printf(b, "%scontact %s", paren ? " (" : ": ", q->contact);
+        rdc_buf_printf(b, "%scontact %s%s", paren ? " (" : ": ", q->contact,
+                       q->contact_undeliverable ? " (mail to it bounces)" : "");
     if (q->nns > 0) {
         rdc_buf_puts(b, contact ? (paren ? "; servers " : ", servers ")
                                 : (paren ? " (servers " : ": servers "));
         for (size_t i = 0; i < q->nns; i++)
             rdc_buf_printf(b, "%s%s", i ? ", " : "", q->ns[i]);
     }
+    /* Zonemaster's fallback when the contact bounces: the delegating
+     * zone's contact */
+    if (contact && q->contact_undeliverable && q->parent_contact && q->parent_zone)
+        rdc_buf_printf(b, "; the parent zone %s: contact %s", q->parent_zone, q->parent_contact);
     if (paren && (contact || q->nns > 0))
         rdc_buf_puts(b, ")");
 }
@@ -242,17 +267,157 @@ static bool lame_problem(rdc_result_t *r, const rdc_auth_question_t *q)
             if (r->problems[i].code == RDC_AUTH_LAME && strstr(r->problems[i].message, tag))
                 nlame = 0; /* said already, for another name of the zone */
     }
-    if (nlame > 0) {
+    if (nlame > 0 && nlame == q->nservers && q->parent_zone) {
+        /* a lame delegation: no server serves the zone, resolvers fail */
+        rdc_buf_puts(&fix, "no listed server serves the zone, so resolvers cannot resolve "
+                           "anything in it: ask ");
+        rdc_auth_who(q, true, &fix);
+        rdc_buf_printf(&fix,
+                       " to serve it on its servers, or whoever keeps the delegation in "
+                       "%s to delegate it to servers that do",
+                       q->parent_zone);
+    } else if (nlame > 0) {
         rdc_buf_puts(&fix, "ask ");
         rdc_auth_who(q, true, &fix);
         rdc_buf_puts(&fix, " to serve the zone on every listed server or to remove the "
                            "others from its NS set: resolvers that pick them time out or fail");
+    }
+    if (nlame > 0)
         ok = !m.failed && !fix.failed &&
              rdc_result_add_problem(r, RDC_AUTH_LAME, fix.s,
                                     "%zu of %zu name server addresses of zone %s: %s", nlame,
                                     q->nservers, q->zone, m.s);
-    }
     rdc_buf_free(&m);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
+/* Whether r has a problem of code whose message names zone ("... zone Z:"). */
+static bool said_for_zone(const rdc_result_t *r, rdc_code_t code, const char *zone)
+{
+    char tag[RDC_NAME_TEXT_MAX + 16];
+    snprintf(tag, sizeof tag, " zone %s:", zone);
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (r->problems[i].code == code && strstr(r->problems[i].message, tag))
+            return true;
+    return false;
+}
+
+/* auth-ns-address and auth-ns-cname: NS names of q's zone without an
+ * address, or that are aliases; once per zone. */
+static bool ns_problems(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    bool ok = true;
+    for (int pass = 0; pass < 2 && ok && q->ns_info; pass++) {
+        unsigned flag = pass ? RDC_AUTH_NSF_CNAME : RDC_AUTH_NSF_NO_ADDRESS;
+        rdc_code_t code = pass ? RDC_AUTH_NS_CNAME : RDC_AUTH_NS_ADDRESS;
+        rdc_buf_t m = {0}, fix = {0};
+        size_t n = 0;
+        for (size_t i = 0; i < q->nns; i++) {
+            if (!(q->ns_info[i].flags & flag))
+                continue;
+            rdc_buf_printf(&m, "%s%s", n++ ? ", " : "", q->ns[i]);
+            if (pass && q->ns_info[i].alias_of)
+                rdc_buf_printf(&m, " (an alias of %s)", q->ns_info[i].alias_of);
+        }
+        if (n == 0 || said_for_zone(r, code, q->zone)) {
+            rdc_buf_free(&m);
+            continue;
+        }
+        rdc_buf_puts(&fix, "ask ");
+        rdc_auth_who(q, true, &fix);
+        if (pass)
+            rdc_buf_puts(&fix, ", and whoever keeps the delegation in the parent zone, to list "
+                               "the servers' own names (with A/AAAA records) in the NS set, not "
+                               "aliases: RFC 2181 section 10.3 forbids NS records that point "
+                               "at a CNAME, and some resolvers do not follow them");
+        else
+            rdc_buf_puts(&fix, ", and whoever keeps the delegation in the parent zone, to give "
+                               "each listed server name an A or AAAA record, or to drop the name "
+                               "from the NS set: resolvers cannot reach a server without an "
+                               "address");
+        const char *what = pass ? "is an alias (CNAME)" : "has no address (no A or AAAA record)";
+        const char *whatn = pass ? "are aliases (CNAME)" : "have no address (no A or AAAA record)";
+        ok = !m.failed && !fix.failed &&
+             rdc_result_add_problem(r, code, fix.s, "%zu of %zu name servers of zone %s: %s %s", n,
+                                    q->nns, q->zone, m.s, n == 1 ? what : whatn);
+        rdc_buf_free(&m);
+        rdc_buf_free(&fix);
+    }
+    return ok;
+}
+
+/* auth-ns-mismatch: the parent's delegation and the zone's own NS set
+ * differ (RFC 1034 §4.2.2: the NS records at a cut are the zone's own);
+ * once per zone. */
+static bool mismatch_problem(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    if (q->ns_info == NULL || q->parent_zone == NULL)
+        return true;
+    rdc_buf_t po = {0}, co = {0}, m = {0}, fix = {0};
+    size_t npo = 0, nco = 0;
+    for (size_t i = 0; i < q->nns; i++) {
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_PARENT_ONLY)
+            rdc_buf_printf(&po, "%s%s", npo++ ? ", " : "", q->ns[i]);
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_CHILD_ONLY)
+            rdc_buf_printf(&co, "%s%s", nco++ ? ", " : "", q->ns[i]);
+    }
+    bool ok = true;
+    if ((npo > 0 || nco > 0) && !said_for_zone(r, RDC_AUTH_NS_MISMATCH, q->zone)) {
+        rdc_buf_printf(&m, "the parent zone %s and the zone's own NS set differ for zone %s:",
+                       q->parent_zone, q->zone);
+        if (npo > 0)
+            rdc_buf_printf(&m,
+                           " the parent lists %s, which the zone does not (resolvers start "
+                           "from the parent's list)",
+                           po.s);
+        if (npo > 0 && nco > 0)
+            rdc_buf_puts(&m, ";");
+        if (nco > 0)
+            rdc_buf_printf(&m,
+                           " the zone lists %s, which the parent does not (resolvers may "
+                           "never ask %s)",
+                           co.s, nco == 1 ? "it" : "them");
+        rdc_buf_printf(&fix,
+                       "ask whoever keeps the delegation in %s (for a reverse zone, the provider "
+                       "or registry the block came from) and ",
+                       q->parent_zone);
+        rdc_auth_who(q, false, &fix);
+        rdc_buf_puts(&fix, " to list the same name servers in both (RFC 1034 section 4.2.2)");
+        ok = !po.failed && !co.failed && !m.failed && !fix.failed &&
+             rdc_result_add_problem(r, RDC_AUTH_NS_MISMATCH, fix.s, "%s", m.s);
+    }
+    rdc_buf_free(&po);
+    rdc_buf_free(&co);
+    rdc_buf_free(&m);
+    rdc_buf_free(&fix);
+    return ok;
+}
+
+/* auth-contact: the SOA contact's mail domain takes no mail (Zonemaster's
+ * RNAME_MAIL_DOMAIN_INVALID): say so, and whom to write to instead. */
+static bool contact_problem(rdc_result_t *r, const rdc_auth_question_t *q)
+{
+    if (!q->contact_undeliverable || q->contact == NULL ||
+        said_for_zone(r, RDC_AUTH_CONTACT, q->zone))
+        return true;
+    const char *at = strchr(q->contact, '@');
+    rdc_buf_t fix = {0};
+    rdc_buf_puts(&fix, "write to the operator of the zone's servers");
+    for (size_t i = 0; i < q->nns; i++)
+        rdc_buf_printf(&fix, "%s%s", i ? ", " : " (", q->ns[i]);
+    if (q->nns > 0)
+        rdc_buf_puts(&fix, ")");
+    if (q->parent_contact && q->parent_zone)
+        rdc_buf_printf(&fix, " or to the parent zone %s's contact %s", q->parent_zone,
+                       q->parent_contact);
+    rdc_buf_puts(&fix, " instead, and ask them to put a mailbox that receives mail in the SOA "
+                       "RNAME (RFC 1035 section 3.3.13)");
+    bool ok = !fix.failed &&
+              rdc_result_add_problem(r, RDC_AUTH_CONTACT, fix.s,
+                                     "the SOA contact %s of zone %s: cannot receive mail: %s has "
+                                     "no MX and no address, or a null MX (RFC 7505)",
+                                     q->contact, q->zone, at ? at + 1 : q->contact);
     rdc_buf_free(&fix);
     return ok;
 }
@@ -350,16 +515,68 @@ static bool question_problems(rdc_result_t *r, const rdc_auth_question_t *q, sta
                               const char *ip, time_t now)
 {
     char what[RDC_NAME_TEXT_MAX + 16];
-    if (q->error || q->zone == NULL)
+    /* RFC 6303: a zone the resolver serves itself has no servers to judge */
+    if (q->zone == NULL || q->local)
         return true;
+    /* NS names without addresses: also when none has one (the error) */
+    bool ok = ns_problems(r, q) && mismatch_problem(r, q) && contact_problem(r, q);
+    if (!ok || q->error)
+        return ok;
     char tb[16];
     snprintf(what, sizeof what, "%s %s", q->name, rdc_type_name(q->type, tb));
-    bool ok = lame_problem(r, q);
+    ok = lame_problem(r, q);
     if (ok && !q->consistent)
         ok = inconsistent_problem(r, q, what);
     if (ok && q->stale)
         ok = stale_problem(r, q, what, kind, ip, now);
     return ok;
+}
+
+/* The zone is a registry's, above any block it gives out: in-addr.arpa or
+ * a /8 zone (IANA's and the regional registries'), ip6.arpa or a zone
+ * shorter than /32 (registries hand out /32 and longer). Its SOA answering
+ * for an address means no reverse zone is delegated for the address's
+ * block. */
+static bool registry_zone(const char *zone, int family)
+{
+    const char *top = family == 4 ? "in-addr.arpa" : "ip6.arpa";
+    size_t zl = strlen(zone), tl = strlen(top), labels = 0;
+    if (zl < tl || strcasecmp(zone + zl - tl, top) != 0 || (zl > tl && zone[zl - tl - 1] != '.'))
+        return false;
+    for (size_t i = 0; i + tl < zl; i++)
+        labels += zone[i] == '.';
+    return family == 4 ? labels <= 1 : labels < 8;
+}
+
+/* The reverse name is an alias (RFC 2317: a CNAME into the zone of
+ * whoever holds a part of the block) when the servers were asked for
+ * another name: the no-ptr message names the name that is missing, the
+ * CNAME's target (RFC 1034 section 3.6.2; RFC 6604 section 2.1: the
+ * rcode is the target's). */
+static bool alias_message(rdc_result_t *r)
+{
+    const rdc_auth_question_t *q = &r->authority->ptr;
+    char ip[RDC_ADDR_TEXT_MAX], rev[RDC_REVNAME_MAX];
+    rdc_addr_reverse_name(&r->addr, rev);
+    if (q->name == NULL || strcasecmp(q->name, rev) == 0 || r->nnames > 0)
+        return true;
+    rdc_addr_format(&r->addr, ip);
+    for (size_t i = 0; i < r->nproblems; i++) {
+        rdc_problem_t *p = &r->problems[i];
+        if (p->code != RDC_NO_PTR)
+            continue;
+        rdc_buf_t b = {0};
+        rdc_buf_printf(&b, "%s has no PTR record: %s is an alias (CNAME) of %s, which %s", ip, rev,
+                       q->name,
+                       r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist" : "has no PTR record");
+        char *m = b.failed ? NULL : rdc_buf_take(&b);
+        rdc_buf_free(&b);
+        if (m == NULL)
+            return false;
+        free(p->message);
+        p->message = m;
+    }
+    return true;
 }
 
 bool rdc_auth_problems(rdc_result_t *r, time_t now)
@@ -369,6 +586,8 @@ bool rdc_auth_problems(rdc_result_t *r, time_t now)
     if (a == NULL)
         return true;
     rdc_addr_format(&r->addr, ip);
+    if (!alias_message(r))
+        return false;
     /* the PTR going away, or the address leaving a name's records, turns
      * a confirming answer into a failing one; new PTR names that do not
      * resolve back leave the check failing */
@@ -395,7 +614,7 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
     if (q == NULL || q->zone == NULL)
         return false;
     rdc_addr_format(&r->addr, ip);
-    if (q->contact && strcmp(q->contact, "nobody@invalid") == 0) {
+    if (locally_served(q)) {
         /* RFC 6303: the resolver serves the reverse zone of a private or
          * special-use range itself; nobody on the internet does */
         snprintf(buf, cap,
@@ -424,10 +643,27 @@ bool rdc_auth_no_ptr_fix(const rdc_result_t *r, char *buf, size_t cap)
         rdc_buf_free(&who);
         return false;
     }
-    snprintf(buf, cap,
-             "ask %s (your hosting provider, not your registrar) to set PTR for %s to a name "
-             "whose %s record is %s",
-             who.s, ip, r->addr.family == 4 ? "A" : "AAAA", ip);
+    char rev[RDC_REVNAME_MAX];
+    rdc_addr_reverse_name(&r->addr, rev);
+    const char *rr = r->addr.family == 4 ? "A" : "AAAA";
+    if (registry_zone(q->zone, r->addr.family))
+        snprintf(buf, cap,
+                 "no reverse zone is delegated for the block of %s (the nearest zone, %s, is a "
+                 "registry's): the holder of the block - the provider it came from, through "
+                 "its regional registry (RIPE NCC, ARIN, APNIC, LACNIC, AFRINIC) - must have "
+                 "its reverse zone delegated, then set PTR for %s to a name whose %s record is "
+                 "%s",
+                 ip, q->zone, ip, rr, ip);
+    else if (q->name && strcasecmp(q->name, rev) != 0)
+        snprintf(buf, cap,
+                 "ask %s (your hosting provider, not your registrar) to add the PTR record at "
+                 "%s, the name %s is an alias of (RFC 2317), naming a host whose %s record is %s",
+                 who.s, q->name, rev, rr, ip);
+    else
+        snprintf(buf, cap,
+                 "ask %s (your hosting provider, not your registrar) to set PTR for %s to a "
+                 "name whose %s record is %s",
+                 who.s, ip, rr, ip);
     rdc_buf_free(&who);
     return true;
 }

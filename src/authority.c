@@ -21,7 +21,8 @@
 #define AUTH_MAX_ADDRS 2 /* addresses per NS name and family */
 #define AUTH_MAX_SERVERS 16 /* server addresses per zone */
 #define AUTH_MAX_TRIES 2 /* tries of one direct query (a timeout costs one more) */
-#define AUTH_MAX_ZONES 1024 /* finished zones kept for later checks */
+#define AUTH_MAX_ZONES 1024 /* finished zones kept for later checks (default) */
+#define AUTH_MAX_PARENT 3 /* servers of the parent zone asked for the delegation */
 
 typedef struct azone azone_t;
 typedef struct aq aq_t;
@@ -51,15 +52,35 @@ struct azone {
     char *error; /* why its servers cannot be asked, or NULL */
     lookup_t ns_lk;
     size_t nns;
-    char **ns; /* presentation form */
+    char **ns; /* presentation form, sorted */
+    rdc_auth_ns_info_t *nsi; /* per NS name: what its address lookups found */
+    bool *ns_tmp; /* per NS name: an address lookup of it failed (temporarily) */
     nslk_t *alk;
     size_t nalk;
     asrv_t srv[AUTH_MAX_SERVERS];
     size_t nsrv;
-    int phase; /* 0 NS, 1 addresses, 2 SOA queries */
+    int phase; /* 0 NS and delegation, 1 addresses, 2 SOA queries */
     bool addr_failed; /* an NS name's address lookup failed (temporarily) */
     rdc_hold_t pending; /* of the phase */
     aq_t *waiters;
+    uint8_t nsw[AUTH_MAX_NS][RDC_NAME_WIRE_MAX + 1]; /* the NS names' wire forms */
+    const char *ns_error; /* why the NS lookup gave no name, or NULL */
+    /* the delegation (RFC 1034 §4.2.2: the NS set at the zone cut is the
+     * zone's own): the parent zone's servers asked for the zone's NS */
+    bool want_parent; /* a question's zone (not one found as a parent) */
+    lookup_t psoa_lk; /* the SOA of the name one label up: the parent zone */
+    azone_t *pwaiters, *pnext; /* zones waiting for this one, their parent */
+    char *parent; /* the parent zone, or NULL when not found */
+    bool have_ref;
+    rdc_referral_t ref; /* the parent's NS set and glue for the zone */
+    char *parent_contact; /* the parent zone's SOA contact, or NULL */
+    /* the SOA contact's mail domain (the RNAME past its first label): its
+     * MX, A and AAAA (RFC 5321 §5.1: no MX, the address is the host) */
+    bool want_contact;
+    uint8_t cdomain[RDC_NAME_WIRE_MAX + 1];
+    lookup_t clk[3];
+    rdc_dns_status_t cst[3];
+    bool null_mx; /* RFC 7505: "MX 0 ." */
 };
 
 /* One question of a check: the PTR, or one PTR name's A/AAAA. */
@@ -82,11 +103,30 @@ struct aq {
     rdc_name_result_t *src;
     size_t nsrc;
     rdc_trace_t trace; /* -v: its queries to the zone's servers */
+    /* the resolver could not find the zone (SERVFAIL: often every server
+     * of it is lame): 1 walking up to a zone that answers, 2 waiting for
+     * that zone's servers, 3 asking them for the delegation (RD=0) */
+    int rescue;
+    char *rescue_why; /* the SOA lookup's failure */
+    char *rparent; /* the zone whose servers were asked */
+    uint8_t rparent_w[RDC_NAME_WIRE_MAX + 1];
+    rdc_hold_t rpending;
+    bool have_ref;
+    rdc_referral_t *ref; /* their delegation */
 };
+
+/* What a direct query is for. */
+typedef enum dq_kind {
+    DQ_SOA, /* a zone's SOA, of one of its servers (z) */
+    DQ_PARENT, /* a zone's NS, of a server of its parent zone (z) */
+    DQ_QUESTION, /* a question, of a server of its zone (q) */
+    DQ_RESCUE /* a question's name's NS, of a server of a zone above (q) */
+} dq_kind_t;
 
 /* A direct query in flight (freed by its callback). */
 typedef struct dq {
     engine_t *e;
+    dq_kind_t kind;
     azone_t *z; /* the zone's SOA query: z and srv */
     aq_t *q; /* or a question's: q and srv */
     size_t srv;
@@ -99,6 +139,8 @@ typedef struct dq {
 
 static void zone_step(azone_t *z);
 static void aq_ask(aq_t *q);
+static void rescue_answer(aq_t *q, const uint8_t *msg, size_t len);
+static void rescue_release(aq_t *q);
 
 static char *name_dup(const uint8_t *wire)
 {
@@ -143,13 +185,14 @@ static void direct_send(dq_t *d)
     d->e->dns.ops->query(d->e->dns.ctx, d->idx, text, d->type, on_direct, d);
 }
 
-static bool direct_new(engine_t *e, azone_t *z, aq_t *q, size_t srv, const uint8_t *name,
-                       uint16_t type, size_t idx)
+static bool direct_new(engine_t *e, dq_kind_t kind, azone_t *z, aq_t *q, size_t srv,
+                       const uint8_t *name, uint16_t type, size_t idx)
 {
     dq_t *d = calloc(1, sizeof *d);
     if (d == NULL)
         return false;
     d->e = e;
+    d->kind = kind;
     d->z = z;
     d->q = q;
     d->srv = srv;
@@ -233,6 +276,30 @@ static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_
         free(d);
         return;
     }
+    if (d->kind == DQ_PARENT || d->kind == DQ_RESCUE) {
+        /* a delegation: read from the message whatever it holds */
+        if (msg == NULL && st == RDC_DNS_S_TIMEOUT && d->tries < AUTH_MAX_TRIES) {
+            direct_send(d);
+            return;
+        }
+        azone_t *z = d->z;
+        aq_t *q = d->q;
+        free(d);
+        if (q) {
+            rescue_answer(q, msg, len);
+            rescue_release(q);
+            return;
+        }
+        rdc_referral_t ref;
+        if (!z->have_ref && msg && rdc_referral_parse(msg, len, z->name, &ref) &&
+            rdc_name_equal(ref.zone, z->name)) {
+            z->ref = ref;
+            z->have_ref = true;
+        }
+        if (hold_release(&z->pending))
+            zone_step(z);
+        return;
+    }
     rdc_answer_t a = RDC_ANSWER_INIT;
     if (msg) {
         rdc_answer_parse(msg, len, d->name, d->type, &a, NULL, NULL);
@@ -287,9 +354,18 @@ static void zone_fail(azone_t *z, const char *why)
 
 /* The zone's servers are known and have answered its SOA (or it failed):
  * its waiting questions are asked. */
+static void parent_ask(azone_t *z, const azone_t *p);
+
 static void zone_ready(azone_t *z)
 {
     z->ready = true;
+    azone_t *c = z->pwaiters;
+    z->pwaiters = NULL;
+    while (c) {
+        azone_t *next = c->pnext;
+        parent_ask(c, z);
+        c = next;
+    }
     aq_t *q = z->waiters;
     z->waiters = NULL;
     while (q) {
@@ -299,27 +375,40 @@ static void zone_ready(azone_t *z)
     }
 }
 
+/* A server address of NS name ns, unless the zone has it already. */
+static void server_add(azone_t *z, size_t ns, const rdc_addr_t *addr)
+{
+    if (z->nsrv == AUTH_MAX_SERVERS)
+        return;
+    for (size_t k = 0; k < z->nsrv; k++)
+        if (rdc_addr_equal(&z->srv[k].srv.addr, addr))
+            return;
+    asrv_t *s = &z->srv[z->nsrv++];
+    memset(s, 0, sizeof *s);
+    s->ns = ns;
+    s->srv.addr = *addr;
+    s->idx = SIZE_MAX;
+}
+
 static void addr_done(lookup_t *l, const rdc_answer_t *a)
 {
     nslk_t *n = l->owner;
     azone_t *z = n->z;
     trace_drop(l);
     if (rdc_dns_status_is_temporary(a->status))
-        z->addr_failed = true;
-    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && i < AUTH_MAX_ADDRS; i++) {
-        if (z->nsrv == AUTH_MAX_SERVERS)
-            break;
-        bool dup = false;
-        for (size_t k = 0; k < z->nsrv && !dup; k++)
-            dup = rdc_addr_equal(&z->srv[k].srv.addr, &a->records[i].addr);
-        if (dup)
-            continue;
-        asrv_t *s = &z->srv[z->nsrv++];
-        memset(s, 0, sizeof *s);
-        s->ns = n->ns;
-        s->srv.addr = a->records[i].addr;
-        s->idx = SIZE_MAX;
+        z->addr_failed = z->ns_tmp[n->ns] = true;
+    else if (a->status == RDC_DNS_OK && a->nrecords > 0)
+        z->nsi[n->ns].flags &= ~RDC_AUTH_NSF_NO_ADDRESS;
+    if (!rdc_dns_status_is_temporary(a->status) && !rdc_name_equal(a->final_name, l->name) &&
+        z->nsi[n->ns].alias_of == NULL) {
+        /* RFC 2181 §10.3: an NS name must not be an alias; resolvers
+         * may or may not follow it */
+        z->nsi[n->ns].flags |= RDC_AUTH_NSF_CNAME;
+        if ((z->nsi[n->ns].alias_of = name_dup(a->final_name)) == NULL)
+            z->e->oom = true;
     }
+    for (size_t i = 0; a->status == RDC_DNS_OK && i < a->nrecords && i < AUTH_MAX_ADDRS; i++)
+        server_add(z, n->ns, &a->records[i].addr);
     if (hold_release(&z->pending))
         zone_step(z);
 }
@@ -327,43 +416,107 @@ static void addr_done(lookup_t *l, const rdc_answer_t *a)
 static void ns_done(lookup_t *l, const rdc_answer_t *a)
 {
     azone_t *z = l->owner;
-    engine_t *e = z->e;
     trace_drop(l);
     if (a->status != RDC_DNS_OK) {
-        zone_fail(z, rdc_dns_status_is_temporary(a->status)
-                         ? "cannot ask the zone's servers: the NS lookup failed for"
-                         : "no NS records for zone");
-    } else if ((z->ns = calloc(AUTH_MAX_NS, sizeof *z->ns)) == NULL ||
-               (z->alk = calloc(2 * AUTH_MAX_NS, sizeof *z->alk)) == NULL) {
-        e->oom = true;
+        z->ns_error = rdc_dns_status_is_temporary(a->status)
+                          ? "cannot ask the zone's servers: the NS lookup failed for"
+                          : "no NS records for zone";
     } else {
-        const uint8_t *wires[AUTH_MAX_NS];
         for (size_t i = 0; i < a->nrecords && z->nns < AUTH_MAX_NS; i++) {
             const uint8_t *w = a->records[i].name;
             bool dup = false;
             for (size_t k = 0; k < z->nns && !dup; k++)
-                dup = rdc_name_equal(wires[k], w);
+                dup = rdc_name_equal(z->nsw[k], w);
             if (dup || !rdc_name_is_hostname(w))
                 continue; /* a name no resolver could look up is not asked */
-            if ((z->ns[z->nns] = name_dup(w)) == NULL) {
-                e->oom = true;
-                break;
-            }
-            wires[z->nns++] = w;
-        }
-        /* both families: the zone's servers are asked over both */
-        for (size_t i = 0; i < z->nns; i++) {
-            for (int f = 0; f < 2; f++) {
-                nslk_t *n = &z->alk[z->nalk++];
-                n->z = z;
-                n->ns = i;
-                lookup_init(&n->lk, e, f ? RDC_TYPE_AAAA : RDC_TYPE_A, wires[i], addr_done, n);
-            }
+            memcpy(z->nsw[z->nns++], w, sizeof z->nsw[0]);
         }
         if (z->nns == 0)
-            zone_fail(z, "no NS name that is a host name, for zone");
+            z->ns_error = "no NS name that is a host name, for zone";
     }
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+/* The zone's NS set (from the resolver) and the parent's (the referral):
+ * the names either lists, the parent's only ones flagged (resolvers start
+ * from them) and the zone's only ones too; sorted, so that the same zone
+ * gives the same list on every line, not the resolver's rotating order. */
+static bool zone_names(azone_t *z)
+{
+    unsigned flags[AUTH_MAX_NS] = {0};
+    size_t nchild = z->nns;
+    /* compared only when both are known: else the parent's set is the set */
+    bool compare = z->have_ref && nchild > 0;
+    for (size_t i = 0; z->have_ref && i < z->ref.nns; i++) {
+        const uint8_t *w = z->ref.ns[i];
+        bool found = false;
+        for (size_t k = 0; k < nchild && !found; k++)
+            found = rdc_name_equal(z->nsw[k], w);
+        if (found || !rdc_name_is_hostname(w) || z->nns == AUTH_MAX_NS)
+            continue;
+        memcpy(z->nsw[z->nns], w, sizeof z->nsw[0]);
+        flags[z->nns++] = compare ? RDC_AUTH_NSF_PARENT_ONLY : 0;
+    }
+    for (size_t k = 0; compare && k < nchild; k++) {
+        bool found = false;
+        for (size_t i = 0; i < z->ref.nns && !found; i++)
+            found = rdc_name_equal(z->nsw[k], z->ref.ns[i]);
+        if (!found)
+            flags[k] = RDC_AUTH_NSF_CHILD_ONLY;
+    }
+    if ((z->ns = calloc(AUTH_MAX_NS, sizeof *z->ns)) == NULL ||
+        (z->nsi = calloc(AUTH_MAX_NS, sizeof *z->nsi)) == NULL ||
+        (z->ns_tmp = calloc(AUTH_MAX_NS, sizeof *z->ns_tmp)) == NULL ||
+        (z->alk = calloc(2 * AUTH_MAX_NS, sizeof *z->alk)) == NULL)
+        return false;
+    for (size_t i = 0; i < z->nns; i++) {
+        if ((z->ns[i] = name_dup(z->nsw[i])) == NULL)
+            return false;
+        z->nsi[i].flags = flags[i] | RDC_AUTH_NSF_NO_ADDRESS; /* until an address comes */
+    }
+    for (size_t i = 1; i < z->nns; i++)
+        for (size_t k = i; k > 0 && strcasecmp(z->ns[k - 1], z->ns[k]) > 0; k--) {
+            char *t = z->ns[k];
+            unsigned tf = z->nsi[k].flags;
+            uint8_t tw[RDC_NAME_WIRE_MAX + 1];
+            memcpy(tw, z->nsw[k], sizeof tw);
+            z->ns[k] = z->ns[k - 1];
+            z->nsi[k].flags = z->nsi[k - 1].flags;
+            memcpy(z->nsw[k], z->nsw[k - 1], sizeof tw);
+            z->ns[k - 1] = t;
+            z->nsi[k - 1].flags = tf;
+            memcpy(z->nsw[k - 1], tw, sizeof tw);
+        }
+    return true;
+}
+
+/* The NS names are known: their addresses, from the parent's glue and
+ * from the resolver (both families: the servers are asked over both). */
+static void zone_addresses(azone_t *z)
+{
+    engine_t *e = z->e;
     z->phase = 1;
+    if (!zone_names(z)) {
+        e->oom = true;
+        z->nns = 0;
+    }
+    if (z->nns == 0)
+        zone_fail(z, z->ns_error ? z->ns_error : "no NS records for zone");
+    for (size_t g = 0; z->have_ref && g < z->ref.nglue; g++)
+        for (size_t i = 0; i < z->nns; i++)
+            if (rdc_name_equal(z->nsw[i], z->ref.ns[z->ref.glue[g].ns])) {
+                server_add(z, i, &z->ref.glue[g].addr);
+                z->nsi[i].flags &= ~RDC_AUTH_NSF_NO_ADDRESS;
+            }
+    for (size_t i = 0; z->alk && i < z->nns; i++) {
+        for (int f = 0; f < 2; f++) {
+            nslk_t *n = &z->alk[z->nalk++];
+            n->z = z;
+            n->ns = i;
+            lookup_init(&n->lk, e, f ? RDC_TYPE_AAAA : RDC_TYPE_A, z->nsw[i], addr_done, n);
+        }
+    }
     hold_start(&z->pending, (unsigned)z->nalk);
     for (size_t i = 0; i < z->nalk; i++)
         rdc_lookup_start(&z->alk[i].lk);
@@ -371,13 +524,126 @@ static void ns_done(lookup_t *l, const rdc_answer_t *a)
         zone_step(z);
 }
 
+/* The parent zone p is ready: up to AUTH_MAX_PARENT of its servers that
+ * answer for it are asked for z's NS (RD=0); their referral gives the
+ * delegation (RFC 1034 §4.3.2). Ends z's parent step. */
+static void parent_ask(azone_t *z, const azone_t *p)
+{
+    engine_t *e = z->e;
+    size_t asked = 0;
+    for (size_t i = 0; i < p->nsrv && asked < AUTH_MAX_PARENT; i++) {
+        if (p->srv[i].state != RDC_AUTH_S_OK)
+            continue;
+        size_t idx = e->dns.ops->add_server(e->dns.ctx, &p->srv[i].srv, false);
+        if (idx == SIZE_MAX)
+            continue;
+        asked++;
+        hold_add(&z->pending);
+        if (!direct_new(e, DQ_PARENT, z, NULL, i, z->name, RDC_TYPE_NS, idx)) {
+            e->oom = true;
+            hold_release(&z->pending);
+        }
+    }
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+static azone_t *zone_find(engine_t *e, const uint8_t *name);
+static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent, const uint8_t *rname);
+
+/* One of the contact domain's lookups (MX, A, AAAA). */
+static void contact_done(lookup_t *l, const rdc_answer_t *a)
+{
+    azone_t *z = l->owner;
+    size_t i = (size_t)(l - z->clk);
+    trace_drop(l);
+    z->cst[i] = a->status;
+    if (i == 0 && a->status == RDC_DNS_OK && a->nrecords == 1 && a->records[0].name[0] == 0)
+        z->null_mx = true;
+    if (hold_release(&z->pending))
+        zone_step(z);
+}
+
+/* Whether mail to the zone's contact bounces for certain: its domain does
+ * not exist, has a null MX (RFC 7505), or has neither MX nor address
+ * (RFC 5321 §5.1). Temporary failures: not known, no. */
+static bool contact_bounces(const azone_t *z)
+{
+    if (!z->want_contact)
+        return false;
+    if (z->null_mx || z->cst[0] == RDC_DNS_NXDOMAIN)
+        return true;
+    for (size_t i = 0; i < 3; i++)
+        if (z->cst[i] != RDC_DNS_NXDOMAIN && z->cst[i] != RDC_DNS_NODATA)
+            return false;
+    return true;
+}
+
+/* The SOA of the name above the zone: its owner is the parent zone. */
+static void psoa_done(lookup_t *l, const rdc_answer_t *a)
+{
+    azone_t *z = l->owner;
+    engine_t *e = z->e;
+    trace_drop(l);
+    if (rdc_dns_status_is_temporary(a->status) || !a->has_soa ||
+        !name_under(z->name, a->soa.owner) || rdc_name_equal(a->soa.owner, z->name)) {
+        if (hold_release(&z->pending)) /* no parent to compare with */
+            zone_step(z);
+        return;
+    }
+    free(z->parent);
+    if ((z->parent = name_dup(a->soa.owner)) == NULL)
+        e->oom = true;
+    char contact[RDC_NAME_TEXT_MAX + 2];
+    rdc_rname_to_mail(a->soa.rname, contact, sizeof contact);
+    free(z->parent_contact);
+    if (contact[0] && (z->parent_contact = rdc_strdup(contact)) == NULL)
+        e->oom = true;
+    azone_t *p = zone_find(e, a->soa.owner);
+    if (p == NULL && (p = zone_new(e, a->soa.owner, false, NULL)) == NULL) {
+        e->oom = true;
+        if (hold_release(&z->pending))
+            zone_step(z);
+        return;
+    }
+    if (p->ready) {
+        parent_ask(z, p);
+        return;
+    }
+    z->pnext = p->pwaiters;
+    p->pwaiters = z;
+}
+
+static int srv_cmp(const asrv_t *x, const asrv_t *y)
+{
+    if (x->ns != y->ns)
+        return x->ns < y->ns ? -1 : 1;
+    if (x->srv.addr.family != y->srv.addr.family)
+        return x->srv.addr.family < y->srv.addr.family ? -1 : 1;
+    return memcmp(x->srv.addr.b, y->srv.addr.b, sizeof x->srv.addr.b);
+}
+
 /* The zone's phase is over: the next one. */
 static void zone_step(azone_t *z)
 {
     engine_t *e = z->e;
+    if (z->phase == 0) {
+        zone_addresses(z);
+        return;
+    }
     if (z->phase == 1) {
         z->phase = 2;
         hold_start(&z->pending, 0);
+        for (size_t i = 0; i < z->nns; i++)
+            if (z->ns_tmp[i]) /* not known: no finding */
+                z->nsi[i].flags &= ~RDC_AUTH_NSF_NO_ADDRESS;
+        /* by NS name, then address: in the order of the sorted names */
+        for (size_t i = 1; i < z->nsrv; i++)
+            for (size_t k = i; k > 0 && srv_cmp(&z->srv[k - 1], &z->srv[k]) > 0; k--) {
+                asrv_t t = z->srv[k];
+                z->srv[k] = z->srv[k - 1];
+                z->srv[k - 1] = t;
+            }
         if (z->nsrv == 0 && z->error == NULL)
             zone_fail(z, z->addr_failed ? "cannot ask the zone's servers: the address lookups "
                                           "of its name servers failed for zone"
@@ -390,7 +656,7 @@ static void zone_step(azone_t *z)
                 continue;
             }
             hold_add(&z->pending);
-            if (!direct_new(e, z, NULL, i, z->name, RDC_TYPE_SOA, s->idx)) {
+            if (!direct_new(e, DQ_SOA, z, NULL, i, z->name, RDC_TYPE_SOA, s->idx)) {
                 e->oom = true;
                 hold_release(&z->pending);
             }
@@ -420,13 +686,15 @@ static azone_t *zone_find(engine_t *e, const uint8_t *name)
     return NULL;
 }
 
-/* Over AUTH_MAX_ZONES, the least recently used finished zone is dropped
- * (asked again if a later address needs it): a run over a long list of
- * scattered addresses keeps bounded memory. Zones still being found are
- * kept, their queries hold them. */
+/* Over the cap (AUTH_MAX_ZONES unless the options say), the least
+ * recently used finished zone is dropped (asked again if a later address
+ * needs it): a run over a long list of scattered addresses keeps bounded
+ * memory. Zones still being found are kept: their lookups and queries
+ * point at them (and the cap may be exceeded while they run). */
 static void zone_evict(engine_t *e)
 {
-    while (e->nzones > AUTH_MAX_ZONES) {
+    size_t cap = e->o.auth_max_zones ? e->o.auth_max_zones : AUTH_MAX_ZONES;
+    while (e->nzones > cap) {
         azone_t **victim = NULL;
         for (azone_t **pp = &e->zones; *pp; pp = &(*pp)->next)
             if ((*pp)->ready && (*pp)->waiters == NULL)
@@ -440,31 +708,58 @@ static void zone_evict(engine_t *e)
     }
 }
 
-static azone_t *zone_new(engine_t *e, const uint8_t *name)
+/* A zone to find: its NS set through the resolver and, for a question's
+ * zone (want_parent), the parent's delegation of it. */
+static azone_t *zone_new(engine_t *e, const uint8_t *name, bool want_parent, const uint8_t *rname)
 {
     azone_t *z = calloc(1, sizeof *z);
     if (z == NULL)
         return NULL;
     z->e = e;
+    z->want_parent = want_parent && name[0] != 0;
+    /* the contact's mail domain: the RNAME past its local part */
+    z->want_contact = rname && rname[0] != 0 && rname[1 + rname[0]] != 0;
+    if (z->want_contact)
+        memcpy(z->cdomain, rname + 1 + rname[0], sizeof z->cdomain - 1 - rname[0]);
     memcpy(z->name, name, sizeof z->name);
     z->next = e->zones;
     e->zones = z;
     e->nzones++;
     zone_evict(e);
-    hold_start(&z->pending, 0);
+    hold_start(&z->pending, z->want_parent ? 1 : 0);
     lookup_init(&z->ns_lk, e, RDC_TYPE_NS, name, ns_done, z);
+    if (z->want_parent)
+        lookup_init(&z->psoa_lk, e, RDC_TYPE_SOA, name + name[0] + 1, psoa_done, z);
+    static const uint16_t ctypes[3] = {RDC_TYPE_MX, RDC_TYPE_A, RDC_TYPE_AAAA};
+    for (size_t i = 0; z->want_contact && i < 3; i++) {
+        hold_add(&z->pending);
+        lookup_init(&z->clk[i], e, ctypes[i], z->cdomain, contact_done, z);
+    }
     rdc_lookup_start(&z->ns_lk);
+    if (z->want_parent)
+        rdc_lookup_start(&z->psoa_lk);
+    for (size_t i = 0; z->want_contact && i < 3; i++)
+        rdc_lookup_start(&z->clk[i]);
     return z;
 }
 
 static void zone_free(azone_t *z)
 {
     trace_drop(&z->ns_lk);
+    trace_drop(&z->psoa_lk);
+    for (size_t i = 0; i < 3; i++)
+        trace_drop(&z->clk[i]);
+    free(z->parent);
+    free(z->parent_contact);
     for (size_t i = 0; i < z->nalk; i++)
         trace_drop(&z->alk[i].lk);
-    for (size_t i = 0; i < z->nns; i++)
+    for (size_t i = 0; i < z->nns; i++) {
         free(z->ns[i]);
+        free(z->nsi[i].alias_of);
+    }
     free(z->ns);
+    free(z->nsi);
+    free(z->ns_tmp);
     free(z->alk);
     free(z->error);
     free(z);
@@ -553,22 +848,39 @@ static void aq_error(aq_t *q, const char *msg)
 }
 
 /* Its zone is ready: ask every server of it that answered the SOA. */
+static void rescue_ask(aq_t *q, const azone_t *p);
+
 static void aq_ask(aq_t *q)
 {
     azone_t *z = q->z;
     engine_t *e = q->e;
     q->z = NULL; /* copied from here on: the zone may be evicted */
+    if (q->rescue == 2) {
+        rescue_ask(q, z);
+        return;
+    }
     if (z->error)
         aq_error(q, z->error);
+    if (z->parent && q->out.parent_zone == NULL &&
+        (q->out.parent_zone = rdc_strdup(z->parent)) == NULL)
+        e->oom = true;
+    if (z->parent_contact && (q->out.parent_contact = rdc_strdup(z->parent_contact)) == NULL)
+        e->oom = true;
+    q->out.contact_undeliverable = contact_bounces(z);
     q->out.ns = calloc(z->nns + 1, sizeof *q->out.ns);
+    q->out.ns_info = calloc(z->nns + 1, sizeof *q->out.ns_info);
     q->out.servers = calloc(z->nsrv + 1, sizeof *q->out.servers);
-    if (q->out.ns == NULL || q->out.servers == NULL) {
+    if (q->out.ns == NULL || q->out.ns_info == NULL || q->out.servers == NULL) {
         e->oom = true;
         aq_release(q);
         return;
     }
     for (size_t i = 0; i < z->nns; i++) {
         if ((q->out.ns[i] = rdc_strdup(z->ns[i])) == NULL)
+            e->oom = true;
+        q->out.ns_info[i].flags = z->nsi[i].flags;
+        if (z->nsi[i].alias_of &&
+            (q->out.ns_info[i].alias_of = rdc_strdup(z->nsi[i].alias_of)) == NULL)
             e->oom = true;
         q->out.nns++;
     }
@@ -595,12 +907,96 @@ static void aq_ask(aq_t *q)
             continue;
         }
         hold_add(&q->pending);
-        if (!direct_new(e, NULL, q, i, q->name, q->type, idx)) {
+        if (!direct_new(e, DQ_QUESTION, NULL, q, i, q->name, q->type, idx)) {
             e->oom = true;
             hold_release(&q->pending);
         }
     }
     aq_release(q); /* the SOA step */
+}
+
+/* The zone p above q's name answers: up to AUTH_MAX_PARENT of its
+ * servers are asked for the name's NS (RD=0); the referral names the zone
+ * delegated for it and its servers. */
+static void rescue_ask(aq_t *q, const azone_t *p)
+{
+    engine_t *e = q->e;
+    size_t asked = 0;
+    q->rescue = 3;
+    memcpy(q->rparent_w, p->name, sizeof q->rparent_w);
+    if ((q->rparent = name_dup(p->name)) == NULL || (q->ref = calloc(1, sizeof *q->ref)) == NULL)
+        e->oom = true;
+    hold_start(&q->rpending, 0);
+    for (size_t i = 0; q->ref && i < p->nsrv && asked < AUTH_MAX_PARENT; i++) {
+        if (p->srv[i].state != RDC_AUTH_S_OK)
+            continue;
+        size_t idx = e->dns.ops->add_server(e->dns.ctx, &p->srv[i].srv, false);
+        if (idx == SIZE_MAX)
+            continue;
+        asked++;
+        hold_add(&q->rpending);
+        if (!direct_new(e, DQ_RESCUE, NULL, q, i, q->name, RDC_TYPE_NS, idx)) {
+            e->oom = true;
+            hold_release(&q->rpending);
+        }
+    }
+    rescue_release(q);
+}
+
+static void rescue_answer(aq_t *q, const uint8_t *msg, size_t len)
+{
+    rdc_referral_t ref;
+    /* a zone cut below the zone asked, holding the name */
+    if (!q->have_ref && q->ref && msg && rdc_referral_parse(msg, len, q->name, &ref) &&
+        name_under(ref.zone, q->rparent_w) && !rdc_name_equal(ref.zone, q->rparent_w)) {
+        *q->ref = ref;
+        q->have_ref = true;
+    }
+}
+
+/* Every server above has answered: the delegated zone is found like any
+ * other (its NS set from the referral when the resolver gives none, the
+ * glue as addresses), and q waits for it; without a referral, the
+ * failure stands. */
+static void rescue_release(aq_t *q)
+{
+    engine_t *e = q->e;
+    if (!hold_release(&q->rpending))
+        return;
+    if (!q->have_ref) {
+        aq_error(q, q->rescue_why);
+        aq_release(q);
+        return;
+    }
+    free(q->out.zone);
+    free(q->out.parent_zone);
+    if ((q->out.zone = name_dup(q->ref->zone)) == NULL ||
+        (q->out.parent_zone = rdc_strdup(q->rparent)) == NULL) {
+        e->oom = true;
+        aq_release(q);
+        return;
+    }
+    azone_t *z = zone_find(e, q->ref->zone);
+    if (z == NULL) {
+        if ((z = zone_new(e, q->ref->zone, false, NULL)) == NULL) {
+            e->oom = true;
+            aq_release(q);
+            return;
+        }
+        /* the delegation is known already: no parent step */
+        z->ref = *q->ref;
+        z->have_ref = true;
+        if ((z->parent = rdc_strdup(q->rparent)) == NULL)
+            e->oom = true;
+    }
+    q->rescue = 0;
+    q->z = z;
+    if (z->ready) {
+        aq_ask(q);
+        return;
+    }
+    q->wnext = z->waiters;
+    z->waiters = q;
 }
 
 static void soa_done(lookup_t *l, const rdc_answer_t *a)
@@ -610,26 +1006,41 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
     char text[RDC_NAME_TEXT_MAX + 200];
     if (!rdc_lookup_trace_to(l, &q->c->trace))
         e->oom = true;
-    if (!q->named && !rdc_dns_status_is_temporary(a->status)) {
+    if (!q->named && q->rescue == 0 && !rdc_dns_status_is_temporary(a->status)) {
         /* the servers are asked for the name the resolver's CNAMEs lead
          * to (RFC 2317): its zone is the one that answers */
         memcpy(q->name, a->final_name, sizeof q->name);
         q->named = true;
     }
     if (rdc_dns_status_is_temporary(a->status)) {
-        char name[RDC_NAME_TEXT_MAX];
-        rdc_name_to_text(l->name, name);
-        snprintf(text, sizeof text, "the SOA lookup of %s %s: cannot find its zone", name,
-                 rdc_dns_status_text(a->status));
-        aq_error(q, text);
-        aq_release(q);
+        if (q->rescue == 0) {
+            char name[RDC_NAME_TEXT_MAX];
+            rdc_name_to_text(l->name, name);
+            snprintf(text, sizeof text, "the SOA lookup of %s %s: cannot find its zone", name,
+                     rdc_dns_status_text(a->status));
+            if ((q->rescue_why = rdc_strdup(text)) == NULL)
+                e->oom = true;
+            q->rescue = 1;
+        }
+        if (l->name[0] == 0 || q->rescue_why == NULL) {
+            aq_error(q, q->rescue_why ? q->rescue_why : "cannot find the zone");
+            aq_release(q);
+            return;
+        }
+        /* every server of the zone may be lame: up to a zone that answers,
+         * whose servers tell what they delegate (RFC 1034 §4.3.2) */
+        uint8_t up[RDC_NAME_WIRE_MAX + 1];
+        memcpy(up, l->name + l->name[0] + 1, sizeof up - (size_t)l->name[0] - 1);
+        lookup_init(&q->soa_lk, e, RDC_TYPE_SOA, up, soa_done, q);
+        rdc_lookup_start(&q->soa_lk);
         return;
     }
     if (!a->has_soa) {
         /* no SOA in the answer (a resolver that drops the authority
          * section): one label up, until the root */
         if (l->name[0] == 0) {
-            aq_error(q, "no zone found: no SOA record up to the root");
+            aq_error(q,
+                     q->rescue_why ? q->rescue_why : "no zone found: no SOA record up to the root");
             aq_release(q);
             return;
         }
@@ -640,6 +1051,29 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
         return;
     }
     const rdc_soa_t *soa = &a->soa;
+    if (q->rescue == 1) {
+        if (!name_under(q->name, soa->owner) || rdc_name_equal(q->name, soa->owner)) {
+            aq_error(q, q->rescue_why);
+            aq_release(q);
+            return;
+        }
+        /* the zone above that answers: its servers are asked below */
+        q->rescue = 2;
+        azone_t *p = zone_find(e, soa->owner);
+        if (p == NULL && (p = zone_new(e, soa->owner, false, NULL)) == NULL) {
+            e->oom = true;
+            aq_release(q);
+            return;
+        }
+        q->z = p;
+        if (p->ready) {
+            aq_ask(q);
+            return;
+        }
+        q->wnext = p->waiters;
+        p->waiters = q;
+        return;
+    }
     if (!name_under(q->name, soa->owner)) {
         char zone[RDC_NAME_TEXT_MAX];
         rdc_name_to_text(soa->owner, zone);
@@ -660,8 +1094,17 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
     }
     q->out.serial = soa->serial;
     q->out.minimum = soa->minimum;
+    /* RFC 2308 §5: a negative answer is cached for the SOA's TTL or its
+     * MINIMUM, whichever is less */
+    q->out.negative_ttl = soa->ttl < soa->minimum ? soa->ttl : soa->minimum;
+    if (strcmp(contact, "nobody@invalid") == 0) {
+        /* RFC 6303 §3: a zone the resolver serves itself (its NS is
+         * localhost): there are no servers to ask */
+        aq_release(q);
+        return;
+    }
     azone_t *z = zone_find(e, soa->owner);
-    if (z == NULL && (z = zone_new(e, soa->owner)) == NULL) {
+    if (z == NULL && (z = zone_new(e, soa->owner, true, soa->rname)) == NULL) {
         e->oom = true;
         aq_release(q);
         return;
@@ -797,6 +1240,9 @@ void rdc_auth_chk_free(chk_t *c)
         aq_t *next = q->next;
         trace_drop(&q->soa_lk);
         rdc_trace_free(&q->trace);
+        free(q->rescue_why);
+        free(q->rparent);
+        free(q->ref);
         rdc_auth_question_clear(&q->out);
         for (size_t i = 0; i < q->nsrc; i++) {
             free(q->src[i].name);

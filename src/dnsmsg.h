@@ -99,6 +99,32 @@ typedef struct rdc_answer {
 void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint16_t qtype,
                       rdc_answer_t *out, rdc_buf_t *trace, const char *indent);
 
+/* A delegation as a parent zone's server gives it (RFC 1034 §4.3.2): the
+ * NS records of the zone cut (the answer section's when the server also
+ * serves the child, else the authority section's), and the glue, A/AAAA
+ * records of those names in the additional section. */
+#define RDC_REFERRAL_MAX_NS 8
+#define RDC_REFERRAL_MAX_GLUE 16
+typedef struct rdc_referral {
+    uint8_t zone[RDC_NAME_WIRE_MAX + 1]; /* the NS records' owner */
+    size_t nns;
+    uint8_t ns[RDC_REFERRAL_MAX_NS][RDC_NAME_WIRE_MAX + 1];
+    size_t nglue;
+    struct {
+        size_t ns; /* index into ns */
+        rdc_addr_t addr;
+    } glue[RDC_REFERRAL_MAX_GLUE];
+} rdc_referral_t;
+
+/* Reads the delegation out of msg (len bytes), a NOERROR response to any
+ * question: NS records (class IN) whose owner is qname or one of its
+ * ancestors, all of one owner (the first's), then the glue. False when
+ * the message is malformed, not NOERROR, or has no such NS record. Names
+ * past RDC_REFERRAL_MAX_NS and glue past RDC_REFERRAL_MAX_GLUE are left
+ * out. */
+bool rdc_referral_parse(const uint8_t *msg, size_t len, const uint8_t *qname,
+                        rdc_referral_t *out);
+
 /* Frees the records of a; the struct itself is the caller's. */
 void rdc_answer_free(rdc_answer_t *a);
 

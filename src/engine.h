@@ -43,6 +43,7 @@ typedef struct rdc_engine_opts {
     bool generic; /* flag provider-generated PTR names (generic-ptr) */
     /* --authority: ask the zones' own servers (needs dns.ops->add_server) */
     bool authority;
+    size_t auth_max_zones; /* finished zones it keeps (0: 1,024); tests lower it */
     /* --helo: NULL, or the name with its parse (rdc_helo_parse) */
     const char *helo;
     rdc_name_kind_t helo_kind;

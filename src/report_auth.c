@@ -55,15 +55,47 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
     char tb[16];
     fprintf(f, ",\"type\":\"%s\"", rdc_type_name(q->type, tb));
     json_opt_string(f, "zone", q->zone);
+    json_opt_string(f, "parent_zone", q->parent_zone);
     json_opt_string(f, "mname", q->mname);
     json_opt_string(f, "contact", q->contact);
-    if (q->zone)
-        fprintf(f, ",\"serial\":%lu,\"negative_ttl\":%lu", (unsigned long)q->serial,
-                (unsigned long)q->minimum);
+    fprintf(f, ",\"contact_undeliverable\":%s", q->contact_undeliverable ? "true" : "false");
+    json_opt_string(f, "parent_contact", q->parent_contact);
+    /* a zone known only from its parent's delegation has no SOA */
+    if (q->zone && q->mname)
+        fprintf(f, ",\"serial\":%lu,\"serials_differ\":%s,\"negative_ttl\":%lu",
+                (unsigned long)q->serial, q->serials_differ ? "true" : "false",
+                (unsigned long)q->negative_ttl);
     else
-        fputs(",\"serial\":null,\"negative_ttl\":null", f);
-    fputs(",\"ns\":", f);
+        fputs(",\"serial\":null,\"serials_differ\":false,\"negative_ttl\":null", f);
+    fprintf(f, ",\"local\":%s,\"ns\":", q->local ? "true" : "false");
     json_strings(f, q->ns, q->nns);
+    /* NS names without an address, and those that are aliases */
+    fputs(",\"ns_without_address\":[", f);
+    for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_NO_ADDRESS) {
+            if (k++)
+                putc(',', f);
+            rdc_json_string(f, q->ns[i]);
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned flag = pass ? RDC_AUTH_NSF_CHILD_ONLY : RDC_AUTH_NSF_PARENT_ONLY;
+        fputs(pass ? "],\"ns_zone_only\":[" : "],\"ns_parent_only\":[", f);
+        for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+            if (q->ns_info[i].flags & flag) {
+                if (k++)
+                    putc(',', f);
+                rdc_json_string(f, q->ns[i]);
+            }
+    }
+    fputs("],\"ns_aliases\":[", f);
+    for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
+        if (q->ns_info[i].flags & RDC_AUTH_NSF_CNAME) {
+            fputs(k++ ? ",{\"ns\":" : "{\"ns\":", f);
+            rdc_json_string(f, q->ns[i]);
+            json_opt_string(f, "alias_of", q->ns_info[i].alias_of);
+            putc('}', f);
+        }
+    putc(']', f);
     fputs(",\"servers\":[", f);
     for (size_t i = 0; i < q->nservers; i++) {
         const rdc_auth_server_t *s = &q->servers[i];
@@ -134,6 +166,8 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
         nok += q->servers[i].asked && q->servers[i].state == RDC_AUTH_S_OK;
     if (q->error)
         fprintf(f, "%s\n", q->error);
+    else if (q->local)
+        fputs("the resolver answers it itself (RFC 6303)\n", f);
     else if (q->has_source) {
         fprintf(f, "%zu of %zu servers answer ", nok, q->nservers);
         text_answer(f, &q->source);
@@ -145,11 +179,33 @@ static void text_question(FILE *f, const rdc_auth_question_t *q, bool verbose)
     }
     if (q->zone == NULL)
         return;
-    fprintf(f, "      zone %s: primary %s, contact %s, serial %lu", q->zone,
-            q->mname ? q->mname : "?", q->contact && q->contact[0] ? q->contact : "?",
-            (unsigned long)q->serial);
-    for (size_t i = 0; i < q->nns; i++)
+    if (q->local) {
+        /* RFC 6303: its SOA names localhost and nobody.invalid, no contact */
+        fprintf(f, "      zone %s: served by the resolver itself (RFC 6303), no public servers\n",
+                q->zone);
+        return;
+    }
+    if (q->mname == NULL) /* found from its parent's delegation: no SOA */
+        fprintf(f, "      zone %s: no SOA (none of its servers answers for it)", q->zone);
+    else
+        fprintf(f, "      zone %s: primary %s, contact %s%s, serial %lu%s", q->zone, q->mname,
+                q->contact && q->contact[0] ? q->contact : "?",
+                q->contact_undeliverable ? " (mail to it bounces)" : "", (unsigned long)q->serial,
+                q->serials_differ ? " (servers disagree)" : "");
+    for (size_t i = 0; i < q->nns; i++) {
         fprintf(f, "%s%s", i ? ", " : ", servers ", q->ns[i]);
+        unsigned fl = q->ns_info ? q->ns_info[i].flags : 0;
+        if (fl & RDC_AUTH_NSF_NO_ADDRESS)
+            fputs(" (no address)", f);
+        if ((fl & RDC_AUTH_NSF_CNAME) && q->ns_info[i].alias_of)
+            fprintf(f, " (alias of %s)", q->ns_info[i].alias_of);
+        if (fl & RDC_AUTH_NSF_PARENT_ONLY)
+            fputs(" (only in the parent's delegation)", f);
+        if (fl & RDC_AUTH_NSF_CHILD_ONLY)
+            fputs(" (only in the zone's NS set)", f);
+    }
+    if (q->parent_zone)
+        fprintf(f, ", delegated by %s", q->parent_zone);
     putc('\n', f);
     if (!verbose && q->consistent && !q->stale)
         return;

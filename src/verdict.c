@@ -80,6 +80,10 @@ static const struct {
     [RDC_AUTH_LAME] = {"auth-lame", RDC_SEV_WARN},
     /* a note when the zone already has the fix, see authcheck.c */
     [RDC_STALE_CACHE] = {"stale-cache", RDC_SEV_WARN},
+    [RDC_AUTH_NS_ADDRESS] = {"auth-ns-address", RDC_SEV_WARN},
+    [RDC_AUTH_NS_CNAME] = {"auth-ns-cname", RDC_SEV_WARN},
+    [RDC_AUTH_NS_MISMATCH] = {"auth-ns-mismatch", RDC_SEV_WARN},
+    [RDC_AUTH_CONTACT] = {"auth-contact", RDC_SEV_WARN},
     /* a note: receivers never see such an address as a client */
     [RDC_NOT_PUBLIC] = {"not-public", RDC_SEV_INFO},
 };

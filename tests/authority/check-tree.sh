@@ -10,25 +10,28 @@
 #   $RDC_AUTHTREE_DIR) it also proves that Unbound asks the parent and then
 #   K1/K2 (their query counters grow after the zone is flushed from Unbound's
 #   cache). Exit 0 if every check passes; 77 (skipped) when the tree does not
-#   run, except with CI=true, where that fails.
+#   run, except with CI=true (or 1, yes), where that fails.
 set -euo pipefail
 shopt -s extglob
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 AUTHTREE="$SCRIPT_DIR/../../scripts/authtree.sh"
 RUNDIR=${1:-${RDC_AUTHTREE_DIR:-}}
-if [[ -z $(kdig @127.0.10.1 +time=2 +retry=1 +short test. SOA 2>/dev/null) ]]; then
-    if [[ ${CI:-} == true ]]; then
-        echo "FAIL (CI=true, so not skipped): the test tree does not answer on 127.0.10.1" >&2
+# The tree's addresses (scripts/authtree.sh: RDC_AUTHTREE_NET, default 127.0.10)
+NET=${RDC_AUTHTREE_NET:-127.0.10}
+case ${CI:-} in 1 | [Tt]rue | TRUE | yes) ci=1 ;; *) ci=0 ;; esac
+if [[ -z $(kdig @"$NET.1" +time=2 +retry=1 +short test. SOA 2>/dev/null) ]]; then
+    if ((ci)); then
+        echo "FAIL (CI=$CI, so not skipped): the test tree does not answer on $NET.1" >&2
         exit 1
     fi
     echo "SKIP: the test tree does not run (scripts/authtree.sh start RUNDIR)"
     exit 77
 fi
 
-P=127.0.10.1 UB=127.0.10.2
-K1=127.0.10.11 K2=127.0.10.12 K3=127.0.10.13 K4=127.0.10.14 K5=127.0.10.15
-LAME=127.0.10.16 DEAD=127.0.10.17
+P=$NET.1 UB=$NET.2
+K1=$NET.11 K2=$NET.12 K3=$NET.13 K4=$NET.14 K5=$NET.15
+LAME=$NET.16 DEAD=$NET.17
 
 failures=0
 checks=0
@@ -100,23 +103,23 @@ NS_C='NS:ns-dead.isp-c.test. NS:ns-lame.isp-c.test. NS:ns1.isp-c.test.'
 REV6=0.6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa
 
 echo "== P ($P): the parent zones, authoritative; referrals below them"
-expect P "NOERROR|aa -|SOA:ns.parent.test._hostmaster.parent.test._2026120101_*|" $P +norec SOA test.
-expect P "NOERROR|aa -|SOA:ns.parent.test.*|" $P +norec SOA in-addr.arpa.
-expect P "NOERROR|aa -|SOA:ns.parent.test.*|" $P +norec SOA ip6.arpa.
-expect P "NOERROR|- -||$NS_A" $P +norec -x 192.0.2.25
-expect P "NOERROR|- -||$NS_B" $P +norec -x 198.51.100.20
-expect P "NOERROR|- -||$NS_C" $P +norec -x 203.0.113.25
-expect P "NOERROR|- -||$NS_A" $P +norec -x 2001:db8:1::25
-expect P "NOERROR|- -||$NS_A" $P +norec A mail.isp-a.test.
-expect P "NOERROR|- -||$NS_C" $P +norec A mail.isp-c.test.
+expect P "NOERROR|aa -|SOA:ns.parent.test._hostmaster.parent.test._2026120101_*|" "$P" +norec SOA test.
+expect P "NOERROR|aa -|SOA:ns.parent.test.*|" "$P" +norec SOA in-addr.arpa.
+expect P "NOERROR|aa -|SOA:ns.parent.test.*|" "$P" +norec SOA ip6.arpa.
+expect P "NOERROR|- -||$NS_A" "$P" +norec -x 192.0.2.25
+expect P "NOERROR|- -||$NS_B" "$P" +norec -x 198.51.100.20
+expect P "NOERROR|- -||$NS_C" "$P" +norec -x 203.0.113.25
+expect P "NOERROR|- -||$NS_A" "$P" +norec -x 2001:db8:1::25
+expect P "NOERROR|- -||$NS_A" "$P" +norec A mail.isp-a.test.
+expect P "NOERROR|- -||$NS_C" "$P" +norec A mail.isp-c.test.
 # Glue for the delegations (additional section).
-for g in ns1.isp-a.test.:127.0.10.11 ns2.isp-a.test.:127.0.10.12 ns1.isp-b.test.:127.0.10.13 \
-    ns2.isp-b.test.:127.0.10.14 ns1.isp-c.test.:127.0.10.15 ns-lame.isp-c.test.:127.0.10.16 \
-    ns-dead.isp-c.test.:127.0.10.17; do
+for g in "ns1.isp-a.test.:$K1" "ns2.isp-a.test.:$K2" "ns1.isp-b.test.:$K3" \
+    "ns2.isp-b.test.:$K4" "ns1.isp-c.test.:$K5" "ns-lame.isp-c.test.:$LAME" \
+    "ns-dead.isp-c.test.:$DEAD"; do
     checks=$((checks + 1))
     zone=${g#ns*.}
     zone=${zone%%:*}
-    if kdig @$P +norec +time=3 +noall +additional A "x.$zone" 2>/dev/null |
+    if kdig @"$P" +norec +time=3 +noall +additional A "x.$zone" 2>/dev/null |
         awk -v n="${g%%:*}" -v a="${g##*:}" '$1 == n && $4 == "A" && $5 == a { f = 1 } END { exit !f }'; then
         printf 'ok   %-6s glue %s\n' P "$g"
     else
@@ -124,8 +127,8 @@ for g in ns1.isp-a.test.:127.0.10.11 ns2.isp-a.test.:127.0.10.12 ns1.isp-b.test.
         failures=$((failures + 1))
     fi
 done
-expect P "REFUSED|*" $P +norec SOA example.
-expect P "NXDOMAIN|aa -||SOA:*" $P +norec A nothing.test.
+expect P "REFUSED|*" "$P" +norec SOA example.
+expect P "NXDOMAIN|aa -||SOA:*" "$P" +norec A nothing.test.
 
 for k in K1:$K1 K2:$K2; do
     l=${k%%:*} a=${k#*:}
@@ -159,10 +162,10 @@ for k in K1:$K1 K2:$K2; do
 done
 
 echo "== K3 ($K3) and K4 ($K4): 100.51.198.in-addr.arpa. with different serials; isp-b.test."
-expect K3 "NOERROR|aa -|SOA:${SOA_B}_2026120102_*|" $K3 +norec SOA 100.51.198.in-addr.arpa.
-expect K4 "NOERROR|aa -|SOA:${SOA_B}_2026120101_*|" $K4 +norec SOA 100.51.198.in-addr.arpa.
-expect K3 "NOERROR|aa -|PTR:new.isp-b.test.|" $K3 +norec -x 198.51.100.20
-expect K4 "NOERROR|aa -|PTR:old.isp-b.test.|" $K4 +norec -x 198.51.100.20
+expect K3 "NOERROR|aa -|SOA:${SOA_B}_2026120102_*|" "$K3" +norec SOA 100.51.198.in-addr.arpa.
+expect K4 "NOERROR|aa -|SOA:${SOA_B}_2026120101_*|" "$K4" +norec SOA 100.51.198.in-addr.arpa.
+expect K3 "NOERROR|aa -|PTR:new.isp-b.test.|" "$K3" +norec -x 198.51.100.20
+expect K4 "NOERROR|aa -|PTR:old.isp-b.test.|" "$K4" +norec -x 198.51.100.20
 for k in K3:$K3 K4:$K4; do
     l=${k%%:*} a=${k#*:}
     expect "$l" "NOERROR|aa -|$NS_B|" "$a" +norec NS 100.51.198.in-addr.arpa.
@@ -172,44 +175,61 @@ for k in K3:$K3 K4:$K4; do
 done
 
 echo "== K5 ($K5): 113.0.203.in-addr.arpa., isp-c.test. (NS set with a lame and a dead server)"
-expect K5 "NOERROR|aa -|SOA:${SOA_C}_2026120101_*|" $K5 +norec SOA 113.0.203.in-addr.arpa.
-expect K5 "NOERROR|aa -|$NS_C|" $K5 +norec NS 113.0.203.in-addr.arpa.
-expect K5 "NOERROR|aa -|$NS_C|" $K5 +norec NS isp-c.test.
-expect K5 "NOERROR|aa -|PTR:mail.isp-c.test.|" $K5 +norec -x 203.0.113.25
-expect K5 "NOERROR|aa -|A:203.0.113.25|" $K5 +norec A mail.isp-c.test.
-expect K5 "NOERROR|aa -|A:127.0.10.16|" $K5 +norec A ns-lame.isp-c.test.
-expect K5 "NOERROR|aa -|A:127.0.10.17|" $K5 +norec A ns-dead.isp-c.test.
+expect K5 "NOERROR|aa -|SOA:${SOA_C}_2026120101_*|" "$K5" +norec SOA 113.0.203.in-addr.arpa.
+expect K5 "NOERROR|aa -|$NS_C|" "$K5" +norec NS 113.0.203.in-addr.arpa.
+expect K5 "NOERROR|aa -|$NS_C|" "$K5" +norec NS isp-c.test.
+expect K5 "NOERROR|aa -|PTR:mail.isp-c.test.|" "$K5" +norec -x 203.0.113.25
+expect K5 "NOERROR|aa -|A:203.0.113.25|" "$K5" +norec A mail.isp-c.test.
+expect K5 "NOERROR|aa -|A:$LAME|" "$K5" +norec A ns-lame.isp-c.test.
+expect K5 "NOERROR|aa -|A:$DEAD|" "$K5" +norec A ns-dead.isp-c.test.
+
+echo "== the delegation faults (issue 16): NS sets, RFC 2317 child, lame and missing delegations"
+expect P "NOERROR|- -||NS:ns-alias.isp-c.test. NS:ns-noaddr.isp-c.test. NS:ns1.isp-c.test." "$P" +norec -x 2001:db8:3::25
+expect K5 "NOERROR|aa -|PTR:mail6.isp-c.test.|" "$K5" +norec -x 2001:db8:3::25
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec A ns-noaddr.isp-c.test.
+expect K5 "NOERROR|aa -|A:$K5 CNAME:ns1.isp-c.test.|" "$K5" +norec A ns-alias.isp-c.test.
+expect P "NOERROR|- -||NS:ns-lame.isp-c.test. NS:ns1.isp-c.test." "$P" +norec -x 2001:db8:4::25
+expect K5 "NOERROR|aa -|NS:ns1.isp-b.test. NS:ns1.isp-c.test.|" "$K5" +norec NS 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+expect P "NOERROR|- -||NS:ns-lame.isp-c.test. NS:ns1.isp-b.test." "$P" +norec -x 2001:db8:5::25
+expect K3 "REFUSED|*" "$K3" +norec SOA 5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+expect P "NXDOMAIN|aa -||SOA:ns.parent.test.*" "$P" +norec -x 2001:db8:2::25
+expect K5 "NOERROR|aa -|CNAME:66.64-26.113.0.203.in-addr.arpa.|*" "$K5" +norec -x 203.0.113.66
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec PTR 66.64-26.113.0.203.in-addr.arpa.
+expect K5 "NOERROR|aa -|PTR:mail.isp-c.test.|" "$K5" +norec PTR 65.64-26.113.0.203.in-addr.arpa.
+expect ub "SERVFAIL|*" "$UB" -x 2001:db8:5::25
+expect K5 "NXDOMAIN|aa -||SOA:*" "$K5" +norec MX nomail.isp-c.test.
+expect K1 "NOERROR|aa -|MX:10_mail.isp-a.test.|" "$K1" +norec MX isp-a.test.
 
 echo "== lame ($LAME): a running Knot without the zones it is named for: REFUSED"
-expect lame "REFUSED|- -||" $LAME +norec SOA 113.0.203.in-addr.arpa.
-expect lame "REFUSED|- -||" $LAME +norec -x 203.0.113.25
-expect lame "REFUSED|- -||" $LAME +norec SOA isp-c.test.
+expect lame "REFUSED|- -||" "$LAME" +norec SOA 113.0.203.in-addr.arpa.
+expect lame "REFUSED|- -||" "$LAME" +norec -x 203.0.113.25
+expect lame "REFUSED|- -||" "$LAME" +norec SOA isp-c.test.
 
 echo "== dead ($DEAD): a black hole, no answer over UDP or TCP"
-silent dead $DEAD +norec SOA 113.0.203.in-addr.arpa.
+silent dead "$DEAD" +norec SOA 113.0.203.in-addr.arpa.
 
 echo "== Unbound ($UB): recursive, through the delegations (answers not authoritative, RA set)"
-expect ub "NOERROR|- ra|PTR:mail.isp-a.test.|" $UB -x 192.0.2.25
-expect ub "NOERROR|- ra|SOA:${SOA_A}_2026120101_3600_600_86400_3600|" $UB SOA 2.0.192.in-addr.arpa.
-expect ub "NOERROR|- ra|A:192.0.2.25|" $UB A mail.isp-a.test.
-expect ub "NOERROR|- ra|A:127.0.10.11|" $UB A ns1.isp-a.test.
-expect ub "NXDOMAIN|- ra||SOA:${SOA_A}_*" $UB -x 192.0.2.99
-expect ub "NOERROR|- ra|PTR:mail.isp-a.test.|" $UB -x 2001:db8:1::25
-expect ub "NOERROR|- ra|AAAA:2001:db8:1::25|" $UB AAAA mail.isp-a.test.
+expect ub "NOERROR|- ra|PTR:mail.isp-a.test.|" "$UB" -x 192.0.2.25
+expect ub "NOERROR|- ra|SOA:${SOA_A}_2026120101_3600_600_86400_3600|" "$UB" SOA 2.0.192.in-addr.arpa.
+expect ub "NOERROR|- ra|A:192.0.2.25|" "$UB" A mail.isp-a.test.
+expect ub "NOERROR|- ra|A:$K1|" "$UB" A ns1.isp-a.test.
+expect ub "NXDOMAIN|- ra||SOA:${SOA_A}_*" "$UB" -x 192.0.2.99
+expect ub "NOERROR|- ra|PTR:mail.isp-a.test.|" "$UB" -x 2001:db8:1::25
+expect ub "NOERROR|- ra|AAAA:2001:db8:1::25|" "$UB" AAAA mail.isp-a.test.
 # Either server's answer, as Unbound picks one of K3/K4.
-expect ub "NOERROR|- ra|PTR:@(new|old).isp-b.test.|" $UB -x 198.51.100.20
-expect ub "NOERROR|- ra|A:198.51.100.20|" $UB A new.isp-b.test.
+expect ub "NOERROR|- ra|PTR:@(new|old).isp-b.test.|" "$UB" -x 198.51.100.20
+expect ub "NOERROR|- ra|A:198.51.100.20|" "$UB" A new.isp-b.test.
 # Reached past the lame and the dead server (may take a few timeouts first).
-expect ub "NOERROR|- ra|PTR:mail.isp-c.test.|" $UB +time=10 -x 203.0.113.25
-expect ub "NOERROR|- ra|A:203.0.113.25|" $UB +time=10 A mail.isp-c.test.
-expect ub "SERVFAIL|*" $UB A www.example.
+expect ub "NOERROR|- ra|PTR:mail.isp-c.test.|" "$UB" +time=10 -x 203.0.113.25
+expect ub "NOERROR|- ra|A:203.0.113.25|" "$UB" +time=10 A mail.isp-c.test.
+expect ub "SERVFAIL|*" "$UB" A www.example.
 
 if [[ -n $RUNDIR ]]; then
     echo "== Unbound follows the delegation: P, then K1/K2 (query counters)"
     "$AUTHTREE" flush "$RUNDIR" 2.0.192.in-addr.arpa.
     p0=$("$AUTHTREE" queries "$RUNDIR" p)
     k0=$(($("$AUTHTREE" queries "$RUNDIR" k1) + $("$AUTHTREE" queries "$RUNDIR" k2)))
-    kdig @$UB +time=3 +short -x 192.0.2.25 >/dev/null || true
+    kdig @"$UB" +time=3 +short -x 192.0.2.25 >/dev/null || true
     p1=$("$AUTHTREE" queries "$RUNDIR" p)
     k1=$(($("$AUTHTREE" queries "$RUNDIR" k1) + $("$AUTHTREE" queries "$RUNDIR" k2)))
     checks=$((checks + 1))
@@ -222,7 +242,7 @@ if [[ -n $RUNDIR ]]; then
         failures=$((failures + 1))
     fi
     # A cached answer costs the authoritative servers nothing.
-    kdig @$UB +time=3 +short -x 192.0.2.25 >/dev/null || true
+    kdig @"$UB" +time=3 +short -x 192.0.2.25 >/dev/null || true
     k2=$(($("$AUTHTREE" queries "$RUNDIR" k1) + $("$AUTHTREE" queries "$RUNDIR" k2)))
     checks=$((checks + 1))
     if ((k2 == k1)); then

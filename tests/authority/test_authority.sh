@@ -9,7 +9,8 @@
 #
 # Exit 0 when every case passes; 1 at the first failure, with what was
 # expected, the command and its output; 77 (skipped) when not root, when the
-# tree is not running or jq is missing - but with CI=true those are failures.
+# tree is not running or jq is missing - but with CI=true (or 1, yes) those
+# are failures.
 # The zones changed by a case are restored when the script exits, however it
 # exits.
 set -euo pipefail
@@ -23,13 +24,16 @@ RUNDIR=${2:-${RDC_AUTHTREE_DIR:-${TMPDIR:-/tmp}/rdnscheck-authtree}}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 AUTHTREE="$SCRIPT_DIR/../../scripts/authtree.sh"
 ZONES="$SCRIPT_DIR/zones"
-UB=127.0.10.2
+# The tree's addresses (scripts/authtree.sh: RDC_AUTHTREE_NET, default 127.0.10)
+NET=${RDC_AUTHTREE_NET:-127.0.10}
+UB=$NET.2
 # Through Unbound only; a short timeout keeps the black hole cheap.
 COMMON=(-s "$UB" -t 1000 --tries 2)
 
+case ${CI:-} in 1 | [Tt]rue | TRUE | yes) ci=1 ;; *) ci=0 ;; esac
 skip() {
-    if [[ ${CI:-} == true ]]; then
-        printf 'FAIL (CI=true, so not skipped): %s\n' "$*" >&2
+    if ((ci)); then
+        printf 'FAIL (CI=%s, so not skipped): %s\n' "$CI" "$*" >&2
         exit 1
     fi
     printf 'SKIP: %s\n' "$*"
@@ -149,8 +153,8 @@ grep -q -- '--wait' <<<"$help" ||
 # A previous run may have died before restoring.
 "$AUTHTREE" restore "$RUNDIR" k1 k2
 # Unbound gets past the lame and the dead server of isp-c before the tool asks.
-kdig @$UB +time=10 +retry=1 -x 203.0.113.25 >/dev/null 2>&1 || true
-kdig @$UB +time=10 +retry=1 A mail.isp-c.test >/dev/null 2>&1 || true
+kdig @"$UB" +time=10 +retry=1 -x 203.0.113.25 >/dev/null 2>&1 || true
+kdig @"$UB" +time=10 +retry=1 A mail.isp-c.test >/dev/null 2>&1 || true
 
 NS_A='["ns1.isp-a.test","ns2.isp-a.test"]'
 
@@ -167,7 +171,7 @@ expect $IP "SOA MNAME ns1.isp-a.test, contact john.doe@isp-a.test (RNAME john\\.
 expect $IP "serial 2026120101" '.authority.ptr.serial == 2026120101'
 expect $IP "NS set ns1/ns2.isp-a.test" "(.authority.ptr.ns | sort) == $NS_A"
 expect $IP "both servers listed, by name and address" \
-    '[.authority.ptr.servers[] | .ns + "=" + .address] | sort == ["ns1.isp-a.test=127.0.10.11","ns2.isp-a.test=127.0.10.12"]'
+    '[.authority.ptr.servers[] | .ns + "=" + .address] | sort == ["ns1.isp-a.test='"$NET"'.11","ns2.isp-a.test='"$NET"'.12"]'
 expect $IP "both servers: state ok, the same serial, the same answer" \
     '.authority.ptr.servers | length == 2 and all(.[]; .state == "ok" and .serial == 2026120101 and .status == "ok" and .answers == ["mail.isp-a.test"])'
 expect $IP "consistent, not stale" '.authority.ptr.consistent == true and .authority.ptr.stale == false'
@@ -199,10 +203,10 @@ expect $IP "auth-inconsistent (warn)" \
     'any(.problems[]; .code == "auth-inconsistent" and .severity == "warn")'
 expect $IP "not consistent, no single source" \
     '.authority.ptr.consistent == false and .authority.ptr.source == null'
-expect $IP "ns1.isp-b.test (127.0.10.13): serial 2026120102, new.isp-b.test" \
-    'any(.authority.ptr.servers[]; .ns == "ns1.isp-b.test" and .address == "127.0.10.13" and .state == "ok" and .serial == 2026120102 and .answers == ["new.isp-b.test"])'
-expect $IP "ns2.isp-b.test (127.0.10.14): serial 2026120101, old.isp-b.test" \
-    'any(.authority.ptr.servers[]; .ns == "ns2.isp-b.test" and .address == "127.0.10.14" and .state == "ok" and .serial == 2026120101 and .answers == ["old.isp-b.test"])'
+expect $IP "ns1.isp-b.test ($NET.13): serial 2026120102, new.isp-b.test" \
+    'any(.authority.ptr.servers[]; .ns == "ns1.isp-b.test" and .address == "'"$NET"'.13" and .state == "ok" and .serial == 2026120102 and .answers == ["new.isp-b.test"])'
+expect $IP "ns2.isp-b.test ($NET.14): serial 2026120101, old.isp-b.test" \
+    'any(.authority.ptr.servers[]; .ns == "ns2.isp-b.test" and .address == "'"$NET"'.14" and .state == "ok" and .serial == 2026120101 and .answers == ["old.isp-b.test"])'
 expect $IP "the verdict's PTR is the resolver's answer (new or old)" \
     '.ptr == .authority.ptr.resolver.answers and (.ptr == ["new.isp-b.test"] or .ptr == ["old.isp-b.test"])'
 expect $IP "the resolver's name confirms" '.confirmed == .ptr'
@@ -214,11 +218,11 @@ IP=203.0.113.25
 expect $IP "NS set of three" \
     '(.authority.ptr.ns | sort) == ["ns-dead.isp-c.test","ns-lame.isp-c.test","ns1.isp-c.test"]'
 expect $IP "ns1.isp-c.test: ok, mail.isp-c.test" \
-    'any(.authority.ptr.servers[]; .ns == "ns1.isp-c.test" and .address == "127.0.10.15" and .state == "ok" and .serial == 2026120101 and .answers == ["mail.isp-c.test"])'
-expect $IP "ns-lame.isp-c.test (127.0.10.16): state refused" \
-    'any(.authority.ptr.servers[]; .ns == "ns-lame.isp-c.test" and .address == "127.0.10.16" and .state == "refused")'
-expect $IP "ns-dead.isp-c.test (127.0.10.17): state timeout" \
-    'any(.authority.ptr.servers[]; .ns == "ns-dead.isp-c.test" and .address == "127.0.10.17" and .state == "timeout")'
+    'any(.authority.ptr.servers[]; .ns == "ns1.isp-c.test" and .address == "'"$NET"'.15" and .state == "ok" and .serial == 2026120101 and .answers == ["mail.isp-c.test"])'
+expect $IP "ns-lame.isp-c.test ($NET.16): state refused" \
+    'any(.authority.ptr.servers[]; .ns == "ns-lame.isp-c.test" and .address == "'"$NET"'.16" and .state == "refused")'
+expect $IP "ns-dead.isp-c.test ($NET.17): state timeout" \
+    'any(.authority.ptr.servers[]; .ns == "ns-dead.isp-c.test" and .address == "'"$NET"'.17" and .state == "timeout")'
 expect $IP "auth-lame (warn) naming ns-lame.isp-c.test" \
     'any(.problems[]; .code == "auth-lame" and .severity == "warn" and (.message | contains("ns-lame.isp-c.test")))'
 expect $IP "an auth-* problem names ns-dead.isp-c.test" \
@@ -246,26 +250,110 @@ expect $IP "no-ptr fix names the name servers ns1/ns2.isp-a.test" \
     'any(.problems[]; .code == "no-ptr" and (.fix | contains("ns1.isp-a.test")) and (.fix | contains("ns2.isp-a.test")))'
 expect $IP "no forward questions" '.authority.forward == []'
 
+section "serials per zone: 198.51.100.20's zone serial is the newest (K3's), flagged as differing"
+run serialtext "${COMMON[@]}" --authority 198.51.100.20
+grep -q "zone 100.51.198.in-addr.arpa: primary ns1.isp-b.test, contact hostmaster@isp-b.test, serial 2026120102 (servers disagree), servers ns1.isp-b.test, ns2.isp-b.test, delegated by in-addr.arpa$" \
+    "$WORK/serialtext.out" || fail "text: the zone line does not give the newest serial with (servers disagree)"
+ok "text: serial 2026120102 (servers disagree), NS names sorted"
+run serials2 "${COMMON[@]}" --authority --json 198.51.100.20
+IP=198.51.100.20
+expect $IP "JSON serial 2026120102 (K3's, the newer), serials_differ" \
+    '.authority.ptr.serial == 2026120102 and .authority.ptr.serials_differ == true'
+
+section "NS set with faults: 2001:db8:3::25 (ns-noaddr.isp-c.test has no address, ns-alias.isp-c.test is a CNAME)"
+run nsfaults "${COMMON[@]}" --authority --json 2001:db8:3::25
+IP=2001:db8:3::25
+expect $IP "verdict warn: the PTR confirms" '.verdict == "warn" and .confirmed == ["mail6.isp-c.test"]'
+expect $IP "auth-ns-address names ns-noaddr.isp-c.test" \
+    '[.problems[] | select(.code == "auth-ns-address")] | length == 1 and (.[0].message | contains("ns-noaddr.isp-c.test has no address"))'
+expect $IP "auth-ns-cname names ns-alias.isp-c.test and its target" \
+    '[.problems[] | select(.code == "auth-ns-cname")] | length == 1 and (.[0].message | contains("ns-alias.isp-c.test (an alias of ns1.isp-c.test)"))'
+expect $IP "JSON ns sorted, ns_without_address, ns_aliases" \
+    '.authority.ptr.ns == ["ns-alias.isp-c.test","ns-noaddr.isp-c.test","ns1.isp-c.test"] and .authority.ptr.ns_without_address == ["ns-noaddr.isp-c.test"] and .authority.ptr.ns_aliases == [{"ns":"ns-alias.isp-c.test","alias_of":"ns1.isp-c.test"}]'
+
+section "negative TTL: 2001:db8:3::99 (SOA TTL 300 below MINIMUM 3600: RFC 2308 section 5)"
+run negttl "${COMMON[@]}" --authority --json 2001:db8:3::99
+IP=2001:db8:3::99
+expect $IP "negative_ttl is min(SOA TTL, MINIMUM) as the resolver gives it, not MINIMUM" \
+    '.authority.ptr.negative_ttl > 0 and .authority.ptr.negative_ttl <= 300'
+
+section "RFC 2317: 203.0.113.66 is a CNAME to 66.64-26.113.0.203.in-addr.arpa, which does not exist"
+run rfc2317 "${COMMON[@]}" --authority --json 203.0.113.66
+IP=203.0.113.66
+expect_rc 1
+expect $IP "no-ptr names the missing CNAME target" \
+    'any(.problems[]; .code == "no-ptr" and (.message | contains("66.113.0.203.in-addr.arpa is an alias (CNAME) of 66.64-26.113.0.203.in-addr.arpa, which does not exist")))'
+expect $IP "the fix: add the PTR at the target, ask the child zone's operator" \
+    'any(.problems[]; .code == "no-ptr" and (.fix | contains("operator of 64-26.113.0.203.in-addr.arpa")) and (.fix | contains("add the PTR record at 66.64-26.113.0.203.in-addr.arpa")))'
+
+section "undelegated block: 2001:db8:2::25 (ip6.arpa delegates nothing for 2001:db8:2::/48)"
+run undelegated "${COMMON[@]}" --authority --json 2001:db8:2::25
+IP=2001:db8:2::25
+expect_rc 1
+expect $IP "the fix: no reverse zone is delegated; the block's holder must have one delegated" \
+    'any(.problems[]; .code == "no-ptr" and (.fix | startswith("no reverse zone is delegated for the block of 2001:db8:2::25 (the nearest zone, ip6.arpa, is a registry\u0027s)")) and (.fix | contains("ask the operator") | not))'
+
+section "parent and zone NS sets differ: 2001:db8:4::25 (ip6.arpa lists ns-lame.isp-c.test, the zone ns1.isp-b.test)"
+run nsdiff "${COMMON[@]}" --authority --json 2001:db8:4::25
+IP=2001:db8:4::25
+expect $IP "auth-ns-mismatch names both sides" \
+    '[.problems[] | select(.code == "auth-ns-mismatch")] | length == 1 and (.[0].message | contains("the parent lists ns-lame.isp-c.test, which the zone does not")) and (.[0].message | contains("the zone lists ns1.isp-b.test, which the parent does not"))'
+expect $IP "the server only the parent lists is asked, and refuses: auth-lame" \
+    'any(.authority.ptr.servers[]; .ns == "ns-lame.isp-c.test" and .state == "refused") and any(.problems[]; .code == "auth-lame" and (.message | contains("zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa:")))'
+expect $IP "JSON parent_zone, ns_parent_only, ns_zone_only" \
+    '.authority.ptr.parent_zone == "ip6.arpa" and .authority.ptr.ns_parent_only == ["ns-lame.isp-c.test"] and .authority.ptr.ns_zone_only == ["ns1.isp-b.test"]'
+run nsdiff_ok "${COMMON[@]}" --authority --json 192.0.2.25
+expect 192.0.2.25 "the same sets at the parent and in the zone: no auth-ns-mismatch" \
+    '.authority.ptr.parent_zone == "in-addr.arpa" and .authority.ptr.ns_parent_only == [] and .authority.ptr.ns_zone_only == [] and all(.problems[]; .code != "auth-ns-mismatch")'
+
+section "undeliverable contact: 2001:db8:4::25's SOA contact hostmaster@nomail.isp-c.test (no such domain)"
+run contact "${COMMON[@]}" --authority --json 2001:db8:4::25
+IP=2001:db8:4::25
+expect $IP "auth-contact: the contact cannot receive mail; write to the servers' operator or the parent's contact" \
+    '[.problems[] | select(.code == "auth-contact")] | length == 1 and (.[0].message | contains("hostmaster@nomail.isp-c.test of zone 4.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa: cannot receive mail")) and (.[0].fix | contains("the parent zone ip6.arpa\u0027s contact hostmaster@parent.test"))'
+expect $IP "JSON contact_undeliverable, parent_contact" \
+    '.authority.ptr.contact_undeliverable == true and .authority.ptr.parent_contact == "hostmaster@parent.test"'
+expect 2001:db8:4::25 "the forward zone's contact (hostmaster@isp-c.test, MX) is fine" \
+    '.authority.forward[0].contact_undeliverable == false'
+
+section "lame delegation: 2001:db8:5::25 (ip6.arpa delegates it to two servers, neither serves it)"
+run lamedeleg "${COMMON[@]}" --authority --json 2001:db8:5::25
+IP=2001:db8:5::25
+expect_rc 3
+expect $IP "the resolver fails (SERVFAIL): tempfail" '.verdict == "tempfail"'
+expect $IP "the delegated zone, its parent and servers from the parent's referral" \
+    '.authority.ptr.zone == "5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa" and .authority.ptr.parent_zone == "ip6.arpa" and .authority.ptr.ns == ["ns-lame.isp-c.test","ns1.isp-b.test"] and .authority.ptr.serial == null'
+expect $IP "auth-lame: every server refuses; the fix names the parent" \
+    'any(.problems[]; .code == "auth-lame" and (.message | startswith("2 of 2 name server addresses of zone 5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa:")) and (.fix | contains("whoever keeps the delegation in ip6.arpa")))'
+
+section "RFC 6303: 10.1.2.3 (Unbound serves 10.in-addr.arpa itself)"
+run local6303 "${COMMON[@]}" --authority 10.1.2.3
+grep -q "zone 10.in-addr.arpa: served by the resolver itself (RFC 6303), no public servers" "$WORK/local6303.out" ||
+    fail "text: the zone line of a locally served zone"
+grep -q "nobody@invalid" "$WORK/local6303.out" && fail "text: nobody@invalid printed as contact data"
+ok "text: served by the resolver itself, no contact data"
+
+# --------------------------------------------------------------------------
 # --------------------------------------------------------------------------
 section "stale cache: Unbound keeps the old answers (TTL 3600) after K1 and K2 change the zone"
 "$AUTHTREE" flush "$RUNDIR" 2.0.192.in-addr.arpa.
-got=$(kq $UB -x 192.0.2.30)
+got=$(kq "$UB" -x 192.0.2.30)
 [[ $got == "NOERROR "*" stale.isp-a.test." ]] || fail "priming: Unbound -x 192.0.2.30 gave [$got]"
 ok "primed Unbound: 192.0.2.30 PTR stale.isp-a.test (TTL $(awk '{ print $2 }' <<<"$got"))"
-got=$(kq $UB -x 192.0.2.31)
+got=$(kq "$UB" -x 192.0.2.31)
 [[ $got == "NXDOMAIN "* ]] || fail "priming: Unbound -x 192.0.2.31 gave [$got]"
 ok "primed Unbound: 192.0.2.31 NXDOMAIN"
-got=$(kq $UB -x 192.0.2.32)
+got=$(kq "$UB" -x 192.0.2.32)
 [[ $got == "NXDOMAIN "* ]] || fail "priming: Unbound -x 192.0.2.32 gave [$got]"
 ok "primed Unbound: 192.0.2.32 NXDOMAIN"
 "$AUTHTREE" set "$RUNDIR" k1 "$ZONES/changes/2.0.192.in-addr.arpa.stale.zone"
 "$AUTHTREE" set "$RUNDIR" k2 "$ZONES/changes/2.0.192.in-addr.arpa.stale.zone"
-for s in 127.0.10.11 127.0.10.12; do
-    got=$(kq $s +norec -x 192.0.2.30)
+for s in "$NET.11" "$NET.12"; do
+    got=$(kq "$s" +norec -x 192.0.2.30)
     [[ $got == "NOERROR "*" renamed.isp-a.test." ]] || fail "$s should now say renamed.isp-a.test, says [$got]"
 done
 ok "K1 and K2 now serve 30 -> renamed.isp-a.test, 31 -> new31.isp-a.test (serial 2026120102)"
-got=$(kq $UB -x 192.0.2.30)
+got=$(kq "$UB" -x 192.0.2.30)
 [[ $got == "NOERROR "*" stale.isp-a.test." ]] || fail "Unbound should still have the old answer, says [$got]"
 ttl30=$(awk '{ print $2 }' <<<"$got")
 ok "Unbound still answers stale.isp-a.test (TTL $ttl30)"
@@ -310,7 +398,7 @@ expect 192.0.2.31 "after the restore: not stale, no stale-cache" \
 section "--wait: 2001:db8:1::60 gets its PTR (TTL 2) while rdnscheck waits"
 IP=2001:db8:1::60
 "$AUTHTREE" flush "$RUNDIR" 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. wait.isp-a.test.
-got=$(kq $UB -x $IP)
+got=$(kq "$UB" -x $IP)
 [[ $got == "NXDOMAIN "* ]] || fail "$IP should have no PTR before the change, Unbound says [$got]"
 ok "$IP has no PTR yet"
 LAST='wait'
@@ -396,7 +484,7 @@ after=$(queries_at "${AUTH_SERVERS[@]}")
 ok "P, K1..K5, lame and dead received no query (Knot mod-stats and fakedns counters)"
 jq -e -s '[.[] | .trace[]? | select(.event == "query")] | length > 0' "$WORK/plain.out" >/dev/null ||
     fail "no query events in the -v trace"
-jq -e -s 'all(.[] | .trace[]? | select(.event == "query"); (.server // "127.0.10.2:53") | startswith("127.0.10.2:") or . == "127.0.10.2")' \
+jq -e -s --arg ub "$UB" 'all(.[] | .trace[]? | select(.event == "query"); (.server // ($ub + ":53")) | startswith($ub + ":") or . == $ub)' \
     "$WORK/plain.out" >/dev/null || fail "a query event in the -v trace went to a server other than $UB"
 ok "every query in the -v trace went to $UB"
 ! grep -qE '127\.0\.10\.1[0-9]?([^0-9]|$)' "$WORK/plain.out" ||

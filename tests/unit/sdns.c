@@ -411,7 +411,8 @@ static void put_rrs(msg_t *m, const char *rrs, size_t len, const char *qname)
     }
 }
 
-/* A response: rrs is "ANSWER;...|AUTHORITY;..." (either part may be empty);
+/* A response: rrs is "ANSWER;...|AUTHORITY;...|ADDITIONAL;..." (any part
+ * may be empty, the later ones may be left out);
  * flags SDNS_AA; rd says whether the query asked for recursion, which only
  * servers that recurse are asked (RFC 1035 §4.1.1: the response copies RD,
  * and RA says recursion is available). */
@@ -421,8 +422,12 @@ static void build(msg_t *m, const char *qname, uint16_t qtype, unsigned rcode, u
     const char *bar = rrs ? strchr(rrs, '|') : NULL;
     size_t alen = rrs ? (bar ? (size_t)(bar - rrs) : strlen(rrs)) : 0;
     const char *auth = bar ? bar + 1 : "";
-    size_t nlen = strlen(auth);
-    unsigned an = rr_count(rrs ? rrs : "", alen), ns = rr_count(auth, nlen);
+    const char *bar2 = strchr(auth, '|');
+    size_t nlen = bar2 ? (size_t)(bar2 - auth) : strlen(auth);
+    const char *add = bar2 ? bar2 + 1 : "";
+    size_t dlen = strlen(add);
+    unsigned an = rr_count(rrs ? rrs : "", alen), ns = rr_count(auth, nlen),
+             ar = rr_count(add, dlen);
     m->n = 0;
     put16(m, 0);
     put8(m, 0x80 | ((flags & SDNS_AA) ? 0x04 : 0) | (rd ? 0x01 : 0)); /* QR, AA, RD */
@@ -430,7 +435,7 @@ static void build(msg_t *m, const char *qname, uint16_t qtype, unsigned rcode, u
     put16(m, 1);
     put16(m, an);
     put16(m, ns);
-    put16(m, 0);
+    put16(m, ar);
     put_name(m, qname);
     put16(m, qtype);
     put16(m, 1);
@@ -438,6 +443,8 @@ static void build(msg_t *m, const char *qname, uint16_t qtype, unsigned rcode, u
         put_rrs(m, rrs, alen, qname);
     if (ns > 0)
         put_rrs(m, auth, nlen, qname);
+    if (ar > 0)
+        put_rrs(m, add, dlen, qname);
 }
 
 /* ------------------------------------------------------------ rdc_dns_t */

@@ -48,7 +48,8 @@ void sdns_set_rotate(sdns_t *s, bool on);
  * NAME", TXT "TEXT" (without '|') or SOA "MNAME RNAME SERIAL REFRESH RETRY
  * EXPIRE MINIMUM"), the answer section's, then optionally '|' and the
  * authority section's: "@ 300 CNAME x.test|test 60 SOA ns.test h.test 1 2
- * 3 4 5". The response copies the query's RD (RD=0 to an added server
+ * 3 4 5", then optionally '|' and the additional section's (glue):
+ * "|sub.test 60 NS ns.sub.test|ns.sub.test 60 A 192.0.2.53". The response copies the query's RD (RD=0 to an added server
  * with recurse false), has RA as RD, and AA clear. The most recent
  * matching rule wins, so a test can override earlier ones. */
 void sdns_rule(sdns_t *s, int server, const char *qname, uint16_t qtype, sdns_act_t act,

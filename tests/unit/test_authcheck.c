@@ -1258,6 +1258,105 @@ static void test_verdict_no_ptr_names_operator(void **state)
     rdc_result_clear(&r);
 }
 
+/* The no-ptr fix when the SOA that answered is a registry's (in-addr.arpa,
+ * a /8 zone; ip6.arpa, a zone shorter than /32): no reverse zone is
+ * delegated for the block, and the holder of the block must have one
+ * delegated. A /16 zone, a /32 zone are someone's: the usual fix. */
+static void test_verdict_no_ptr_undelegated_block(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ip, *rev, *zone;
+        bool registry;
+    } cases[] = {
+        {"192.0.2.1", REVNAME, "in-addr.arpa", true},
+        {"192.0.2.1", REVNAME, "192.in-addr.arpa", true},
+        {"192.0.2.1", REVNAME, "0.192.in-addr.arpa", false},
+        {"192.0.2.1", REVNAME, REVZONE, false},
+        {"2001:db8:2::1", NULL, "ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "2.ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "0.0.2.ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "1.0.0.2.ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "d.0.1.0.0.2.ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "b.d.0.1.0.0.2.ip6.arpa", true},
+        {"2001:db8:2::1", NULL, "8.b.d.0.1.0.0.2.ip6.arpa", false},
+        {"2001:db8:2::1", NULL, "2.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rdc_result_t r;
+        char rev[RDC_REVNAME_MAX], want[512];
+        result_init(&r, cases[i].ip, RDC_DNS_NXDOMAIN);
+        rdc_addr_reverse_name(&r.addr, rev);
+        rdc_authority_t *a = authority_new(&r);
+        ptr_question(&a->ptr, RDC_DNS_NXDOMAIN, NULL, RDC_DNS_NXDOMAIN, NULL, 300);
+        free(a->ptr.name);
+        a->ptr.name = unit_strdup(rev);
+        free(a->ptr.zone);
+        a->ptr.zone = unit_strdup(cases[i].zone);
+        assert_true(rdc_verdict_compute(&r, false));
+        assert_int_equal(r.verdict, RDC_FAIL);
+        snprintf(want, sizeof want,
+                 "no reverse zone is delegated for the block of %s (the nearest zone, %s, is a "
+                 "registry's): the holder of the block - the provider it came from, through "
+                 "its regional registry",
+                 cases[i].ip, cases[i].zone);
+        if (cases[i].registry) {
+            assert_contains(r.problems[0].fix, want);
+        } else {
+            snprintf(want, sizeof want, "ask the operator of %s", cases[i].zone);
+            assert_contains(r.problems[0].fix, want);
+        }
+        assert_lacks(r.problems[0].fix, cases[i].registry ? "ask the operator" : "registry's");
+        rdc_result_clear(&r);
+    }
+}
+
+/* RFC 2317: the reverse name is an alias of a name in the holder's zone
+ * (the servers were asked for the CNAME's target), and the target does not
+ * exist: the no-ptr message names the target, the fix says where the PTR
+ * goes. Without the alias, the usual message. */
+static void test_verdict_no_ptr_cname_target(void **state)
+{
+    (void)state;
+    for (int alias = 0; alias < 2; alias++) {
+        for (int nx = 0; nx < 2; nx++) {
+            rdc_result_t r;
+            char want[512];
+            const char *target = alias ? "1.0-25.2.0.192.in-addr.arpa" : REVNAME;
+            result_init(&r, "192.0.2.1", nx ? RDC_DNS_NXDOMAIN : RDC_DNS_NODATA);
+            rdc_authority_t *a = authority_new(&r);
+            ptr_question(&a->ptr, nx ? RDC_DNS_NXDOMAIN : RDC_DNS_NODATA, NULL,
+                         nx ? RDC_DNS_NXDOMAIN : RDC_DNS_NODATA, NULL, 300);
+            free(a->ptr.name);
+            a->ptr.name = unit_strdup(target);
+            free(a->ptr.zone);
+            a->ptr.zone = unit_strdup(alias ? "0-25.2.0.192.in-addr.arpa" : REVZONE);
+            assert_true(rdc_verdict_compute(&r, false));
+            assert_int_equal(r.nproblems, 1);
+            if (alias) {
+                snprintf(want, sizeof want,
+                         "192.0.2.1 has no PTR record: " REVNAME " is an alias (CNAME) of "
+                         "1.0-25.2.0.192.in-addr.arpa, which %s",
+                         nx ? "does not exist" : "has no PTR record");
+                assert_string_equal(r.problems[0].message, want);
+                assert_contains(
+                    r.problems[0].fix,
+                    "ask the operator of 0-25.2.0.192.in-addr.arpa: contact "
+                    "hostmaster@example.net, servers ns1.example.net, "
+                    "ns2.example.net (your hosting provider, not your registrar) to "
+                    "add the PTR record at 1.0-25.2.0.192.in-addr.arpa, the name " REVNAME
+                    " is an alias of (RFC 2317), naming a host whose A record is "
+                    "192.0.2.1");
+            } else {
+                assert_lacks(r.problems[0].message, "alias");
+                assert_lacks(r.problems[0].fix, "alias");
+            }
+            assert_texts_printable(&r);
+            rdc_result_clear(&r);
+        }
+    }
+}
+
 static void test_verdict_stale_note_changes_nothing(void **state)
 {
     (void)state;
@@ -1568,6 +1667,8 @@ int main(void)
         cmocka_unit_test(test_problems_stale_incomplete),
         cmocka_unit_test(test_problems_stale_forward),
         cmocka_unit_test(test_verdict_no_ptr_names_operator),
+        cmocka_unit_test(test_verdict_no_ptr_undelegated_block),
+        cmocka_unit_test(test_verdict_no_ptr_cname_target),
         cmocka_unit_test(test_verdict_stale_note_changes_nothing),
         cmocka_unit_test(test_verdict_auth_warnings),
         cmocka_unit_test(test_duration_parse),

@@ -91,8 +91,18 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
                    q->name ? q->name : "(null)", q->zone ? q->zone : "-", q->mname ? q->mname : "-",
                    q->contact ? q->contact : "-", (unsigned long)q->serial,
                    (unsigned long)q->minimum);
-    for (size_t i = 0; i < q->nns; i++)
+    for (size_t i = 0; i < q->nns; i++) {
         rdc_buf_printf(b, "%s%s", i ? "," : "", q->ns[i]);
+        unsigned fl = q->ns_info ? q->ns_info[i].flags : 0;
+        if (fl & RDC_AUTH_NSF_NO_ADDRESS)
+            rdc_buf_puts(b, "!noaddr");
+        if (fl & RDC_AUTH_NSF_CNAME)
+            rdc_buf_printf(b, "!alias=%s", q->ns_info[i].alias_of);
+        if (fl & RDC_AUTH_NSF_PARENT_ONLY)
+            rdc_buf_puts(b, "!parentonly");
+        if (fl & RDC_AUTH_NSF_CHILD_ONLY)
+            rdc_buf_puts(b, "!zoneonly");
+    }
     rdc_buf_printf(b, "%s consistent=%d source=", q->nns ? "" : "-", q->consistent);
     if (q->has_source)
         render_answer(b, &q->source);
@@ -104,7 +114,18 @@ static void render_question(rdc_buf_t *b, const rdc_auth_question_t *q)
         rdc_buf_puts(b, " ttl=-");
     else
         rdc_buf_printf(b, " ttl=%lu", (unsigned long)q->resolver_ttl);
-    rdc_buf_printf(b, " error=%s\n", q->error ? q->error : "-");
+    rdc_buf_printf(b, " error=%s", q->error ? q->error : "-");
+    /* only when they say something: min(SOA TTL, MINIMUM) other than
+     * MINIMUM, serials that differ, a locally served zone */
+    if (q->zone && q->negative_ttl != q->minimum)
+        rdc_buf_printf(b, " neg=%lu", (unsigned long)q->negative_ttl);
+    if (q->serials_differ)
+        rdc_buf_puts(b, " serials=differ");
+    if (q->local)
+        rdc_buf_puts(b, " local=1");
+    if (q->parent_zone)
+        rdc_buf_printf(b, " parent=%s", q->parent_zone);
+    rdc_buf_puts(b, "\n");
     for (size_t i = 0; i < q->nservers; i++) {
         const rdc_auth_server_t *s = &q->servers[i];
         char ip[RDC_ADDR_TEXT_MAX];
@@ -201,6 +222,9 @@ static void h_init(h_t *h)
     memset(h, 0, sizeof *h);
     h->s = sdns_new(1);
     h->o = opts();
+    /* the zones' SOA contact, hostmaster@example.test, receives mail */
+    sdns_rule_ex(h->s, RES, "example.test", RDC_TYPE_MX, SDNS_ANSWER, 0, 0,
+                 "@ 300 MX 10 mail.example.test");
 }
 
 /* Runs the targets through a fresh engine. */
@@ -668,7 +692,9 @@ static void test_zone_cached_across_block(void **state)
         assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns2.example.test", RDC_TYPE_A), 1);
-        assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16);
+        /* per address, and the zone's parent step (0.192.in-addr.arpa's
+         * SOA: NXDOMAIN in the zone itself, so no parent to ask) */
+        assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_SOA), 16 + 1);
         assert_int_equal(sdns_add_calls(h.s), 2 + 16 * 2); /* the zone, then per question */
         for (int k = 0; k < 2; k++) {
             const char *a = k ? NS2 : NS1;
@@ -743,6 +769,11 @@ static void test_zone_cache_evicts(void **state)
     res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
     res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
     sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    for (int i = 0; i < 8; i++) { /* the zones' parents: none (no SOA) */
+        char parent[64];
+        snprintf(parent, sizeof parent, "%d.0.10.in-addr.arpa", i);
+        res(&h, parent, RDC_TYPE_SOA, 3, NULL);
+    }
     const char *const t[] = {"10.0.0.0/21", "10.0.0.0", "10.0.7.255"};
     assert_int_equal(h_run(&h, t, 3), RDC_RUN_DONE);
     assert_int_equal(h.n, 2048 + 2);
@@ -759,6 +790,40 @@ static void test_zone_cache_evicts(void **state)
     h_end(&h);
 }
 
+/* The cap far below the zones in flight (2 kept, 16 checks at once, each
+ * its own zone): only finished zones are dropped, never one whose NS,
+ * address or SOA queries are still out (they point at it: under ASan a
+ * use after free, else lost or wrong answers). Every check still gets
+ * its zone and its server; zones dropped and needed again
+ * are found again. */
+static void test_zone_cache_cap_in_flight(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    h.o.auth_max_zones = 2;
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_SOA, soa_apex, NULL);
+    sdns_rule_fn(h.s, RES, "*", RDC_TYPE_NS, ns_one, NULL);
+    res(&h, "ns1.example.test", RDC_TYPE_A, 0, "@ 300 A " NS1);
+    res(&h, "ns1.example.test", RDC_TYPE_AAAA, 0, NULL);
+    sdns_rule_fn(h.s, sdns_at(h.s, NS1), "*", RDC_TYPE_SOA, soa_apex, NULL);
+    res(&h, "0.0.10.in-addr.arpa", RDC_TYPE_SOA, 3, NULL); /* no parent zone */
+    const char *const t[] = {"10.0.0.0/26", "10.0.0.0"};
+    assert_int_equal(h_run(&h, t, 2), RDC_RUN_DONE);
+    assert_int_equal(h.n, 64 + 1);
+    for (size_t i = 0; i < h.n; i++)
+        if (!unit_contains(h.got[i].auth, " zone=") ||
+            !unit_contains(h.got[i].auth, "ns=ns1.example.test ") ||
+            !unit_contains(h.got[i].auth, "\n  ns1.example.test " NS1 " ")) {
+            print_error("result %zu: %s\n", i, h.got[i].auth);
+            fail();
+        }
+    /* each zone's NS asked once while it was found; 10.0.0.0's again */
+    assert_int_equal(sdns_count(h.s, RES, "0.0.0.10.in-addr.arpa", RDC_TYPE_NS), 2);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_NS), 64 + 1);
+    h_end(&h);
+}
+
 /* A negative answer without an SOA in the authority section (a resolver
  * that drops it): the SOA lookup goes up one label at a time until an SOA
  * answer; the servers of that zone are asked for the original name. */
@@ -771,7 +836,7 @@ static void test_soa_walks_up(void **state)
     res(&h, REV, RDC_TYPE_SOA, 3, NULL); /* NXDOMAIN, no SOA */
     res(&h, RZONE, RDC_TYPE_SOA, 0, NULL); /* NODATA, no SOA */
     res_soa(&h, "0.192.in-addr.arpa", "0.192.in-addr.arpa", 9);
-    res(&h, "192.in-addr.arpa", RDC_TYPE_SOA, 2, NULL); /* never asked */
+    res(&h, "192.in-addr.arpa", RDC_TYPE_SOA, 2, NULL); /* not by the walk */
     zone_servers(&h, "0.192.in-addr.arpa", 9, TWO_NS);
     h.o.verbose = true;
     got_t *g = h_run1(&h, IP);
@@ -797,7 +862,8 @@ static void test_soa_walks_up(void **state)
     assert_int_equal(sdns_count(h.s, RES, REV, RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
-    assert_int_equal(sdns_count(h.s, RES, "192.in-addr.arpa", RDC_TYPE_SOA), 0);
+    /* asked once: for the zone's parent (SERVFAIL: no delegation to compare) */
+    assert_int_equal(sdns_count(h.s, RES, "192.in-addr.arpa", RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
     assert_int_equal(sdns_count(h.s, RES, "0.192.in-addr.arpa", RDC_TYPE_NS), 1);
     assert_int_equal(at_count(&h, NS1, "0.192.in-addr.arpa", RDC_TYPE_SOA), 1);
@@ -875,7 +941,10 @@ static void test_soa_lookup_fails(void **state)
     assert_string_equal(g->line, IP " pass");
     assert_true(unit_contains(g->ptr, " error=the SOA lookup of " REV
                                       " failed with SERVFAIL: cannot find its zone\n"));
-    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 0); /* no walk up */
+    /* up to a zone that answers, to ask its servers for the delegation:
+     * none does (no SOA up to the root), the failure stands */
+    assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_SOA), 1);
+    assert_int_equal(sdns_count(h.s, RES, "", RDC_TYPE_SOA), 1);
     assert_int_equal(sdns_count(h.s, RES, RZONE, RDC_TYPE_NS), 0);
     h_end(&h);
 }
@@ -935,9 +1004,10 @@ static void test_ns_names_filtered_and_capped(void **state)
     assert_string_equal(g->ptr, BASIC_PTR);
     assert_int_equal(sdns_count(h.s, RES, "-bad.example.test", 0), 0);
     assert_int_equal(sdns_count(h.s, RES, "1.2.3.4", 0), 0);
-    /* only ns1 and ns2 are looked up, once per zone and family */
-    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_AAAA), 4);
-    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_A), 5);
+    /* only ns1 and ns2 are looked up, once per zone and family (and
+     * example.test, the contact's mail domain, once per zone) */
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_AAAA), 4 + 2);
+    assert_int_equal(sdns_count(h.s, RES, NULL, RDC_TYPE_A), 5 + 2);
     assert_int_equal(sdns_count(h.s, RES, "ns1.example.test", RDC_TYPE_A), 2);
     h_end(&h);
 
@@ -1045,13 +1115,23 @@ static void test_ns_addresses(void **state)
 static void test_ns_without_addresses(void **state)
 {
     (void)state;
+    /* ns3 has no address (NXDOMAIN); ns4's lookup fails (SERVFAIL: not
+     * known, no finding) or says it has none */
     static const struct {
         unsigned rcode;
         const char *error;
+        const char *ns, *line, *problem;
     } cases[] = {
-        {2, "cannot ask the zone's servers: the address lookups of its name servers failed for "
-            "zone " RZONE},
-        {3, "no address found for any name server of zone " RZONE},
+        {2,
+         "cannot ask the zone's servers: the address lookups of its name servers failed for "
+         "zone " RZONE,
+         "ns3.example.test!noaddr,ns4.example.test", IP " warn auth-ns-address:warn",
+         "auth-ns-address: 1 of 2 name servers of zone " RZONE ": ns3.example.test has no "
+         "address (no A or AAAA record)\n"},
+        {3, "no address found for any name server of zone " RZONE,
+         "ns3.example.test!noaddr,ns4.example.test!noaddr", IP " warn auth-ns-address:warn",
+         "auth-ns-address: 2 of 2 name servers of zone " RZONE ": ns3.example.test, "
+         "ns4.example.test have no address (no A or AAAA record)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         h_t h;
@@ -1061,14 +1141,15 @@ static void test_ns_without_addresses(void **state)
         res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS ns3.example.test;@ 3600 NS ns4.example.test");
         res(&h, "ns4.example.test", RDC_TYPE_A, cases[i].rcode, NULL);
         got_t *g = h_run1(&h, IP);
-        assert_string_equal(g->line, IP " pass");
         snprintf(want, sizeof want,
                  "PTR " REV " zone=" RZONE " mname=ns1.example.test "
                  "contact=hostmaster@example.test serial=7 min=300 "
-                 "ns=ns3.example.test,ns4.example.test consistent=1 source=- "
+                 "ns=%s consistent=1 source=- "
                  "stale=0 resolver=OK[mail.example.test] ttl=300 error=%s\n",
-                 cases[i].error);
+                 cases[i].ns, cases[i].error);
         assert_string_equal(g->ptr, want);
+        assert_string_equal(g->line, cases[i].line);
+        assert_true(unit_contains(g->problems, cases[i].problem));
         assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_A), 1);
         assert_int_equal(sdns_count(h.s, RES, "ns3.example.test", RDC_TYPE_AAAA), 1);
         assert_int_equal(auth_queries(&h), 4);
@@ -1077,6 +1158,332 @@ static void test_ns_without_addresses(void **state)
 }
 
 /* How ns2 answers the PTR (its SOA was fine) and the state it gets. */
+/* The zone's NS names, in the resolver's order ns2, nsc, ns1, ns0: the
+ * list comes sorted; ns0 has no address (NXDOMAIN for A and AAAA):
+ * auth-ns-address; nsc is an alias of ns1 (RFC 2181 section 10.3):
+ * auth-ns-cname, its address the same server's. Once per zone, though
+ * the forward zone (the same servers, no such names) asks too. */
+static void test_ns_sorted_and_findings(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0,
+        "@ 3600 NS ns2.example.test;@ 3600 NS nsc.example.test;@ 3600 NS "
+        "ns1.example.test;@ 3600 NS ns0.example.test");
+    res(&h, "ns0.example.test", RDC_TYPE_A, 3, NULL);
+    res(&h, "ns0.example.test", RDC_TYPE_AAAA, 3, NULL);
+    res(&h, "nsc.example.test", RDC_TYPE_A, 0,
+        "@ 300 CNAME ns1.example.test;ns1.example.test 300 A " NS1);
+    res(&h, "nsc.example.test", RDC_TYPE_AAAA, 0, "@ 300 CNAME ns1.example.test");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-ns-address:warn auth-ns-cname:warn");
+    assert_string_equal(g->ptr, "PTR " REV " zone=" RZONE " mname=ns1.example.test "
+                                "contact=hostmaster@example.test serial=7 min=300 "
+                                "ns=ns0.example.test!noaddr,ns1.example.test,ns2.example.test,"
+                                "nsc.example.test!alias=ns1.example.test consistent=1 "
+                                "source=OK[mail.example.test] stale=0 "
+                                "resolver=OK[mail.example.test] ttl=300 error=-\n"
+                                "  ns1.example.test " NS1 " ok serial=7 asked=1 "
+                                "answer=OK[mail.example.test]\n"
+                                "  ns2.example.test " NS2 " ok serial=7 asked=1 "
+                                "answer=OK[mail.example.test]\n");
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-address: 1 of 4 name servers of zone " RZONE
+                              ": ns0.example.test has no address (no A or AAAA record)\n"
+                              "fix: ask the operator of " RZONE));
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-cname: 1 of 4 name servers of zone " RZONE
+                              ": nsc.example.test (an alias of ns1.example.test) is an alias "
+                              "(CNAME)\nfix: ask the operator of " RZONE));
+    assert_true(unit_contains(g->problems, "RFC 2181 section 10.3"));
+    h_end(&h);
+
+    /* the same names in another order: the same list */
+    h_init(&h);
+    basic(&h);
+    res(&h, RZONE, RDC_TYPE_NS, 0, "@ 3600 NS ns2.example.test;@ 3600 NS ns1.example.test");
+    g = h_run1(&h, IP);
+    assert_string_equal(g->ptr, BASIC_PTR);
+    h_end(&h);
+}
+
+/* JSON negative_ttl: RFC 2308 section 5, min(the SOA's TTL, MINIMUM). */
+static void test_negative_ttl(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long ttl, minimum;
+        const char *want;
+    } cases[] = {
+        {60, 300, " min=300 ns="}, /* the TTL is less */
+        {3600, 300, " min=300 ns="}, /* MINIMUM is less */
+    };
+    for (size_t i = 0; i < 2; i++) {
+        h_t h;
+        char soa[512], rrs[600];
+        h_init(&h);
+        basic(&h);
+        res(&h, REV, RDC_TYPE_PTR, 3, NULL);
+        snprintf(rrs, sizeof rrs, "|%s",
+                 soa_rr(soa, sizeof soa, RZONE, cases[i].ttl, 7, cases[i].minimum));
+        res(&h, REV, RDC_TYPE_SOA, 0, rrs);
+        for (int k = 0; k < 2; k++)
+            srv(&h, k ? NS2 : NS1, REV, RDC_TYPE_PTR, 3, NULL);
+        got_t *g = h_run1(&h, IP);
+        assert_true(unit_contains(g->ptr, cases[i].want));
+        assert_int_equal(unit_contains(g->ptr, " neg=60\n"), cases[i].ttl == 60);
+        h_end(&h);
+    }
+}
+
+/* Servers with different serials (7 on ns1, 9 on ns2, the resolver's SOA
+ * an old 5): the zone's serial is the highest, flagged as differing; the
+ * same serial everywhere is not flagged. Serial arithmetic (RFC 1982):
+ * 4294967295 then 2, 2 is the newer. */
+static void test_zone_serial_highest(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned long s1, s2, resolver;
+        const char *want;
+    } cases[] = {
+        {7, 9, 5, "example.test serial=9 min="},
+        {9, 7, 5, "example.test serial=9 min="},
+        {4294967295ul, 2, 5, "example.test serial=2 min="},
+        {7, 7, 5, "example.test serial=7 min="},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        res_soa(&h, REV, RZONE, cases[i].resolver);
+        srv_soa(&h, NS1, RZONE, cases[i].s1);
+        srv_soa(&h, NS2, RZONE, cases[i].s2);
+        got_t *g = h_run1(&h, IP);
+        assert_true(unit_contains(g->ptr, cases[i].want));
+        bool differ = cases[i].s1 != cases[i].s2;
+        assert_int_equal(unit_contains(g->ptr, " serials=differ\n"), differ);
+        assert_string_equal(g->line, differ ? IP " warn auth-inconsistent:warn" : IP " pass");
+        h_end(&h);
+    }
+}
+
+/* RFC 6303: a reverse zone the resolver serves itself (10.in-addr.arpa,
+ * SOA localhost nobody.invalid, NS localhost): flagged local; its
+ * servers (localhost) are not looked up nor asked, and the no-ptr fix says
+ * it has no public reverse DNS. */
+static void test_locally_served_zone(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    res(&h, "4.3.2.10.in-addr.arpa", RDC_TYPE_PTR, 3, NULL);
+    res(&h, "4.3.2.10.in-addr.arpa", RDC_TYPE_SOA, 3,
+        "|10.in-addr.arpa 10800 SOA localhost nobody.invalid 1 3600 1200 604800 10800");
+    res(&h, "10.in-addr.arpa", RDC_TYPE_NS, 0, "@ 10800 NS localhost");
+    res(&h, "localhost", RDC_TYPE_A, 0, "@ 10800 A 127.0.0.1");
+    res(&h, "localhost", RDC_TYPE_AAAA, 0, "@ 10800 AAAA ::1");
+    got_t *g = h_run1(&h, "10.2.3.4");
+    assert_string_equal(g->line, "10.2.3.4 fail no-ptr:fail");
+    assert_true(unit_contains(g->ptr, " contact=nobody@invalid "));
+    assert_true(unit_contains(g->ptr, " local=1\n"));
+    assert_true(unit_contains(g->problems, "(RFC 6303)"));
+    /* localhost is not asked: nothing to ask about the zone */
+    assert_int_equal(sdns_count(h.s, RES, "10.in-addr.arpa", RDC_TYPE_NS), 0);
+    assert_int_equal(auth_queries(&h), 0);
+    h_end(&h);
+}
+
+#define PZONE "192.in-addr.arpa"
+#define PNS "198.51.100.9"
+
+/* The resolver finds the reverse zone's parent (the SOA of the name one
+ * label up) and its server pns.example.test (PNS). */
+static void parent_zone(h_t *h)
+{
+    char soa[512], rrs[600];
+    snprintf(rrs, sizeof rrs, "|%s", soa_rr(soa, sizeof soa, PZONE, 3600, 1, 300));
+    res(h, "0.192.in-addr.arpa", RDC_TYPE_SOA, 3, rrs);
+    zone_servers(h, PZONE, 1, "pns.example.test=" PNS);
+}
+
+/* The parent's delegation and the zone's own NS set (RFC 1034 section
+ * 4.2.2): the parent's server is asked for the zone's NS (RD=0) and its
+ * referral compared. It lists ns1 and ns3 (glue 198.51.100.3), the zone
+ * ns1 and ns2: auth-ns-mismatch names both; ns3, a server only the parent
+ * names, is asked too and is lame. The same sets: nothing. */
+static void test_delegation_mismatch(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns1.example.test;" RZONE
+           " 3600 NS ns3.example.test|ns3.example.test 3600 A 198.51.100.3");
+    got_t *g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " warn auth-ns-mismatch:warn auth-lame:warn");
+    assert_true(unit_contains(g->ptr, " ns=ns1.example.test,ns2.example.test!zoneonly,"
+                                      "ns3.example.test!parentonly consistent=1 "));
+    assert_true(unit_contains(g->ptr, " parent=" PZONE "\n"));
+    assert_true(unit_contains(g->ptr, "\n  ns3.example.test 198.51.100.3 lame serial=- asked=0\n"));
+    assert_true(unit_contains(g->problems,
+                              "auth-ns-mismatch: the parent zone " PZONE
+                              " and the zone's own NS set differ for zone " RZONE
+                              ": the parent lists ns3.example.test, which the zone does not "
+                              "(resolvers start from the parent's list); the zone lists "
+                              "ns2.example.test, which the parent does not (resolvers may never "
+                              "ask it)\nfix: ask whoever keeps the delegation in " PZONE));
+    assert_true(unit_contains(g->problems, "RFC 1034 section 4.2.2"));
+    assert_int_equal(at_count(&h, PNS, RZONE, RDC_TYPE_NS), 1);
+    assert_int_equal(at_count(&h, "198.51.100.3", RZONE, RDC_TYPE_SOA), 1);
+    /* the parent's server is not asked for the forward zone's delegation
+     * twice, nor for anything else */
+    assert_int_equal(at_count(&h, PNS, NULL, RDC_TYPE_NS), 1);
+    h_end(&h);
+
+    /* the same NS set, in another order: no finding */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns2.example.test;" RZONE " 3600 NS ns1.example.test");
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    assert_true(unit_contains(g->ptr, " ns=ns1.example.test,ns2.example.test consistent=1 "));
+    assert_true(unit_contains(g->ptr, " parent=" PZONE "\n"));
+    h_end(&h);
+
+    /* the parent's server answers without a referral (REFUSED): nothing
+     * to compare, no finding */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    srv_ex(&h, PNS, RZONE, RDC_TYPE_NS, 5, 0, NULL);
+    g = h_run1(&h, IP);
+    assert_string_equal(g->line, IP " pass");
+    h_end(&h);
+}
+
+/* Every server of the reverse zone is lame: the resolver says SERVFAIL
+ * for the SOA (and the PTR). The SOA lookup walks up to a zone that
+ * answers (PZONE), whose server gives the delegation of the name (RD=0):
+ * the zone, its NS names and glue; each is asked for the zone's SOA and
+ * refuses or answers without authority: auth-lame names the zone and its
+ * servers, and the fix the parent that delegates it (RFC 1034 4.3.2). */
+static void test_lame_delegation(void **state)
+{
+    (void)state;
+    h_t h;
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    res(&h, REV, RDC_TYPE_PTR, 2, NULL);
+    res(&h, REV, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_NS, 2, NULL);
+    res(&h, "ns1.example.test", RDC_TYPE_A, 2, NULL);
+    srv_ex(&h, PNS, REV, RDC_TYPE_NS, 0, 0,
+           "|" RZONE " 3600 NS ns1.example.test;" RZONE " 3600 NS ns2.example.test|"
+           "ns1.example.test 3600 A " NS1);
+    srv_ex(&h, NS1, RZONE, RDC_TYPE_SOA, 5, 0, NULL); /* REFUSED */
+    srv_ex(&h, NS2, RZONE, RDC_TYPE_SOA, 0, 0, NULL); /* no AA */
+    got_t *g = h_run1(&h, IP);
+    assert_true(unit_contains(g->line, " auth-lame:warn"));
+    assert_string_equal(g->ptr, "PTR " REV " zone=" RZONE " mname=- contact=- serial=0 min=0 "
+                                "ns=ns1.example.test,ns2.example.test consistent=1 source=- "
+                                "stale=0 resolver=SERVFAIL[] ttl=- error=- parent=" PZONE "\n"
+                                "  ns1.example.test " NS1 " refused serial=- asked=0\n"
+                                "  ns2.example.test " NS2 " lame serial=- asked=0\n");
+    assert_true(unit_contains(
+        g->problems, "auth-lame: 2 of 2 name server addresses of zone " RZONE
+                     ": ns1.example.test (" NS1 ") refuses; ns2.example.test (" NS2
+                     ") answers without authority\nfix: no listed server serves the "
+                     "zone, so resolvers cannot resolve anything in it: ask the "
+                     "operator of " RZONE " (servers ns1.example.test, ns2.example.test)"
+                     " to serve it on its servers, or whoever keeps the delegation in " PZONE
+                     " to delegate it to servers that do\n"));
+    assert_int_equal(at_count(&h, PNS, REV, RDC_TYPE_NS), 1);
+    /* ns1 from the glue (its A lookup fails) */
+    assert_int_equal(at_count(&h, NS1, RZONE, RDC_TYPE_SOA), 1);
+    h_end(&h);
+
+    /* the zone above answers for the name itself (no delegation): the
+     * failure stands */
+    h_init(&h);
+    basic(&h);
+    parent_zone(&h);
+    res(&h, REV, RDC_TYPE_PTR, 2, NULL);
+    res(&h, REV, RDC_TYPE_SOA, 2, NULL);
+    res(&h, RZONE, RDC_TYPE_SOA, 2, NULL);
+    srv(&h, PNS, REV, RDC_TYPE_NS, 3, NULL);
+    g = h_run1(&h, IP);
+    assert_true(unit_contains(g->ptr, " error=the SOA lookup of " REV
+                                      " failed with SERVFAIL: cannot find its zone"));
+    assert_false(unit_contains(g->line, "auth-lame"));
+    h_end(&h);
+}
+
+/* The SOA contact's mail domain takes no mail (Zonemaster's
+ * RNAME_MAIL_DOMAIN_INVALID): no MX and no address, NXDOMAIN, or a null
+ * MX (RFC 7505): auth-contact, and the no-ptr fix marks the contact and
+ * adds the parent zone's. An MX, or only an address (RFC 5321 section
+ * 5.1), or a lookup that fails: nothing. */
+static void test_contact_undeliverable(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned mx_rcode;
+        const char *mx, *a;
+        bool bounces;
+    } cases[] = {
+        {0, NULL, NULL, true}, /* NODATA for all three */
+        {3, NULL, NULL, true}, /* NXDOMAIN */
+        {0, "@ 300 MX 0 .", "@ 300 A 192.0.2.1", true}, /* null MX */
+        {0, "@ 300 MX 10 mail.example.test", NULL, false},
+        {0, NULL, "@ 300 A 192.0.2.1", false}, /* the implicit MX */
+        {2, NULL, NULL, false}, /* MX SERVFAIL: not known */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h_t h;
+        h_init(&h);
+        basic(&h);
+        parent_zone(&h);
+        res(&h, REV, RDC_TYPE_PTR, 3, NULL);
+        res(&h, "example.test", RDC_TYPE_MX, cases[i].mx_rcode, cases[i].mx);
+        if (cases[i].a)
+            res(&h, "example.test", RDC_TYPE_A, 0, cases[i].a);
+        else
+            res(&h, "example.test", RDC_TYPE_A, cases[i].mx_rcode == 3 ? 3 : 0, NULL);
+        res(&h, "example.test", RDC_TYPE_AAAA, cases[i].mx_rcode == 3 ? 3 : 0, NULL);
+        for (int k = 0; k < 2; k++)
+            srv(&h, k ? NS2 : NS1, REV, RDC_TYPE_PTR, 3, NULL);
+        got_t *g = h_run1(&h, IP);
+        if (cases[i].bounces) {
+            assert_string_equal(g->line, IP " fail no-ptr:fail auth-contact:warn");
+            assert_true(unit_contains(
+                g->problems,
+                "auth-contact: the SOA contact hostmaster@example.test of zone " RZONE
+                ": cannot receive mail: example.test has no MX and no address, or a "
+                "null MX (RFC 7505)\nfix: write to the operator of the zone's "
+                "servers (ns1.example.test, ns2.example.test) or to the parent zone " PZONE
+                "'s contact hostmaster@example.test instead"));
+            assert_true(unit_contains(g->problems,
+                                      "ask the operator of " RZONE
+                                      ": contact hostmaster@example.test (mail to it bounces), "
+                                      "servers ns1.example.test, ns2.example.test; the parent "
+                                      "zone " PZONE ": contact hostmaster@example.test (your"));
+        } else {
+            assert_string_equal(g->line, IP " fail no-ptr:fail");
+            assert_false(unit_contains(g->problems, "bounces"));
+        }
+        h_end(&h);
+    }
+}
+
 static void test_server_answer_states(void **state)
 {
     (void)state;
@@ -1614,6 +2021,7 @@ int main(void)
         cmocka_unit_test(test_zone_cached_across_block),
         cmocka_unit_test(test_zone_cached_across_targets),
         cmocka_unit_test(test_zone_cache_evicts),
+        cmocka_unit_test(test_zone_cache_cap_in_flight),
         cmocka_unit_test(test_soa_walks_up),
         cmocka_unit_test(test_soa_walk_to_root),
         cmocka_unit_test(test_soa_owner_not_ancestor),
@@ -1622,6 +2030,13 @@ int main(void)
         cmocka_unit_test(test_ns_names_filtered_and_capped),
         cmocka_unit_test(test_ns_addresses),
         cmocka_unit_test(test_ns_without_addresses),
+        cmocka_unit_test(test_ns_sorted_and_findings),
+        cmocka_unit_test(test_negative_ttl),
+        cmocka_unit_test(test_zone_serial_highest),
+        cmocka_unit_test(test_locally_served_zone),
+        cmocka_unit_test(test_delegation_mismatch),
+        cmocka_unit_test(test_lame_delegation),
+        cmocka_unit_test(test_contact_undeliverable),
         cmocka_unit_test(test_server_answer_states),
         cmocka_unit_test(test_server_soa_states),
         cmocka_unit_test(test_add_server_fails),

@@ -2039,9 +2039,105 @@ static void test_answer_ns_question(void **state)
     free(m);
 }
 
+/* ------------------------------------------------------------ referrals */
+
+/* A parent's referral for qname: NS records of zone in the authority
+ * section (ns1 in the zone, ns2 elsewhere), glue for ns1 (A) and for a
+ * name not in the NS set, which is not glue. rcode, the header's counts. */
+static void referral(msg_t *m, unsigned rcode, const char *qname, const char *zone)
+{
+    header(m, rcode, 1, 0);
+    m->b[8] = 0, m->b[9] = 2; /* NSCOUNT */
+    m->b[10] = 0, m->b[11] = 2; /* ARCOUNT */
+    question(m, qname, RDC_TYPE_NS);
+    size_t z = putname(m, zone);
+    size_t at = rr_head(m, RDC_TYPE_NS, 1, 3600);
+    size_t ns1 = m->n;
+    putlabels(m, "ns1");
+    putptr(m, z);
+    rr_end(m, at);
+    putptr(m, z);
+    at = rr_head(m, RDC_TYPE_NS, 1, 3600);
+    putname(m, "ns2.example.net");
+    rr_end(m, at);
+    rr_addr4(m, ns1, 3600, 192, 0, 2, 53);
+    putname(m, "other.example.net");
+    at = rr_head(m, RDC_TYPE_A, 1, 3600);
+    const uint8_t ip[4] = {192, 0, 2, 54};
+    putbytes(m, ip, 4);
+    rr_end(m, at);
+}
+
+static void ref_wire(const char *text, uint8_t *out)
+{
+    assert_true(rdc_name_from_text(text, strlen(text), out, NULL));
+}
+
+/* rdc_referral_parse: the zone cut, its NS names and their glue, from the
+ * authority section (or the answer section of a server that serves the
+ * child too); nothing from an error, a cut that does not hold the name,
+ * or a broken message. */
+static void test_referral_parse(void **state)
+{
+    (void)state;
+    msg_t *m = msg_new();
+    rdc_referral_t r;
+    uint8_t q[RDC_NAME_WIRE_MAX + 1], w[RDC_NAME_WIRE_MAX + 1];
+    char text[RDC_NAME_TEXT_MAX];
+    ref_wire("10.2.0.192.in-addr.arpa", q);
+
+    referral(m, RCODE_NOERROR, "10.2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa");
+    assert_true(rdc_referral_parse(m->b, m->n, q, &r));
+    rdc_name_to_text(r.zone, text);
+    assert_string_equal(text, "2.0.192.in-addr.arpa");
+    assert_int_equal(r.nns, 2);
+    ref_wire("ns1.2.0.192.in-addr.arpa", w);
+    assert_true(rdc_name_equal(r.ns[0], w));
+    ref_wire("ns2.example.net", w);
+    assert_true(rdc_name_equal(r.ns[1], w));
+    assert_int_equal(r.nglue, 1); /* other.example.net is no NS name */
+    assert_int_equal(r.glue[0].ns, 0);
+    assert_int_equal(r.glue[0].addr.family, 4);
+    assert_int_equal(r.glue[0].addr.b[3], 53);
+
+    /* the question's name itself is the cut */
+    ref_wire("2.0.192.in-addr.arpa", w);
+    referral(m, RCODE_NOERROR, "2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa");
+    assert_true(rdc_referral_parse(m->b, m->n, w, &r));
+
+    /* NS records of a zone that does not hold the name: none */
+    referral(m, RCODE_NOERROR, "10.2.0.192.in-addr.arpa", "3.0.192.in-addr.arpa");
+    assert_false(rdc_referral_parse(m->b, m->n, q, &r));
+    /* an error rcode */
+    referral(m, RCODE_REFUSED, "10.2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa");
+    assert_false(rdc_referral_parse(m->b, m->n, q, &r));
+    /* cut short anywhere before the NS records end: nothing, no overread */
+    referral(m, RCODE_NOERROR, "10.2.0.192.in-addr.arpa", "2.0.192.in-addr.arpa");
+    size_t full = m->n;
+    for (size_t n = 0; n < full; n++) {
+        uint8_t *copy = malloc(n ? n : 1);
+        assert_non_null(copy);
+        memcpy(copy, m->b, n);
+        bool ok = rdc_referral_parse(copy, n, q, &r);
+        assert_true(!ok || r.nns == 2);
+        free(copy);
+    }
+
+    /* an authoritative answer: the NS set in the answer section */
+    header(m, RCODE_NOERROR, 1, 1);
+    m->b[2] |= 0x04;
+    size_t qn = question(m, "2.0.192.in-addr.arpa", RDC_TYPE_NS);
+    rr_name(m, qn, RDC_TYPE_NS, 3600, "ns9.example.net");
+    assert_true(rdc_referral_parse(m->b, m->n, w, &r));
+    assert_int_equal(r.nns, 1);
+    assert_int_equal(r.nglue, 0);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_referral_parse),
         cmocka_unit_test(test_decode_plain),
         cmocka_unit_test(test_decode_backward_pointers),
         cmocka_unit_test(test_decode_bad_pointers),

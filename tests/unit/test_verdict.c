@@ -643,7 +643,7 @@ static void test_problem_texts_printable_ascii(void **state)
          * an authority object (test_authcheck.c checks their texts) */
         if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET &&
             !(c >= RDC_DOMAIN_NOT_FOUND && c <= RDC_SPF_RANGE_TOO_LARGE) &&
-            !(c >= RDC_AUTH_INCONSISTENT && c <= RDC_STALE_CACHE) && !seen[c]) {
+            !(c >= RDC_AUTH_INCONSISTENT && c <= RDC_AUTH_CONTACT) && !seen[c]) {
             print_error("code %s not produced\n", rdc_code_name((rdc_code_t)c));
             bad++;
         }
@@ -1116,6 +1116,10 @@ static void test_code_names(void **state)
         {RDC_AUTH_INCONSISTENT, "auth-inconsistent", RDC_SEV_WARN},
         {RDC_AUTH_LAME, "auth-lame", RDC_SEV_WARN},
         {RDC_STALE_CACHE, "stale-cache", RDC_SEV_WARN},
+        {RDC_AUTH_NS_ADDRESS, "auth-ns-address", RDC_SEV_WARN},
+        {RDC_AUTH_NS_CNAME, "auth-ns-cname", RDC_SEV_WARN},
+        {RDC_AUTH_NS_MISMATCH, "auth-ns-mismatch", RDC_SEV_WARN},
+        {RDC_AUTH_CONTACT, "auth-contact", RDC_SEV_WARN},
         {RDC_NOT_PUBLIC, "not-public", RDC_SEV_INFO},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
