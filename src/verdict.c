@@ -674,17 +674,20 @@ bool rdc_verdict_compute(rdc_result_t *r, rdc_rules_t rules)
                                     "the PTR lookup of %s %s", rev,
                                     rdc_dns_status_text(r->ptr_status));
     } else if (r->nnames == 0) {
-        /* with --authority, the fix names who runs the reverse zone */
-        if (special != NULL)
-            fixf(fix, sizeof fix,
-                 "nothing to fix here: receivers never see %s (%s); check the public address "
-                 "your mail leaves from instead",
-                 ip, special);
-        else if (!rdc_auth_no_ptr_fix(r, fix, sizeof fix))
-            fixf(fix, sizeof fix,
-                 "ask whoever owns the IP - your hosting provider, not your registrar - to set "
-                 "PTR for %s to a name whose %s record is %s",
-                 ip, rr, ip);
+        /* with --authority, who runs the zone (or RFC 6303's local zone);
+         * else, for an address no receiver sees, that it needs no fix */
+        if (!rdc_auth_no_ptr_fix(r, fix, sizeof fix)) {
+            if (special != NULL)
+                fixf(fix, sizeof fix,
+                     "nothing to fix here: receivers never see %s (%s); check the public "
+                     "address your mail leaves from instead",
+                     ip, special);
+            else
+                fixf(fix, sizeof fix,
+                     "ask whoever owns the IP - your hosting provider, not your registrar - to "
+                     "set PTR for %s to a name whose %s record is %s",
+                     ip, rr, ip);
+        }
         ok = rdc_result_add_problem(r, RDC_NO_PTR, fix, "%s has no PTR record (%s %s)", ip, rev,
                                     r->ptr_status == RDC_DNS_NXDOMAIN ? "does not exist"
                                                                       : "has no PTR");

@@ -1286,7 +1286,7 @@ static void test_locally_served_zone(void **state)
     res(&h, "localhost", RDC_TYPE_A, 0, "@ 10800 A 127.0.0.1");
     res(&h, "localhost", RDC_TYPE_AAAA, 0, "@ 10800 AAAA ::1");
     got_t *g = h_run1(&h, "10.2.3.4");
-    assert_string_equal(g->line, "10.2.3.4 fail no-ptr:fail");
+    assert_string_equal(g->line, "10.2.3.4 fail no-ptr:fail not-public:info");
     assert_true(unit_contains(g->ptr, " contact=nobody@invalid "));
     assert_true(unit_contains(g->ptr, " local=1\n"));
     assert_true(unit_contains(g->problems, "(RFC 6303)"));
