@@ -850,6 +850,32 @@ static void aq_error(aq_t *q, const char *msg)
 /* Its zone is ready: ask every server of it that answered the SOA. */
 static void rescue_ask(aq_t *q, const azone_t *p);
 
+/* q waits for zone z's servers, or asks them now when they are known. */
+static void aq_join(aq_t *q, azone_t *z)
+{
+    q->z = z;
+    if (z->ready) {
+        aq_ask(q);
+        return;
+    }
+    q->wnext = z->waiters;
+    z->waiters = q;
+}
+
+/* aq_join with the zone of that name, made (zone_new) when it is not known
+ * yet; on allocation failure q ends. */
+static void aq_join_zone(aq_t *q, const uint8_t *name, bool want_parent, const uint8_t *rname)
+{
+    engine_t *e = q->e;
+    azone_t *z = zone_find(e, name);
+    if (z == NULL && (z = zone_new(e, name, want_parent, rname)) == NULL) {
+        e->oom = true;
+        aq_release(q);
+        return;
+    }
+    aq_join(q, z);
+}
+
 static void aq_ask(aq_t *q)
 {
     azone_t *z = q->z;
@@ -990,13 +1016,7 @@ static void rescue_release(aq_t *q)
             e->oom = true;
     }
     q->rescue = 0;
-    q->z = z;
-    if (z->ready) {
-        aq_ask(q);
-        return;
-    }
-    q->wnext = z->waiters;
-    z->waiters = q;
+    aq_join(q, z);
 }
 
 static void soa_done(lookup_t *l, const rdc_answer_t *a)
@@ -1059,19 +1079,7 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
         }
         /* the zone above that answers: its servers are asked below */
         q->rescue = 2;
-        azone_t *p = zone_find(e, soa->owner);
-        if (p == NULL && (p = zone_new(e, soa->owner, false, NULL)) == NULL) {
-            e->oom = true;
-            aq_release(q);
-            return;
-        }
-        q->z = p;
-        if (p->ready) {
-            aq_ask(q);
-            return;
-        }
-        q->wnext = p->waiters;
-        p->waiters = q;
+        aq_join_zone(q, soa->owner, false, NULL);
         return;
     }
     if (!name_under(q->name, soa->owner)) {
@@ -1103,19 +1111,7 @@ static void soa_done(lookup_t *l, const rdc_answer_t *a)
         aq_release(q);
         return;
     }
-    azone_t *z = zone_find(e, soa->owner);
-    if (z == NULL && (z = zone_new(e, soa->owner, true, soa->rname)) == NULL) {
-        e->oom = true;
-        aq_release(q);
-        return;
-    }
-    q->z = z;
-    if (z->ready) {
-        aq_ask(q);
-        return;
-    }
-    q->wnext = z->waiters;
-    z->waiters = q;
+    aq_join_zone(q, soa->owner, true, soa->rname);
 }
 
 /* A question of c about name (wire) of type, appended to c's list. */
