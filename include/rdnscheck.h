@@ -62,8 +62,9 @@ bool rdc_addr_equal(const rdc_addr_t *x, const rdc_addr_t *y);
 /* When the address is in a special-purpose block that is not globally
  * reachable (the IANA IPv4 and IPv6 Special-Purpose Address Registries,
  * RFC 6890 and its updates), what that block is ("private (RFC 1918)");
- * else NULL. The documentation blocks are ordinary here: tools and tests
- * use them as stand-ins for public addresses. */
+ * else NULL. The documentation and benchmarking blocks are ordinary here:
+ * tools, tests and benchmark labs use them as stand-ins for public
+ * addresses. */
 const char *rdc_addr_special(const rdc_addr_t *a);
 
 /* A CIDR block: base address with the host bits cleared, and prefix length. */

@@ -242,8 +242,9 @@ typedef struct special {
  * Reachable" is False (RFC 6890 section 2.2, RFC 8190), most specific
  * first, so the global exceptions inside 192.0.0.0/24 come before it.
  * Left out on purpose: the documentation blocks (192.0.2.0/24,
- * 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20), which stand
- * for public addresses in examples and tests, and IPv4-mapped IPv6
+ * 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 3fff::/20) and the
+ * benchmarking block (198.18.0.0/15, RFC 2544), which stand for public
+ * addresses in examples, tests and benchmark labs, and IPv4-mapped IPv6
  * (::ffff:0:0/96), which rdc_addr_parse turns into IPv4. */
 static const special_t specials[] = {
     {4, {192, 0, 0, 9}, 32, true, NULL}, /* PCP anycast (RFC 7723) */
@@ -256,7 +257,6 @@ static const special_t specials[] = {
     {4, {172, 16}, 12, false, "private (RFC 1918)"},
     {4, {192, 0, 0}, 24, false, "IETF protocol assignments (RFC 6890)"},
     {4, {192, 168}, 16, false, "private (RFC 1918)"},
-    {4, {198, 18}, 15, false, "benchmarking (RFC 2544)"},
     {4, {224}, 4, false, "multicast (RFC 5771)"},
     {4, {240}, 4, false, "reserved (RFC 1112) or limited broadcast (RFC 919)"},
     {6, {0}, 128, false, "the unspecified address (RFC 4291)"},
@@ -273,8 +273,9 @@ static bool in_block(const rdc_addr_t *a, const special_t *s)
     if (a->family != s->family)
         return false;
     unsigned full = s->bits / 8, rest = s->bits % 8;
-    if (memcmp(a->b, s->b, full) != 0)
-        return false;
+    for (unsigned k = 0; k < full; k++)
+        if (a->b[k] != s->b[k])
+            return false;
     if (rest == 0)
         return true;
     uint8_t mask = (uint8_t)(0xffu << (8 - rest));
@@ -283,6 +284,14 @@ static bool in_block(const rdc_addr_t *a, const special_t *s)
 
 const char *rdc_addr_special(const rdc_addr_t *a)
 {
+    /* the first byte of every block above: most addresses are in none, and
+     * this rules them out before the table (every checked address passes
+     * here, so it is on the bulk path) */
+    uint8_t b0 = a->b[0];
+    if (a->family == 4 ? !(b0 == 0 || b0 == 10 || b0 == 100 || b0 == 127 || b0 == 169 ||
+                           b0 == 172 || b0 == 192 || b0 >= 224)
+                       : !(b0 <= 1 || b0 >= 0xfc))
+        return NULL;
     for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
         if (in_block(a, &specials[i]))
             return specials[i].global ? NULL : specials[i].what;
