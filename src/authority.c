@@ -35,6 +35,7 @@ typedef struct asrv {
     rdc_auth_state_t state;
     bool has_serial;
     uint32_t serial;
+    uint32_t soa_ttl, soa_minimum; /* its own SOA: the TTL it serves, not a cache's */
 } asrv_t;
 
 /* The A or AAAA lookup of one NS name. */
@@ -325,6 +326,8 @@ static void on_direct(void *arg, const uint8_t *msg, size_t len, rdc_dns_status_
         if (state == RDC_AUTH_S_OK) {
             s->has_serial = true;
             s->serial = a.soa.serial;
+            s->soa_ttl = a.soa.ttl;
+            s->soa_minimum = a.soa.minimum;
         }
         rdc_answer_free(&a);
         free(d);
@@ -921,6 +924,15 @@ static void aq_ask(aq_t *q)
         o->has_serial = s->has_serial;
         o->serial = s->serial;
     }
+    /* RFC 2308 section 5 from the zone's own SOA, as its first server that
+     * answers gives it: the resolver's copy has a TTL that counts down */
+    for (size_t i = 0; i < z->nsrv; i++)
+        if (z->srv[i].has_serial) {
+            const asrv_t *s = &z->srv[i];
+            q->out.minimum = s->soa_minimum;
+            q->out.negative_ttl = s->soa_ttl < s->soa_minimum ? s->soa_ttl : s->soa_minimum;
+            break;
+        }
     for (size_t i = 0; i < z->nsrv; i++) {
         if (z->srv[i].state != RDC_AUTH_S_OK)
             continue;
