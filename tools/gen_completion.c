@@ -1,5 +1,5 @@
 /* gen_completion.c - writes rdnscheck's shell completions from the option
- * table (src/cli.c, rdc_cli_options), so they never drift from getopt's
+ * table (src/cli/cli.c, rdc_cli_options), so they never drift from getopt's
  * table: bash (rdnscheck.bash) and zsh (_rdnscheck). Run by the build.
  * Usage: gen_completion bash|zsh OUTFILE
  * What an option's argument completes to comes from the table alone: its
@@ -89,7 +89,7 @@ static bool bash_pattern(FILE *f, const rdc_optdef_t *t, size_t n, value_kind_t 
 static void bash(FILE *f, const rdc_optdef_t *t, size_t n)
 {
     fputs("# bash completion for rdnscheck                          -*- shell-script -*-\n"
-          "# Generated from the option table in src/cli.c by tools/gen_completion.c:\n"
+          "# Generated from the option table in src/cli/cli.c by tools/gen_completion.c:\n"
           "# do not edit. Works with and without the bash-completion package.\n"
           "\n"
           "_rdnscheck()\n"
@@ -234,7 +234,7 @@ static void zsh(FILE *f, const rdc_optdef_t *t, size_t n)
     const rdc_optdef_t *text = NULL;
     fputs("#compdef rdnscheck\n"
           "# zsh completion for rdnscheck. Generated from the option table in\n"
-          "# src/cli.c by tools/gen_completion.c: do not edit.\n"
+          "# src/cli/cli.c by tools/gen_completion.c: do not edit.\n"
           "\n"
           "_arguments -s -S \\\n",
           f);

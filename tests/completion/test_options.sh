@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every option of the table (src/cli.c, printed by print_options) is in both
+# Every option of the table (src/cli/cli.c, printed by print_options) is in both
 # generated completions, with what its argument completes to: the bash
 # script offers "--name" and "-x", and its case for the argument (choices,
 # files, or nothing); zsh has an _arguments spec for each, with the

@@ -1,4 +1,4 @@
-/* print_codes.c - prints the problem code table (src/verdict.c) for
+/* print_codes.c - prints the problem code table (src/rules/problem.c) for
  * test_docs.sh, which checks that the README and the man page document every
  * code with the table's severity. One line per code, in enum order:
  *   name severity */

@@ -1,4 +1,4 @@
-/* print_options.c - prints rdnscheck's option table (src/cli.c) for
+/* print_options.c - prints rdnscheck's option table (src/cli/cli.c) for
  * test_docs.sh, which checks that the README and the man page state each
  * option's default, range and choices as the table does. One line per
  * option, tab-separated:

@@ -36,7 +36,7 @@ done
 for code in 0 1 2 3; do
     check "--help lists exit status $code" grep -qE "^  $code  " <<<"$help"
 done
-# Problem codes: the table in src/verdict.c (printed by print_codes) against
+# Problem codes: the table in src/rules/problem.c (printed by print_codes) against
 # the README's code table ("| `name` | severity |" rows under "Verdicts and
 # problem codes") and the man page's PROBLEM CODES (a .TP tag of one or more
 # names, then a line starting "(severity)"), both ways.

@@ -4,12 +4,8 @@
 #ifndef RDC_VERDICT_H
 #define RDC_VERDICT_H
 
+#include "problem.h"
 #include "rdnscheck.h"
-
-/* Appends a problem with a formatted message; fix may be NULL. Returns false
- * on allocation failure. */
-bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* How the rules judge (a bit set; 0 is the default). RDC_RULES_STRICT
  * (--strict) turns warnings into failures; RDC_RULES_IPREV (--iprev) takes

@@ -9,7 +9,7 @@
 #include "loop.h"
 #include "rdnscheck.h"
 #include "resolver.h"
-#include "target.h"
+#include "item.h"
 #include "util.h"
 
 /* Called for every result in input order, and with r == NULL before the

@@ -16,7 +16,7 @@
 
 #include "dnsmsg.h"
 #include "util.h"
-#include "verdict.h"
+#include "problem.h"
 
 const char *rdc_auth_state_name(rdc_auth_state_t s)
 {

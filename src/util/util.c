@@ -106,3 +106,24 @@ void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback)
     if (gmtime_r(&t, &tm) == NULL || strftime(buf, cap, "%H:%M:%S UTC", &tm) == 0)
         snprintf(buf, cap, "%s", fallback);
 }
+
+void rdc_json_string(FILE *f, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    putc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            putc('\\', f);
+            putc(c, f);
+        } else if (c < 0x20 || c >= 0x7f) {
+            /* cannot happen for escaped input; never emit raw bytes anyway */
+            fputs("\\u00", f);
+            putc(hex[c >> 4], f);
+            putc(hex[c & 15], f);
+        } else {
+            putc(c, f);
+        }
+    }
+    putc('"', f);
+}

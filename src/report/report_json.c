@@ -6,27 +6,6 @@
 
 #include "dnsmsg.h"
 
-void rdc_json_string(FILE *f, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    putc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if (c == '"' || c == '\\') {
-            putc('\\', f);
-            putc(c, f);
-        } else if (c < 0x20 || c >= 0x7f) {
-            /* cannot happen for escaped input; never emit raw bytes anyway */
-            fputs("\\u00", f);
-            putc(hex[c >> 4], f);
-            putc(hex[c & 15], f);
-        } else {
-            putc(c, f);
-        }
-    }
-    putc('"', f);
-}
-
 static void problems(FILE *f, const rdc_result_t *r)
 {
     fputs(",\"problems\":[", f);

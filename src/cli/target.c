@@ -468,11 +468,3 @@ rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
     }
 }
 
-void rdc_item_clear(rdc_item_t *it)
-{
-    if (it == NULL)
-        return;
-    free(it->input);
-    free(it->error);
-    memset(it, 0, sizeof *it);
-}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* A growable NUL-terminated string. A zeroed struct is an empty buffer;
  * after an allocation failure `failed` is set and further appends do nothing. */
@@ -40,5 +41,9 @@ unsigned long long rdc_now_ms(void);
 /* The wall-clock time at as "HH:MM:SS UTC" into buf (cap bytes), or
  * fallback when it cannot be formatted. */
 void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback);
+
+/* Writes s as a JSON string literal (with quotes) to f: '"' and '\\'
+ * escaped, any other byte outside printable ASCII as \u00XX. */
+void rdc_json_string(FILE *f, const char *s);
 
 #endif

@@ -43,7 +43,4 @@ void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
 void rdc_report_json_authority(FILE *f, const rdc_authority_t *a);
 void rdc_report_text_authority(FILE *f, const rdc_authority_t *a, bool verbose);
 
-/* Writes s as a JSON string literal (with quotes). */
-void rdc_json_string(FILE *f, const char *s);
-
 #endif

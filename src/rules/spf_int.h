@@ -5,7 +5,7 @@
 #ifndef RDC_SPF_INT_H
 #define RDC_SPF_INT_H
 
-#include "spf.h"
+#include "spf_defs.h"
 
 #define MAX_NODES 256 /* include/redirect targets expanded */
 #define MAX_ADDRS 1024 /* addresses kept from one A or AAAA answer */
