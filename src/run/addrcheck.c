@@ -13,10 +13,11 @@
 #include "mailcheck.h"
 #include "verdict.h"
 
-void rdc_chk_release(chk_t *c)
+/* The last of the check's parts is done (task.h): the verdict, then the
+ * check's part of its slot. */
+static void chk_done(rdc_task_t *t)
 {
-    if (!hold_release(&c->pending))
-        return;
+    chk_t *c = TASK_OWNER(t, chk_t, pending);
     engine_t *e = ENG(&c->ptr);
     if (e->o.verbose &&
         !(rdc_trace_move(&c->trace, &c->smtp_trace) && rdc_trace_move(&c->res.trace, &c->trace)))
@@ -27,7 +28,7 @@ void rdc_chk_release(chk_t *c)
                                           (e->o.iprev ? RDC_RULES_IPREV : 0u)))
         e->oom = true;
     c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
-    rdc_slot_release(c->slot);
+    task_release(&c->slot->pending);
 }
 
 static void ptr_done(lookup_t *l, const rdc_answer_t *a)
@@ -39,7 +40,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     if (!rdc_lookup_trace_to(l, &c->trace))
         e->oom = true;
     if (a->status != RDC_DNS_OK) {
-        rdc_chk_release(c);
+        task_release(&c->pending);
         return;
     }
     /* distinct names, in answer order; a (and so wires) stays valid for
@@ -51,7 +52,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         free(wires);
         e->oom = true;
         c->res.ptr_status = RDC_DNS_S_ERROR;
-        rdc_chk_release(c);
+        task_release(&c->pending);
         return;
     }
     for (size_t i = 0; i < a->nrecords; i++) {
@@ -86,15 +87,15 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         }
     }
     c->res.nnames = n;
-    hold_add(&c->pending); /* hold while requesting */
+    task_add(&c->pending); /* hold while requesting */
     for (size_t i = 0; i < n; i++)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
             rdc_fwd_request(e, c, &c->res.names[i], wires[i]);
     free(wires);
     if (e->o.authority)
         rdc_auth_forward(e, c);
-    rdc_chk_release(c); /* the PTR step */
-    rdc_chk_release(c); /* the hold */
+    task_release(&c->pending); /* the PTR step */
+    task_release(&c->pending); /* the hold */
 }
 
 void rdc_chk_free(chk_t *c);
@@ -148,7 +149,7 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
         if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
             (d->reason = rdc_strdup((const char *)a->records[0].name)) == NULL)
             e->oom = true;
-        rdc_chk_release(c);
+        task_release(&c->pending);
         return;
     }
     d->status = a->status;
@@ -164,7 +165,7 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
         rdc_lookup_start(l);
         return;
     }
-    rdc_chk_release(c);
+    task_release(&c->pending);
 }
 
 static bool dnsbl_init(engine_t *e, chk_t *c)
@@ -226,8 +227,8 @@ void rdc_chk_start(chk_t *c)
 {
     engine_t *e = ENG(&c->ptr);
     c->t0 = rdc_now_ms();
-    hold_start(&c->pending, 1); /* the PTR step */
-    hold_add(&c->slot->pending);
+    task_start(&c->pending, 1, chk_done); /* the PTR step */
+    task_add(&c->slot->pending);
     rdc_lookup_start(&c->ptr);
     if (e->o.authority)
         rdc_auth_start(e, c);
@@ -235,12 +236,12 @@ void rdc_chk_start(chk_t *c)
     if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
         rdc_fwd_request(e, c, c->res.helo, e->o.helo_wire);
     for (size_t i = 0; i < c->res.ndnsbl; i++) {
-        hold_add(&c->pending);
+        task_add(&c->pending);
         rdc_lookup_start(&c->bl[i].lk);
     }
     if (e->o.smtp_port && !rdc_probe_start(e, c))
         e->oom = true;
-    rdc_chk_release(c);
+    task_release(&c->pending);
 }
 
 void rdc_chk_free(chk_t *c)

@@ -840,7 +840,7 @@ static void aq_release(aq_t *q)
         q->e->oom = true;
     if (!q->forward && q->out.nservers > 0)
         src_request(q); /* holds the check until the answers are in */
-    rdc_chk_release(q->c);
+    task_release(&q->c->pending);
 }
 
 static void aq_error(aq_t *q, const char *msg)
@@ -1146,7 +1146,7 @@ static void aq_start(engine_t *e, chk_t *c, const uint8_t *name, uint16_t type, 
         pp = &(*pp)->next;
     *pp = q;
     hold_start(&q->pending, 0); /* the SOA step */
-    hold_add(&c->pending);
+    task_add(&c->pending);
     lookup_init(&q->soa_lk, e, RDC_TYPE_SOA, name, soa_done, q);
     rdc_lookup_start(&q->soa_lk);
 }

@@ -14,10 +14,11 @@
 
 /* ---------------------------------------------------------------- slots */
 
-void rdc_slot_release(slot_t *s)
+/* The last unfinished part of a slot's work is done (task.h): the slot is
+ * finished, and the window may grow. */
+static void slot_done(rdc_task_t *t)
 {
-    if (!hold_release(&s->pending))
-        return;
+    slot_t *s = TASK_OWNER(t, slot_t, pending);
     engine_t *e = s->e;
     s->state = SLOT_DONE;
     e->inflight--;
@@ -56,7 +57,7 @@ static void slot_start(engine_t *e, slot_t *s)
     s->e = e;
     e->inflight++;
     e->stats.started++;
-    hold_start(&s->pending, 0);
+    task_start(&s->pending, 0, slot_done);
     switch (s->item.kind) {
     case RDC_ITEM_ERROR: {
         s->extra = calloc(1, sizeof *s->extra);
@@ -94,7 +95,7 @@ static void slot_start(engine_t *e, slot_t *s)
         rdc_host_start(e, s);
         break;
     }
-    rdc_slot_release(s);
+    task_release(&s->pending);
 }
 
 static void on_input(void *ctx, int fd, bool readable, bool writable)

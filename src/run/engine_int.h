@@ -8,6 +8,7 @@
 #include "dnsmsg.h"
 #include "engine.h"
 #include "query.h"
+#include "task.h"
 #include "util.h"
 
 #define FWD_CACHE_MAX 16384 /* finished forward lookups kept for sharing */
@@ -58,7 +59,7 @@ struct chk {
     slot_t *slot;
     rdc_result_t res;
     lookup_t ptr;
-    rdc_hold_t pending; /* the PTR step, forward lookups, DNSBL, probe */
+    rdc_task_t pending; /* the PTR step, forward lookups, DNSBL, probe */
     unsigned long long t0;
     rdc_trace_t trace; /* -v: its lookups' events, in the order they ended */
     rdc_trace_t smtp_trace; /* -v: the probe's dialogue, after the lookups */
@@ -112,7 +113,7 @@ struct slot {
     enum slot_state state;
     engine_t *e;
     rdc_item_t item;
-    rdc_hold_t pending; /* unfinished children, the host or domain step */
+    rdc_task_t pending; /* unfinished children, the host or domain step */
     size_t nchildren;
     chk_t **children;
     rdc_result_t *extra; /* results without an address (host errors) */
@@ -156,15 +157,9 @@ static inline void lookup_init(lookup_t *l, engine_t *e, uint16_t type, const ui
     rdc_lookup_init(l, e->ql, type, name, done, owner);
 }
 
-/* engine.c: one unfinished part of a slot's work is done; the last one
- * finishes the slot (the window may grow). */
-void rdc_slot_release(slot_t *s);
-
 /* addrcheck.c: the check of one address (PTR, forward, HELO, DNSBL, SMTP). */
 chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input);
 void rdc_chk_start(chk_t *c);
-/* One of the check's parts is done; the last computes the verdict. */
-void rdc_chk_release(chk_t *c);
 void rdc_chk_free(chk_t *c);
 
 /* fwdcache.c: the forward addresses of wire (in c's family) into dst,

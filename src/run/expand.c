@@ -120,11 +120,11 @@ static void host_finish(host_t *h)
                 e->oom = true;
             s->children[s->nchildren++] = c;
         }
-    hold_add(&s->pending); /* hold while starting the children */
+    task_add(&s->pending); /* hold while starting the children */
     for (size_t i = 0; i < s->nchildren; i++)
         rdc_chk_start(s->children[i]);
-    rdc_slot_release(s); /* the host step */
-    rdc_slot_release(s); /* the hold */
+    task_release(&s->pending); /* the host step */
+    task_release(&s->pending); /* the hold */
 }
 
 void rdc_host_free(host_t *h)
@@ -566,11 +566,11 @@ static void dom_finish(dom_t *d)
         d->found[i].via = NULL;
         s->children[s->nchildren++] = c;
     }
-    hold_add(&s->pending);
+    task_add(&s->pending);
     for (size_t i = 0; i < s->nchildren; i++)
         rdc_chk_start(s->children[i]);
-    rdc_slot_release(s); /* the domain step */
-    rdc_slot_release(s); /* the hold */
+    task_release(&s->pending); /* the domain step */
+    task_release(&s->pending); /* the hold */
 }
 
 static void dom_release(dom_t *d)
@@ -621,7 +621,7 @@ void rdc_dom_start(engine_t *e, slot_t *s)
     if (d->sum->input == NULL)
         e->oom = true;
     hold_start(&d->pending, 0);
-    hold_add(&s->pending); /* the domain step */
+    task_add(&s->pending); /* the domain step */
     if (d->spf_mode) {
         d->spf = rdc_spf_new(d->name);
         if (d->spf == NULL)
@@ -650,7 +650,7 @@ void rdc_host_start(engine_t *e, slot_t *s)
     h->active[0] = e->o.want4;
     h->active[1] = e->o.want6;
     hold_start(&h->pending, (unsigned)h->active[0] + (unsigned)h->active[1]);
-    hold_add(&s->pending); /* the host step */
+    task_add(&s->pending); /* the host step */
     for (int k = 0; k < 2; k++) {
         if (!h->active[k])
             continue;

@@ -91,7 +91,7 @@ static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, b
           (!shared ||
            rdc_trace_text(&c->trace, RDC_EV_NOTE, 0, shared_note, sizeof shared_note - 1))))
         e->oom = true;
-    rdc_chk_release(c);
+    task_release(&c->pending);
 }
 
 static void fwd_done(lookup_t *l, const rdc_answer_t *a)
@@ -170,7 +170,7 @@ void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_
             if (f->hash == h && f->family == fam && rdc_name_equal(f->key, key))
                 break;
     }
-    hold_add(&c->pending);
+    task_add(&c->pending);
     if (f && f->done) {
         fwd_deliver(e, f, c, dst, true);
         return;
@@ -179,7 +179,7 @@ void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_
     if (w == NULL) {
         e->oom = true;
         dst->status = RDC_DNS_S_ERROR;
-        rdc_chk_release(c);
+        task_release(&c->pending);
         return;
     }
     w->c = c;
@@ -193,7 +193,7 @@ void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_
         free(w);
         e->oom = true;
         dst->status = RDC_DNS_S_ERROR;
-        rdc_chk_release(c);
+        task_release(&c->pending);
         return;
     }
     memcpy(f->key, key, sizeof key);

@@ -78,7 +78,7 @@ static void probe_finish(probe_t *p, rdc_probe_outcome_t outcome, const char *de
     }
     c->probe = NULL;
     free(p);
-    rdc_chk_release(c);
+    task_release(&c->pending);
 }
 
 static void probe_send(probe_t *p, const char *line)
@@ -245,7 +245,7 @@ bool rdc_probe_start(engine_t *e, chk_t *c)
     p->deadline = p->t0 + e->o.smtp_timeout_ms;
     rdc_smtp_parser_init(&p->parser);
     c->probe = p;
-    hold_add(&c->pending);
+    task_add(&c->pending);
     p->next = e->probes;
     if (e->probes)
         e->probes->prev = p;
