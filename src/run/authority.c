@@ -527,12 +527,12 @@ static void zone_addresses(azone_t *z)
         zone_step(z);
 }
 
-/* The parent zone p is ready: up to AUTH_MAX_PARENT of its servers that
- * answer for it are asked for z's NS (RD=0); their referral gives the
- * delegation (RFC 1034 §4.3.2). Ends z's parent step. */
-static void parent_ask(azone_t *z, const azone_t *p)
+/* Asks up to AUTH_MAX_PARENT of zone p's servers that answer for it for
+ * name's NS (RD=0), as kind for z or q, each query one more part of hold;
+ * their referral gives the delegation (RFC 1034 §4.3.2). */
+static void ask_parent_ns(engine_t *e, const azone_t *p, dq_kind_t kind, azone_t *z, aq_t *q,
+                          const uint8_t *name, rdc_hold_t *hold)
 {
-    engine_t *e = z->e;
     size_t asked = 0;
     for (size_t i = 0; i < p->nsrv && asked < AUTH_MAX_PARENT; i++) {
         if (p->srv[i].state != RDC_AUTH_S_OK)
@@ -541,12 +541,19 @@ static void parent_ask(azone_t *z, const azone_t *p)
         if (idx == SIZE_MAX)
             continue;
         asked++;
-        hold_add(&z->pending);
-        if (!direct_new(e, DQ_PARENT, z, NULL, i, z->name, RDC_TYPE_NS, idx)) {
+        hold_add(hold);
+        if (!direct_new(e, kind, z, q, i, name, RDC_TYPE_NS, idx)) {
             e->oom = true;
-            hold_release(&z->pending);
+            hold_release(hold);
         }
     }
+}
+
+/* The parent zone p is ready: its servers are asked for z's NS, whose
+ * referral gives the delegation. Ends z's parent step. */
+static void parent_ask(azone_t *z, const azone_t *p)
+{
+    ask_parent_ns(z->e, p, DQ_PARENT, z, NULL, z->name, &z->pending);
     if (hold_release(&z->pending))
         zone_step(z);
 }
@@ -959,25 +966,13 @@ static void aq_ask(aq_t *q)
 static void rescue_ask(aq_t *q, const azone_t *p)
 {
     engine_t *e = q->e;
-    size_t asked = 0;
     q->rescue = 3;
     memcpy(q->rparent_w, p->name, sizeof q->rparent_w);
     if ((q->rparent = name_dup(p->name)) == NULL || (q->ref = calloc(1, sizeof *q->ref)) == NULL)
         e->oom = true;
     hold_start(&q->rpending, 0);
-    for (size_t i = 0; q->ref && i < p->nsrv && asked < AUTH_MAX_PARENT; i++) {
-        if (p->srv[i].state != RDC_AUTH_S_OK)
-            continue;
-        size_t idx = e->dns.ops->add_server(e->dns.ctx, &p->srv[i].srv, false);
-        if (idx == SIZE_MAX)
-            continue;
-        asked++;
-        hold_add(&q->rpending);
-        if (!direct_new(e, DQ_RESCUE, NULL, q, i, q->name, RDC_TYPE_NS, idx)) {
-            e->oom = true;
-            hold_release(&q->rpending);
-        }
-    }
+    if (q->ref)
+        ask_parent_ns(e, p, DQ_RESCUE, NULL, q, q->name, &q->rpending);
     rescue_release(q);
 }
 
