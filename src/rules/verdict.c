@@ -358,6 +358,109 @@ static int fcr_rank(size_t c, size_t d, bool iprev)
     return d == 0 || iprev ? RANK_PASS : RANK_FAIL;
 }
 
+/* A name whose forward lookup failed temporarily on every server: a T name,
+ * undecided. */
+static bool name_open(const rdc_name_result_t *n)
+{
+    return n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status);
+}
+
+/* Counts the names the check considered into f->c, f->d and f->t, and the
+ * two ends of the FCrDNS outcome. */
+static void fcr_count(const rdc_result_t *r, bool iprev, fcr_t *f)
+{
+    for (size_t i = 0; i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->kind == RDC_NAME_SKIPPED)
+            continue;
+        if (n->confirmed)
+            f->c++;
+        else if (name_open(n))
+            f->t++;
+        else
+            f->d++;
+    }
+    f->best = fcr_rank(f->c + f->t, f->d, iprev);
+    f->worst = fcr_rank(f->c, f->d + f->t, iprev);
+    /* Exim defers as soon as one name's forward lookup fails temporarily,
+     * whatever the other names say (host_name_lookup: HOST_FIND_AGAIN) */
+    if (iprev && f->t > 0)
+        f->worst = RANK_FAIL;
+}
+
+/* ptr-partial: some names confirm, the D names (listed) definitely do not. */
+static bool ptr_partial(rdc_result_t *r, const fcr_t *f)
+{
+    rdc_buf_t bad = {0};
+    size_t nbad = 0;
+    for (size_t i = 0; i < r->nnames; i++) {
+        const rdc_name_result_t *n = &r->names[i];
+        if (n->confirmed || n->kind == RDC_NAME_SKIPPED || name_open(n))
+            continue;
+        rdc_buf_printf(&bad, "%s%s", nbad++ ? ", " : "", n->name);
+    }
+    bool ok = rdc_result_add_problem(
+        r, RDC_PTR_PARTIAL,
+        "remove the PTR records that do not confirm (or fix their forward records): "
+        "Postfix-style receivers check only the first name the resolver returns, and "
+        "resolvers rotate them, so they reject this address whenever a non-confirming "
+        "name comes first",
+        "only %zu of %zu PTR names confirm; not confirming: %s", f->c, f->c + f->d + f->t,
+        bad.s ? bad.s : "?");
+    rdc_buf_free(&bad);
+    return ok;
+}
+
+/* The definite failures (f->first_d to f->end_d): each D name's own problem
+ * when no name confirms, else one ptr-partial naming them. --iprev: a name
+ * that does not confirm beside one that does (or may, while a T name is
+ * open) decides nothing; it stays as a note. By default one such name fails
+ * the set, and it keeps its failure. */
+static bool definite_problems(rdc_result_t *r, const char *ip, const char *rev, bool iprev,
+                              fcr_t *f)
+{
+    bool ok = true;
+    f->first_d = r->nproblems;
+    if (f->c == 0) {
+        for (size_t i = 0; ok && i < r->nnames; i++) {
+            const rdc_name_result_t *n = &r->names[i];
+            if (n->kind == RDC_NAME_SKIPPED || name_open(n))
+                continue;
+            ok = name_problem(r, n, ip, rev);
+        }
+    } else if (f->d > 0) {
+        ok = ptr_partial(r, f);
+    }
+    f->end_d = r->nproblems;
+    if (iprev && (f->c > 0 || f->t > 0))
+        for (size_t i = f->first_d; i < f->end_d; i++)
+            r->problems[i].severity = RDC_SEV_INFO;
+    return ok;
+}
+
+/* The warnings on the set as a whole: a confirming name reached through a
+ * CNAME, and names beyond those checked. */
+static bool ptr_set_notes(rdc_result_t *r, const fcr_t *f)
+{
+    bool ok = true, cname = false;
+    for (size_t i = 0; i < r->nnames; i++)
+        if (r->names[i].kind != RDC_NAME_SKIPPED && r->names[i].confirmed && r->names[i].via_cname)
+            cname = true;
+    size_t nconsidered = f->c + f->d + f->t;
+    if (cname)
+        ok = rdc_result_add_problem(
+            r, RDC_PTR_CNAME,
+            "point the PTR at the canonical name (the CNAME's target), not at an alias "
+            "(RFC 1912 section 2.1)",
+            "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
+    if (ok && nconsidered < r->nnames)
+        ok = rdc_result_add_problem(
+            r, RDC_PTR_TOO_MANY,
+            "keep one PTR record per address, the name the server uses in HELO",
+            "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
+    return ok;
+}
+
 /* The PTR names' problems, by the decision table (README "Decision table"):
  * any confirming name with others that definitely fail is ptr-partial (a
  * failure: receivers that take one name reject whenever the resolver gives
@@ -367,89 +470,18 @@ static int fcr_rank(size_t c, size_t d, bool iprev)
  * can say whether that matters. */
 static bool fcrdns_problems(rdc_result_t *r, const char *ip, const char *rev, bool iprev, fcr_t *f)
 {
-    bool ok = true;
-    size_t nconsidered = 0, nskipped = 0, ncname = 0;
-    for (size_t i = 0; i < r->nnames; i++) {
-        const rdc_name_result_t *n = &r->names[i];
-        if (n->kind == RDC_NAME_SKIPPED) {
-            nskipped++;
-            continue;
-        }
-        nconsidered++;
-        if (n->confirmed) {
-            f->c++;
-            ncname += n->via_cname;
-        } else if (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)) {
-            f->t++;
-        } else {
-            f->d++;
-        }
-    }
-    f->best = fcr_rank(f->c + f->t, f->d, iprev);
-    f->worst = fcr_rank(f->c, f->d + f->t, iprev);
-    /* Exim defers as soon as one name's forward lookup fails temporarily,
-     * whatever the other names say (host_name_lookup: HOST_FIND_AGAIN) */
-    if (iprev && f->t > 0)
-        f->worst = RANK_FAIL;
-
-    /* the definite failures: each name's own problem when none confirms,
-     * else one ptr-partial naming them */
-    f->first_d = r->nproblems;
-    if (f->c == 0) {
-        for (size_t i = 0; ok && i < r->nnames; i++) {
-            const rdc_name_result_t *n = &r->names[i];
-            if (n->kind == RDC_NAME_SKIPPED ||
-                (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)))
-                continue;
-            ok = name_problem(r, n, ip, rev);
-        }
-    } else if (f->d > 0) {
-        rdc_buf_t bad = {0};
-        size_t nbad = 0;
-        for (size_t i = 0; i < r->nnames; i++) {
-            const rdc_name_result_t *n = &r->names[i];
-            if (n->confirmed || n->kind == RDC_NAME_SKIPPED ||
-                (n->kind == RDC_NAME_CHECKED && rdc_dns_status_is_temporary(n->status)))
-                continue;
-            rdc_buf_printf(&bad, "%s%s", nbad++ ? ", " : "", n->name);
-        }
-        ok = rdc_result_add_problem(
-            r, RDC_PTR_PARTIAL,
-            "remove the PTR records that do not confirm (or fix their forward records): "
-            "Postfix-style receivers check only the first name the resolver returns, and "
-            "resolvers rotate them, so they reject this address whenever a non-confirming "
-            "name comes first",
-            "only %zu of %zu PTR names confirm; not confirming: %s", f->c, nconsidered,
-            bad.s ? bad.s : "?");
-        rdc_buf_free(&bad);
-    }
-    f->end_d = r->nproblems;
-    /* --iprev: a name that does not confirm beside one that does (or may,
-     * while a T name is open) decides nothing; it stays as a note. By
-     * default one such name fails the set, and it keeps its failure. */
-    if (iprev && (f->c > 0 || f->t > 0))
-        for (size_t i = f->first_d; i < f->end_d; i++)
-            r->problems[i].severity = RDC_SEV_INFO;
-
+    fcr_count(r, iprev, f);
+    bool ok = definite_problems(r, ip, rev, iprev, f);
+    /* the T names' own problems (f->first_t to f->end_t) */
     f->first_t = r->nproblems;
     for (size_t i = 0; ok && i < r->nnames; i++) {
         const rdc_name_result_t *n = &r->names[i];
-        if (n->kind == RDC_NAME_CHECKED && !n->confirmed && rdc_dns_status_is_temporary(n->status))
+        if (!n->confirmed && name_open(n))
             ok = name_problem(r, n, ip, rev);
     }
     f->end_t = r->nproblems;
-
-    if (ok && ncname > 0)
-        ok = rdc_result_add_problem(
-            r, RDC_PTR_CNAME,
-            "point the PTR at the canonical name (the CNAME's target), not at an alias "
-            "(RFC 1912 section 2.1)",
-            "the confirming PTR name is an alias (CNAME); some receivers do not follow it");
-    if (ok && nskipped > 0)
-        ok = rdc_result_add_problem(
-            r, RDC_PTR_TOO_MANY,
-            "keep one PTR record per address, the name the server uses in HELO",
-            "%zu PTR names; only the first %zu were checked", r->nnames, nconsidered);
+    if (ok)
+        ok = ptr_set_notes(r, f);
     return ok;
 }
 
