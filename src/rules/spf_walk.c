@@ -761,8 +761,8 @@ static const char *unauth_text(const spf_term_t *t, char pathq, char *buf, size_
 }
 
 /* Counts a DNS-querying term in every lane (§4.6.4); a lane over the limit
- * ends with permerror. */
-static void count_lookup(walk_t *w, const spf_term_t *t, unsigned depth, lanes_t *cur)
+ * ends with permerror. False when no lane is left. */
+static bool count_lookup(walk_t *w, const spf_term_t *t, unsigned depth, lanes_t *cur)
 {
     bool over = false;
     for (size_t i = 0; i < cur->n; i++) {
@@ -783,6 +783,7 @@ static void count_lookup(walk_t *w, const spf_term_t *t, unsigned depth, lanes_t
         free(m);
     }
     lanes_compact(cur);
+    return cur->n > 0;
 }
 
 /* Counts a void lookup in lane ln (§4.6.4). False when ln ends here. */
@@ -879,30 +880,96 @@ static void unsupported(walk_t *w, const spf_term_t *t, unsigned depth, const ch
          t->text, where(w), why);
 }
 
+/* ---------------------------------------------------------------- lookups */
+
+/* What a DNS lookup of the walk comes to for the lanes it is made for. */
+typedef enum answer {
+    ANS_PENDING, /* not answered yet: the lanes stay as they are */
+    ANS_ENDED, /* the lanes ended: too many questions, or temperror */
+    ANS_VOID, /* no record: counted as a void lookup in the lanes */
+    ANS_RECORDS /* records (or, where voids are not counted, any final answer) */
+} answer_t;
+
+/* The stored question (name, type), made or marked as needed by this walk.
+ * NULL when too many questions were asked: every lane of cur ends. */
+static spf_q_t *ask(walk_t *w, const char *name, uint16_t type, lanes_t *cur)
+{
+    spf_q_t *q = spf_need(w->s, name, type);
+    if (q == NULL)
+        too_much_work(w, cur);
+    return q;
+}
+
+/* Does answer q hold nothing to match (a void lookup, §4.6.4)? */
+static bool void_answer(const spf_q_t *q)
+{
+    return q->type == RDC_SPF_TYPE_MX ? q->status != RDC_DNS_OK : q->naddrs == 0;
+}
+
+/* Ends the lanes of cur of family fam (0: all of them) with code. */
+static void fail_fam(walk_t *w, lanes_t *cur, uint8_t fam, rdc_code_t code, char *msg)
+{
+    if (fam == 0) {
+        fail_all(w, cur, code, msg);
+        return;
+    }
+    for (size_t i = 0; i < cur->n; i++)
+        if (cur->v[i].fam == fam && !pset_empty(&cur->v[i].set))
+            lane_fail(w, &cur->v[i], code, msg);
+    free(msg);
+    lanes_compact(cur);
+}
+
+/* Answer q (asked) for the lanes of cur of family fam (0: all of them): a
+ * temporary failure ends them with temperror (§4.4), with a tree line for
+ * term label unless it is NULL; with voids, an answer without records is a
+ * void lookup in each of them. */
+static answer_t take_answer(walk_t *w, const spf_q_t *q, const char *label, unsigned depth,
+                            uint8_t fam, bool voids, lanes_t *cur)
+{
+    if (q->state != Q_DONE)
+        return ANS_PENDING;
+    if (is_temporary(q->status)) {
+        if (label != NULL)
+            tree_line(w, depth, "%s -> %s lookup of %s %s", label, type_name(q->type), q->name,
+                      status_text(q->status));
+        fail_fam(w, cur, fam, RDC_SPF_TEMPERROR,
+                 msgf(w, "the %s lookup of %s %s (at %s): the SPF result is temperror",
+                      type_name(q->type), q->name, status_text(q->status), where(w)));
+        return ANS_ENDED;
+    }
+    if (!voids || !void_answer(q))
+        return ANS_RECORDS;
+    char what[300];
+    snprintf(what, sizeof what, "the %s lookup of %s", type_name(q->type), q->name);
+    for (size_t i = 0; i < cur->n; i++)
+        if ((fam == 0 || cur->v[i].fam == fam) && !pset_empty(&cur->v[i].set))
+            count_void(w, &cur->v[i], what);
+    lanes_compact(cur);
+    return ANS_VOID;
+}
+
+/* The one lookup (name, type) of term label (a record's TXT, mx's MX,
+ * exists:'s A) for every lane of cur: ask, then take_answer. *qp gets the
+ * question when the answer is known. */
+static answer_t lookup(walk_t *w, const char *name, uint16_t type, const char *label,
+                       unsigned depth, bool voids, lanes_t *cur, spf_q_t **qp)
+{
+    spf_q_t *q = ask(w, name, type, cur);
+    if (q == NULL)
+        return ANS_ENDED;
+    *qp = q;
+    return take_answer(w, q, label, depth, 0, voids, cur);
+}
+
 /* The A or AAAA answer q of name for the lanes of family fam in cur: a
  * temporary failure ends them, an empty answer is a void lookup. Adds the
  * blocks to m and the addresses to the tree line. */
-static void addr_answer(walk_t *w, const spf_q_t *q, uint8_t fam, const char *name,
-                        const spf_term_t *t, const char *mxhost, lanes_t *cur, pset_t *m,
-                        rdc_buf_t *line, size_t *shown, size_t *total)
+static void addr_answer(walk_t *w, const spf_q_t *q, uint8_t fam, const spf_term_t *t,
+                        const char *mxhost, lanes_t *cur, pset_t *m, rdc_buf_t *line, size_t *shown,
+                        size_t *total)
 {
-    bool temp = is_temporary(q->status);
-    for (size_t i = 0; i < cur->n; i++) {
-        lane_t *ln = &cur->v[i];
-        if (ln->fam != fam || pset_empty(&ln->set))
-            continue;
-        if (temp) {
-            char *msg = msgf(w, "the %s lookup of %s %s (at %s): the SPF result is temperror",
-                             type_name(q->type), q->name, status_text(q->status), where(w));
-            lane_fail(w, ln, RDC_SPF_TEMPERROR, msg);
-            free(msg);
-        } else if (q->naddrs == 0) {
-            char what[300];
-            snprintf(what, sizeof what, "the %s lookup of %s", type_name(q->type), name);
-            count_void(w, ln, what);
-        }
-    }
-    if (temp) {
+    if (take_answer(w, q, NULL, 0, fam, true, cur) == ANS_ENDED) {
         rdc_buf_printf(line, "%s%s lookup %s", *total ? "; " : "", type_name(q->type),
                        status_text(q->status));
         (*total)++;
@@ -946,20 +1013,19 @@ static bool addr_lookups(walk_t *w, const char *name, const spf_term_t *t, const
     unsigned fams = lanes_fams(cur);
     spf_q_t *q4 = NULL, *q6 = NULL;
     if (fams & 1u)
-        q4 = spf_need(w->s, name, RDC_SPF_TYPE_A);
+        q4 = ask(w, name, RDC_SPF_TYPE_A, cur);
     if (fams & 2u)
-        q6 = spf_need(w->s, name, RDC_SPF_TYPE_AAAA);
-    if (((fams & 1u) && q4 == NULL) || ((fams & 2u) && q6 == NULL)) {
-        too_much_work(w, cur);
+        q6 = ask(w, name, RDC_SPF_TYPE_AAAA, cur);
+    if (((fams & 1u) && q4 == NULL) || ((fams & 2u) && q6 == NULL))
         return false;
-    }
+    /* both answers before either is used */
     if ((q4 && q4->state != Q_DONE) || (q6 && q6->state != Q_DONE))
         return false;
     size_t total = 0;
     if (q4)
-        addr_answer(w, q4, 4, name, t, mxhost, cur, m, line, shown, &total);
+        addr_answer(w, q4, 4, t, mxhost, cur, m, line, shown, &total);
     if (q6)
-        addr_answer(w, q6, 6, name, t, mxhost, cur, m, line, shown, &total);
+        addr_answer(w, q6, 6, t, mxhost, cur, m, line, shown, &total);
     if (w->final) {
         if (total > *shown)
             rdc_buf_printf(line, ", ... (%zu in all)", total);
@@ -1003,29 +1069,12 @@ static void eval_a(walk_t *w, const char *dom, const spf_term_t *t, unsigned lev
 static void eval_mx(walk_t *w, const char *dom, const spf_term_t *t, unsigned level, unsigned depth,
                     char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
 {
-    spf_q_t *q = spf_need(w->s, dom, RDC_SPF_TYPE_MX);
-    if (q == NULL) {
-        too_much_work(w, cur);
-        return;
-    }
-    if (q->state != Q_DONE)
-        return;
-    if (is_temporary(q->status)) {
-        tree_line(w, depth, "%s -> MX lookup of %s %s", t->text, q->name, status_text(q->status));
-        fail_all(w, cur, RDC_SPF_TEMPERROR,
-                 msgf(w, "the MX lookup of %s %s (at %s): the SPF result is temperror", q->name,
-                      status_text(q->status), where(w)));
-        return;
-    }
-    if (q->status != RDC_DNS_OK) {
+    spf_q_t *q = NULL;
+    answer_t a = lookup(w, dom, RDC_SPF_TYPE_MX, t->text, depth, true, cur, &q);
+    if (a == ANS_VOID)
         tree_line(w, depth, "%s -> no MX record (void lookup)", t->text);
-        char what[300];
-        snprintf(what, sizeof what, "the MX lookup of %s", dom);
-        for (size_t i = 0; i < cur->n; i++)
-            count_void(w, &cur->v[i], what);
-        lanes_compact(cur);
+    if (a != ANS_RECORDS)
         return;
-    }
     if (q->nmx > RDC_SPF_MAX_MX) {
         tree_line(w, depth, "%s -> %zu exchanges: too many", t->text, q->nmx);
         fail_all(w, cur, RDC_SPF_TOO_MANY_MX,
@@ -1073,6 +1122,47 @@ static bool on_path(const spf_node_t *n, const char *dom)
     return false;
 }
 
+/* include: (§5.2): the target's check_host() on cur, one include depth
+ * (level) down. Where it passes, the include matches with t's qualifier;
+ * where it gives fail, softfail or neutral, the record goes on with the
+ * next term (and where the target may have passed, so may the include). */
+static void eval_include(walk_t *w, spf_term_t *t, unsigned level, unsigned depth, char pathq,
+                         lanes_t *cur, lanes_t *pass, lanes_t *rest)
+{
+    char q = pathq == '+' ? t->qual : pathq;
+    lanes_t cpass = {0}, crest = {0};
+    uint32_t bit = 1u << (level + 1), own = 1u << level;
+    eval_node(w, t->child, level + 1, depth, q, t, cur, &cpass, &crest);
+    /* pass in the target: the include matches (§5.2) */
+    for (size_t i = 0; i < cpass.n; i++) {
+        lane_t *ln = &cpass.v[i];
+        ln->maybe &= ~bit;
+        if (t->qual == '+') {
+            ln->maybe &= ~own;
+            lanes_add(w, pass, ln);
+        } else {
+            pset_clear_vias(&ln->set);
+            lanes_add(w, rest, ln);
+        }
+    }
+    /* fail, softfail or neutral there: no match, the record goes on; where
+     * the target may have passed instead, so may the include */
+    for (size_t i = 0; i < crest.n; i++) {
+        lane_t *ln = &crest.v[i];
+        bool maybe = (ln->maybe & bit) != 0;
+        ln->maybe &= ~bit;
+        if (maybe && t->qual != '+') {
+            lane_undecided(w, ln);
+            continue;
+        }
+        if (maybe)
+            ln->maybe |= own;
+        lanes_add(w, cur, ln);
+    }
+    free(cpass.v);
+    free(crest.v);
+}
+
 /* include: or redirect= (§5.2, §6.1): the target's check_host() on cur. */
 static void eval_sub(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, unsigned depth,
                      char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
@@ -1107,130 +1197,163 @@ static void eval_sub(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, un
         if (w->via.failed)
             w->s->oom = true;
     }
-    if (t->kind == K_REDIRECT) {
-        /* the target's result is the record's result (§6.1) */
+    if (t->kind == K_REDIRECT) /* the target's result is the record's result (§6.1) */
         eval_node(w, t->child, level, depth, pathq, t, cur, pass, rest);
-    } else {
-        char q = pathq == '+' ? t->qual : pathq;
-        lanes_t cpass = {0}, crest = {0};
-        uint32_t bit = 1u << (level + 1), own = 1u << level;
-        eval_node(w, t->child, level + 1, depth, q, t, cur, &cpass, &crest);
-        /* pass in the target: the include matches (§5.2) */
-        for (size_t i = 0; i < cpass.n; i++) {
-            lane_t *ln = &cpass.v[i];
-            ln->maybe &= ~bit;
-            if (t->qual == '+') {
-                ln->maybe &= ~own;
-                lanes_add(w, pass, ln);
-            } else {
-                pset_clear_vias(&ln->set);
-                lanes_add(w, rest, ln);
-            }
-        }
-        /* fail, softfail or neutral there: no match, the record goes on; where
-         * the target may have passed instead, so may the include */
-        for (size_t i = 0; i < crest.n; i++) {
-            lane_t *ln = &crest.v[i];
-            bool maybe = (ln->maybe & bit) != 0;
-            ln->maybe &= ~bit;
-            if (maybe && t->qual != '+') {
-                lane_undecided(w, ln);
-                continue;
-            }
-            if (maybe)
-                ln->maybe |= own;
-            lanes_add(w, cur, ln);
-        }
-        free(cpass.v);
-        free(crest.v);
-    }
+    else
+        eval_include(w, t, level, depth, pathq, cur, pass, rest);
     if (w->final && w->via.s != NULL) {
         w->via.len = mark;
         w->via.s[mark] = '\0';
     }
 }
 
-static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, unsigned depth,
-                      char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
+/* "spf include:a.example ip4:192.0.2.0/24": how the top record reaches a
+ * block that term t matches as a whole (final walk only; NULL otherwise). */
+static char *term_via(walk_t *w, const spf_term_t *t)
 {
-    char why[64], size[48];
-    w->term++;
-    /* macros of the current domain (d) and the sender's domain (o, the
-     * domain checked) are the same for every sender: expanded (§7.3) */
+    return msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text);
+}
+
+/* m gets every address, 0.0.0.0/0 and ::/0, reached through term t. */
+static void every_address(walk_t *w, const spf_term_t *t, pset_t *m)
+{
+    rdc_cidr_t c;
+    memset(&c, 0, sizeof c);
+    c.base.family = 4;
+    pset_push(w, m, &c, term_via(w, t), 0);
+    c.base.family = 6;
+    pset_push(w, m, &c, term_via(w, t), 0);
+}
+
+/* ip4: and ip6: (§5.6): the block as written; an IPv4-mapped one matches
+ * no sender (§5). */
+static void eval_ip(walk_t *w, const spf_term_t *t, unsigned level, unsigned depth, char pathq,
+                    lanes_t *cur, lanes_t *pass, lanes_t *rest)
+{
+    char why[64], size[48], extra[160] = "";
+    pset_t m = {0};
+    size_text(&t->cidr, size, sizeof size);
+    pset_push(w, &m, &t->cidr, term_via(w, t), 0);
+    pset_drop_mapped(&m);
+    uint64_t decided = 0;
+    bool any = apply(w, level, t->qual, cur, &m, pass, rest, &decided);
+    rdc_cidr_t mb = mapped_block();
+    if (t->kind == K_IP6 && cidr_in(&mb, &t->cidr))
+        snprintf(extra, sizeof extra,
+                 ", IPv4-mapped: matches no sender (an IPv4-mapped sender is an IPv4 "
+                 "sender, RFC 7208 section 5)");
+    else if (!any)
+        snprintf(extra, sizeof extra, ", none of them still undecided here");
+    else if (decided < block_size(&t->cidr))
+        snprintf(extra, sizeof extra, ", %llu decided here (the rest by earlier terms)",
+                 (unsigned long long)decided);
+    tree_line(w, depth, "%s -> %s%s%s", t->text, size, unauth_text(t, pathq, why, sizeof why),
+              extra);
+    pset_free(&m);
+}
+
+/* all (§5.1): every address; "+all" authorises the whole Internet. */
+static void eval_all(walk_t *w, const spf_term_t *t, unsigned level, unsigned depth, char pathq,
+                     lanes_t *cur, lanes_t *pass, lanes_t *rest)
+{
+    char why[64];
+    pset_t m = {0};
+    every_address(w, t, &m);
+    bool any = apply(w, level, t->qual, cur, &m, pass, rest, NULL);
+    pset_free(&m);
+    if (t->qual != '+')
+        return;
+    tree_line(w, depth, "%s -> every address%s", t->text, unauth_text(t, pathq, why, sizeof why));
+    if (any && pathq == '+')
+        note(w, RDC_SPF_PASS_ALL,
+             "'%s' at %s authorises every address on the Internet to send mail for %s", t->text,
+             where(w), w->s->domain);
+}
+
+/* ptr (§5.5): deprecated, and its match depends on the sender. */
+static void eval_ptr(walk_t *w, const spf_term_t *t, unsigned level, unsigned depth, lanes_t *cur)
+{
+    tree_line(w, depth, "%s -> not evaluated (deprecated)", t->text);
+    note(w, RDC_SPF_PTR_DEPRECATED,
+         "'%s' at %s: the ptr mechanism is deprecated (RFC 7208 section 5.5: do not use it); it "
+         "is slow and unreliable and is not evaluated here: list the addresses with ip4:/ip6: "
+         "instead",
+         t->text, where(w));
+    /* the PTR lookup may be void (§4.6.4); the address lookups of the
+     * names it finds are the sender's own reverse DNS, not counted */
+    sender_dependent(w, level, t->qual, 1, cur);
+}
+
+/* exists: (§5.7): the same A lookup for every sender, IPv6 ones included;
+ * any address matches every sender. With a macro it depends on the sender. */
+static void eval_exists(walk_t *w, const char *dom, const spf_term_t *t, unsigned level,
+                        unsigned depth, char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
+{
+    if (t->macro) {
+        unsupported(w, t, depth, "exists: with a macro depends on the sender");
+        sender_dependent(w, level, t->qual, 1, cur);
+        return;
+    }
+    spf_q_t *q = NULL;
+    answer_t a = lookup(w, dom, RDC_SPF_TYPE_A, t->text, depth, true, cur, &q);
+    if (a == ANS_VOID)
+        tree_line(w, depth, "%s -> no A record (void lookup): no match", t->text);
+    if (a != ANS_RECORDS)
+        return;
+    char why[64];
+    tree_line(w, depth, "%s -> exists: matches every sender%s", t->text,
+              unauth_text(t, pathq, why, sizeof why));
+    pset_t m = {0};
+    every_address(w, t, &m);
+    apply(w, level, t->qual, cur, &m, pass, rest, NULL);
+    pset_free(&m);
+}
+
+/* Macros of the current domain (d) and the sender's domain (o, the domain
+ * checked) are the same for every sender: t's are expanded when it has no
+ * other (§7.3). */
+static void expand_term(walk_t *w, const spf_node_t *n, spf_term_t *t, unsigned depth)
+{
     if (t->macro && t->mspec != NULL && t->kind != K_PTR && t->kind != K_EXP &&
         spf_expand_static(t->mspec, n->domain, w->s->domain, t->domain)) {
         t->macro = false;
         t->expanded = true;
     }
-    const char *dom = t->domain[0] ? t->domain : n->domain;
     if (t->expanded)
         tree_line(w, depth, "%s: the macros expand to %s", t->text, t->domain);
+}
+
+/* The terms that query DNS, and count against the limit (§4.6.4). */
+static bool queries_dns(kind_t k)
+{
+    return k == K_INCLUDE || k == K_REDIRECT || k == K_A || k == K_MX || k == K_PTR ||
+           k == K_EXISTS;
+}
+
+/* Term t of node n for the lanes of cur (§4.6.2): the part a mechanism
+ * matches leaves cur for pass or rest; the rest goes on to the next term. */
+static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, unsigned depth,
+                      char pathq, lanes_t *cur, lanes_t *pass, lanes_t *rest)
+{
+    w->term++;
+    expand_term(w, n, t, depth);
+    const char *dom = t->domain[0] ? t->domain : n->domain;
+    if (queries_dns(t->kind) && !count_lookup(w, t, depth, cur))
+        return;
     switch (t->kind) {
     case K_IP4:
-    case K_IP6: {
-        pset_t m = {0};
-        size_text(&t->cidr, size, sizeof size);
-        char *via = NULL;
-        if (w->final) {
-            rdc_buf_t b = {0};
-            rdc_buf_printf(&b, "%s %s", w->via.s ? w->via.s : "spf", t->text);
-            via = rdc_buf_take(&b);
-            if (via == NULL)
-                w->s->oom = true;
-        }
-        pset_push(w, &m, &t->cidr, via, 0);
-        pset_drop_mapped(&m);
-        uint64_t decided = 0;
-        bool any = apply(w, level, t->qual, cur, &m, pass, rest, &decided);
-        char extra[160] = "";
-        rdc_cidr_t mb = mapped_block();
-        if (t->kind == K_IP6 && cidr_in(&mb, &t->cidr))
-            snprintf(extra, sizeof extra,
-                     ", IPv4-mapped: matches no sender (an IPv4-mapped sender is an IPv4 "
-                     "sender, RFC 7208 section 5)");
-        else if (!any)
-            snprintf(extra, sizeof extra, ", none of them still undecided here");
-        else if (decided < block_size(&t->cidr))
-            snprintf(extra, sizeof extra, ", %llu decided here (the rest by earlier terms)",
-                     (unsigned long long)decided);
-        tree_line(w, depth, "%s -> %s%s%s", t->text, size, unauth_text(t, pathq, why, sizeof why),
-                  extra);
-        pset_free(&m);
+    case K_IP6:
+        eval_ip(w, t, level, depth, pathq, cur, pass, rest);
         break;
-    }
-    case K_ALL: {
-        pset_t m = {0};
-        rdc_cidr_t c;
-        memset(&c, 0, sizeof c);
-        c.base.family = 4;
-        char *via = w->final ? msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text) : NULL;
-        pset_push(w, &m, &c, via, 0);
-        c.base.family = 6;
-        via = w->final ? msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text) : NULL;
-        pset_push(w, &m, &c, via, 0);
-        bool any = apply(w, level, t->qual, cur, &m, pass, rest, NULL);
-        pset_free(&m);
-        if (t->qual != '+')
-            break;
-        tree_line(w, depth, "%s -> every address%s", t->text,
-                  unauth_text(t, pathq, why, sizeof why));
-        if (any && pathq == '+')
-            note(w, RDC_SPF_PASS_ALL,
-                 "'%s' at %s authorises every address on the Internet to send mail for %s", t->text,
-                 where(w), w->s->domain);
+    case K_ALL:
+        eval_all(w, t, level, depth, pathq, cur, pass, rest);
         break;
-    }
     case K_INCLUDE:
     case K_REDIRECT:
-        count_lookup(w, t, depth, cur);
-        if (cur->n > 0)
-            eval_sub(w, n, t, level, depth, pathq, cur, pass, rest);
+        eval_sub(w, n, t, level, depth, pathq, cur, pass, rest);
         break;
     case K_A:
     case K_MX:
-        count_lookup(w, t, depth, cur);
-        if (cur->n == 0)
-            break;
         if (t->macro) {
             unsupported(w, t, depth, "macros are not supported");
             /* the one lookup of the expanded name (a: A or AAAA; mx: MX) may be
@@ -1243,66 +1366,10 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
         }
         break;
     case K_PTR:
-        count_lookup(w, t, depth, cur);
-        if (cur->n == 0)
-            break;
-        tree_line(w, depth, "%s -> not evaluated (deprecated)", t->text);
-        note(
-            w, RDC_SPF_PTR_DEPRECATED,
-            "'%s' at %s: the ptr mechanism is deprecated (RFC 7208 section 5.5: do not use it); it "
-            "is slow and unreliable and is not evaluated here: list the addresses with ip4:/ip6: "
-            "instead",
-            t->text, where(w));
-        /* the PTR lookup may be void (§4.6.4); the address lookups of the
-         * names it finds are the sender's own reverse DNS, not counted */
-        sender_dependent(w, level, t->qual, 1, cur);
+        eval_ptr(w, t, level, depth, cur);
         break;
     case K_EXISTS:
-        count_lookup(w, t, depth, cur);
-        if (cur->n == 0)
-            break;
-        if (t->macro) {
-            unsupported(w, t, depth, "exists: with a macro depends on the sender");
-            sender_dependent(w, level, t->qual, 1, cur);
-            break;
-        } else {
-            /* the same A lookup for every sender, IPv6 ones included (§5.7) */
-            spf_q_t *q = spf_need(w->s, dom, RDC_SPF_TYPE_A);
-            if (q == NULL) {
-                too_much_work(w, cur);
-                break;
-            }
-            if (q->state != Q_DONE)
-                break;
-            if (is_temporary(q->status)) {
-                tree_line(w, depth, "%s -> A lookup of %s %s", t->text, q->name,
-                          status_text(q->status));
-                fail_all(w, cur, RDC_SPF_TEMPERROR,
-                         msgf(w, "the A lookup of %s %s (at %s): the SPF result is temperror",
-                              q->name, status_text(q->status), where(w)));
-                break;
-            }
-            if (q->naddrs == 0) {
-                tree_line(w, depth, "%s -> no A record (void lookup): no match", t->text);
-                char what[300];
-                snprintf(what, sizeof what, "the A lookup of %s", dom);
-                for (size_t i = 0; i < cur->n; i++)
-                    count_void(w, &cur->v[i], what);
-                lanes_compact(cur);
-                break;
-            }
-            tree_line(w, depth, "%s -> exists: matches every sender%s", t->text,
-                      unauth_text(t, pathq, why, sizeof why));
-            pset_t m = {0};
-            rdc_cidr_t c;
-            memset(&c, 0, sizeof c);
-            c.base.family = 4;
-            pset_push(w, &m, &c, msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text), 0);
-            c.base.family = 6;
-            pset_push(w, &m, &c, msgf(w, "%s %s", w->via.s ? w->via.s : "spf", t->text), 0);
-            apply(w, level, t->qual, cur, &m, pass, rest, NULL);
-            pset_free(&m);
-        }
+        eval_exists(w, dom, t, level, depth, pathq, cur, pass, rest);
         break;
     case K_EXP:
     case K_UNKNOWN:
@@ -1310,52 +1377,40 @@ static void eval_term(walk_t *w, spf_node_t *n, spf_term_t *t, unsigned level, u
     }
 }
 
-/* check_host() of node n (§4) for the addresses of in (consumed): those it
- * passes go to pass, those it gives fail, softfail or neutral to rest (with
- * their evaluation state), errors end their lanes. via is the term that led
- * here (NULL for the top domain). */
-static void eval_node(walk_t *w, spf_node_t *n, unsigned level, unsigned depth, char pathq,
-                      const spf_term_t *via, lanes_t *in, lanes_t *pass, lanes_t *rest)
+/* Node n has no SPF record: none at the top (§4.5), a permanent error
+ * through include: (§5.2) or redirect= (§6.1). */
+static void no_record(walk_t *w, const spf_node_t *n, const spf_q_t *q, const spf_term_t *via,
+                      const char *label, unsigned depth, lanes_t *in)
 {
-    rdc_spf_t *s = w->s;
+    bool nx = q->status == RDC_DNS_NXDOMAIN;
+    tree_line(w, depth, "%s: no SPF record%s", label, nx ? " (NXDOMAIN)" : "");
+    if (via == NULL)
+        fail_all(w, in, RDC_SPF_NONE,
+                 msgf(w, "%s has no SPF record (%s)", n->domain,
+                      nx ? "the domain does not exist" : "no TXT record starts with \"v=spf1\""));
+    else if (via->kind == K_INCLUDE)
+        fail_all(w, in, RDC_SPF_INCLUDE_NONE,
+                 msgf(w,
+                      "at %s: %s has no SPF record%s, which makes the include a permanent "
+                      "error (RFC 7208 section 5.2)",
+                      where(w), n->domain, nx ? " (it does not exist)" : ""));
+    else
+        fail_all(w, in, RDC_SPF_REDIRECT_NONE,
+                 msgf(w,
+                      "at %s: %s has no SPF record%s, which makes the redirect a permanent "
+                      "error (RFC 7208 section 6.1)",
+                      where(w), n->domain, nx ? " (it does not exist)" : ""));
+}
+
+/* The SPF record of node n from its TXT answer q: true when there is one
+ * and it parses; otherwise the lanes of in end (none, permerror). */
+static bool node_record(walk_t *w, spf_node_t *n, const spf_q_t *q, const spf_term_t *via,
+                        unsigned depth, lanes_t *in)
+{
     const char *label = via ? via->text : n->domain;
-    spf_q_t *q = spf_need(s, n->domain, RDC_SPF_TYPE_TXT);
-    if (q == NULL) {
-        too_much_work(w, in);
-        return;
-    }
-    if (q->state != Q_DONE) {
-        lanes_move_all(w, rest, in); /* not known yet: the walk goes on */
-        return;
-    }
-    if (is_temporary(q->status)) {
-        tree_line(w, depth, "%s -> TXT lookup of %s %s", label, q->name, status_text(q->status));
-        fail_all(w, in, RDC_SPF_TEMPERROR,
-                 msgf(w, "the TXT lookup of %s %s (at %s): the SPF result is temperror", q->name,
-                      status_text(q->status), where(w)));
-        return;
-    }
     if (q->nspf == 0) {
-        bool nx = q->status == RDC_DNS_NXDOMAIN;
-        tree_line(w, depth, "%s: no SPF record%s", label, nx ? " (NXDOMAIN)" : "");
-        if (via == NULL)
-            fail_all(
-                w, in, RDC_SPF_NONE,
-                msgf(w, "%s has no SPF record (%s)", n->domain,
-                     nx ? "the domain does not exist" : "no TXT record starts with \"v=spf1\""));
-        else if (via->kind == K_INCLUDE)
-            fail_all(w, in, RDC_SPF_INCLUDE_NONE,
-                     msgf(w,
-                          "at %s: %s has no SPF record%s, which makes the include a permanent "
-                          "error (RFC 7208 section 5.2)",
-                          where(w), n->domain, nx ? " (it does not exist)" : ""));
-        else
-            fail_all(w, in, RDC_SPF_REDIRECT_NONE,
-                     msgf(w,
-                          "at %s: %s has no SPF record%s, which makes the redirect a permanent "
-                          "error (RFC 7208 section 6.1)",
-                          where(w), n->domain, nx ? " (it does not exist)" : ""));
-        return;
+        no_record(w, n, q, via, label, depth, in);
+        return false;
     }
     if (q->nspf > 1) {
         tree_line(w, depth, "%s: %u SPF records", label, q->nspf);
@@ -1364,13 +1419,13 @@ static void eval_node(walk_t *w, spf_node_t *n, unsigned level, unsigned depth, 
                       "%s has %u SPF records (TXT records starting with \"v=spf1\"); RFC 7208 "
                       "section 4.5 allows one: the result is permerror",
                       n->domain, q->nspf));
-        return;
+        return false;
     }
     if (!n->parsed && !spf_parse_record(n, q->rec, q->reclen)) {
-        s->oom = true;
+        w->s->oom = true;
         w->abort = true;
         lanes_free(in);
-        return;
+        return false;
     }
     tree_line(w, depth, "%s: %s", label, n->rtext);
     if (n->err != NULL) {
@@ -1378,8 +1433,14 @@ static void eval_node(walk_t *w, spf_node_t *n, unsigned level, unsigned depth, 
             fail_all(w, in, n->errcode, msgf(w, "%s", n->err));
         else
             fail_all(w, in, n->errcode, msgf(w, "%s (reached at %s)", n->err, where(w)));
-        return;
+        return false;
     }
+    return true;
+}
+
+/* The terms of n's record that are never evaluated (§5.1, §6.1). */
+static void ignored_terms(walk_t *w, const spf_node_t *n)
+{
     if (n->after_all > 0)
         note(w, RDC_SPF_IGNORED,
              "%u mechanism%s after 'all' in the SPF record of %s %s ignored (RFC 7208 section 5.1)",
@@ -1390,6 +1451,23 @@ static void eval_node(walk_t *w, spf_node_t *n, unsigned level, unsigned depth, 
              "'%s' in the SPF record of %s is ignored because the record has 'all' (RFC 7208 "
              "section 6.1)",
              n->terms[n->redirect_at].text, n->domain);
+}
+
+/* check_host() of node n (§4) for the addresses of in (consumed): those it
+ * passes go to pass, those it gives fail, softfail or neutral to rest (with
+ * their evaluation state), errors end their lanes. via is the term that led
+ * here (NULL for the top domain). */
+static void eval_node(walk_t *w, spf_node_t *n, unsigned level, unsigned depth, char pathq,
+                      const spf_term_t *via, lanes_t *in, lanes_t *pass, lanes_t *rest)
+{
+    spf_q_t *q = NULL;
+    answer_t a =
+        lookup(w, n->domain, RDC_SPF_TYPE_TXT, via ? via->text : n->domain, depth, false, in, &q);
+    if (a == ANS_PENDING)
+        lanes_move_all(w, rest, in); /* not known yet: the walk goes on */
+    if (a != ANS_RECORDS || !node_record(w, n, q, via, depth, in))
+        return;
+    ignored_terms(w, n);
     /* the terms in order; the first match decides (§4.6.2) */
     for (size_t i = 0; i < n->nterms && i <= n->all_at && in->n > 0 && !w->abort; i++)
         if (spf_is_mechanism(n->terms[i].kind))
