@@ -1,7 +1,7 @@
 /* spf_defs.h - the SPF expander's limits and the types it trades with its
  * caller (queries, answers, ranges, problems, the result), apart from its
- * functions (spf.h), so that the walk (spf_walk.c, through spf_int.h) needs
- * no more than these. Internal. */
+ * functions (spf.h), so that the walk (spf_walk.c and its parts, through
+ * spf_int.h) needs no more than these. Internal. */
 #ifndef RDC_SPF_DEFS_H
 #define RDC_SPF_DEFS_H
 

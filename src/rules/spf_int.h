@@ -1,7 +1,8 @@
 /* spf_int.h - what the files of the SPF module share, and no other module
  * sees: the questions, the parsed records (nodes and terms) and the state
  * of one expansion. spf.c holds the API, the questions and their answers;
- * spf_parse.c the record syntax; spf_walk.c the evaluation walk. */
+ * spf_parse.c the record syntax; spf_walk.c the evaluation walk (its parts
+ * share spf_walk.h). */
 #ifndef RDC_SPF_INT_H
 #define RDC_SPF_INT_H
 
@@ -118,7 +119,8 @@ bool spf_expand_static(const char *spec, const char *d, const char *o, char *out
 spf_q_t *spf_need(rdc_spf_t *s, const char *name, uint16_t type);
 spf_node_t *spf_new_node(rdc_spf_t *s, const char *dom, spf_node_t *parent);
 
-/* spf_walk.c: the evaluation walk, and the results of the final one. */
+/* spf_walk.c: the evaluation walk; spf_result.c: clearing the results of
+ * the final one. */
 void spf_run_walk(rdc_spf_t *s, bool final);
 void spf_clear_results(rdc_spf_t *s);
 
