@@ -1,12 +1,15 @@
 /* problem.c - the problem codes (names and severities, a stable
  * interface: README "Problem codes"), the names of verdicts and severities,
- * and adding a problem to a result. The rules (verdict.c, authcheck.c,
- * mailcheck.c) and the expanders build on it. */
+ * adding a problem to a result, and freeing a result. The rules
+ * (verdict.c, authcheck.c, mailcheck.c) and the expanders build on it. */
 #include "problem.h"
+#include "authcheck.h"
+#include "trace.h"
 #include "util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const struct {
     const char *name;
@@ -156,4 +159,48 @@ bool rdc_result_add_problem(rdc_result_t *r, rdc_code_t code, const char *fix, c
     return ok;
 }
 
-/* Formats a fix text into a static-size buffer owned by the caller. */
+void rdc_result_clear(rdc_result_t *r)
+{
+    if (r == NULL)
+        return;
+    free(r->input);
+    for (size_t i = 0; i < r->nnames; i++) {
+        free(r->names[i].name);
+        free(r->names[i].addrs);
+    }
+    for (size_t i = 0; i < r->nnames; i++)
+        free(r->names[i].generic);
+    free(r->names);
+    if (r->helo) {
+        free(r->helo->name);
+        free(r->helo->addrs);
+        free(r->helo->generic);
+        free(r->helo);
+    }
+    free(r->helo_why);
+    for (size_t i = 0; i < r->ndnsbl; i++) {
+        free(r->dnsbl[i].zone);
+        free(r->dnsbl[i].reason);
+    }
+    free(r->dnsbl);
+    if (r->smtp) {
+        free(r->smtp->detail);
+        free(r->smtp->greeting);
+        free(r->smtp->ehlo_host);
+        free(r->smtp->banner.name);
+        free(r->smtp->banner.addrs);
+        free(r->smtp->banner.generic);
+        free(r->smtp->banner_why);
+        free(r->smtp);
+    }
+    for (size_t i = 0; i < r->nproblems; i++) {
+        free(r->problems[i].message);
+        free(r->problems[i].fix);
+    }
+    free(r->via);
+    free(r->domain.tree);
+    rdc_authority_free(r->authority);
+    free(r->problems);
+    rdc_trace_free(&r->trace);
+    memset(r, 0, sizeof *r);
+}

@@ -8,7 +8,6 @@
 #include "verdict.h"
 #include "authcheck.h"
 #include "mailcheck.h"
-#include "trace.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -18,52 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
-void rdc_result_clear(rdc_result_t *r)
-{
-    if (r == NULL)
-        return;
-    free(r->input);
-    for (size_t i = 0; i < r->nnames; i++) {
-        free(r->names[i].name);
-        free(r->names[i].addrs);
-    }
-    for (size_t i = 0; i < r->nnames; i++)
-        free(r->names[i].generic);
-    free(r->names);
-    if (r->helo) {
-        free(r->helo->name);
-        free(r->helo->addrs);
-        free(r->helo->generic);
-        free(r->helo);
-    }
-    free(r->helo_why);
-    for (size_t i = 0; i < r->ndnsbl; i++) {
-        free(r->dnsbl[i].zone);
-        free(r->dnsbl[i].reason);
-    }
-    free(r->dnsbl);
-    if (r->smtp) {
-        free(r->smtp->detail);
-        free(r->smtp->greeting);
-        free(r->smtp->ehlo_host);
-        free(r->smtp->banner.name);
-        free(r->smtp->banner.addrs);
-        free(r->smtp->banner.generic);
-        free(r->smtp->banner_why);
-        free(r->smtp);
-    }
-    for (size_t i = 0; i < r->nproblems; i++) {
-        free(r->problems[i].message);
-        free(r->problems[i].fix);
-    }
-    free(r->via);
-    free(r->domain.tree);
-    rdc_authority_free(r->authority);
-    free(r->problems);
-    rdc_trace_free(&r->trace);
-    memset(r, 0, sizeof *r);
-}
-
+/* Formats a fix text into a static-size buffer owned by the caller. */
 static const char *fixf(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static const char *fixf(char *buf, size_t cap, const char *fmt, ...)
