@@ -234,8 +234,9 @@ static char *escaped(const char *s, size_t len)
 
 /* What next_target found: an rdc_src_status_t, or SRC_BLOCK, a CIDR block
  * whose expansion has begun (item left empty; block_next gives its
- * addresses). */
-enum { SRC_BLOCK = RDC_SRC_FAIL + 1 };
+ * addresses). SRC_MORE, inside the reader only: input was read, look for
+ * a line again. */
+enum { SRC_BLOCK = RDC_SRC_FAIL + 1, SRC_MORE };
 
 /* Fills item from a parsed target; a CIDR block starts an expansion. */
 static int emit_target(rdc_targets_t *t, const char *s, size_t len, unsigned long line,
@@ -353,28 +354,85 @@ static rdc_src_status_t block_next(rdc_targets_t *t, rdc_item_t *item)
     return RDC_SRC_ITEM;
 }
 
-/* The next target: a domain, a command-line target, a line of FILE. */
-static int next_target(rdc_targets_t *t, rdc_item_t *item, int *fd)
+/* The next --mx/--spf domain, as an item. */
+static int next_domain(rdc_targets_t *t, rdc_item_t *item)
 {
-    if (t->domi < t->ndomains) {
-        const struct domain_item *d = &t->domains[t->domi++];
-        char text[RDC_NAME_TEXT_MAX];
-        rdc_name_to_text(d->wire, text);
-        item->kind = d->kind;
-        memcpy(item->host, d->wire, sizeof item->host);
-        item->input = rdc_strdup(text);
-        if (item->input == NULL) {
-            snprintf(t->error, sizeof t->error, "out of memory");
-            return RDC_SRC_FAIL;
+    const struct domain_item *d = &t->domains[t->domi++];
+    char text[RDC_NAME_TEXT_MAX];
+    rdc_name_to_text(d->wire, text);
+    item->kind = d->kind;
+    memcpy(item->host, d->wire, sizeof item->host);
+    item->input = rdc_strdup(text);
+    if (item->input == NULL) {
+        snprintf(t->error, sizeof t->error, "out of memory");
+        return RDC_SRC_FAIL;
+    }
+    return RDC_SRC_ITEM;
+}
+
+/* Cuts blanks from both ends of the line *s of *len bytes. */
+static void trim_blanks(char **s, size_t *len)
+{
+    while (*len > 0 && is_space((*s)[0])) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && is_space((*s)[*len - 1]))
+        (*len)--;
+}
+
+/* An error item for the overlong line that begins the buffer (reported
+ * once; the reader then skips to its end). */
+static int overlong_line(rdc_targets_t *t, rdc_item_t *item)
+{
+    char msg[96];
+    item->kind = RDC_ITEM_ERROR;
+    item->line = t->line + 1;
+    item->input = escaped(t->buf, 40);
+    snprintf(msg, sizeof msg, "line is longer than %d bytes", RDC_LINE_MAX);
+    item->error = rdc_strdup(msg);
+    if (item->input == NULL || item->error == NULL) {
+        rdc_item_clear(item);
+        snprintf(t->error, sizeof t->error, "out of memory");
+        return RDC_SRC_FAIL;
+    }
+    return RDC_SRC_ITEM;
+}
+
+/* Reads what FILE has now after the buffer's last byte. SRC_MORE: read
+ * (or at its end): look for a line again; RDC_SRC_WAIT: nothing yet, wait
+ * for *fd; RDC_SRC_FAIL: unreadable. A pipe or terminal is polled first,
+ * so that the event loop never blocks on it. */
+static int read_more(rdc_targets_t *t, int *fd)
+{
+    if (!t->regular) {
+        struct pollfd p = {.fd = t->fd, .events = POLLIN};
+        int pr = poll(&p, 1, 0);
+        if (pr == 0) {
+            *fd = t->fd;
+            return RDC_SRC_WAIT;
         }
-        return RDC_SRC_ITEM;
     }
-    if (t->argi < t->argc) {
-        const char *a = t->argv[t->argi++];
-        return emit_target(t, a, strlen(a), 0, item);
+    ssize_t n = read(t->fd, t->buf + t->end, RDC_LINE_MAX - t->end);
+    if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
+            *fd = t->fd;
+            return RDC_SRC_WAIT;
+        }
+        snprintf(t->error, sizeof t->error, "cannot read %s: %s",
+                 strcmp(t->path, "-") == 0 ? "standard input" : t->path, strerror(errno));
+        return RDC_SRC_FAIL;
     }
-    if (t->fd < 0)
-        return RDC_SRC_EOF;
+    if (n == 0)
+        t->eof = true;
+    t->end += (size_t)n;
+    return SRC_MORE;
+}
+
+/* The next target line of FILE: blanks around it trimmed; blank lines,
+ * comments and the tail of an overlong line skipped. */
+static int next_line(rdc_targets_t *t, rdc_item_t *item, int *fd)
+{
     for (;;) {
         size_t len;
         char *s = take_line(t, &len);
@@ -384,12 +442,7 @@ static int next_target(rdc_targets_t *t, rdc_item_t *item, int *fd)
                 t->skipping = false; /* the tail of an overlong line */
                 continue;
             }
-            while (len > 0 && is_space(s[0])) {
-                s++;
-                len--;
-            }
-            while (len > 0 && is_space(s[len - 1]))
-                len--;
+            trim_blanks(&s, &len);
             if (len == 0 || s[0] == '#')
                 continue;
             return emit_target(t, s, len, t->line, item);
@@ -407,43 +460,27 @@ static int next_target(rdc_targets_t *t, rdc_item_t *item, int *fd)
             bool report = !t->skipping;
             t->skipping = true;
             t->end = 0;
-            if (report) {
-                item->kind = RDC_ITEM_ERROR;
-                item->line = t->line + 1;
-                item->input = escaped(t->buf, 40);
-                char msg[96];
-                snprintf(msg, sizeof msg, "line is longer than %d bytes", RDC_LINE_MAX);
-                item->error = rdc_strdup(msg);
-                if (item->input == NULL || item->error == NULL) {
-                    rdc_item_clear(item);
-                    snprintf(t->error, sizeof t->error, "out of memory");
-                    return RDC_SRC_FAIL;
-                }
-                return RDC_SRC_ITEM;
-            }
+            if (report)
+                return overlong_line(t, item);
         }
-        if (!t->regular) {
-            struct pollfd p = {.fd = t->fd, .events = POLLIN};
-            int pr = poll(&p, 1, 0);
-            if (pr == 0) {
-                *fd = t->fd;
-                return RDC_SRC_WAIT;
-            }
-        }
-        ssize_t n = read(t->fd, t->buf + t->end, RDC_LINE_MAX - t->end);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
-                *fd = t->fd;
-                return RDC_SRC_WAIT;
-            }
-            snprintf(t->error, sizeof t->error, "cannot read %s: %s",
-                     strcmp(t->path, "-") == 0 ? "standard input" : t->path, strerror(errno));
-            return RDC_SRC_FAIL;
-        }
-        if (n == 0)
-            t->eof = true;
-        t->end += (size_t)n;
+        int st = read_more(t, fd);
+        if (st != SRC_MORE)
+            return st;
     }
+}
+
+/* The next target: a domain, a command-line target, a line of FILE. */
+static int next_target(rdc_targets_t *t, rdc_item_t *item, int *fd)
+{
+    if (t->domi < t->ndomains)
+        return next_domain(t, item);
+    if (t->argi < t->argc) {
+        const char *a = t->argv[t->argi++];
+        return emit_target(t, a, strlen(a), 0, item);
+    }
+    if (t->fd < 0)
+        return RDC_SRC_EOF;
+    return next_line(t, item, fd);
 }
 
 rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
@@ -467,4 +504,3 @@ rdc_src_status_t rdc_targets_next(void *ctx, rdc_item_t *item, int *fd)
         rdc_item_clear(item); /* another shard's */
     }
 }
-

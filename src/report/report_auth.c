@@ -47,13 +47,10 @@ static void json_answer(FILE *f, const rdc_auth_answer_t *a, bool with_ttl, uint
     putc('}', f);
 }
 
-static void json_question(FILE *f, const rdc_auth_question_t *q)
+/* The zone's SOA facts: its name, the parent's, MNAME, the contacts, the
+ * serial and negative TTL. */
+static void json_zone(FILE *f, const rdc_auth_question_t *q)
 {
-    char ip[RDC_ADDR_TEXT_MAX];
-    fputs("{\"name\":", f);
-    rdc_json_string(f, q->name ? q->name : "");
-    char tb[16];
-    fprintf(f, ",\"type\":\"%s\"", rdc_type_name(q->type, tb));
     json_opt_string(f, "zone", q->zone);
     json_opt_string(f, "parent_zone", q->parent_zone);
     json_opt_string(f, "mname", q->mname);
@@ -67,27 +64,31 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
                 (unsigned long)q->negative_ttl);
     else
         fputs(",\"serial\":null,\"serials_differ\":false,\"negative_ttl\":null", f);
-    fprintf(f, ",\"local\":%s,\"ns\":", q->local ? "true" : "false");
-    json_strings(f, q->ns, q->nns);
-    /* NS names without an address, and those that are aliases */
-    fputs(",\"ns_without_address\":[", f);
+}
+
+/* ,"key":[...]: the NS names whose ns_info has flag */
+static void json_ns_flagged(FILE *f, const char *key, const rdc_auth_question_t *q, unsigned flag)
+{
+    fprintf(f, ",\"%s\":[", key);
     for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
-        if (q->ns_info[i].flags & RDC_AUTH_NSF_NO_ADDRESS) {
+        if (q->ns_info[i].flags & flag) {
             if (k++)
                 putc(',', f);
             rdc_json_string(f, q->ns[i]);
         }
-    for (int pass = 0; pass < 2; pass++) {
-        unsigned flag = pass ? RDC_AUTH_NSF_CHILD_ONLY : RDC_AUTH_NSF_PARENT_ONLY;
-        fputs(pass ? "],\"ns_zone_only\":[" : "],\"ns_parent_only\":[", f);
-        for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
-            if (q->ns_info[i].flags & flag) {
-                if (k++)
-                    putc(',', f);
-                rdc_json_string(f, q->ns[i]);
-            }
-    }
-    fputs("],\"ns_aliases\":[", f);
+    putc(']', f);
+}
+
+/* The NS names, then those without an address, on one side of the
+ * delegation only, and those that are aliases. */
+static void json_ns(FILE *f, const rdc_auth_question_t *q)
+{
+    fputs(",\"ns\":", f);
+    json_strings(f, q->ns, q->nns);
+    json_ns_flagged(f, "ns_without_address", q, RDC_AUTH_NSF_NO_ADDRESS);
+    json_ns_flagged(f, "ns_parent_only", q, RDC_AUTH_NSF_PARENT_ONLY);
+    json_ns_flagged(f, "ns_zone_only", q, RDC_AUTH_NSF_CHILD_ONLY);
+    fputs(",\"ns_aliases\":[", f);
     for (size_t i = 0, k = 0; q->ns_info && i < q->nns; i++)
         if (q->ns_info[i].flags & RDC_AUTH_NSF_CNAME) {
             fputs(k++ ? ",{\"ns\":" : "{\"ns\":", f);
@@ -96,25 +97,44 @@ static void json_question(FILE *f, const rdc_auth_question_t *q)
             putc('}', f);
         }
     putc(']', f);
+}
+
+/* One server asked directly: its name, address, state, serial and answer. */
+static void json_server(FILE *f, const rdc_auth_server_t *s)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    fputs("{\"ns\":", f);
+    rdc_json_string(f, s->ns ? s->ns : "");
+    fputs(",\"address\":", f);
+    rdc_json_string(f, rdc_addr_format(&s->addr, ip));
+    fprintf(f, ",\"state\":\"%s\"", rdc_auth_state_name(s->state));
+    if (s->has_serial)
+        fprintf(f, ",\"serial\":%lu", (unsigned long)s->serial);
+    else
+        fputs(",\"serial\":null", f);
+    if (s->asked && s->state == RDC_AUTH_S_OK) {
+        fprintf(f, ",\"status\":\"%s\",\"answers\":", status_word(s->answer.status));
+        json_strings(f, s->answer.data, s->answer.n);
+    } else {
+        fputs(",\"status\":null,\"answers\":[]", f);
+    }
+    putc('}', f);
+}
+
+static void json_question(FILE *f, const rdc_auth_question_t *q)
+{
+    fputs("{\"name\":", f);
+    rdc_json_string(f, q->name ? q->name : "");
+    char tb[16];
+    fprintf(f, ",\"type\":\"%s\"", rdc_type_name(q->type, tb));
+    json_zone(f, q);
+    fprintf(f, ",\"local\":%s", q->local ? "true" : "false");
+    json_ns(f, q);
     fputs(",\"servers\":[", f);
     for (size_t i = 0; i < q->nservers; i++) {
-        const rdc_auth_server_t *s = &q->servers[i];
-        fputs(i ? ",{\"ns\":" : "{\"ns\":", f);
-        rdc_json_string(f, s->ns ? s->ns : "");
-        fputs(",\"address\":", f);
-        rdc_json_string(f, rdc_addr_format(&s->addr, ip));
-        fprintf(f, ",\"state\":\"%s\"", rdc_auth_state_name(s->state));
-        if (s->has_serial)
-            fprintf(f, ",\"serial\":%lu", (unsigned long)s->serial);
-        else
-            fputs(",\"serial\":null", f);
-        if (s->asked && s->state == RDC_AUTH_S_OK) {
-            fprintf(f, ",\"status\":\"%s\",\"answers\":", status_word(s->answer.status));
-            json_strings(f, s->answer.data, s->answer.n);
-        } else {
-            fputs(",\"status\":null,\"answers\":[]", f);
-        }
-        putc('}', f);
+        if (i)
+            putc(',', f);
+        json_server(f, &q->servers[i]);
     }
     fprintf(f, "],\"consistent\":%s,\"source\":", q->consistent ? "true" : "false");
     if (q->has_source)

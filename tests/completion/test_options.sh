@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every option of the table (src/cli/cli.c, printed by print_options) is in both
-# generated completions, with what its argument completes to: the bash
+# Every option of the table (src/cli/cli_options.c, printed by print_options) is in
+# both generated completions, with what its argument completes to: the bash
 # script offers "--name" and "-x", and its case for the argument (choices,
 # files, or nothing); zsh has an _arguments spec for each, with the
 # choices, _files or no action. The generator's output is the same on every

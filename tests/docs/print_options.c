@@ -1,5 +1,5 @@
-/* print_options.c - prints rdnscheck's option table (src/cli/cli.c) for
- * test_docs.sh, which checks that the README and the man page state each
+/* print_options.c - prints rdnscheck's option table (src/cli/cli_options.c)
+ * for test_docs.sh, which checks that the README and the man page state each
  * option's default, range and choices as the table does. One line per
  * option, tab-separated:
  *   name letter kind ARG min max default choices

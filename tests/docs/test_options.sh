@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The option table (src/cli/cli.c, printed by print_options) against the docs:
+# The option table (src/cli/cli_options.c, printed by print_options) against the docs:
 # for every option, the README's Usage table and the man page's OPTIONS
 # entry exist, show its short letter and argument, and state the same range
 # ("from MIN to MAX"), default ("default N"; none: no "default <number>")

@@ -918,7 +918,7 @@ static void check_query_name_edge(const char *ip, size_t revlen)
 
 /* Query names of exactly 253 and 254 characters (issue 9). IPv6: 63
  * characters of nibbles, so a 189-character zone is the longest that fits -
- * the longest the CLI accepts (cli.c add_dnsbl). */
+ * the longest the CLI accepts (cli_args.c rdc_arg_dnsbl). */
 static void test_dnsbl_query_name_length_edges(void **state)
 {
     (void)state;
