@@ -3,7 +3,7 @@
  * name's, the DNSBL zones' (A, then TXT when listed) and the SMTP probe;
  * the verdict when the last part is done. */
 #define _GNU_SOURCE
-#include "engine_int.h"
+#include "addrcheck.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,32 +13,58 @@
 #include "mailcheck.h"
 #include "verdict.h"
 
+typedef struct bl bl_t;
+
+struct rdc_chk {
+    const rdc_chk_env_t *env;
+    rdc_task_t *owner; /* released when the verdict is in */
+    rdc_result_t res;
+    rdc_lookup_t ptr;
+    rdc_task_t pending; /* the PTR step, forward lookups, DNSBL, probe */
+    rdc_chk_ref_t ref; /* res, trace and pending, for its parts */
+    unsigned long long t0;
+    rdc_trace_t trace; /* -v: its lookups' events, in the order they ended */
+    rdc_trace_t smtp_trace; /* -v: the probe's dialogue, after the lookups */
+    bl_t *bl; /* one per --dnsbl zone */
+    rdc_probe_t *probe;
+    rdc_auth_q_t *auth; /* --authority: its questions */
+};
+
+typedef rdc_chk_t chk_t;
+
+/* One DNSBL zone's lookups for one address: A, then TXT when listed. */
+struct bl {
+    rdc_lookup_t lk;
+    chk_t *c;
+    size_t idx;
+};
+
 /* The last of the check's parts is done (task.h): the verdict, then the
  * check's part of its slot. */
 static void chk_done(rdc_task_t *t)
 {
     chk_t *c = TASK_OWNER(t, chk_t, pending);
-    engine_t *e = ENG(&c->ptr);
-    if (e->o.verbose &&
+    rdc_run_ctx_t *x = c->env->x;
+    if (x->o->verbose &&
         !(rdc_trace_move(&c->trace, &c->smtp_trace) && rdc_trace_move(&c->res.trace, &c->trace)))
-        e->oom = true; /* a lost event: the run stops, as for any allocation */
-    if (c->auth && !rdc_auth_finish(c))
-        e->oom = true;
-    if (!rdc_verdict_compute(&c->res, (e->o.strict ? RDC_RULES_STRICT : 0u) |
-                                          (e->o.iprev ? RDC_RULES_IPREV : 0u)))
-        e->oom = true;
+        x->oom = true; /* a lost event: the run stops, as for any allocation */
+    if (c->auth && !rdc_auth_finish(c->auth, &c->res))
+        x->oom = true;
+    if (!rdc_verdict_compute(&c->res, (x->o->strict ? RDC_RULES_STRICT : 0u) |
+                                          (x->o->iprev ? RDC_RULES_IPREV : 0u)))
+        x->oom = true;
     c->res.elapsed_ms = (unsigned)(rdc_now_ms() - c->t0);
-    task_release(&c->slot->pending);
+    task_release(c->owner);
 }
 
-static void ptr_done(lookup_t *l, const rdc_answer_t *a)
+static void ptr_done(rdc_lookup_t *l, const rdc_answer_t *a)
 {
     chk_t *c = l->owner;
-    engine_t *e = ENG(l);
+    rdc_run_ctx_t *x = c->env->x;
     c->res.ptr_status = a->status;
     c->res.ptr_ttl = rdc_dns_status_is_temporary(a->status) ? RDC_TTL_UNKNOWN : a->ttl;
     if (!rdc_lookup_trace_to(l, &c->trace))
-        e->oom = true;
+        x->oom = true;
     if (a->status != RDC_DNS_OK) {
         task_release(&c->pending);
         return;
@@ -50,7 +76,7 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
     c->res.names = calloc(a->nrecords, sizeof *c->res.names);
     if (c->res.names == NULL || wires == NULL) {
         free(wires);
-        e->oom = true;
+        x->oom = true;
         c->res.ptr_status = RDC_DNS_S_ERROR;
         task_release(&c->pending);
         return;
@@ -66,11 +92,11 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         rdc_name_result_t *nr = &c->res.names[n];
         nr->name = rdc_strdup(text);
         if (nr->name == NULL) {
-            e->oom = true;
+            x->oom = true;
             break;
         }
         wires[n++] = a->records[i].name;
-        if (n > e->o.max_names)
+        if (n > x->o->max_names)
             nr->kind = RDC_NAME_SKIPPED;
         else if (rdc_name_is_reverse(a->records[i].name))
             nr->kind = RDC_NAME_RELATIVE;
@@ -79,55 +105,53 @@ static void ptr_done(lookup_t *l, const rdc_answer_t *a)
         else {
             nr->kind = RDC_NAME_CHECKED;
             char why[200];
-            if (e->o.generic &&
+            if (x->o->generic &&
                 rdc_generic_name(a->records[i].name, &c->res.addr, why, sizeof why) !=
                     RDC_GENERIC_NO &&
                 (nr->generic = rdc_strdup(why)) == NULL)
-                e->oom = true;
+                x->oom = true;
         }
     }
     c->res.nnames = n;
     task_add(&c->pending); /* hold while requesting */
     for (size_t i = 0; i < n; i++)
         if (c->res.names[i].kind == RDC_NAME_CHECKED)
-            rdc_fwd_request(e, c, &c->res.names[i], wires[i]);
+            rdc_fwd_request(c->env->fwd, &c->ref, &c->res.names[i], wires[i]);
     free(wires);
-    if (e->o.authority)
-        rdc_auth_forward(e, c);
+    if (c->env->auth)
+        rdc_auth_forward(c->env->auth, &c->ref, &c->auth);
     task_release(&c->pending); /* the PTR step */
     task_release(&c->pending); /* the hold */
 }
 
-void rdc_chk_free(chk_t *c);
-
-static bool helo_init(engine_t *e, chk_t *c)
+static bool helo_init(const rdc_engine_opts_t *o, chk_t *c)
 {
     rdc_name_result_t *h = calloc(1, sizeof *h);
     if (h == NULL)
         return false;
     c->res.helo = h;
     char shown[300];
-    rdc_escape_bytes(e->o.helo, strlen(e->o.helo), shown, sizeof shown);
+    rdc_escape_bytes(o->helo, strlen(o->helo), shown, sizeof shown);
     h->name = rdc_strdup(shown);
-    h->kind = e->o.helo_kind;
+    h->kind = o->helo_kind;
     if (h->name == NULL)
         return false;
     if (h->kind == RDC_NAME_INVALID) {
-        c->res.helo_why = rdc_strdup(e->o.helo_why);
+        c->res.helo_why = rdc_strdup(o->helo_why);
         return c->res.helo_why != NULL;
     }
     if (h->kind == RDC_NAME_LITERAL) {
         h->addrs = malloc(sizeof *h->addrs);
         if (h->addrs == NULL)
             return false;
-        h->addrs[0] = e->o.helo_lit;
+        h->addrs[0] = o->helo_lit;
         h->naddrs = 1;
-        h->confirmed = rdc_addr_equal(&e->o.helo_lit, &c->res.addr);
+        h->confirmed = rdc_addr_equal(&o->helo_lit, &c->res.addr);
     } else {
         /* a name of the other family than the address is looked up in the
          * address's family, like the PTR names */
         char text[RDC_NAME_TEXT_MAX];
-        rdc_name_to_text(e->o.helo_wire, text);
+        rdc_name_to_text(o->helo_wire, text);
         free(h->name);
         h->name = rdc_strdup(text);
         if (h->name == NULL)
@@ -136,19 +160,19 @@ static bool helo_init(engine_t *e, chk_t *c)
     return true;
 }
 
-static void bl_done(lookup_t *l, const rdc_answer_t *a)
+static void bl_done(rdc_lookup_t *l, const rdc_answer_t *a)
 {
     bl_t *b = l->owner;
     chk_t *c = b->c;
-    engine_t *e = ENG(l);
+    rdc_run_ctx_t *x = c->env->x;
     rdc_dnsbl_result_t *d = &c->res.dnsbl[b->idx];
     if (!rdc_lookup_trace_to(l, &c->trace))
-        e->oom = true;
+        x->oom = true;
     if (l->type == RDC_TYPE_TXT) {
         /* the reason of a listing: the TXT strings, already escaped */
         if (a->status == RDC_DNS_OK && a->nrecords > 0 &&
             (d->reason = rdc_strdup((const char *)a->records[0].name)) == NULL)
-            e->oom = true;
+            x->oom = true;
         task_release(&c->pending);
         return;
     }
@@ -168,39 +192,46 @@ static void bl_done(lookup_t *l, const rdc_answer_t *a)
     task_release(&c->pending);
 }
 
-static bool dnsbl_init(engine_t *e, chk_t *c)
+static bool dnsbl_init(rdc_run_ctx_t *x, chk_t *c)
 {
-    c->bl = calloc(e->o.ndnsbl, sizeof *c->bl);
-    c->res.dnsbl = calloc(e->o.ndnsbl, sizeof *c->res.dnsbl);
+    const rdc_engine_opts_t *o = x->o;
+    c->bl = calloc(o->ndnsbl, sizeof *c->bl);
+    c->res.dnsbl = calloc(o->ndnsbl, sizeof *c->res.dnsbl);
     if (c->bl == NULL || c->res.dnsbl == NULL)
         return false;
-    c->res.ndnsbl = e->o.ndnsbl;
-    for (size_t i = 0; i < e->o.ndnsbl; i++) {
+    c->res.ndnsbl = o->ndnsbl;
+    for (size_t i = 0; i < o->ndnsbl; i++) {
         char qname[RDC_NAME_TEXT_MAX];
         uint8_t wire[RDC_NAME_WIRE_MAX + 1];
         rdc_dnsbl_result_t *d = &c->res.dnsbl[i];
-        d->zone = rdc_strdup(e->o.dnsbl[i]);
+        d->zone = rdc_strdup(o->dnsbl[i]);
         if (d->zone == NULL)
             return false;
         /* zones were validated by the CLI, so the name fits */
-        if (!rdc_dnsbl_query_name(&c->res.addr, e->o.dnsbl[i], qname) ||
+        if (!rdc_dnsbl_query_name(&c->res.addr, o->dnsbl[i], qname) ||
             !rdc_name_from_text(qname, strlen(qname), wire, NULL))
             return false;
         c->bl[i].c = c;
         c->bl[i].idx = i;
-        lookup_init(&c->bl[i].lk, e, RDC_TYPE_A, wire, bl_done, &c->bl[i]);
+        rdc_lookup_init(&c->bl[i].lk, x->ql, RDC_TYPE_A, wire, bl_done, &c->bl[i]);
     }
     return true;
 }
 
-chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *input)
+chk_t *rdc_chk_new(const rdc_chk_env_t *env, rdc_task_t *owner, const rdc_addr_t *addr,
+                   const char *input, unsigned long line)
 {
+    rdc_run_ctx_t *x = env->x;
     chk_t *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
-    c->slot = s;
+    c->env = env;
+    c->owner = owner;
+    c->ref.res = &c->res;
+    c->ref.trace = &c->trace;
+    c->ref.task = &c->pending;
     c->res.input = rdc_strdup(input);
-    c->res.line = s->item.line;
+    c->res.line = line;
     c->res.kind = RDC_RESULT_ADDRESS;
     c->res.addr = *addr;
     if (c->res.input == NULL) {
@@ -211,12 +242,12 @@ chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *i
     uint8_t wire[RDC_NAME_WIRE_MAX + 1];
     rdc_addr_reverse_name(addr, rev);
     rdc_name_from_text(rev, strlen(rev), wire, NULL);
-    lookup_init(&c->ptr, e, RDC_TYPE_PTR, wire, ptr_done, c);
-    if (e->o.helo && !helo_init(e, c)) {
+    rdc_lookup_init(&c->ptr, x->ql, RDC_TYPE_PTR, wire, ptr_done, c);
+    if (x->o->helo && !helo_init(x->o, c)) {
         rdc_chk_free(c);
         return NULL;
     }
-    if (e->o.ndnsbl > 0 && !dnsbl_init(e, c)) {
+    if (x->o->ndnsbl > 0 && !dnsbl_init(x, c)) {
         rdc_chk_free(c);
         return NULL;
     }
@@ -225,23 +256,33 @@ chk_t *rdc_chk_new(engine_t *e, slot_t *s, const rdc_addr_t *addr, const char *i
 
 void rdc_chk_start(chk_t *c)
 {
-    engine_t *e = ENG(&c->ptr);
+    const rdc_chk_env_t *env = c->env;
     c->t0 = rdc_now_ms();
     task_start(&c->pending, 1, chk_done); /* the PTR step */
-    task_add(&c->slot->pending);
+    task_add(c->owner);
     rdc_lookup_start(&c->ptr);
-    if (e->o.authority)
-        rdc_auth_start(e, c);
+    if (env->auth)
+        rdc_auth_start(env->auth, &c->ref, &c->auth);
     /* the HELO name's forward lookup, shared by every address of a family */
     if (c->res.helo && c->res.helo->kind == RDC_NAME_CHECKED)
-        rdc_fwd_request(e, c, c->res.helo, e->o.helo_wire);
+        rdc_fwd_request(env->fwd, &c->ref, c->res.helo, env->x->o->helo_wire);
     for (size_t i = 0; i < c->res.ndnsbl; i++) {
         task_add(&c->pending);
         rdc_lookup_start(&c->bl[i].lk);
     }
-    if (e->o.smtp_port && !rdc_probe_start(e, c))
-        e->oom = true;
+    if (env->probes && !rdc_probe_start(env->probes, &c->ref, &c->smtp_trace, &c->probe))
+        env->x->oom = true;
     task_release(&c->pending);
+}
+
+rdc_result_t *rdc_chk_result(chk_t *c)
+{
+    return &c->res;
+}
+
+rdc_trace_t *rdc_chk_trace(chk_t *c)
+{
+    return &c->trace;
 }
 
 void rdc_chk_free(chk_t *c)
@@ -249,7 +290,7 @@ void rdc_chk_free(chk_t *c)
     if (c == NULL)
         return;
     rdc_probe_free(c->probe);
-    rdc_auth_chk_free(c);
+    rdc_auth_qs_free(c->auth);
     for (size_t i = 0; c->bl && i < c->res.ndnsbl; i++)
         rdc_trace_free(&c->bl[i].lk.trace);
     free(c->bl);

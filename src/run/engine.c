@@ -4,13 +4,57 @@
  * each target lives in addrcheck.c, fwdcache.c, probe.c and expand.c; the
  * queries in query.c. */
 #define _GNU_SOURCE
-#include "engine_int.h"
-#include "verdict.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "addrcheck.h"
+#include "authority.h"
+#include "ctx.h"
+#include "domain.h"
+#include "expand.h"
+#include "fwdcache.h"
+#include "probe.h"
+#include "verdict.h"
+
+typedef struct rdc_engine engine_t;
+
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE, SLOT_EMITTED };
+
+/* A place in the ring: one target, from its start to its emission. */
+typedef struct slot {
+    enum slot_state state;
+    engine_t *e;
+    rdc_target_t t; /* its item, checks and results */
+    rdc_host_t *host;
+    rdc_dom_t *dom;
+} slot_t;
+
+struct rdc_engine {
+    rdc_loop_t *loop;
+    rdc_dns_t dns;
+    rdc_engine_opts_t o;
+    slot_t *ring;
+    size_t nring;
+    unsigned long long head, tail; /* sequence numbers: emit head, start tail */
+    rdc_ql_t *ql; /* the query layer: servers, retries, duplicates */
+    rdc_run_ctx_t x; /* what the pieces below are given (x.oom: stop the run) */
+    rdc_chk_env_t env; /* the pieces checks work with */
+    bool input_ready;
+    int input_fd;
+    /* window control (AIMD on timeouts) */
+    double window, ssthresh;
+    unsigned inflight;
+    unsigned long long last_cut_ms;
+    rdc_engine_stats_t stats;
+    unsigned long losses_seen; /* of the query layer's losses */
+    /* --unordered: finished slots waiting to be emitted, in finishing order */
+    size_t *doneq;
+    size_t dq_head, dq_len;
+};
 
 /* ---------------------------------------------------------------- slots */
 
@@ -18,7 +62,7 @@
  * finished, and the window may grow. */
 static void slot_done(rdc_task_t *t)
 {
-    slot_t *s = TASK_OWNER(t, slot_t, pending);
+    slot_t *s = TASK_OWNER(t, slot_t, t.pending);
     engine_t *e = s->e;
     s->state = SLOT_DONE;
     e->inflight--;
@@ -39,15 +83,9 @@ static void slot_done(rdc_task_t *t)
 
 static void slot_clear(slot_t *s)
 {
-    for (size_t i = 0; i < s->nchildren; i++)
-        rdc_chk_free(s->children[i]);
-    free(s->children);
-    for (size_t i = 0; i < s->nextra; i++)
-        rdc_result_clear(&s->extra[i]);
-    free(s->extra);
+    rdc_target_clear(&s->t);
     rdc_host_free(s->host);
     rdc_dom_free(s->dom);
-    rdc_item_clear(&s->item);
     memset(s, 0, sizeof *s);
 }
 
@@ -57,45 +95,48 @@ static void slot_start(engine_t *e, slot_t *s)
     s->e = e;
     e->inflight++;
     e->stats.started++;
-    task_start(&s->pending, 0, slot_done);
-    switch (s->item.kind) {
+    rdc_target_t *t = &s->t;
+    task_start(&t->pending, 0, slot_done);
+    switch (t->item.kind) {
     case RDC_ITEM_ERROR: {
-        s->extra = calloc(1, sizeof *s->extra);
-        if (s->extra == NULL) {
-            e->oom = true;
+        t->extra = calloc(1, sizeof *t->extra);
+        if (t->extra == NULL) {
+            e->x.oom = true;
             break;
         }
-        rdc_result_t *r = &s->extra[0];
-        s->nextra = 1;
-        r->input = rdc_strdup(s->item.input);
-        r->line = s->item.line;
+        rdc_result_t *r = &t->extra[0];
+        t->nextra = 1;
+        r->input = rdc_strdup(t->item.input);
+        r->line = t->item.line;
         r->kind = RDC_RESULT_INVALID;
         r->verdict = RDC_ERROR;
-        if (!rdc_result_add_problem(r, RDC_INVALID_TARGET, NULL, "%s", s->item.error))
-            e->oom = true;
+        if (!rdc_result_add_problem(r, RDC_INVALID_TARGET, NULL, "%s", t->item.error))
+            e->x.oom = true;
         break;
     }
     case RDC_ITEM_ADDR: {
-        s->children = calloc(1, sizeof *s->children);
-        chk_t *c = s->children ? rdc_chk_new(e, s, &s->item.addr, s->item.input) : NULL;
+        t->children = calloc(1, sizeof *t->children);
+        rdc_chk_t *c = t->children ? rdc_chk_new(&e->env, &t->pending, &t->item.addr, t->item.input,
+                                                 t->item.line)
+                                   : NULL;
         if (c == NULL) {
-            e->oom = true;
+            e->x.oom = true;
             break;
         }
-        s->children[0] = c;
-        s->nchildren = 1;
+        t->children[0] = c;
+        t->nchildren = 1;
         rdc_chk_start(c);
         break;
     }
     case RDC_ITEM_MX:
     case RDC_ITEM_SPF:
-        rdc_dom_start(e, s);
+        s->dom = rdc_dom_start(&e->env, t);
         break;
     case RDC_ITEM_HOST:
-        rdc_host_start(e, s);
+        s->host = rdc_host_start(&e->env, t);
         break;
     }
-    task_release(&s->pending);
+    task_release(&t->pending);
 }
 
 static void on_input(void *ctx, int fd, bool readable, bool writable)
@@ -109,6 +150,25 @@ static void on_input(void *ctx, int fd, bool readable, bool writable)
     }
 }
 
+/* The pieces below the engine, given what they need of it: the run's
+ * context (ctx.h) and each other. False on no memory. */
+static bool pieces_new(engine_t *e)
+{
+    e->x.o = &e->o;
+    e->x.ql = e->ql;
+    e->x.loop = e->loop;
+    e->x.dns = e->dns;
+    e->x.stats = &e->stats;
+    e->env.x = &e->x;
+    if ((e->env.fwd = rdc_fwdcache_new(&e->x)) == NULL)
+        return false;
+    if (e->o.smtp_port && (e->env.probes = rdc_probes_new(&e->x, e->env.fwd)) == NULL)
+        return false;
+    if (e->o.authority && (e->env.auth = rdc_auth_new(&e->x, e->env.fwd)) == NULL)
+        return false;
+    return true;
+}
+
 rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_opts_t *o)
 {
     engine_t *e = calloc(1, sizeof *e);
@@ -117,12 +177,11 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_o
     e->loop = loop;
     e->dns = dns;
     e->o = *o;
+    e->input_fd = -1;
     rdc_ql_opts_t qo = {
-        .tries = o->tries, .try_timeout_ms = o->try_timeout_ms, .verbose = o->verbose, .user = e};
-    if ((e->ql = rdc_ql_new(dns, &qo)) == NULL) {
-        free(e);
-        return NULL;
-    }
+        .tries = o->tries, .try_timeout_ms = o->try_timeout_ms, .verbose = o->verbose};
+    if ((e->ql = rdc_ql_new(dns, &qo)) == NULL || !pieces_new(e))
+        goto fail;
     if (e->o.concurrency == 0)
         e->o.concurrency = 1;
     /* Ordered output: the ring is the reorder buffer, so a slow target holds
@@ -132,20 +191,17 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_o
     e->ring = calloc(e->nring, sizeof *e->ring);
     if (e->o.unordered)
         e->doneq = calloc(e->nring, sizeof *e->doneq);
-    e->input_fd = -1;
     /* slow start: a burst of thousands of queries would overflow the
      * server's socket buffer before any loss could be seen */
     e->window = e->o.concurrency < 64 ? e->o.concurrency : 64;
     e->ssthresh = e->o.concurrency;
     e->stats.min_window = e->o.concurrency;
-    if (e->ring == NULL || (e->o.unordered && e->doneq == NULL)) {
-        rdc_ql_free(e->ql);
-        free(e->ring);
-        free(e->doneq);
-        free(e);
-        return NULL;
-    }
+    if (e->ring == NULL || (e->o.unordered && e->doneq == NULL))
+        goto fail;
     return e;
+fail:
+    rdc_engine_free(e);
+    return NULL;
 }
 
 /* Multiplicative decrease: timeouts mean queries were lost (a server or a
@@ -183,21 +239,69 @@ static void sync_stats(engine_t *e)
 static bool emit_slot(engine_t *e, slot_t *s, rdc_emit_fn emit, void *ectx)
 {
     bool ok = true;
+    rdc_target_t *t = &s->t;
     /* a domain's summary line sums up the addresses found for it */
-    for (size_t i = 0; i < s->nextra; i++)
-        if (s->extra[i].kind == RDC_RESULT_DOMAIN)
-            for (size_t k = 0; k < s->nchildren; k++)
-                rdc_domain_add_address(&s->extra[i], &s->children[k]->res);
-    for (size_t i = 0; ok && s->extra_first && i < s->nextra; i++)
-        ok = emit(ectx, &s->extra[i]);
-    for (size_t i = 0; ok && i < s->nchildren; i++)
-        ok = emit(ectx, &s->children[i]->res);
-    for (size_t i = 0; ok && !s->extra_first && i < s->nextra; i++)
-        ok = emit(ectx, &s->extra[i]);
+    for (size_t i = 0; i < t->nextra; i++)
+        if (t->extra[i].kind == RDC_RESULT_DOMAIN)
+            for (size_t k = 0; k < t->nchildren; k++)
+                rdc_domain_add_address(&t->extra[i], rdc_chk_result(t->children[k]));
+    for (size_t i = 0; ok && t->extra_first && i < t->nextra; i++)
+        ok = emit(ectx, &t->extra[i]);
+    for (size_t i = 0; ok && i < t->nchildren; i++)
+        ok = emit(ectx, rdc_chk_result(t->children[i]));
+    for (size_t i = 0; ok && !t->extra_first && i < t->nextra; i++)
+        ok = emit(ectx, &t->extra[i]);
     (void)e;
     slot_clear(s);
     s->state = SLOT_EMITTED;
     return ok;
+}
+
+/* Emits what has finished: in input order (the ring from its head), or
+ * (unordered) in finishing order. False when the output is gone. */
+static bool emit_finished(engine_t *e, rdc_emit_fn emit, void *ectx)
+{
+    while (e->dq_len > 0) {
+        slot_t *s = &e->ring[e->doneq[e->dq_head]];
+        e->dq_head = (e->dq_head + 1) % e->nring;
+        e->dq_len--;
+        if (!emit_slot(e, s, emit, ectx))
+            return false;
+    }
+    while (e->head < e->tail) {
+        slot_t *s = &e->ring[e->head % e->nring];
+        if (s->state == SLOT_DONE && e->doneq == NULL) {
+            if (!emit_slot(e, s, emit, ectx))
+                return false;
+        }
+        if (s->state != SLOT_EMITTED)
+            break;
+        s->state = SLOT_FREE;
+        e->head++;
+    }
+    return true;
+}
+
+/* Waits until the network has something, or the next deadline (the
+ * resolver's, a duplicate's, a probe's), then lets the resolver and the
+ * query layer act on it. False when the wait failed. */
+static bool wait_network(engine_t *e)
+{
+    int wait = e->dns.ops->timeout(e->dns.ctx, e->o.progress ? 200 : 1000);
+    int due = rdc_ql_scan(e->ql);
+    if (due >= 0 && due < wait)
+        wait = due;
+    due = e->env.probes ? rdc_probes_scan(e->env.probes) : -1;
+    if (due >= 0 && due < wait)
+        wait = due;
+    int n = rdc_loop_wait(e->loop, wait);
+    if (n < 0 && errno != EINTR)
+        return false;
+    if (n == 0)
+        e->dns.ops->tick(e->dns.ctx);
+    e->dns.ops->pump(e->dns.ctx);
+    rdc_ql_scan(e->ql);
+    return true;
 }
 
 rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, rdc_emit_fn emit,
@@ -214,7 +318,7 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
                e->inflight < (unsigned)e->window) {
             slot_t *s = &e->ring[e->tail % e->nring];
             int fd = -1;
-            rdc_src_status_t st = src(sctx, &s->item, &fd);
+            rdc_src_status_t st = src(sctx, &s->t.item, &fd);
             if (st == RDC_SRC_EOF) {
                 eof = true;
                 break;
@@ -231,29 +335,12 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
             }
             e->tail++;
             slot_start(e, s);
-            if (e->oom)
+            if (e->x.oom)
                 return RDC_RUN_NO_MEMORY;
         }
-        /* emit: in input order, or (unordered) in finishing order */
-        while (e->dq_len > 0) {
-            slot_t *s = &e->ring[e->doneq[e->dq_head]];
-            e->dq_head = (e->dq_head + 1) % e->nring;
-            e->dq_len--;
-            if (!emit_slot(e, s, emit, ectx))
-                return RDC_RUN_OUTPUT_FAILED;
-        }
-        while (e->head < e->tail) {
-            slot_t *s = &e->ring[e->head % e->nring];
-            if (s->state == SLOT_DONE && e->doneq == NULL) {
-                if (!emit_slot(e, s, emit, ectx))
-                    return RDC_RUN_OUTPUT_FAILED;
-            }
-            if (s->state != SLOT_EMITTED)
-                break;
-            s->state = SLOT_FREE;
-            e->head++;
-        }
-        if (e->oom || rdc_ql_oom(e->ql))
+        if (!emit_finished(e, emit, ectx))
+            return RDC_RUN_OUTPUT_FAILED;
+        if (e->x.oom || rdc_ql_oom(e->ql))
             return RDC_RUN_NO_MEMORY;
         sync_stats(e);
         if (e->o.progress)
@@ -266,20 +353,8 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
             continue; /* only input to read: no need to wait */
         if (!emit(ectx, NULL)) /* about to wait: let the output flush */
             return RDC_RUN_OUTPUT_FAILED;
-        int wait = e->dns.ops->timeout(e->dns.ctx, e->o.progress ? 200 : 1000);
-        int due = rdc_ql_scan(e->ql);
-        if (due >= 0 && due < wait)
-            wait = due;
-        due = rdc_probe_scan(e);
-        if (due >= 0 && due < wait)
-            wait = due;
-        int n = rdc_loop_wait(e->loop, wait);
-        if (n < 0 && errno != EINTR)
+        if (!wait_network(e))
             return RDC_RUN_NO_MEMORY;
-        if (n == 0)
-            e->dns.ops->tick(e->dns.ctx);
-        e->dns.ops->pump(e->dns.ctx);
-        rdc_ql_scan(e->ql);
     }
 }
 
@@ -301,8 +376,9 @@ void rdc_engine_free(rdc_engine_t *e)
         rdc_loop_watch(e->loop, e->input_fd, false, false, NULL, NULL);
     for (unsigned long long q = e->head; q < e->tail; q++)
         slot_clear(&e->ring[q % e->nring]);
-    rdc_fwd_clear(e);
-    rdc_auth_clear(e);
+    rdc_probes_free(e->env.probes);
+    rdc_fwdcache_free(e->env.fwd);
+    rdc_auth_free(e->env.auth);
     rdc_ql_free(e->ql);
     free(e->ring);
     free(e->doneq);

@@ -1,13 +1,48 @@
-/* fwdcache.c - the run-wide forward-lookup cache: one A/AAAA lookup per
- * (lower-cased name, family), shared by every check whose PTR names (or
- * HELO or greeting host) name it; finished entries kept up to
- * FWD_CACHE_MAX, oldest evicted first. */
+/* fwdcache.c - the run-wide forward-lookup cache (fwdcache.h): a hash
+ * table of lookups by (lower-cased name, family), each with the checks
+ * waiting for it, and a list of the finished ones, oldest first, for
+ * eviction. */
 #define _GNU_SOURCE
-#include "engine_int.h"
+#include "fwdcache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A check's name result waiting for a lookup. */
+typedef struct waiter {
+    const rdc_chk_ref_t *c;
+    rdc_name_result_t *dst; /* a PTR name of c, or its HELO name */
+    struct waiter *next;
+} waiter_t;
+
+/* A forward lookup of one name in one family, shared by every check that
+ * names it. */
+typedef struct fwd {
+    rdc_lookup_t lk;
+    rdc_fwdcache_t *fc;
+    uint8_t key[RDC_NAME_WIRE_MAX + 1]; /* lower-cased */
+    uint8_t family;
+    uint32_t hash;
+    bool done;
+    rdc_dns_status_t status;
+    bool via_cname;
+    uint32_t ttl; /* the answer's (RDC_TTL_UNKNOWN: none) */
+    unsigned long long at_ms; /* when it came */
+    size_t naddrs;
+    rdc_addr_t *addrs;
+    rdc_trace_t trace; /* -v: copied to every check it is delivered to */
+    waiter_t *waiters;
+    struct fwd *next; /* hash chain */
+    struct fwd *older, *newer; /* finished entries, oldest first */
+} fwd_t;
+
+struct rdc_fwdcache {
+    rdc_run_ctx_t *x;
+    fwd_t **table;
+    size_t tsize, nfwd, ndone;
+    fwd_t *oldest, *newest;
+};
 
 static uint32_t hash_name(const uint8_t *key, uint8_t family)
 {
@@ -30,9 +65,9 @@ static void lower_name(const uint8_t *in, uint8_t *out)
     out[i] = 0;
 }
 
-static void fwd_unlink_table(engine_t *e, fwd_t *f)
+static void fwd_unlink_table(rdc_fwdcache_t *fc, fwd_t *f)
 {
-    fwd_t **pp = &e->table[f->hash & (e->tsize - 1)];
+    fwd_t **pp = &fc->table[f->hash & (fc->tsize - 1)];
     while (*pp != f)
         pp = &(*pp)->next;
     *pp = f->next;
@@ -46,24 +81,25 @@ static void fwd_free(fwd_t *f)
     free(f);
 }
 
-static void fwd_evict(engine_t *e)
+static void fwd_evict(rdc_fwdcache_t *fc)
 {
-    while (e->ndone > FWD_CACHE_MAX && e->oldest) {
-        fwd_t *f = e->oldest;
-        e->oldest = f->newer;
-        if (e->oldest)
-            e->oldest->older = NULL;
+    while (fc->ndone > FWD_CACHE_MAX && fc->oldest) {
+        fwd_t *f = fc->oldest;
+        fc->oldest = f->newer;
+        if (fc->oldest)
+            fc->oldest->older = NULL;
         else
-            e->newest = NULL;
-        fwd_unlink_table(e, f);
-        e->ndone--;
-        e->nfwd--;
+            fc->newest = NULL;
+        fwd_unlink_table(fc, f);
+        fc->ndone--;
+        fc->nfwd--;
         fwd_free(f);
     }
 }
 
 /* Copies what a finished forward lookup found into one name of one check. */
-static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, bool shared)
+static void fwd_deliver(rdc_fwdcache_t *fc, fwd_t *f, const rdc_chk_ref_t *c, rdc_name_result_t *n,
+                        bool shared)
 {
     n->status = f->status;
     n->via_cname = f->via_cname;
@@ -76,28 +112,28 @@ static void fwd_deliver(engine_t *e, fwd_t *f, chk_t *c, rdc_name_result_t *n, b
     if (f->naddrs > 0) {
         n->addrs = malloc(f->naddrs * sizeof *n->addrs);
         if (n->addrs == NULL) {
-            e->oom = true;
+            fc->x->oom = true;
         } else {
             memcpy(n->addrs, f->addrs, f->naddrs * sizeof *n->addrs);
             n->naddrs = f->naddrs;
         }
     }
     for (size_t i = 0; i < n->naddrs; i++)
-        if (rdc_addr_equal(&n->addrs[i], &c->res.addr))
+        if (rdc_addr_equal(&n->addrs[i], &c->res->addr))
             n->confirmed = true;
     static const char shared_note[] = "(answer shared with an earlier check)";
-    if (e->o.verbose && f->trace.n > 0 &&
-        !(rdc_trace_copy(&c->trace, &f->trace) &&
+    if (fc->x->o->verbose && f->trace.n > 0 &&
+        !(rdc_trace_copy(c->trace, &f->trace) &&
           (!shared ||
-           rdc_trace_text(&c->trace, RDC_EV_NOTE, 0, shared_note, sizeof shared_note - 1))))
-        e->oom = true;
-    task_release(&c->pending);
+           rdc_trace_text(c->trace, RDC_EV_NOTE, 0, shared_note, sizeof shared_note - 1))))
+        fc->x->oom = true;
+    task_release(c->task);
 }
 
-static void fwd_done(lookup_t *l, const rdc_answer_t *a)
+static void fwd_done(rdc_lookup_t *l, const rdc_answer_t *a)
 {
     fwd_t *f = l->owner;
-    engine_t *e = ENG(l);
+    rdc_fwdcache_t *fc = f->fc;
     f->done = true;
     f->status = a->status;
     f->via_cname = l->via_cname;
@@ -106,7 +142,7 @@ static void fwd_done(lookup_t *l, const rdc_answer_t *a)
     if (a->status == RDC_DNS_OK) {
         f->addrs = malloc(a->nrecords * sizeof *f->addrs);
         if (f->addrs == NULL) {
-            e->oom = true;
+            fc->x->oom = true;
             f->status = RDC_DNS_S_ERROR;
         } else {
             for (size_t i = 0; i < a->nrecords; i++)
@@ -115,35 +151,35 @@ static void fwd_done(lookup_t *l, const rdc_answer_t *a)
         }
     }
     if (!rdc_lookup_trace_to(l, &f->trace))
-        e->oom = true;
+        fc->x->oom = true;
     /* finished: join the eviction list */
-    f->older = e->newest;
+    f->older = fc->newest;
     f->newer = NULL;
-    if (e->newest)
-        e->newest->newer = f;
+    if (fc->newest)
+        fc->newest->newer = f;
     else
-        e->oldest = f;
-    e->newest = f;
-    e->ndone++;
+        fc->oldest = f;
+    fc->newest = f;
+    fc->ndone++;
     waiter_t *w = f->waiters;
     f->waiters = NULL;
     while (w) {
         waiter_t *next = w->next;
-        fwd_deliver(e, f, w->c, w->dst, false);
+        fwd_deliver(fc, f, w->c, w->dst, false);
         free(w);
         w = next;
     }
-    fwd_evict(e);
+    fwd_evict(fc);
 }
 
-static bool table_grow(engine_t *e)
+static bool table_grow(rdc_fwdcache_t *fc)
 {
-    size_t n = e->tsize ? e->tsize * 2 : 1024;
+    size_t n = fc->tsize ? fc->tsize * 2 : 1024;
     fwd_t **t = calloc(n, sizeof *t);
     if (t == NULL)
         return false;
-    for (size_t i = 0; i < e->tsize; i++) {
-        fwd_t *f = e->table[i];
+    for (size_t i = 0; i < fc->tsize; i++) {
+        fwd_t *f = fc->table[i];
         while (f) {
             fwd_t *next = f->next;
             f->next = t[f->hash & (n - 1)];
@@ -151,35 +187,43 @@ static bool table_grow(engine_t *e)
             f = next;
         }
     }
-    free(e->table);
-    e->table = t;
-    e->tsize = n;
+    free(fc->table);
+    fc->table = t;
+    fc->tsize = n;
     return true;
 }
 
-/* Asks for the forward addresses of name idx of c, sharing the lookup. */
-void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_t *wire)
+rdc_fwdcache_t *rdc_fwdcache_new(rdc_run_ctx_t *x)
+{
+    rdc_fwdcache_t *fc = calloc(1, sizeof *fc);
+    if (fc)
+        fc->x = x;
+    return fc;
+}
+
+void rdc_fwd_request(rdc_fwdcache_t *fc, const rdc_chk_ref_t *c, rdc_name_result_t *dst,
+                     const uint8_t *wire)
 {
     uint8_t key[RDC_NAME_WIRE_MAX + 1];
-    uint8_t fam = c->res.addr.family;
+    uint8_t fam = c->res->addr.family;
     lower_name(wire, key);
     uint32_t h = hash_name(key, fam);
     fwd_t *f = NULL;
-    if (e->tsize) {
-        for (f = e->table[h & (e->tsize - 1)]; f; f = f->next)
+    if (fc->tsize) {
+        for (f = fc->table[h & (fc->tsize - 1)]; f; f = f->next)
             if (f->hash == h && f->family == fam && rdc_name_equal(f->key, key))
                 break;
     }
-    task_add(&c->pending);
+    task_add(c->task);
     if (f && f->done) {
-        fwd_deliver(e, f, c, dst, true);
+        fwd_deliver(fc, f, c, dst, true);
         return;
     }
     waiter_t *w = malloc(sizeof *w);
     if (w == NULL) {
-        e->oom = true;
+        fc->x->oom = true;
         dst->status = RDC_DNS_S_ERROR;
-        task_release(&c->pending);
+        task_release(c->task);
         return;
     }
     w->c = c;
@@ -189,30 +233,33 @@ void rdc_fwd_request(engine_t *e, chk_t *c, rdc_name_result_t *dst, const uint8_
         f->waiters = w;
         return;
     }
-    if ((e->nfwd + 1 > e->tsize && !table_grow(e)) || (f = calloc(1, sizeof *f)) == NULL) {
+    if ((fc->nfwd + 1 > fc->tsize && !table_grow(fc)) || (f = calloc(1, sizeof *f)) == NULL) {
         free(w);
-        e->oom = true;
+        fc->x->oom = true;
         dst->status = RDC_DNS_S_ERROR;
-        task_release(&c->pending);
+        task_release(c->task);
         return;
     }
     memcpy(f->key, key, sizeof key);
     f->family = fam;
     f->hash = h;
-    f->next = e->table[h & (e->tsize - 1)];
-    e->table[h & (e->tsize - 1)] = f;
-    e->nfwd++;
+    f->fc = fc;
+    f->next = fc->table[h & (fc->tsize - 1)];
+    fc->table[h & (fc->tsize - 1)] = f;
+    fc->nfwd++;
     w->next = NULL;
     f->waiters = w;
-    lookup_init(&f->lk, e, fam == 4 ? RDC_TYPE_A : RDC_TYPE_AAAA, wire, fwd_done, f);
+    rdc_lookup_init(&f->lk, fc->x->ql, fam == 4 ? RDC_TYPE_A : RDC_TYPE_AAAA, wire, fwd_done, f);
     rdc_lookup_start(&f->lk);
 }
 
-void rdc_fwd_clear(engine_t *e)
+void rdc_fwdcache_free(rdc_fwdcache_t *fc)
 {
+    if (fc == NULL)
+        return;
     /* pending entries have waiters whose checks are freed by their slots */
-    for (size_t i = 0; i < e->tsize; i++) {
-        fwd_t *f = e->table[i];
+    for (size_t i = 0; i < fc->tsize; i++) {
+        fwd_t *f = fc->table[i];
         while (f) {
             fwd_t *next = f->next;
             waiter_t *w = f->waiters;
@@ -225,7 +272,6 @@ void rdc_fwd_clear(engine_t *e)
             f = next;
         }
     }
-    free(e->table);
-    e->table = NULL;
-    e->tsize = 0;
+    free(fc->table);
+    free(fc);
 }

@@ -2,7 +2,7 @@
  * connect, read the whole 220 greeting, EHLO, read the 250 reply, QUIT.
  * Never sends mail. */
 #define _GNU_SOURCE
-#include "engine_int.h"
+#include "probe.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,18 +17,28 @@
 
 /* One SMTP dialogue, in the same loop as the DNS work: connect, read the
  * whole 220 greeting, EHLO, read the 250 reply, QUIT. Never sends mail. */
-typedef struct probe {
-    engine_t *e;
-    chk_t *c;
+struct rdc_probe {
+    rdc_probes_t *ps;
+    const rdc_chk_ref_t *c;
+    rdc_trace_t *to; /* where the transcript goes at the end */
+    rdc_probe_t **handle; /* the owner's pointer to it, cleared at the end */
     int fd;
     enum { P_CONNECTING, P_GREETING, P_EHLO, P_DONE } state;
     rdc_smtp_parser_t parser;
     char out[300];
     size_t outlen, outpos;
     unsigned long long t0, deadline;
-    struct probe *next, *prev;
+    rdc_probe_t *next, *prev;
     rdc_trace_t transcript; /* -v */
-} probe_t;
+};
+
+struct rdc_probes {
+    rdc_run_ctx_t *x;
+    rdc_fwdcache_t *fwd;
+    rdc_probe_t *head; /* in progress */
+};
+
+typedef rdc_probe_t probe_t;
 
 static void probe_io(void *ctx, int fd, bool readable, bool writable);
 
@@ -36,8 +46,8 @@ static void probe_unlink(probe_t *p)
 {
     if (p->prev)
         p->prev->next = p->next;
-    else if (p->e->probes == p)
-        p->e->probes = p->next;
+    else if (p->ps->head == p)
+        p->ps->head = p->next;
     if (p->next)
         p->next->prev = p->prev;
     p->next = p->prev = NULL;
@@ -46,7 +56,7 @@ static void probe_unlink(probe_t *p)
 static void probe_close(probe_t *p)
 {
     if (p->fd >= 0) {
-        rdc_loop_watch(p->e->loop, p->fd, false, false, NULL, NULL);
+        rdc_loop_watch(p->ps->x->loop, p->fd, false, false, NULL, NULL);
         close(p->fd);
         p->fd = -1;
     }
@@ -56,9 +66,9 @@ static void probe_close(probe_t *p)
  * releases the check's hold. */
 static void probe_finish(probe_t *p, rdc_probe_outcome_t outcome, const char *detail)
 {
-    engine_t *e = p->e;
-    chk_t *c = p->c;
-    rdc_smtp_result_t *r = c->res.smtp;
+    rdc_run_ctx_t *x = p->ps->x;
+    const rdc_chk_ref_t *c = p->c;
+    rdc_smtp_result_t *r = c->res->smtp;
     if (p->state == P_DONE)
         return;
     p->state = P_DONE;
@@ -67,18 +77,18 @@ static void probe_finish(probe_t *p, rdc_probe_outcome_t outcome, const char *de
     r->outcome = outcome;
     r->elapsed_ms = (unsigned)(rdc_now_ms() - p->t0);
     if (detail && (r->detail = rdc_strdup(detail)) == NULL)
-        e->oom = true;
-    if (!rdc_trace_move(&c->smtp_trace, &p->transcript))
-        e->oom = true;
+        x->oom = true;
+    if (!rdc_trace_move(p->to, &p->transcript))
+        x->oom = true;
     if (outcome == RDC_PROBE_OK && r->banner.kind == RDC_NAME_CHECKED) {
         /* the greeting host, looked up like the HELO name */
         uint8_t wire[RDC_NAME_WIRE_MAX + 1];
         if (rdc_name_from_text(r->banner.name, strlen(r->banner.name), wire, NULL))
-            rdc_fwd_request(e, c, &r->banner, wire);
+            rdc_fwd_request(p->ps->fwd, c, &r->banner, wire);
     }
-    c->probe = NULL;
+    *p->handle = NULL;
     free(p);
-    task_release(&c->pending);
+    task_release(c->task);
 }
 
 static void probe_send(probe_t *p, const char *line)
@@ -89,24 +99,25 @@ static void probe_send(probe_t *p, const char *line)
     memcpy(p->out, line, n);
     p->outlen = n;
     p->outpos = 0;
-    if (p->e->o.verbose && !rdc_trace_text(&p->transcript, RDC_EV_SMTP, '>', line, n - 2))
-        p->e->oom = true;
-    rdc_loop_watch(p->e->loop, p->fd, true, true, probe_io, p);
+    if (p->ps->x->o->verbose && !rdc_trace_text(&p->transcript, RDC_EV_SMTP, '>', line, n - 2))
+        p->ps->x->oom = true;
+    rdc_loop_watch(p->ps->x->loop, p->fd, true, true, probe_io, p);
 }
 
 /* A complete reply arrived. */
 static void probe_reply(probe_t *p, const rdc_smtp_reply_t *rep)
 {
-    rdc_smtp_result_t *r = p->c->res.smtp;
-    if (p->e->o.verbose && !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, '<', "%u %s%s", rep->code,
-                                            rep->text, rep->nlines > 1 ? " (+ more lines)" : ""))
-        p->e->oom = true;
+    rdc_smtp_result_t *r = p->c->res->smtp;
+    if (p->ps->x->o->verbose &&
+        !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, '<', "%u %s%s", rep->code, rep->text,
+                         rep->nlines > 1 ? " (+ more lines)" : ""))
+        p->ps->x->oom = true;
     if (p->state == P_GREETING) {
         char line[RDC_SMTP_TEXT_MAX + 8];
         snprintf(line, sizeof line, "%u %s", rep->code, rep->text);
         r->greeting_code = rep->code;
         if ((r->greeting = rdc_strdup(line)) == NULL)
-            p->e->oom = true;
+            p->ps->x->oom = true;
         if (rep->code != 220) {
             probe_finish(
                 p, rdc_smtp_greeting_is_refusal(rep->code) ? RDC_PROBE_REFUSED : RDC_PROBE_BAD,
@@ -139,9 +150,9 @@ static void probe_reply(probe_t *p, const rdc_smtp_reply_t *rep)
             }
         }
         if (r->banner.name == NULL || (why && (r->banner_why = rdc_strdup(why)) == NULL))
-            p->e->oom = true;
+            p->ps->x->oom = true;
         char ehlo[280];
-        snprintf(ehlo, sizeof ehlo, "EHLO %s\r\n", p->e->o.ehlo_name);
+        snprintf(ehlo, sizeof ehlo, "EHLO %s\r\n", p->ps->x->o->ehlo_name);
         p->state = P_EHLO;
         probe_send(p, ehlo);
         return;
@@ -149,12 +160,13 @@ static void probe_reply(probe_t *p, const rdc_smtp_reply_t *rep)
     /* the answer to EHLO: note it, say goodbye, done */
     r->ehlo_code = rep->code;
     if (rep->host[0] && (r->ehlo_host = rdc_strdup(rep->host)) == NULL)
-        p->e->oom = true;
+        p->ps->x->oom = true;
     /* QUIT goes out best-effort: the socket is closed right after */
     static const char quit[] = "QUIT\r\n";
-    if (send(p->fd, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0 && p->e->o.verbose &&
+    if (send(p->fd, quit, sizeof quit - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0 &&
+        p->ps->x->o->verbose &&
         !rdc_trace_text(&p->transcript, RDC_EV_SMTP, '>', quit, sizeof quit - 3))
-        p->e->oom = true;
+        p->ps->x->oom = true;
     probe_finish(p, RDC_PROBE_OK, NULL);
 }
 
@@ -172,7 +184,7 @@ static void probe_io(void *ctx, int fd, bool readable, bool writable)
             return;
         }
         p->state = P_GREETING;
-        rdc_loop_watch(p->e->loop, p->fd, true, false, probe_io, p);
+        rdc_loop_watch(p->ps->x->loop, p->fd, true, false, probe_io, p);
         return;
     }
     if (writable && p->outpos < p->outlen) {
@@ -184,7 +196,7 @@ static void probe_io(void *ctx, int fd, bool readable, bool writable)
         if (n > 0)
             p->outpos += (size_t)n;
         if (p->outpos == p->outlen)
-            rdc_loop_watch(p->e->loop, p->fd, true, false, probe_io, p);
+            rdc_loop_watch(p->ps->x->loop, p->fd, true, false, probe_io, p);
     }
     if (!readable)
         return;
@@ -226,9 +238,25 @@ static void probe_io(void *ctx, int fd, bool readable, bool writable)
     }
 }
 
-/* Starts the probe of c's address (the check holds one pending count). */
-bool rdc_probe_start(engine_t *e, chk_t *c)
+rdc_probes_t *rdc_probes_new(rdc_run_ctx_t *x, rdc_fwdcache_t *fwd)
 {
+    rdc_probes_t *ps = calloc(1, sizeof *ps);
+    if (ps) {
+        ps->x = x;
+        ps->fwd = fwd;
+    }
+    return ps;
+}
+
+void rdc_probes_free(rdc_probes_t *ps)
+{
+    free(ps);
+}
+
+bool rdc_probe_start(rdc_probes_t *ps, const rdc_chk_ref_t *c, rdc_trace_t *transcript,
+                     rdc_probe_t **handle)
+{
+    rdc_run_ctx_t *x = ps->x;
     rdc_smtp_result_t *r = calloc(1, sizeof *r);
     probe_t *p = calloc(1, sizeof *p);
     if (r == NULL || p == NULL) {
@@ -236,35 +264,37 @@ bool rdc_probe_start(engine_t *e, chk_t *c)
         free(p);
         return false;
     }
-    c->res.smtp = r;
-    r->port = e->o.smtp_port;
+    c->res->smtp = r;
+    r->port = x->o->smtp_port;
     r->banner.kind = RDC_NAME_INVALID;
-    p->e = e;
+    p->ps = ps;
     p->c = c;
+    p->to = transcript;
+    p->handle = handle;
     p->t0 = rdc_now_ms();
-    p->deadline = p->t0 + e->o.smtp_timeout_ms;
+    p->deadline = p->t0 + x->o->smtp_timeout_ms;
     rdc_smtp_parser_init(&p->parser);
-    c->probe = p;
-    task_add(&c->pending);
-    p->next = e->probes;
-    if (e->probes)
-        e->probes->prev = p;
-    e->probes = p;
+    *handle = p;
+    task_add(c->task);
+    p->next = ps->head;
+    if (ps->head)
+        ps->head->prev = p;
+    ps->head = p;
 
     struct sockaddr_storage ss;
     socklen_t sl;
     memset(&ss, 0, sizeof ss);
-    if (c->res.addr.family == 4) {
+    if (c->res->addr.family == 4) {
         struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
         sin->sin_family = AF_INET;
-        sin->sin_port = htons((uint16_t)e->o.smtp_port);
-        memcpy(&sin->sin_addr, c->res.addr.b, 4);
+        sin->sin_port = htons((uint16_t)x->o->smtp_port);
+        memcpy(&sin->sin_addr, c->res->addr.b, 4);
         sl = sizeof *sin;
     } else {
         struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
         sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons((uint16_t)e->o.smtp_port);
-        memcpy(&sin6->sin6_addr, c->res.addr.b, 16);
+        sin6->sin6_port = htons((uint16_t)x->o->smtp_port);
+        memcpy(&sin6->sin6_addr, c->res->addr.b, 16);
         sl = sizeof *sin6;
     }
     p->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -272,24 +302,23 @@ bool rdc_probe_start(engine_t *e, chk_t *c)
         probe_finish(p, RDC_PROBE_UNREACHABLE, strerror(errno));
         return true;
     }
-    if (e->o.verbose &&
-        !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, 0, "connecting to port %u", e->o.smtp_port))
-        e->oom = true;
+    if (x->o->verbose &&
+        !rdc_trace_textf(&p->transcript, RDC_EV_SMTP, 0, "connecting to port %u", x->o->smtp_port))
+        x->oom = true;
     if (connect(p->fd, (struct sockaddr *)&ss, sl) != 0 && errno != EINPROGRESS) {
         probe_finish(p, RDC_PROBE_UNREACHABLE, strerror(errno));
         return true;
     }
-    if (!rdc_loop_watch(e->loop, p->fd, true, true, probe_io, p))
+    if (!rdc_loop_watch(x->loop, p->fd, true, true, probe_io, p))
         probe_finish(p, RDC_PROBE_UNREACHABLE, "cannot watch the socket");
     return true;
 }
 
-/* Ends probes past their deadline; returns ms until the next deadline, or -1. */
-int rdc_probe_scan(engine_t *e)
+int rdc_probes_scan(rdc_probes_t *ps)
 {
     unsigned long long now = rdc_now_ms();
     long long next = -1;
-    for (probe_t *p = e->probes; p;) {
+    for (probe_t *p = ps->head; p;) {
         probe_t *n = p->next;
         if (now >= p->deadline) {
             char why[96];
@@ -297,7 +326,7 @@ int rdc_probe_scan(engine_t *e)
                      p->state == P_CONNECTING ? "connection"
                      : p->state == P_GREETING ? "greeting"
                                               : "EHLO answer",
-                     e->o.smtp_timeout_ms);
+                     ps->x->o->smtp_timeout_ms);
             if (p->state == P_EHLO)
                 probe_finish(p, RDC_PROBE_OK, NULL);
             else

@@ -8,6 +8,7 @@
 #ifndef RDC_TASK_H
 #define RDC_TASK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct rdc_task rdc_task_t;
@@ -39,6 +40,32 @@ static inline void task_release(rdc_task_t *t)
 {
     if (--t->n == 0)
         t->on_done(t);
+}
+
+/* Unfinished parts of a piece of work that reports to nobody by count
+ * (a host, a domain, a zone, an authority question): the piece starts
+ * holding one part for itself, so that a part that ends while others are
+ * still being started cannot finish it early. */
+typedef struct rdc_hold {
+    unsigned n;
+} rdc_hold_t;
+
+/* Starts with the piece's own hold plus `parts` parts. */
+static inline void hold_start(rdc_hold_t *h, unsigned parts)
+{
+    h->n = 1 + parts;
+}
+
+/* One more part. */
+static inline void hold_add(rdc_hold_t *h)
+{
+    h->n++;
+}
+
+/* One part done; true when it was the last (the piece is finished). */
+static inline bool hold_release(rdc_hold_t *h)
+{
+    return --h->n == 0;
 }
 
 /* The struct of type `type` whose member `member` is the task t. */
