@@ -1,146 +1,22 @@
-/* dnsmsg.c - DNS response parsing (RFC 1035 §4.1) with our own wire-name
- * decoder, so every version of c-ares gets one policy for hostile data: loops
- * and forward pointers refused, odd octets kept and escaped, never dropped. */
+/* dnsmsg.c - DNS answer parsing (RFC 1035 §4.1) with one policy for
+ * hostile data on every c-ares version: only NOERROR/NXDOMAIN answers to
+ * the question asked, every record checked, CNAME chains inside the
+ * answer, the SOA or a referral of a negative answer. dnsrr.c reads the
+ * records. */
 #include "dnsmsg.h"
+#include "dnsrr.h"
 
-#include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bool rdc_wire_name_decode(const uint8_t *msg, size_t len, size_t *off, uint8_t *out)
-{
-    size_t pos = *off, outlen = 0;
-    size_t end = 0; /* where the name ends in the message, once known */
-    size_t limit = pos; /* a pointer must point before this */
-    int hops = 0;
-    for (;;) {
-        if (pos >= len)
-            return false;
-        uint8_t c = msg[pos];
-        if ((c & 0xc0) == 0xc0) {
-            if (pos + 1 >= len)
-                return false;
-            size_t target = (size_t)(c & 0x3f) << 8 | msg[pos + 1];
-            if (end == 0)
-                end = pos + 2;
-            /* RFC 1035 §4.1.4: pointers point at a prior occurrence. */
-            if (target >= limit || ++hops > 64)
-                return false;
-            pos = target;
-            limit = target;
-            continue;
-        }
-        if ((c & 0xc0) != 0)
-            return false; /* 0x40/0x80: obsolete or undefined label types */
-        if (c == 0) {
-            if (outlen + 1 > RDC_NAME_WIRE_MAX)
-                return false;
-            out[outlen] = 0;
-            *off = end ? end : pos + 1;
-            return true;
-        }
-        if (pos + 1 + c > len || outlen + 1 + c + 1 > RDC_NAME_WIRE_MAX)
-            return false;
-        memcpy(out + outlen, msg + pos, (size_t)c + 1);
-        outlen += (size_t)c + 1;
-        pos += (size_t)c + 1;
-    }
-}
-
-const char *rdc_type_name(uint16_t type, char *buf)
-{
-    switch (type) {
-    case RDC_TYPE_A:
-        return "A";
-    case RDC_TYPE_CNAME:
-        return "CNAME";
-    case RDC_TYPE_PTR:
-        return "PTR";
-    case RDC_TYPE_TXT:
-        return "TXT";
-    case RDC_TYPE_AAAA:
-        return "AAAA";
-    case 2:
-        return "NS";
-    case 6:
-        return "SOA";
-    case 15:
-        return "MX";
-    case 41:
-        return "OPT";
-    default:
-        snprintf(buf, 16, "TYPE%u", type);
-        return buf;
-    }
-}
-
-const char *rdc_rcode_name(unsigned rcode, char *buf)
-{
-    static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
-                                        "NXDOMAIN", "NOTIMP",  "REFUSED"};
-    if (rcode < sizeof names / sizeof names[0])
-        return names[rcode];
-    snprintf(buf, 16, "RCODE%u", rcode);
-    return buf;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* One parsed answer-section RR; only the parts we use. The owner is kept
- * as its offset in the message (decoded again when compared) so that every
- * RR a 64 KiB message can hold fits in a small table. */
-typedef struct rr {
-    uint8_t owner[RDC_NAME_WIRE_MAX + 1]; /* filled by parse_rr only */
-    size_t owner_off;
-    uint16_t type, klass;
-    uint32_t ttl;
-    size_t rdata, rdlen;
-} rr_t;
-
+/* A record of the answer section, remembered. The owner is kept as its
+ * offset in the message (decoded again when compared) so that every RR a
+ * 64 KiB message can hold fits in a small table. */
 typedef struct rr_ref {
     uint32_t owner_off, rdata;
     uint16_t type, rdlen;
     uint32_t ttl;
 } rr_ref_t;
-
-static bool parse_rr(const uint8_t *msg, size_t len, size_t *off, rr_t *rr)
-{
-    rr->owner_off = *off;
-    if (!rdc_wire_name_decode(msg, len, off, rr->owner))
-        return false;
-    if (*off + 10 > len)
-        return false;
-    rr->type = get16(msg + *off);
-    rr->klass = get16(msg + *off + 2);
-    rr->ttl = get32(msg + *off + 4);
-    rr->rdlen = get16(msg + *off + 8);
-    rr->rdata = *off + 10;
-    if (rr->rdata + rr->rdlen > len)
-        return false;
-    *off = rr->rdata + rr->rdlen;
-    return true;
-}
-
-/* Decodes a name that must fill the rdata exactly (CNAME, PTR). */
-static bool rdata_name_at(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen, uint8_t *out)
-{
-    size_t p = rdata;
-    return rdc_wire_name_decode(msg, len, &p, out) && p == rdata + rdlen;
-}
-
-static bool rdata_name(const uint8_t *msg, size_t len, const rr_t *rr, uint8_t *out)
-{
-    return rdata_name_at(msg, len, rr->rdata, rr->rdlen, out);
-}
 
 /* Owner of a stored RR equals name (the owner decoded without error once). */
 static bool owner_is(const uint8_t *msg, size_t len, const rr_ref_t *r, const uint8_t *name)
@@ -148,65 +24,6 @@ static bool owner_is(const uint8_t *msg, size_t len, const rr_ref_t *r, const ui
     uint8_t owner[RDC_NAME_WIRE_MAX + 1];
     size_t off = r->owner_off;
     return rdc_wire_name_decode(msg, len, &off, owner) && rdc_name_equal(owner, name);
-}
-
-static void trace_rr(rdc_buf_t *t, const char *indent, const uint8_t *msg, size_t len,
-                     const rr_t *rr)
-{
-    char owner[RDC_NAME_TEXT_MAX], data[RDC_NAME_TEXT_MAX], tb[16];
-    uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    size_t on = rdc_name_to_text(rr->owner, owner);
-    if (rr->owner[0] != 0) {
-        owner[on] = '.'; /* absolute, like the rdata names */
-        owner[on + 1] = '\0';
-    }
-    if ((rr->type == RDC_TYPE_PTR || rr->type == RDC_TYPE_CNAME) &&
-        rdata_name(msg, len, rr, name)) {
-        size_t n = rdc_name_to_text(name, data);
-        if (name[0] != 0) {
-            data[n] = '.';
-            data[n + 1] = '\0';
-        }
-    } else if (rr->type == RDC_TYPE_A && rr->rdlen == 4) {
-        rdc_addr_t a = {.family = 4};
-        memcpy(a.b, msg + rr->rdata, 4);
-        rdc_addr_format(&a, data);
-    } else if (rr->type == RDC_TYPE_AAAA && rr->rdlen == 16) {
-        rdc_addr_t a = {.family = 6};
-        memcpy(a.b, msg + rr->rdata, 16);
-        rdc_addr_format(&a, data);
-    } else if (rr->type == RDC_TYPE_MX && rr->rdlen >= 3 &&
-               rdata_name_at(msg, len, rr->rdata + 2, rr->rdlen - 2u, name)) {
-        int n = snprintf(data, sizeof data, "%u ", get16(msg + rr->rdata));
-        size_t m = rdc_name_to_text(name, data + n);
-        if (name[0] != 0) {
-            data[(size_t)n + m] = '.';
-            data[(size_t)n + m + 1] = '\0';
-        }
-    } else if (rr->type == RDC_TYPE_TXT && rr->rdlen > 0) {
-        /* the first character-string, quoted as in a zone file: spaces
-         * kept, '"' and '\\' escaped, other odd bytes as \DDD */
-        size_t n = msg[rr->rdata] < rr->rdlen ? msg[rr->rdata] : rr->rdlen - 1u;
-        char *p = data;
-        *p++ = '"';
-        for (size_t i = 0; i < n && p < data + 200; i++) {
-            uint8_t c = msg[rr->rdata + 1 + i];
-            if (c == '"' || c == '\\') {
-                *p++ = '\\';
-                *p++ = (char)c;
-            } else if (c < 0x20 || c > 0x7e) {
-                p += snprintf(p, 5, "\\%03u", c);
-            } else {
-                *p++ = (char)c;
-            }
-        }
-        *p++ = '"';
-        *p = '\0';
-    } else {
-        snprintf(data, sizeof data, "(%zu octets)", rr->rdlen);
-    }
-    rdc_buf_printf(t, "%s%s %lu %s %s\n", indent, owner, (unsigned long)rr->ttl,
-                   rdc_type_name(rr->type, tb), data);
 }
 
 static void fail(rdc_answer_t *out, const char *why)
@@ -257,8 +74,8 @@ static bool soa_parse(const uint8_t *msg, size_t len, size_t rdata, size_t rdlen
     if (!rdc_wire_name_decode(msg, len, &p, soa->mname) || p > end ||
         !rdc_wire_name_decode(msg, len, &p, soa->rname) || p + 20 != end)
         return false;
-    soa->serial = get32(msg + p);
-    soa->minimum = get32(msg + p + 16);
+    soa->serial = rdc_get32(msg + p);
+    soa->minimum = rdc_get32(msg + p + 16);
     return true;
 }
 
@@ -273,7 +90,7 @@ static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *r
     rec->pref = 0;
     rec->name[0] = 0;
     if (qtype == RDC_TYPE_PTR || qtype == RDC_TYPE_NS) {
-        if (!rdata_name_at(msg, len, rr->rdata, rr->rdlen, rec->name))
+        if (!rdc_rdata_name(msg, len, rr->rdata, rr->rdlen, rec->name))
             return qtype == RDC_TYPE_PTR ? "malformed name in a PTR record"
                                          : "malformed name in an NS record";
     } else if (qtype == RDC_TYPE_SOA) {
@@ -283,9 +100,9 @@ static const char *record_fill(const uint8_t *msg, size_t len, const rr_ref_t *r
         memcpy(rec->name, soa.mname, sizeof rec->name);
     } else if (qtype == RDC_TYPE_MX) {
         /* RFC 1035 §3.3.9: preference, then the exchange */
-        if (rr->rdlen < 3 || !rdata_name_at(msg, len, rr->rdata + 2, rr->rdlen - 2u, rec->name))
+        if (rr->rdlen < 3 || !rdc_rdata_name(msg, len, rr->rdata + 2, rr->rdlen - 2u, rec->name))
             return "malformed MX record";
-        rec->pref = get16(msg + rr->rdata);
+        rec->pref = rdc_get16(msg + rr->rdata);
     } else if (qtype == RDC_TYPE_TXT) {
         /* the character-strings joined, escaped (RFC 1035 §3.3.14) */
         char *text = (char *)rec->name;
@@ -321,7 +138,7 @@ static bool check_header(const uint8_t *msg, size_t len, const uint8_t *qname, u
     const char *why = NULL;
     uint8_t name[RDC_NAME_WIRE_MAX + 1];
     *off = 12;
-    *an = get16(msg + 6);
+    *an = rdc_get16(msg + 6);
     if ((msg[2] & 0x80) == 0)
         why = "answer without the QR bit";
     /* RFC 1035 §4.1.1: the opcode is copied from the query, which is a
@@ -332,12 +149,12 @@ static bool check_header(const uint8_t *msg, size_t len, const uint8_t *qname, u
     /* RFC 1035 §4.1.2, §7.3: the response repeats the one question asked;
      * an answer to anything else (or to nothing, or to two questions:
      * RFC 9619) is not about our name. */
-    else if (get16(msg + 4) != 1)
+    else if (rdc_get16(msg + 4) != 1)
         why = "answer without exactly one question";
     else if (!rdc_wire_name_decode(msg, len, off, name) || *off + 4 > len)
         why = "malformed question section";
-    else if (!rdc_name_equal(name, qname) || get16(msg + *off) != qtype ||
-             get16(msg + *off + 2) != 1)
+    else if (!rdc_name_equal(name, qname) || rdc_get16(msg + *off) != qtype ||
+             rdc_get16(msg + *off + 2) != 1)
         why = "answer to a different question";
     if (why) {
         fail(out, why);
@@ -384,14 +201,14 @@ static bool scan_answers(const uint8_t *msg, size_t len, size_t *off, unsigned a
 {
     *nrr = 0;
     for (unsigned i = 0; i < an; i++) {
-        rr_t rr;
+        rdc_rr_t rr;
         const char *why = NULL;
-        if (!parse_rr(msg, len, off, &rr)) {
+        if (!rdc_rr_parse(msg, len, off, &rr)) {
             fail(out, "malformed answer record");
             return false;
         }
         if (trace)
-            trace_rr(trace, indent, msg, len, &rr);
+            rdc_rr_trace(trace, indent, msg, len, &rr);
         if (rr.klass == 1 && rr.type == RDC_TYPE_A && rr.rdlen != 4)
             why = "A record with a length other than 4";
         else if (rr.klass == 1 && rr.type == RDC_TYPE_AAAA && rr.rdlen != 16)
@@ -455,7 +272,7 @@ static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, 
             out->ttl = rrs[j].ttl;
         if (++out->cname_hops > RDC_MAX_CNAME_HOPS)
             why = "CNAME chain too long or looping";
-        else if (!rdata_name_at(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
+        else if (!rdc_rdata_name(msg, len, rrs[j].rdata, rrs[j].rdlen, target))
             why = "malformed name in a CNAME record";
         if (why) {
             fail(out, why);
@@ -471,11 +288,11 @@ static bool walk_chain(const uint8_t *msg, size_t len, uint16_t qtype, bool nx, 
  * scan without failing the answer, whose meaning is already known. */
 static void scan_authority(const uint8_t *msg, size_t len, size_t off, rdc_answer_t *out)
 {
-    unsigned ns = get16(msg + 8);
+    unsigned ns = rdc_get16(msg + 8);
     bool saw_ns = false;
     for (unsigned i = 0; i < ns; i++) {
-        rr_t rr;
-        if (!parse_rr(msg, len, &off, &rr))
+        rdc_rr_t rr;
+        if (!rdc_rr_parse(msg, len, &off, &rr))
             break;
         if (rr.klass != 1)
             continue;
@@ -541,89 +358,4 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
         out->ttl = RDC_TTL_UNKNOWN;
         scan_authority(msg, len, off, out);
     }
-}
-
-/* Whether zone is name or one of its ancestors. */
-static bool at_or_above(const uint8_t *name, const uint8_t *zone)
-{
-    for (size_t off = 0;; off += (size_t)name[off] + 1) {
-        if (rdc_name_equal(name + off, zone))
-            return true;
-        if (name[off] == 0)
-            return false;
-    }
-}
-
-bool rdc_referral_parse(const uint8_t *msg, size_t len, const uint8_t *qname, rdc_referral_t *out)
-{
-    memset(out, 0, offsetof(rdc_referral_t, ns));
-    out->nglue = 0;
-    if (len < 12 || (msg[2] & 0x80) == 0 || (msg[3] & 0x0f) != 0)
-        return false;
-    unsigned qd = get16(msg + 4), an = get16(msg + 6), ns = get16(msg + 8), ar = get16(msg + 10);
-    size_t off = 12;
-    uint8_t name[RDC_NAME_WIRE_MAX + 1];
-    for (unsigned i = 0; i < qd; i++) {
-        if (!rdc_wire_name_decode(msg, len, &off, name) || off + 4 > len)
-            return false;
-        off += 4;
-    }
-    /* the NS records of one section: the answer's, else the authority's */
-    bool have = false;
-    for (unsigned i = 0; i < an + ns; i++) {
-        rr_t rr;
-        if (!parse_rr(msg, len, &off, &rr))
-            return false;
-        if (i == an && have)
-            break; /* the answer section had them */
-        if (rr.type != RDC_TYPE_NS || rr.klass != 1 || !at_or_above(qname, rr.owner))
-            continue;
-        if (!have) {
-            memcpy(out->zone, rr.owner, sizeof out->zone);
-            have = true;
-        } else if (!rdc_name_equal(rr.owner, out->zone)) {
-            continue;
-        }
-        uint8_t target[RDC_NAME_WIRE_MAX + 1];
-        if (out->nns == RDC_REFERRAL_MAX_NS || !rdata_name(msg, len, &rr, target))
-            continue;
-        bool dup = false;
-        for (size_t k = 0; k < out->nns && !dup; k++)
-            dup = rdc_name_equal(out->ns[k], target);
-        if (!dup)
-            memcpy(out->ns[out->nns++], target, sizeof out->ns[0]);
-    }
-    if (!have || out->nns == 0)
-        return false;
-    /* skip to the additional section: the authority section may be left */
-    off = 12;
-    for (unsigned i = 0; i < qd; i++) {
-        rdc_wire_name_decode(msg, len, &off, name);
-        off += 4;
-    }
-    for (unsigned i = 0; i < an + ns; i++) {
-        rr_t rr;
-        if (!parse_rr(msg, len, &off, &rr))
-            return true;
-    }
-    /* glue: advisory, a malformed record ends the scan */
-    for (unsigned i = 0; i < ar && out->nglue < RDC_REFERRAL_MAX_GLUE; i++) {
-        rr_t rr;
-        if (!parse_rr(msg, len, &off, &rr))
-            break;
-        size_t want = rr.type == RDC_TYPE_A ? 4 : rr.type == RDC_TYPE_AAAA ? 16 : 0;
-        if (want == 0 || rr.klass != 1 || rr.rdlen != want)
-            continue;
-        for (size_t k = 0; k < out->nns; k++) {
-            if (!rdc_name_equal(out->ns[k], rr.owner))
-                continue;
-            rdc_addr_t *a = &out->glue[out->nglue].addr;
-            memset(a, 0, sizeof *a);
-            a->family = want == 4 ? 4 : 6;
-            memcpy(a->b, msg + rr.rdata, want);
-            out->glue[out->nglue++].ns = k;
-            break;
-        }
-    }
-    return true;
 }
