@@ -3,9 +3,11 @@
  * up raw so the core parses them with one policy on every c-ares version
  * (see ../shared notes: NOCHECKRESP to see SERVFAIL, no search list, no
  * /etc/hosts, explicit timeouts and EDNS). One channel per server, so the
- * query layer chooses the server of every query. */
+ * query layer chooses the server of every query. The --rate queue and
+ * deferred failures are pace.c's, the rdc_dns_t view resolver_dns.c's. */
 #define _GNU_SOURCE
 #define CARES_NO_DEPRECATED
+#include "pace.h"
 #include "resolver.h"
 #include "util.h"
 
@@ -16,22 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A query held back by the rate limit, or a callback deferred to the next
- * loop turn (c-ares 1.18 can fail a query inside ares_query). */
-typedef struct held {
-    struct held *next;
-    size_t server;
-    uint16_t type;
-    rdc_query_cb_t cb;
-    void *arg;
-    rdc_dns_status_t status; /* deferred callbacks only */
-    char name[];
-} held_t;
-
-typedef struct held_q {
-    held_t *head, *tail;
-} held_q_t;
 
 /* One channel per server: c-ares 1.18 always starts with its first server
  * and keeps no history, so the choice of server is ours (query.c). */
@@ -68,84 +54,9 @@ struct rdc_resolver {
     bool limited;
     bool sending; /* inside ares_query: callbacks are deferred */
     rdc_bucket_t bucket;
-    held_q_t held; /* waiting for the rate limit */
-    held_q_t deferred; /* failed inside ares_query, reported next turn */
+    rdc_held_q_t held; /* waiting for the rate limit */
+    rdc_held_q_t deferred; /* failed inside ares_query, reported next turn */
 };
-
-static void held_push(held_q_t *q, held_t *h)
-{
-    h->next = NULL;
-    if (q->tail)
-        q->tail->next = h;
-    else
-        q->head = h;
-    q->tail = h;
-}
-
-static held_t *held_pop(held_q_t *q)
-{
-    held_t *h = q->head;
-    if (h) {
-        q->head = h->next;
-        if (q->head == NULL)
-            q->tail = NULL;
-    }
-    return h;
-}
-
-void rdc_bucket_init(rdc_bucket_t *b, unsigned rate, unsigned long long now_ms)
-{
-    b->rate = rate;
-    /* a burst of 1/20 s worth keeps any one-second window within 5% of the
-     * rate; at least one token so a low rate still sends */
-    b->burst = rate / 20.0 < 1.0 ? 1.0 : rate / 20.0;
-    b->tokens = b->burst;
-    b->last_ms = now_ms;
-}
-
-static void bucket_refill(rdc_bucket_t *b, unsigned long long now_ms)
-{
-    if (now_ms > b->last_ms) {
-        b->tokens += (double)(now_ms - b->last_ms) * b->rate / 1000.0;
-        if (b->tokens > b->burst)
-            b->tokens = b->burst;
-        b->last_ms = now_ms;
-    }
-}
-
-bool rdc_bucket_take(rdc_bucket_t *b, unsigned long long now_ms)
-{
-    bucket_refill(b, now_ms);
-    if (b->tokens < 1.0)
-        return false;
-    b->tokens -= 1.0;
-    return true;
-}
-
-unsigned rdc_bucket_wait_ms(const rdc_bucket_t *b, unsigned long long now_ms)
-{
-    rdc_bucket_t t = *b;
-    bucket_refill(&t, now_ms);
-    if (t.tokens >= 1.0)
-        return 0;
-    double ms = (1.0 - t.tokens) * 1000.0 / t.rate;
-    return (unsigned)ms + 1;
-}
-
-/* Reports a failure on the next pump, never inside the caller's call. With
- * no memory for that either, there is no other way left than at once. */
-static void defer(rdc_resolver_t *r, rdc_query_cb_t cb, void *arg, rdc_dns_status_t st)
-{
-    held_t *h = calloc(1, sizeof *h + 1);
-    if (h == NULL) {
-        cb(arg, NULL, 0, st, false);
-        return;
-    }
-    h->cb = cb;
-    h->arg = arg;
-    h->status = st;
-    held_push(&r->deferred, h);
-}
 
 typedef struct qctx {
     rdc_resolver_t *r;
@@ -359,14 +270,8 @@ void rdc_resolver_free(rdc_resolver_t *r)
 {
     if (r == NULL)
         return;
-    held_q_t *queues[] = {&r->deferred, &r->held};
-    for (size_t q = 0; q < 2; q++) {
-        held_t *h;
-        while ((h = held_pop(queues[q])) != NULL) {
-            h->cb(h->arg, NULL, 0, RDC_DNS_S_ERROR, true);
-            free(h);
-        }
-    }
+    rdc_held_cancel(&r->deferred);
+    rdc_held_cancel(&r->held);
     for (size_t i = 0; i < r->nchans; i++) {
         if (r->chans[i]->ch)
             ares_destroy(r->chans[i]->ch);
@@ -435,15 +340,6 @@ size_t rdc_resolver_add_server(rdc_resolver_t *r, const rdc_server_t *s, bool re
     return r->nchans - 1;
 }
 
-char *rdc_server_format(const rdc_server_t *s, char *buf)
-{
-    char a[RDC_ADDR_TEXT_MAX];
-    unsigned port = s->port ? s->port : 53;
-    rdc_addr_format(&s->addr, a);
-    snprintf(buf, RDC_SERVER_TEXT_MAX, s->addr.family == 6 ? "[%s]:%u" : "%s:%u", a, port);
-    return buf;
-}
-
 static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     qctx_t *q = arg;
@@ -493,7 +389,7 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf, 
          * ECONNREFUSED in 1.18), so this says nothing about the server:
          * report it on the next loop turn, so no caller sees its callback
          * run inside its own call */
-        defer(q->r, q->cb, q->arg, RDC_DNS_S_ERROR);
+        rdc_held_defer(&q->r->deferred, q->cb, q->arg, RDC_DNS_S_ERROR);
         free(q);
         return;
     }
@@ -507,7 +403,7 @@ static void send_now(rdc_resolver_t *r, size_t server, const char *name, uint16_
     qctx_t *q = malloc(sizeof *q);
     if (q == NULL || server >= r->nchans || r->chans[server]->ch == NULL) {
         free(q);
-        defer(r, cb, arg, RDC_DNS_S_ERROR);
+        rdc_held_defer(&r->deferred, cb, arg, RDC_DNS_S_ERROR);
         return;
     }
     q->r = r;
@@ -536,7 +432,7 @@ void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint
     if (server >= r->nconf && server < r->nchans && r->chans[server]->ch != NULL) {
         track_t *t = malloc(sizeof *t);
         if (t == NULL) {
-            defer(r, cb, arg, RDC_DNS_S_ERROR);
+            rdc_held_defer(&r->deferred, cb, arg, RDC_DNS_S_ERROR);
             return;
         }
         *t = (track_t){r, server, cb, arg};
@@ -548,36 +444,18 @@ void rdc_resolver_query(rdc_resolver_t *r, size_t server, const char *name, uint
         send_now(r, server, name, type, cb, arg);
         return;
     }
-    size_t n = strlen(name) + 1;
-    held_t *h = malloc(sizeof *h + n);
-    if (h == NULL) {
-        defer(r, cb, arg, RDC_DNS_S_ERROR);
-        return;
-    }
-    h->server = server;
-    h->type = type;
-    h->cb = cb;
-    h->arg = arg;
-    memcpy(h->name, name, n);
-    held_push(&r->held, h);
+    if (!rdc_held_hold(&r->held, server, name, type, cb, arg))
+        rdc_held_defer(&r->deferred, cb, arg, RDC_DNS_S_ERROR);
 }
 
 void rdc_resolver_pump(rdc_resolver_t *r)
 {
-    /* only what was deferred before this call: callbacks may defer more */
-    held_t *h, *last = r->deferred.tail;
-    while (last && (h = held_pop(&r->deferred)) != NULL) {
-        h->cb(h->arg, NULL, 0, h->status, false);
-        bool end = h == last;
-        free(h);
-        if (end)
-            break;
-    }
+    rdc_held_run_deferred(&r->deferred);
     if (!r->limited)
         return;
     unsigned long long now = rdc_now_ms();
     while (r->held.head && rdc_bucket_take(&r->bucket, now)) {
-        h = held_pop(&r->held);
+        rdc_held_t *h = rdc_held_pop(&r->held);
         send_now(r, h->server, h->name, h->type, h->cb, h->arg);
         free(h);
     }
@@ -625,54 +503,6 @@ unsigned long rdc_resolver_timeouts(const rdc_resolver_t *r)
 bool rdc_resolver_rotate(const rdc_resolver_t *r)
 {
     return r->rotate;
-}
-
-static bool dns_rotate(void *ctx)
-{
-    return rdc_resolver_rotate(ctx);
-}
-
-static size_t dns_nservers(void *ctx)
-{
-    return rdc_resolver_nservers(ctx);
-}
-
-static const rdc_server_t *dns_server(void *ctx, size_t i)
-{
-    return rdc_resolver_server(ctx, i);
-}
-
-static void dns_query(void *ctx, size_t server, const char *name, uint16_t type, rdc_query_cb_t cb,
-                      void *arg)
-{
-    rdc_resolver_query(ctx, server, name, type, cb, arg);
-}
-
-static size_t dns_add_server(void *ctx, const rdc_server_t *s, bool recurse)
-{
-    return rdc_resolver_add_server(ctx, s, recurse);
-}
-
-static int dns_timeout(void *ctx, int max_ms)
-{
-    return rdc_resolver_timeout(ctx, max_ms);
-}
-
-static void dns_tick(void *ctx)
-{
-    rdc_resolver_tick(ctx);
-}
-
-static void dns_pump(void *ctx)
-{
-    rdc_resolver_pump(ctx);
-}
-
-rdc_dns_t rdc_resolver_dns(rdc_resolver_t *r)
-{
-    static const rdc_dns_ops_t ops = {dns_nservers, dns_server, dns_query,      dns_timeout,
-                                      dns_tick,     dns_pump,   dns_add_server, dns_rotate};
-    return (rdc_dns_t){&ops, r};
 }
 
 const char *rdc_resolver_version(void)
