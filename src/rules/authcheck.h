@@ -1,6 +1,6 @@
-/* authcheck.h - pure rules of --authority (authcheck.c): agreement of a
- * zone's servers, the zone's answer, stale resolver caches, and the
- * problems they give. authority.c does the asking. Internal. */
+/* authcheck.h - pure rules of --authority: agreement of a zone's servers,
+ * the zone's answer, stale resolver caches (authcheck.c), and the problems
+ * they give (authproblem.c). authority.c does the asking. Internal. */
 #ifndef RDC_AUTHCHECK_H
 #define RDC_AUTHCHECK_H
 
@@ -16,6 +16,9 @@ void rdc_auth_answer_clear(rdc_auth_answer_t *a);
 /* The answer's data, space-separated, or "NXDOMAIN" / "no record" when
  * it has none, appended to b. */
 void rdc_auth_answer_text(rdc_buf_t *b, const rdc_auth_answer_t *a);
+
+/* Whether x holds s (case-insensitive: names and canonical addresses). */
+bool rdc_auth_answer_has(const rdc_auth_answer_t *x, const char *s);
 
 /* The same answer for a receiver: the same set of data (case-insensitive,
  * any order), NXDOMAIN and NODATA being one "no record". */
