@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "mailcheck.h"
 #include "query.h"
+#include "eharness.h"
 #include "sdns.h"
 #include "target.h"
 #include "util.h"
@@ -43,8 +44,7 @@
 #endif
 #endif
 
-/* > 0: the harness or the resolver allocates, and nothing fails */
-static volatile unsigned alloc_paused;
+/* eh_alloc_paused > 0: the harness or the resolver allocates, and nothing fails */
 
 #ifndef NO_ALLOC_HOOK
 static volatile long alloc_countdown = -1; /* allocations before the one that fails; -1: none */
@@ -98,7 +98,7 @@ static void track_del(void *p)
 
 static bool alloc_fails(void)
 {
-    if (alloc_countdown < 0 || alloc_paused > 0)
+    if (alloc_countdown < 0 || eh_alloc_paused > 0)
         return false;
     if (alloc_countdown-- > 0)
         return false;
@@ -158,272 +158,15 @@ static size_t track_stop(void)
 
 /* ================================================================ harness */
 
-/* What a test keeps of one emitted result. */
-typedef struct got {
-    char *line; /* "IP VERDICT CODE:SEV ..." */
-    char *text; /* input, via, names, messages, fixes, trace, tree */
-    char *trace; /* the result's trace alone, rendered, or NULL */
-    rdc_trace_t events; /* the result's trace, a copy */
-    bool has_addr;
-} got_t;
-
-typedef struct h h_t;
-
-struct h {
-    sdns_t *s;
-    rdc_loop_t *loop;
-    rdc_engine_t *e;
-    rdc_targets_t *t;
-    rdc_engine_opts_t o;
-    got_t *got;
-    size_t n, cap;
-    /* called when the engine is about to wait (emit with NULL) */
-    void (*idle)(h_t *h);
-    long released_after; /* results emitted when idle released the held ones */
-    long fail_emit_at; /* emit returns false for result number N (-1: never) */
-    bool fail_idle; /* emit(NULL) returns false */
-    volatile sig_atomic_t stop;
-    bool stop_when_idle;
-    /* progress calls */
-    unsigned long progress_calls;
-    bool progress_input_done;
-    unsigned long progress_last_done;
-    /* a custom source instead of the targets */
-    rdc_source_fn src;
-    void *sctx;
-    char **argv; /* the targets source keeps it */
-};
+/* The engine harness shared with test_authority.c (eharness.h). */
+typedef eh_t h_t;
+typedef eh_got_t got_t;
 
 static char *xstrdup(const char *s)
 {
     char *d = strdup(s ? s : "");
     assert_non_null(d);
     return d;
-}
-
-static const char *kind_tag(rdc_name_kind_t k)
-{
-    switch (k) {
-    case RDC_NAME_CHECKED:
-        return "c";
-    case RDC_NAME_INVALID:
-        return "i";
-    case RDC_NAME_RELATIVE:
-        return "r";
-    case RDC_NAME_SKIPPED:
-        return "s";
-    case RDC_NAME_LITERAL:
-        return "l";
-    }
-    return "?";
-}
-
-static bool collect_(h_t *h, const rdc_result_t *r);
-
-/* The emit callback: what the test keeps is allocated with failures off. */
-static bool collect(void *ctx, const rdc_result_t *r)
-{
-    alloc_paused++;
-    bool ok = collect_(ctx, r);
-    alloc_paused--;
-    return ok;
-}
-
-static bool collect_(h_t *h, const rdc_result_t *r)
-{
-    if (r == NULL) {
-        if (h->stop_when_idle)
-            h->stop = 1;
-        if (h->idle)
-            h->idle(h);
-        return !h->fail_idle;
-    }
-    if (h->fail_emit_at >= 0 && (long)h->n == h->fail_emit_at)
-        return false;
-    if (h->n == h->cap) {
-        h->cap = h->cap ? 2 * h->cap : 16;
-        h->got = realloc(h->got, h->cap * sizeof *h->got);
-        assert_non_null(h->got);
-    }
-    got_t *g = &h->got[h->n++];
-    rdc_buf_t line = {0}, text = {0};
-    char ip[RDC_ADDR_TEXT_MAX];
-    /* a domain shows its own verdict, then "=V" when its addresses make
-     * its line's verdict worse (rdc_domain_add_address) */
-    bool domain = r->kind == RDC_RESULT_DOMAIN;
-    rdc_buf_printf(&line, "%s %s",
-                   r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip) : "-",
-                   rdc_verdict_name(domain ? r->domain.own : r->verdict));
-    if (domain && r->verdict != r->domain.own)
-        rdc_buf_printf(&line, " =%s", rdc_verdict_name(r->verdict));
-    for (size_t i = 0; i < r->nproblems; i++) {
-        const rdc_problem_t *p = &r->problems[i];
-        assert_true(unit_printable(p->message));
-        rdc_buf_printf(&line, " %s:%s", rdc_problem_name(p), rdc_severity_name(p->severity));
-        rdc_buf_printf(&text, "%s: %s\n", rdc_problem_name(p), p->message);
-        if (p->fix)
-            rdc_buf_printf(&text, "fix: %s\n", p->fix);
-    }
-    rdc_buf_printf(&text, "input: %s\n", r->input ? r->input : "(null)");
-    if (r->via)
-        rdc_buf_printf(&text, "via: %s\n", r->via);
-    if (r->nnames) {
-        rdc_buf_puts(&text, "names:");
-        for (size_t i = 0; i < r->nnames; i++)
-            rdc_buf_printf(&text, " %s[%s%s%s]", r->names[i].name, kind_tag(r->names[i].kind),
-                           r->names[i].confirmed ? "+" : "", r->names[i].via_cname ? "~" : "");
-        rdc_buf_puts(&text, "\n");
-    }
-    if (r->helo)
-        rdc_buf_printf(&text, "helo: %s[%s%s] %s\n", r->helo->name, kind_tag(r->helo->kind),
-                       r->helo->confirmed ? "+" : "", rdc_verdict_name(r->helo_verdict));
-    for (size_t i = 0; i < r->ndnsbl; i++)
-        rdc_buf_printf(&text, "dnsbl: %s state=%d codes=%zu reason=%s\n", r->dnsbl[i].zone,
-                       (int)r->dnsbl[i].state, r->dnsbl[i].ncodes,
-                       r->dnsbl[i].reason ? r->dnsbl[i].reason : "-");
-    if (r->kind == RDC_RESULT_DOMAIN)
-        rdc_buf_printf(&text, "domain: %s addresses=%lu lookups=%u\n", r->domain.mode,
-                       r->domain.addresses, r->domain.lookups);
-    if (r->domain.tree)
-        rdc_buf_printf(&text, "tree:\n%s", r->domain.tree);
-    rdc_buf_t trace = {0};
-    rdc_trace_render(&r->trace, &trace);
-    if (trace.s)
-        rdc_buf_printf(&text, "trace:\n%s", trace.s);
-    g->line = rdc_buf_take(&line);
-    g->text = rdc_buf_take(&text);
-    g->trace = rdc_buf_take(&trace);
-    memset(&g->events, 0, sizeof g->events);
-    /* a trace that lost an event (allocation failures) copies as failed */
-    assert_true(rdc_trace_copy(&g->events, &r->trace) || r->trace.failed);
-    g->has_addr = r->kind == RDC_RESULT_ADDRESS;
-    if (g->text == NULL)
-        g->text = xstrdup("");
-    return true;
-}
-
-static void progress(void *ctx, const rdc_engine_stats_t *s, bool input_done)
-{
-    h_t *h = ctx;
-    h->progress_calls++;
-    h->progress_input_done = input_done;
-    h->progress_last_done = s->done;
-}
-
-static rdc_engine_opts_t opts(void)
-{
-    rdc_engine_opts_t o = {0};
-    o.concurrency = 16;
-    o.max_names = 16;
-    o.tries = 2;
-    /* the RTO never exceeds the timeout, and an early duplicate is only
-     * sent while the pass is shorter than the timeout minus the RTO (at
-     * least 100 ms): with 100, never, so counts do not depend on speed */
-    o.try_timeout_ms = 100;
-    o.want4 = o.want6 = true;
-    o.max_expand = 65536;
-    return o;
-}
-
-static void h_init(h_t *h, size_t nservers)
-{
-    memset(h, 0, sizeof *h);
-    h->s = sdns_new(nservers);
-    h->o = opts();
-    h->fail_emit_at = -1;
-    h->released_after = -1;
-}
-
-/* Reverse name of an address literal, for rules: "rev:192.0.2.1". */
-static const char *qname_of(const char *q, char *buf)
-{
-    if (strncmp(q, "rev:", 4) != 0)
-        return q;
-    rdc_addr_t a;
-    assert_true(rdc_addr_parse(q + 4, strlen(q + 4), &a));
-    return rdc_addr_reverse_name(&a, buf);
-}
-
-static void h_rule(h_t *h, int server, const char *q, uint16_t type, sdns_act_t act, unsigned rcode,
-                   const char *rrs)
-{
-    char rev[RDC_REVNAME_MAX];
-    sdns_rule(h->s, server, qname_of(q, rev), type, act, rcode, rrs);
-}
-
-static unsigned long h_count(h_t *h, int server, const char *q, uint16_t type)
-{
-    char rev[RDC_REVNAME_MAX];
-    return sdns_count(h->s, server, q ? qname_of(q, rev) : NULL, type);
-}
-
-/* Runs targets (and --mx/--spf domains) through a fresh engine. */
-static rdc_run_status_t h_run(h_t *h, const char *const *targets, size_t ntargets,
-                              const char *const *mx, size_t nmx, const char *const *spf,
-                              size_t nspf)
-{
-    char err[256];
-    h->loop = rdc_loop_new();
-    assert_non_null(h->loop);
-    if (h->src == NULL) {
-        h->argv = calloc(ntargets + 1, sizeof *h->argv);
-        assert_non_null(h->argv);
-        for (size_t i = 0; i < ntargets; i++)
-            h->argv[i] = (char *)targets[i];
-        h->t = rdc_targets_new(h->argv, ntargets, NULL, h->o.max_expand, err, sizeof err);
-        assert_non_null(h->t);
-        for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < (k == 0 ? nmx : nspf); i++) {
-                const char *d = k == 0 ? mx[i] : spf[i];
-                uint8_t wire[RDC_NAME_WIRE_MAX + 1];
-                assert_true(rdc_name_from_text(d, strlen(d), wire, NULL));
-                assert_true(
-                    rdc_targets_add_domain(h->t, k == 0 ? RDC_ITEM_MX : RDC_ITEM_SPF, wire));
-            }
-        h->src = rdc_targets_next;
-        h->sctx = h->t;
-    }
-    h->e = rdc_engine_new(h->loop, sdns_dns(h->s), &h->o);
-    assert_non_null(h->e);
-    return rdc_engine_run(h->e, h->src, h->sctx, collect, h, &h->stop);
-}
-
-/* Frees everything: the resolver first (rdc_engine_free's contract). */
-static void h_end(h_t *h)
-{
-    sdns_free(h->s);
-    rdc_engine_free(h->e);
-    rdc_targets_free(h->t);
-    free(h->argv);
-    rdc_loop_free(h->loop);
-    for (size_t i = 0; i < h->n; i++) {
-        free(h->got[i].line);
-        free(h->got[i].text);
-        free(h->got[i].trace);
-        rdc_trace_free(&h->got[i].events);
-    }
-    free(h->got);
-    memset(h, 0, sizeof *h);
-}
-
-static const rdc_engine_stats_t *h_stats(h_t *h)
-{
-    return rdc_engine_stats(h->e);
-}
-
-/* True when some result's text contains needle. */
-static bool h_has(const h_t *h, const char *needle)
-{
-    for (size_t i = 0; i < h->n; i++)
-        if (unit_contains(h->got[i].text, needle))
-            return true;
-    return false;
-}
-
-static void h_dump(const h_t *h)
-{
-    for (size_t i = 0; i < h->n; i++)
-        print_message("  [%zu] %s\n%s", i, h->got[i].line, h->got[i].text);
 }
 
 /* ================================================================ tables */
@@ -496,7 +239,7 @@ typedef struct row {
     rspec_t rules[24]; /* in order: a later rule overrides an earlier one */
     const char *targets[8];
     const char *mx[3], *spf[3];
-    /* options (0: the defaults of opts()) */
+    /* options (0: the defaults of eh_opts()) */
     unsigned conc, tries, max_names, spf_sample;
     uint64_t max_expand;
     bool strict, iprev, unordered, generic, verbose, only4, only6;
@@ -562,15 +305,15 @@ static bool stats_match(const rdc_engine_stats_t *s, const char *spec, char *why
 
 static void row_setup(h_t *h, const row_t *r)
 {
-    h_init(h, r->nservers ? r->nservers : 1);
+    eh_init(h, r->nservers ? r->nservers : 1);
     for (size_t i = 0; i < ARRAY_LEN(r->rules) && r->rules[i].q; i++) {
         const rspec_t *k = &r->rules[i];
         char rev[RDC_REVNAME_MAX];
         if (k->raw)
-            sdns_rule_raw(h->s, k->srv, qname_of(k->q, rev), k->type, (const uint8_t *)k->raw,
+            sdns_rule_raw(h->s, k->srv, eh_qname(k->q, rev), k->type, (const uint8_t *)k->raw,
                           k->rawlen);
         else
-            h_rule(h, k->srv, k->q, k->type, k->act, k->rcode, k->rrs);
+            eh_rule(h, k->srv, k->q, k->type, k->act, k->rcode, k->rrs);
     }
     rdc_engine_opts_t *o = &h->o;
     if (r->conc)
@@ -603,9 +346,9 @@ static bool row_run(const row_t *r)
     h_t h;
     char why[512] = "";
     row_setup(&h, r);
-    rdc_run_status_t st =
-        h_run(&h, r->targets, nonnull(r->targets, ARRAY_LEN(r->targets)), r->mx,
-              nonnull(r->mx, ARRAY_LEN(r->mx)), r->spf, nonnull(r->spf, ARRAY_LEN(r->spf)));
+    rdc_run_status_t st = eh_run_domains(&h, r->targets, nonnull(r->targets, ARRAY_LEN(r->targets)),
+                                         r->mx, nonnull(r->mx, ARRAY_LEN(r->mx)), r->spf,
+                                         nonnull(r->spf, ARRAY_LEN(r->spf)));
     size_t nwant = nonnull(r->want, ARRAY_LEN(r->want));
     if (st != RDC_RUN_DONE)
         snprintf(why, sizeof why, "run status %d", (int)st);
@@ -617,19 +360,19 @@ static bool row_run(const row_t *r)
                      r->want[i]);
     for (size_t i = 0; !why[0] && i < ARRAY_LEN(r->counts) && r->counts[i].q; i++) {
         const cspec_t *c = &r->counts[i];
-        unsigned long n = h_count(&h, c->srv, strcmp(c->q, "*") == 0 ? NULL : c->q, c->type);
+        unsigned long n = eh_count(&h, c->srv, strcmp(c->q, "*") == 0 ? NULL : c->q, c->type);
         if (n != c->n)
             snprintf(why, sizeof why, "%lu queries for %s type %u on server %d, want %lu", n, c->q,
                      c->type, c->srv, c->n);
     }
     for (size_t i = 0; !why[0] && i < ARRAY_LEN(r->has) && r->has[i]; i++)
-        if (!h_has(&h, r->has[i]))
+        if (!eh_has(&h, r->has[i]))
             snprintf(why, sizeof why, "no result mentions \"%s\"", r->has[i]);
     for (size_t i = 0; !why[0] && i < ARRAY_LEN(r->lacks) && r->lacks[i]; i++)
-        if (h_has(&h, r->lacks[i]))
+        if (eh_has(&h, r->lacks[i]))
             snprintf(why, sizeof why, "a result mentions \"%s\"", r->lacks[i]);
     if (!why[0] && st == RDC_RUN_DONE) {
-        const rdc_engine_stats_t *s = h_stats(&h);
+        const rdc_engine_stats_t *s = rdc_engine_stats(h.e);
         if (s->started != s->done)
             snprintf(why, sizeof why, "started %lu, done %lu", s->started, s->done);
         else if (r->stats)
@@ -639,9 +382,9 @@ static bool row_run(const row_t *r)
         snprintf(why, sizeof why, "%zu queries left unanswered", sdns_pending(h.s));
     if (why[0]) {
         print_error("row \"%s\": %s\n", r->name, why);
-        h_dump(&h);
+        eh_dump(&h);
     }
-    h_end(&h);
+    eh_end(&h);
     return why[0] == '\0';
 }
 
@@ -1992,12 +1735,12 @@ static void test_trace_events(void **state)
     (void)state;
     static const char *const one[] = {"192.0.2.10"};
     h_t h;
-    h_init(&h, 2);
+    eh_init(&h, 2);
     h.o.verbose = true;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    h_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
-    assert_int_equal(h_run(&h, one, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    eh_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
+    assert_int_equal(eh_run(&h, one, 1), RDC_RUN_DONE);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.got[0].line, "192.0.2.10 pass");
     const rdc_trace_t *t = &h.got[0].events;
@@ -2016,17 +1759,17 @@ static void test_trace_events(void **state)
     expect_event(t, t->n - 1, RDC_EV_RECORD, "-", "-", "-", "mail.example.test. 300 A 192.0.2.10");
     for (size_t i = 0; i < t->n; i++)
         assert_true(t->events[i].kind != RDC_EV_QUERY || t->events[i].ms < 100000);
-    h_end(&h);
+    eh_end(&h);
 
     /* one server: no server named; the second check shares the answer */
     static const char *const two[] = {"192.0.2.10", "192.0.2.11"};
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.verbose = true;
     h.o.concurrency = 1;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    assert_int_equal(h_run(&h, two, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    assert_int_equal(eh_run(&h, two, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     for (size_t k = 0; k < 2; k++) {
         t = &h.got[k].events;
@@ -2041,18 +1784,18 @@ static void test_trace_events(void **state)
                  "(answer shared with an earlier check)");
     /* the shared answer's events are copies: each result owns its own */
     assert_ptr_not_equal(h.got[0].events.events[2].name, h.got[1].events.events[2].name);
-    h_end(&h);
+    eh_end(&h);
 
     /* without verbose: no events */
-    h_init(&h, 2);
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    h_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
-    assert_int_equal(h_run(&h, one, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_init(&h, 2);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    eh_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL);
+    assert_int_equal(eh_run(&h, one, 1), RDC_RUN_DONE);
     assert_int_equal(h.n, 1);
     assert_int_equal(h.got[0].events.n, 0);
     assert_null(h.got[0].trace);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* ================================================================ the run */
@@ -2064,7 +1807,7 @@ static void release_when_idle(h_t *h)
     if (h->released_after >= 0 || sdns_held(h->s) == 0 || sdns_pending(h->s) != sdns_held(h->s))
         return;
     h->released_after = (long)h->n;
-    h_rule(h, ANY, "rev:192.0.2.1", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR one.example.test");
+    eh_rule(h, ANY, "rev:192.0.2.1", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR one.example.test");
     assert_int_equal(sdns_release(h->s), 1);
 }
 
@@ -2072,19 +1815,19 @@ static void held_first(bool unordered, unsigned conc, long released_after, const
 {
     static const char *const targets[] = {"192.0.2.1", "192.0.2.2", "192.0.2.3"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.unordered = unordered;
     h.o.concurrency = conc;
     h.idle = release_when_idle;
-    h_rule(&h, ANY, "rev:192.0.2.1", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
-    h_rule(&h, ANY, "one.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.1");
-    assert_int_equal(h_run(&h, targets, 3, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.1", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
+    eh_rule(&h, ANY, "one.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.1");
+    assert_int_equal(eh_run(&h, targets, 3), RDC_RUN_DONE);
     assert_int_equal(h.released_after, released_after);
     assert_int_equal(h.n, 3);
     for (size_t i = 0; i < 3; i++)
         assert_string_equal(h.got[i].line, want[i]);
-    assert_int_equal(h_stats(&h)->done, 3);
-    h_end(&h);
+    assert_int_equal(rdc_engine_stats(h.e)->done, 3);
+    eh_end(&h);
 }
 
 /* A held lookup holds back the results after it (they finished first),
@@ -2133,26 +1876,26 @@ static void test_stop_with_lookups_out(void **state)
                                           "192.0.2.13"};
     static char *const zones[] = {"bl.example.test"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.dnsbl = zones;
     h.o.ndnsbl = 1;
     h.o.helo = "helo.example.test";
     h.o.helo_kind = rdc_helo_parse(h.o.helo, h.o.helo_wire, &h.o.helo_lit, &h.o.helo_why);
     h.o.verbose = true;
     h.idle = stop_when_held;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_HOLD, 0, NULL);
-    h_rule(&h, ANY, "rev:192.0.2.12", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
-    h_rule(&h, ANY, "host.test", 0, SDNS_HOLD, 0, NULL);
-    h_rule(&h, ANY, "13.2.0.192.bl.example.test", RDC_TYPE_A, SDNS_HOLD, 0, NULL);
-    assert_int_equal(h_run(&h, targets, ARRAY_LEN(targets), NULL, 0, NULL, 0), RDC_RUN_STOPPED);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_HOLD, 0, NULL);
+    eh_rule(&h, ANY, "rev:192.0.2.12", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
+    eh_rule(&h, ANY, "host.test", 0, SDNS_HOLD, 0, NULL);
+    eh_rule(&h, ANY, "13.2.0.192.bl.example.test", RDC_TYPE_A, SDNS_HOLD, 0, NULL);
+    assert_int_equal(eh_run(&h, targets, ARRAY_LEN(targets)), RDC_RUN_STOPPED);
     assert_int_equal(h.n, 0);
     assert_true(sdns_held(h.s) >= 5);
-    const rdc_engine_stats_t *s = h_stats(&h);
+    const rdc_engine_stats_t *s = rdc_engine_stats(h.e);
     assert_int_equal(s->started, 5);
     assert_true(s->done < 5);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* A stop flag already set: nothing is started. */
@@ -2161,12 +1904,12 @@ static void test_stop_before_start(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.stop = 1;
-    assert_int_equal(h_run(&h, targets, 1, NULL, 0, NULL, 0), RDC_RUN_STOPPED);
-    assert_int_equal(h_stats(&h)->started, 0);
+    assert_int_equal(eh_run(&h, targets, 1), RDC_RUN_STOPPED);
+    assert_int_equal(rdc_engine_stats(h.e)->started, 0);
     assert_int_equal(sdns_count(h.s, -1, NULL, 0), 0);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* The output goes away: emit returning false ends the run, in order, out
@@ -2177,18 +1920,18 @@ static void test_output_failed(void **state)
     static const char *const targets[] = {"192.0.2.10", "192.0.2.11", "192.0.2.12"};
     for (int mode = 0; mode < 3; mode++) {
         h_t h;
-        h_init(&h, 1);
-        h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0,
-               "@ 300 PTR mail.example.test");
-        h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+        eh_init(&h, 1);
+        eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0,
+                "@ 300 PTR mail.example.test");
+        eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
         if (mode == 2)
             h.fail_idle = true;
         else
             h.fail_emit_at = 1;
         h.o.unordered = mode == 1;
-        assert_int_equal(h_run(&h, targets, 3, NULL, 0, NULL, 0), RDC_RUN_OUTPUT_FAILED);
+        assert_int_equal(eh_run(&h, targets, 3), RDC_RUN_OUTPUT_FAILED);
         assert_int_equal(h.n, mode == 2 ? 0 : 1);
-        h_end(&h);
+        eh_end(&h);
     }
 }
 
@@ -2263,12 +2006,12 @@ static void test_source_items_and_waits(void **state)
     src_init(&src, items, ARRAY_LEN(items));
     assert_int_equal(write(src.pipe[1], "x", 1), 1);
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.src = src_next;
     h.sctx = &src;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    assert_int_equal(h_run(&h, NULL, 0, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    assert_int_equal(eh_run(&h, NULL, 0), RDC_RUN_DONE);
     assert_int_equal(h.n, 4);
     assert_string_equal(h.got[0].line, "192.0.2.10 pass");
     assert_string_equal(h.got[1].line, "- error invalid-target:error");
@@ -2276,8 +2019,8 @@ static void test_source_items_and_waits(void **state)
     assert_string_equal(h.got[2].line, "192.0.2.10 pass");
     assert_string_equal(h.got[3].line, "192.0.2.11 fail no-ptr:fail");
     assert_int_equal(src.waits, 2);
-    assert_int_equal(h_stats(&h)->started, 4);
-    h_end(&h);
+    assert_int_equal(rdc_engine_stats(h.e)->started, 4);
+    eh_end(&h);
     src_close(&src);
 }
 
@@ -2289,11 +2032,11 @@ static void test_source_fails(void **state)
     src_t src;
     src_init(&src, items, ARRAY_LEN(items));
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.src = src_next;
     h.sctx = &src;
-    assert_int_equal(h_run(&h, NULL, 0, NULL, 0, NULL, 0), RDC_RUN_INPUT_FAILED);
-    h_end(&h);
+    assert_int_equal(eh_run(&h, NULL, 0), RDC_RUN_INPUT_FAILED);
+    eh_end(&h);
     src_close(&src);
 }
 
@@ -2305,13 +2048,13 @@ static void test_stop_while_waiting_for_input(void **state)
     src_t src;
     src_init(&src, items, ARRAY_LEN(items));
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.src = src_next;
     h.sctx = &src;
     h.stop_when_idle = true;
-    assert_int_equal(h_run(&h, NULL, 0, NULL, 0, NULL, 0), RDC_RUN_STOPPED);
+    assert_int_equal(eh_run(&h, NULL, 0), RDC_RUN_STOPPED);
     assert_int_equal(src.waits, 1);
-    h_end(&h);
+    eh_end(&h);
     src_close(&src);
 }
 
@@ -2323,16 +2066,16 @@ static void test_progress(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10", "192.0.2.11", "192.0.2.12"};
     h_t h;
-    h_init(&h, 1);
-    h.o.progress = progress;
+    eh_init(&h, 1);
+    h.o.progress = eh_progress;
     h.o.progress_ctx = &h;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    assert_int_equal(h_run(&h, targets, 3, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    assert_int_equal(eh_run(&h, targets, 3), RDC_RUN_DONE);
     assert_true(h.progress_calls >= 2);
     assert_true(h.progress_input_done);
     assert_int_equal(h.progress_last_done, 3);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* Concurrency 0 is taken as 1. */
@@ -2341,15 +2084,15 @@ static void test_concurrency_zero(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10", "192.0.2.11"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.concurrency = 0;
     h.o.tries = 0;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_TIMEOUT, 0, NULL);
-    assert_int_equal(h_run(&h, targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_TIMEOUT, 0, NULL);
+    assert_int_equal(eh_run(&h, targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.got[0].line, "192.0.2.10 tempfail dns-timeout:tempfail");
-    assert_int_equal(h_count(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR), 1); /* tries 0 = 1 */
-    h_end(&h);
+    assert_int_equal(eh_count(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR), 1); /* tries 0 = 1 */
+    eh_end(&h);
 }
 
 /* 17 distinct PTR names: the first 16 checked, the 17th not looked up. */
@@ -2358,23 +2101,23 @@ static void test_ptr_too_many_default(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     rdc_buf_t b = {0};
     for (int i = 1; i <= 17; i++) {
         char name[64];
         snprintf(name, sizeof name, "n%d.example.test", i);
         rdc_buf_printf(&b, "%s@ 300 PTR %s", i > 1 ? "; " : "", name);
-        h_rule(&h, ANY, name, RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+        eh_rule(&h, ANY, name, RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
     }
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, b.s);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, b.s);
     rdc_buf_free(&b);
-    assert_int_equal(h_run(&h, targets, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, targets, 1), RDC_RUN_DONE);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.got[0].line, "192.0.2.10 warn ptr-too-many:warn");
-    assert_int_equal(h_count(&h, ANY, NULL, RDC_TYPE_A), 16);
-    assert_int_equal(h_count(&h, ANY, "n17.example.test", RDC_TYPE_A), 0);
+    assert_int_equal(eh_count(&h, ANY, NULL, RDC_TYPE_A), 16);
+    assert_int_equal(eh_count(&h, ANY, "n17.example.test", RDC_TYPE_A), 0);
     assert_true(unit_contains(h.got[0].text, "17 PTR names; only the first 16 were checked"));
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* A forward RRset of 100 A records with ours near the end. */
@@ -2383,23 +2126,23 @@ static void test_big_forward_rrset(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10", "192.0.2.11"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     rdc_buf_t b = {0};
     for (int i = 1; i <= 100; i++)
         rdc_buf_printf(&b, "%s@ 300 A %s", i > 1 ? "; " : "",
                        i == 99    ? "192.0.2.10"
                        : i == 100 ? "192.0.2.11"
                                   : "198.51.100.1");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, b.s);
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, b.s);
     rdc_buf_free(&b);
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    assert_int_equal(h_run(&h, targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    assert_int_equal(eh_run(&h, targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.got[0].line, "192.0.2.10 pass");
     assert_string_equal(h.got[1].line, "192.0.2.11 pass");
-    assert_int_equal(h_count(&h, ANY, NULL, RDC_TYPE_A), 1);
-    h_end(&h);
+    assert_int_equal(eh_count(&h, ANY, NULL, RDC_TYPE_A), 1);
+    eh_end(&h);
 }
 
 /* A host name with 100 addresses: 100 results, in answer order. */
@@ -2408,16 +2151,16 @@ static void test_host_100_addresses(void **state)
     (void)state;
     static const char *const targets[] = {"big.example.test", "192.0.2.10"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     rdc_buf_t b = {0};
     for (int i = 1; i <= 100; i++)
         rdc_buf_printf(&b, "%s@ 300 A 198.51.100.%d", i > 1 ? "; " : "", i);
-    h_rule(&h, ANY, "big.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, b.s);
+    eh_rule(&h, ANY, "big.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, b.s);
     rdc_buf_free(&b);
-    h_rule(&h, ANY, "big.example.test", RDC_TYPE_AAAA, SDNS_ANSWER, 0, NULL);
-    h_rule(&h, ANY, "rev:198.51.100.50", RDC_TYPE_PTR, SDNS_ANSWER, 0,
-           "@ 300 PTR big.example.test");
-    assert_int_equal(h_run(&h, targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "big.example.test", RDC_TYPE_AAAA, SDNS_ANSWER, 0, NULL);
+    eh_rule(&h, ANY, "rev:198.51.100.50", RDC_TYPE_PTR, SDNS_ANSWER, 0,
+            "@ 300 PTR big.example.test");
+    assert_int_equal(eh_run(&h, targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 101);
     for (int i = 1; i <= 100; i++) {
         char want[64];
@@ -2426,11 +2169,11 @@ static void test_host_100_addresses(void **state)
         assert_true(unit_contains(h.got[i - 1].text, "input: big.example.test\n"));
     }
     assert_string_equal(h.got[100].line, "192.0.2.10 fail no-ptr:fail");
-    assert_int_equal(h_count(&h, ANY, NULL, RDC_TYPE_PTR), 101);
-    const rdc_engine_stats_t *s = h_stats(&h);
+    assert_int_equal(eh_count(&h, ANY, NULL, RDC_TYPE_PTR), 101);
+    const rdc_engine_stats_t *s = rdc_engine_stats(h.e);
     assert_int_equal(s->started, 2);
     assert_int_equal(s->done, 2);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* Per-server counters for -v: a dead first server, a live second one. */
@@ -2439,11 +2182,11 @@ static void test_describe_servers(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.10"};
     h_t h;
-    h_init(&h, 2);
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
-    h_rule(&h, 0, "*", 0, SDNS_TIMEOUT, 0, NULL);
-    assert_int_equal(h_run(&h, targets, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_init(&h, 2);
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0, "@ 300 A 192.0.2.10");
+    eh_rule(&h, 0, "*", 0, SDNS_TIMEOUT, 0, NULL);
+    assert_int_equal(eh_run(&h, targets, 1), RDC_RUN_DONE);
     assert_string_equal(h.got[0].line, "192.0.2.10 pass");
     rdc_buf_t b = {0};
     rdc_engine_describe_servers(h.e, &b);
@@ -2452,7 +2195,7 @@ static void test_describe_servers(void **state)
         b.s, "server 127.0.0.1:10001: 1 sent, 0 answers, 1 timeouts, marked down 1 time (down)\n"));
     assert_true(unit_contains(b.s, "server 127.0.0.1:10002: 2 sent, 2 answers, 0 timeouts, srtt "));
     rdc_buf_free(&b);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* ---------------------------------------------------------------- early duplicates */
@@ -2464,15 +2207,15 @@ static void test_describe_servers(void **state)
  * 192.0.2.11 is held there. */
 static void dup_setup(h_t *h, size_t nservers)
 {
-    h_init(h, nservers);
+    eh_init(h, nservers);
     h->o.concurrency = 1;
     h->o.tries = 1;
     h->o.try_timeout_ms = 2000;
-    h_rule(h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
-    h_rule(h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0,
-           "@ 300 A 192.0.2.10; @ 300 A 192.0.2.11");
-    h_rule(h, 0, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
+    eh_rule(h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(h, ANY, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(h, ANY, "mail.example.test", RDC_TYPE_A, SDNS_ANSWER, 0,
+            "@ 300 A 192.0.2.10; @ 300 A 192.0.2.11");
+    eh_rule(h, 0, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_HOLD, 0, NULL);
 }
 
 static const char *const dup_targets[] = {"192.0.2.10", "192.0.2.11"};
@@ -2485,29 +2228,29 @@ static void test_early_duplicate_to_other_server(void **state)
     h_t h;
     dup_setup(&h, 2);
     h.o.verbose = true;
-    assert_int_equal(h_run(&h, dup_targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, dup_targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.got[0].line, "192.0.2.10 pass");
     assert_string_equal(h.got[1].line, "192.0.2.11 pass");
     /* at least: a slow machine (valgrind) may see more RTOs expire */
-    assert_true(h_stats(&h)->early >= 1);
-    assert_true(h_count(&h, 0, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
-    assert_true(h_count(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
+    assert_true(rdc_engine_stats(h.e)->early >= 1);
+    assert_true(eh_count(&h, 0, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
+    assert_true(eh_count(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
     assert_true(
         unit_contains(h.got[1].trace, "PTR 11.2.0.192.in-addr.arpa @127.0.0.1:10002: NOERROR"));
     assert_true(sdns_held(h.s) >= 1);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* Releases the held queries once a duplicate went out and nothing but
  * held queries is left, answering them from the first server. */
 static void release_after_duplicate(h_t *h)
 {
-    if (h->released_after >= 0 || h_stats(h)->early == 0 || sdns_held(h->s) == 0 ||
+    if (h->released_after >= 0 || rdc_engine_stats(h->e)->early == 0 || sdns_held(h->s) == 0 ||
         sdns_pending(h->s) != sdns_held(h->s))
         return;
     h->released_after = (long)h->n;
-    h_rule(h, 0, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(h, 0, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
     sdns_release(h->s);
 }
 
@@ -2518,15 +2261,15 @@ static void test_early_duplicate_fails_first_answers(void **state)
     (void)state;
     h_t h;
     dup_setup(&h, 2);
-    h_rule(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, SERVFAIL, NULL);
+    eh_rule(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR, SDNS_ANSWER, SERVFAIL, NULL);
     h.idle = release_after_duplicate;
-    assert_int_equal(h_run(&h, dup_targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, dup_targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.got[1].line, "192.0.2.11 pass");
     assert_int_equal(h.released_after, 1);
-    assert_true(h_stats(&h)->early >= 1);
-    assert_true(h_count(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
-    h_end(&h);
+    assert_true(rdc_engine_stats(h.e)->early >= 1);
+    assert_true(eh_count(&h, 1, "rev:192.0.2.11", RDC_TYPE_PTR) >= 1);
+    eh_end(&h);
 }
 
 /* One server: the duplicate goes to it again; the first answer wins and
@@ -2537,13 +2280,13 @@ static void test_early_duplicate_same_server(void **state)
     h_t h;
     dup_setup(&h, 1);
     h.idle = release_after_duplicate;
-    assert_int_equal(h_run(&h, dup_targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, dup_targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.got[1].line, "192.0.2.11 pass");
-    assert_true(h_stats(&h)->early >= 1);
-    assert_true(h_count(&h, 0, "rev:192.0.2.11", RDC_TYPE_PTR) >= 2);
+    assert_true(rdc_engine_stats(h.e)->early >= 1);
+    assert_true(eh_count(&h, 0, "rev:192.0.2.11", RDC_TYPE_PTR) >= 2);
     assert_int_equal(h.released_after, 1);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* ---------------------------------------------------------------- congestion */
@@ -2556,7 +2299,7 @@ static void test_congestion_free_retries(void **state)
     const char *targets[11];
     char ips[11][32];
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.tries = 1;
     h.o.try_timeout_ms = 5000; /* losses are counted per timeout interval */
     for (int i = 0; i < 11; i++) {
@@ -2566,22 +2309,22 @@ static void test_congestion_free_retries(void **state)
         snprintf(q, sizeof q, "rev:%s", ips[i]);
         snprintf(name, sizeof name, i == 10 ? "slow.example.test" : "h%d.example.test", i + 1);
         snprintf(rrs, sizeof rrs, "@ 300 PTR %s", name);
-        h_rule(&h, ANY, q, RDC_TYPE_PTR, SDNS_ANSWER, 0, rrs);
+        eh_rule(&h, ANY, q, RDC_TYPE_PTR, SDNS_ANSWER, 0, rrs);
         snprintf(rrs, sizeof rrs, "@ 300 A %s", ips[i]);
-        h_rule(&h, ANY, name, RDC_TYPE_A, SDNS_ANSWER, 0, rrs);
+        eh_rule(&h, ANY, name, RDC_TYPE_A, SDNS_ANSWER, 0, rrs);
     }
-    h_rule(&h, ANY, "slow.example.test", RDC_TYPE_A, SDNS_TIMEOUT, 0, NULL);
-    assert_int_equal(h_run(&h, targets, 11, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "slow.example.test", RDC_TYPE_A, SDNS_TIMEOUT, 0, NULL);
+    assert_int_equal(eh_run(&h, targets, 11), RDC_RUN_DONE);
     assert_int_equal(h.n, 11);
     for (int i = 0; i < 10; i++)
         assert_string_equal(h.got[i].line + strlen(ips[i]), " pass");
     assert_string_equal(h.got[10].line, "192.0.2.11 tempfail dns-timeout:tempfail");
-    assert_int_equal(h_count(&h, ANY, "slow.example.test", RDC_TYPE_A), 7);
-    const rdc_engine_stats_t *s = h_stats(&h);
+    assert_int_equal(eh_count(&h, ANY, "slow.example.test", RDC_TYPE_A), 7);
+    const rdc_engine_stats_t *s = rdc_engine_stats(h.e);
     assert_int_equal(s->retries, 6);
     assert_true(s->cuts >= 1);
     assert_true(s->min_window < 16);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* ---------------------------------------------------------------- the forward cache */
@@ -2616,19 +2359,19 @@ static void test_forward_cache_eviction(void **state)
     (void)state;
     static const char *const targets[] = {"10.0.0.0/18", "10.0.64.0/26", "10.0.0.0", "10.0.64.1"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     sdns_rule_fn(h.s, ANY, "*", RDC_TYPE_PTR, ptr_fn, NULL);
     sdns_rule_fn(h.s, ANY, "*", RDC_TYPE_A, a_fn, NULL);
-    assert_int_equal(h_run(&h, targets, ARRAY_LEN(targets), NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, targets, ARRAY_LEN(targets)), RDC_RUN_DONE);
     assert_int_equal(h.n, 16384 + 64 + 2);
     for (size_t i = 0; i < h.n; i++)
         assert_true(unit_contains(h.got[i].line, " pass"));
     assert_string_equal(h.got[0].line, "10.0.0.0 pass not-public:info");
     assert_string_equal(h.got[16384 + 64].line, "10.0.0.0 pass not-public:info");
     /* the oldest entry went: asked again; a recent one is still shared */
-    assert_int_equal(h_count(&h, ANY, "h-10-0-0-0.example.test", RDC_TYPE_A), 2);
-    assert_int_equal(h_count(&h, ANY, "h-10-0-64-1.example.test", RDC_TYPE_A), 1);
-    h_end(&h);
+    assert_int_equal(eh_count(&h, ANY, "h-10-0-0-0.example.test", RDC_TYPE_A), 2);
+    assert_int_equal(eh_count(&h, ANY, "h-10-0-64-1.example.test", RDC_TYPE_A), 1);
+    eh_end(&h);
 }
 
 /* ---------------------------------------------------------------- the window */
@@ -2641,19 +2384,19 @@ static void test_window_cut_and_regrowth(void **state)
     (void)state;
     static const char *const targets[] = {"192.0.2.100", "192.0.2.0/27"};
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.concurrency = 9;
     h.o.tries = 1;
-    h_rule(&h, ANY, "rev:192.0.2.100", RDC_TYPE_PTR, SDNS_TIMEOUT, 0, NULL);
-    assert_int_equal(h_run(&h, targets, 2, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    eh_rule(&h, ANY, "rev:192.0.2.100", RDC_TYPE_PTR, SDNS_TIMEOUT, 0, NULL);
+    assert_int_equal(eh_run(&h, targets, 2), RDC_RUN_DONE);
     assert_int_equal(h.n, 33);
     assert_string_equal(h.got[0].line, "192.0.2.100 tempfail dns-timeout:tempfail");
     assert_string_equal(h.got[32].line, "192.0.2.31 fail no-ptr:fail");
-    const rdc_engine_stats_t *s = h_stats(&h);
+    const rdc_engine_stats_t *s = rdc_engine_stats(h.e);
     assert_int_equal(s->cuts, 1);
     assert_int_equal(s->min_window, 8);
     assert_int_equal(s->started, 33);
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* ---------------------------------------------------------------- raw answers */
@@ -2711,15 +2454,15 @@ static void test_ptr_name_odd_bytes(void **state)
     static const char *const labels[] = {"bad name\x01", "example", "test", NULL};
     uint8_t m[512];
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     size_t n = raw_answer(m, "10.2.0.192.in-addr.arpa", RDC_TYPE_PTR, RDC_TYPE_PTR, labels);
     sdns_rule_raw(h.s, ANY, "10.2.0.192.in-addr.arpa", RDC_TYPE_PTR, m, n);
-    assert_int_equal(h_run(&h, targets, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, targets, 1), RDC_RUN_DONE);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.got[0].line, "192.0.2.10 fail ptr-invalid-name:fail");
     assert_true(unit_contains(h.got[0].text, "names: bad\\032name\\001.example.test[i]"));
-    assert_int_equal(h_count(&h, ANY, NULL, RDC_TYPE_A), 0);
-    h_end(&h);
+    assert_int_equal(eh_count(&h, ANY, NULL, RDC_TYPE_A), 0);
+    eh_end(&h);
 }
 
 /* A dangling CNAME whose target cannot be sent (a byte c-ares 1.18 cannot
@@ -2732,17 +2475,17 @@ static void test_cname_to_unsendable_name(void **state)
     static const char *const labels[] = {"bad name", "example", "test", NULL};
     uint8_t m[512];
     h_t h;
-    h_init(&h, 1);
+    eh_init(&h, 1);
     h.o.verbose = true;
-    h_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
+    eh_rule(&h, ANY, "rev:192.0.2.10", RDC_TYPE_PTR, SDNS_ANSWER, 0, "@ 300 PTR mail.example.test");
     size_t n = raw_answer(m, "mail.example.test", RDC_TYPE_A, RDC_TYPE_CNAME, labels);
     sdns_rule_raw(h.s, ANY, "mail.example.test", RDC_TYPE_A, m, n);
-    assert_int_equal(h_run(&h, targets, 1, NULL, 0, NULL, 0), RDC_RUN_DONE);
+    assert_int_equal(eh_run(&h, targets, 1), RDC_RUN_DONE);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.got[0].line, "192.0.2.10 tempfail dns-error:tempfail");
-    assert_int_equal(h_count(&h, ANY, NULL, RDC_TYPE_A), 1);
+    assert_int_equal(eh_count(&h, ANY, NULL, RDC_TYPE_A), 1);
     assert_true(unit_contains(h.got[0].trace, "      CNAME target cannot be asked\n"));
-    h_end(&h);
+    eh_end(&h);
 }
 
 /* Freeing nothing is a no-op; the query layer's accessors. */
@@ -2790,9 +2533,9 @@ static void g_query(void *ctx, size_t server, const char *name, uint16_t type, r
                     void *arg)
 {
     (void)ctx;
-    alloc_paused++;
+    eh_alloc_paused++;
     guarded_inner.ops->query(guarded_inner.ctx, server, name, type, cb, arg);
-    alloc_paused--;
+    eh_alloc_paused--;
 }
 
 static int g_timeout(void *ctx, int max_ms)
@@ -2855,11 +2598,11 @@ static rdc_run_status_t oom_run(const char *const *targets, size_t ntargets, lon
     static const char *const spf[] = {"example.org"};
     h_t h;
     char err[256];
-    h_init(&h, 2);
+    eh_init(&h, 2);
     for (size_t i = 0; i < ARRAY_LEN(rules); i++)
-        h_rule(&h, rules[i].srv, rules[i].q, rules[i].type, rules[i].act, rules[i].rcode,
-               rules[i].rrs);
-    h_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL); /* failovers too */
+        eh_rule(&h, rules[i].srv, rules[i].q, rules[i].type, rules[i].act, rules[i].rcode,
+                rules[i].rrs);
+    eh_rule(&h, 0, "*", 0, SDNS_ANSWER, SERVFAIL, NULL); /* failovers too */
     h.o.verbose = true;
     h.o.unordered = unordered;
     h.o.concurrency = 4;
@@ -2886,10 +2629,10 @@ static rdc_run_status_t oom_run(const char *const *targets, size_t ntargets, lon
     alloc_countdown = fail_at;
     h.e = rdc_engine_new(h.loop, guarded(h.s), &h.o);
     if (h.e)
-        st = rdc_engine_run(h.e, rdc_targets_next, h.t, collect, &h, NULL);
+        st = rdc_engine_run(h.e, rdc_targets_next, h.t, eh_collect, &h, NULL);
     alloc_countdown = -1;
     *nresults = h.n;
-    h_end(&h);
+    eh_end(&h);
     size_t leaked = track_stop();
     if (leaked)
         fail_msg("allocation %ld failing: %zu blocks leaked", fail_at, leaked);
