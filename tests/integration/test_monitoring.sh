@@ -8,13 +8,14 @@
 # Without promtool (RDC_PROMTOOL, else promtool on PATH) the promtool checks
 # are a SKIP; with CI=true a failure.
 set -uo pipefail
+# shellcheck source=tests/common/fakedns.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/fakedns.sh"
 bin=$1
 fakedns=$2
 knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
 tmp=$(mktemp -d /tmp/rdc-monitoring.XXXXXX)
-fake_pid=
 cleanup() {
-    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+    fakedns_stop_all
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -116,17 +117,9 @@ expect "empty: zero results" "$(grep -qxF 'rdnscheck_results{verdict="pass"} 0' 
 
 # 4. Nagios: stopped by SIGTERM (a check killed by its scheduler) is UNKNOWN
 #    with what was decided; an output error is UNKNOWN too (never 2, 141)
-cat >"$tmp/slow.script" <<'SCRIPT'
-match 10.2.0.192.in-addr.arpa PTR
-  rr 10.2.0.192.in-addr.arpa 300 PTR mail.example.test
-match mail.example.test A
-  rr mail.example.test 300 A 192.0.2.10
-match * * drop
-SCRIPT
-"$fakedns" -s "$tmp/slow.script" -P "$tmp/port" &
-fake_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-fake="127.0.0.1:$(cat "$tmp/port")"
+fakedns_slow_script "$tmp/slow.script"
+fakedns_start "$fakedns" "$tmp/slow.script" "$tmp"
+fake=$fakedns_addr
 "$bin" -s "$fake" --timeout 10000 -c 1 --format nagios 192.0.2.10 192.0.2.11 \
     >"$tmp/out" 2>"$tmp/err" &
 pid=$!

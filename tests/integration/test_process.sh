@@ -8,18 +8,17 @@
 # A check whose tool (script, xmllint) or helper (FAKESMTP) is missing is
 # reported as SKIP; with CI=true (scripts/test.sh sets it) it is a failure.
 set -uo pipefail
+# shellcheck source=tests/common/fakedns.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/fakedns.sh"
 bin=$1
 fakedns=$2
 fakesmtp=${3:-}
 knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
 scale=${RDC_TIME_SCALE:-1}
 tmp=$(mktemp -d /tmp/rdc-process.XXXXXX)
-fake_pid=
-nx_pid=
 smtp_pids=()
 cleanup() {
-    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
-    [ -n "$nx_pid" ] && kill "$nx_pid" 2>/dev/null
+    fakedns_stop_all
     for p in "${smtp_pids[@]}"; do kill "$p" 2>/dev/null; done
     rm -rf "$tmp"
 }
@@ -76,17 +75,9 @@ expect "dev-full json: exit status 2, one line" \
     "$( [ "$st" -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]; echo $?)" "status $st: $(cat "$tmp/err")"
 
 # 3. signals: what was decided is printed, then 130 / 143
-cat > "$tmp/slow.script" <<'SCRIPT'
-match 10.2.0.192.in-addr.arpa PTR
-  rr 10.2.0.192.in-addr.arpa 300 PTR mail.example.test
-match mail.example.test A
-  rr mail.example.test 300 A 192.0.2.10
-match * * drop
-SCRIPT
-"$fakedns" -s "$tmp/slow.script" -P "$tmp/port" &
-fake_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-fake="127.0.0.1:$(cat "$tmp/port")"
+fakedns_slow_script "$tmp/slow.script"
+fakedns_start "$fakedns" "$tmp/slow.script" "$tmp"
+fake=$fakedns_addr
 for sig in INT TERM; do
     want=$([ $sig = INT ] && echo 130 || echo 143)
     "$bin" -s "$fake" --timeout 10000 -c 1 192.0.2.10 192.0.2.11 192.0.2.12 > "$tmp/out" 2> "$tmp/err" &
@@ -268,11 +259,9 @@ fi
 cat > "$tmp/nx.script" <<'SCRIPT'
 match * * rcode=NXDOMAIN
 SCRIPT
-rm -f "$tmp/port2"
-"$fakedns" -s "$tmp/nx.script" -P "$tmp/port2" &
-nx_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port2" ] && break; sleep 0.1; done
-nx="127.0.0.1:$(cat "$tmp/port2")"
+fakedns_start "$fakedns" "$tmp/nx.script" "$tmp"
+nx=$fakedns_addr
+nx_pid=$fakedns_pid
 for block in 10.0.0.0/8 2001:db8::/104; do
     first=${block%/*}
     timeout $((30 * scale)) "$bin" -s "$nx" --json --max-expand 16777216 "$block" 2> "$tmp/err" | head -n 1 > "$tmp/out"
