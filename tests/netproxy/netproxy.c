@@ -14,7 +14,19 @@
  * server (it models the server's own limit); upstream -> client: loss
  * (--loss-down) on arrival, then the delay. Each of loss-up, loss-down and
  * delay/reorder draws from its own PRNG stream (splitmix64 from --seed), so
- * the n-th query's fate does not depend on how replies interleave.
+ * the n-th query's fate does not depend on how replies interleave. Times
+ * are the kernel's arrival times (SO_TIMESTAMPNS) and due times, never
+ * "when the loop got to it", so a proxy descheduled for a while neither
+ * adds delay nor looks like a burst to the rate limit.
+ *
+ * Counters (one line, "netproxy: NAME VALUE ...", on stderr or in --stats
+ * FILE, on SIGUSR1 and on exit): received (from clients), forwarded (to the
+ * server), dropped-loss-up, dropped-rate, upstream-replies,
+ * dropped-loss-down, replies (to clients), reordered, send-errors,
+ * sessions (client ports seen), in-flight; received-1s and dropped-rate-1s
+ * count only the first second after the first packet (a client's slow
+ * start), so that "dropped over the limit after the first second" is
+ * dropped-rate - dropped-rate-1s out of received - received-1s.
  *
  * Exit status: 0 after SIGTERM/SIGINT (counters written first); 2 if it
  * cannot start (bad arguments, address, bind); 1 if PORTFILE cannot be written.
@@ -78,7 +90,8 @@ typedef struct pkt {
 } pkt_t;
 
 typedef struct counters {
-    unsigned long received, forwarded, dropped_loss_up, dropped_rate, dropped_rate_1s;
+    /* _1s: within the first second after the first packet (slow start) */
+    unsigned long received, received_1s, forwarded, dropped_loss_up, dropped_rate, dropped_rate_1s;
     unsigned long upstream_replies, dropped_loss_down, replies, reordered, send_errors;
     unsigned long sessions;
 } counters_t;
@@ -232,9 +245,12 @@ static bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_s
     return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
 }
 
+/* Big buffers (a burst must not be lost before the proxy decides its
+ * fate) and kernel arrival times. */
 static void set_bufs(int fd)
 {
-    int sz = SOCKBUF;
+    int sz = SOCKBUF, on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
     /* FORCE passes rmem_max/wmem_max when privileged; else the plain call */
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof sz) != 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
@@ -320,20 +336,23 @@ static void reap(proxy_t *p, uint64_t now)
 
 /* ------------------------------------------------------------ forwarding */
 
-/* The packet reaches its next hop: the server (after the rate limit) or
- * the client. */
+/* The packet reaches its next hop at time t (its due time, not the time
+ * the loop got to it: a stalled proxy must not look like a burst to the
+ * rate limit): the server (after the rate limit) or the client. */
 static void deliver(proxy_t *p, session_t *s, int dir, const unsigned char *data, size_t len,
-                    uint64_t now)
+                    uint64_t t)
 {
     if (dir == UP) {
         if (p->rate > 0) {
-            p->tokens += (double)(now - p->refill_ns) * p->rate / 1e9;
+            if (t > p->refill_ns) {
+                p->tokens += (double)(t - p->refill_ns) * p->rate / 1e9;
+                p->refill_ns = t;
+            }
             if (p->tokens > p->burst)
                 p->tokens = p->burst;
-            p->refill_ns = now;
             if (p->tokens < 1.0) {
                 p->c.dropped_rate++;
-                if (now - p->first_ns < 1000000000ull)
+                if (t - p->first_ns < 1000000000ull)
                     p->c.dropped_rate_1s++;
                 return;
             }
@@ -351,7 +370,8 @@ static void deliver(proxy_t *p, session_t *s, int dir, const unsigned char *data
     }
 }
 
-/* A packet that survived loss: now, or into the heap. */
+/* A packet that arrived at `now` and survived loss: out now, or into the
+ * heap. */
 static void schedule(proxy_t *p, session_t *s, int dir, size_t len, uint64_t now)
 {
     uint64_t d = p->delay_ns;
@@ -392,25 +412,72 @@ static void run_due(proxy_t *p)
     while (p->nheap && p->heap[0]->due_ns <= now) {
         pkt_t *k = heap_pop(p);
         k->s->pending--;
-        deliver(p, k->s, k->dir, k->data, k->len, now);
+        deliver(p, k->s, k->dir, k->data, k->len, k->due_ns);
         free(k);
     }
+}
+
+/* recvmsg with the kernel's arrival time (SO_TIMESTAMPNS, CLOCK_REALTIME)
+ * moved to CLOCK_MONOTONIC by `off` (realtime - monotonic), so that delays
+ * count from when the packet came in, not from when the loop got to it. */
+static ssize_t recv_stamped(int fd, unsigned char *buf, size_t cap, struct sockaddr_storage *peer,
+                            socklen_t *plen, int64_t off, uint64_t *t)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } cbuf;
+    struct iovec iov = {buf, cap};
+    struct msghdr mh = {.msg_name = peer,
+                        .msg_namelen = peer ? *plen : 0,
+                        .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = cbuf.b,
+                        .msg_controllen = sizeof cbuf.b};
+    ssize_t n = recvmsg(fd, &mh, 0);
+    if (n < 0)
+        return n;
+    if (peer)
+        *plen = mh.msg_namelen;
+    uint64_t now = now_ns();
+    *t = now;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            int64_t real = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+            int64_t mono = real - off;
+            if (mono > 0 && (uint64_t)mono < now)
+                *t = (uint64_t)mono;
+        }
+    return n;
+}
+
+/* realtime - monotonic, in nanoseconds. */
+static int64_t clock_offset(void)
+{
+    struct timespec r;
+    clock_gettime(CLOCK_REALTIME, &r);
+    return (int64_t)r.tv_sec * 1000000000 + r.tv_nsec - (int64_t)now_ns();
 }
 
 /* Client datagrams on the listening socket, until it would block. */
 static void from_clients(proxy_t *p)
 {
+    int64_t off = clock_offset();
     for (int i = 0; i < 256; i++) {
         struct sockaddr_storage peer;
         socklen_t plen = sizeof peer;
-        ssize_t n = recvfrom(p->lfd, p->buf, sizeof p->buf, 0, (struct sockaddr *)&peer, &plen);
+        uint64_t now;
+        ssize_t n = recv_stamped(p->lfd, p->buf, sizeof p->buf, &peer, &plen, off, &now);
         if (n < 0)
             return;
-        uint64_t now = now_ns();
         if (p->c.received++ == 0) {
             p->first_ns = now;
             p->refill_ns = now;
         }
+        if (now - p->first_ns < 1000000000ull)
+            p->c.received_1s++;
         session_t *s = session_of(p, &peer, plen);
         if (!s) {
             p->c.send_errors++;
@@ -428,11 +495,12 @@ static void from_clients(proxy_t *p)
 /* Replies on one session's upstream socket, until it would block. */
 static void from_upstream(proxy_t *p, session_t *s)
 {
+    int64_t off = clock_offset();
     for (int i = 0; i < 256; i++) {
-        ssize_t n = recv(s->fd, p->buf, sizeof p->buf, 0);
+        uint64_t now;
+        ssize_t n = recv_stamped(s->fd, p->buf, sizeof p->buf, NULL, NULL, off, &now);
         if (n < 0)
             return;
-        uint64_t now = now_ns();
         p->c.upstream_replies++;
         s->last_ns = now;
         if (p->loss_down > 0 && uniform(&p->rng[DOWN]) < p->loss_down) {
@@ -449,13 +517,14 @@ static void write_counters(const proxy_t *p)
 {
     const counters_t *c = &p->c;
     char line[512];
-    snprintf(line, sizeof line,
-             "netproxy: received %lu forwarded %lu dropped-loss-up %lu dropped-rate %lu "
-             "dropped-rate-1s %lu upstream-replies %lu dropped-loss-down %lu replies %lu "
-             "reordered %lu send-errors %lu sessions %lu in-flight %zu\n",
-             c->received, c->forwarded, c->dropped_loss_up, c->dropped_rate, c->dropped_rate_1s,
-             c->upstream_replies, c->dropped_loss_down, c->replies, c->reordered, c->send_errors,
-             c->sessions, p->nheap);
+    snprintf(
+        line, sizeof line,
+        "netproxy: received %lu received-1s %lu forwarded %lu dropped-loss-up %lu dropped-rate %lu "
+        "dropped-rate-1s %lu upstream-replies %lu dropped-loss-down %lu replies %lu "
+        "reordered %lu send-errors %lu sessions %lu in-flight %zu\n",
+        c->received, c->received_1s, c->forwarded, c->dropped_loss_up, c->dropped_rate,
+        c->dropped_rate_1s, c->upstream_replies, c->dropped_loss_down, c->replies, c->reordered,
+        c->send_errors, c->sessions, p->nheap);
     if (!p->stats_path) {
         fputs(line, stderr);
         return;

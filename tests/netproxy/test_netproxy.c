@@ -411,6 +411,20 @@ static void test_rate(void **state)
     unsigned long after = counter("dropped-rate");
     print_message("rate 1000/s, 400 offered at 400/s: %lu dropped\n", after - before);
     assert_true(after - before <= 20); /* 0 unless the proxy stalled for 250 ms */
+
+    /* a stalled proxy (stopped for the whole 0.5 s) reads 200 packets at
+     * once, but times them by their arrival in the kernel: no burst */
+    sleep_ns(300 * MS);
+    assert_int_equal(kill(w.pid, SIGSTOP), 0);
+    for (int k = 0; k < 200; k++) {
+        send_one(0, i++);
+        sleep_ns(2500000ull);
+    }
+    assert_int_equal(kill(w.pid, SIGCONT), 0);
+    pump(200 * MS);
+    unsigned long stalled = counter("dropped-rate") - after;
+    print_message("rate 1000/s, 200 offered at 400/s to a stopped proxy: %lu dropped\n", stalled);
+    assert_true(stalled <= 10);
 }
 
 /* Reordering 20% with a 5 ms delay: held-back packets are overtaken. */
