@@ -5,7 +5,7 @@
 # Zone truth: 80% pass, 10% no PTR, 5% mismatch, 5% PTR name without address.
 # Machines here are shared and noisy (2 cores, server, load generator and
 # tool on the same cores): compare ratios and medians taken in one run.
-# Usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --callgrind | --syscalls | --serve]
+# Usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --network | --callgrind | --syscalls | --serve]
 #   --quick      one repetition, no 1M-line run (with --dead: 3 pairs, not 5)
 #   --dead       only the dead-server comparison (section 5 of a full run):
 #                the /16 with -s DEAD,KNOT,KNOT2 (DEAD a black hole: a UDP and
@@ -27,6 +27,18 @@
 #                with the one-server run of section 2; exits 1 unless every
 #                verdict is right, list order sends 95% or more to K1 and
 #                --rotate gives each server 25-42% of the queries (issue 16)
+#   --network    only the network section (8; not part of a full run: with
+#                today's engine a repetition takes minutes): the first 4,096
+#                addresses of the /16 through tests/netproxy in front of
+#                Knot (issue 18): 25 ms each way at 0, 0.1%, 1% and 5%
+#                random loss each way, 25 ms with a 2,000 queries/s limit,
+#                100 ms at 0.1% loss; per condition the median wall of
+#                RDC_BENCH_NET_REPS runs (default 3, --quick 1; seeds 1..N),
+#                the window's minimum and cuts and the try timeouts (from
+#                -v's counters), and the verdicts that equal a direct run's;
+#                with RDC_MASSDNS=/path/to/massdns also massdns's PTR pass
+#                through the same proxy (answers equal to its direct run).
+#                A run is killed after RDC_BENCH_NET_LIMIT seconds (600)
 #   --callgrind  only count instructions (valgrind --tool=callgrind) for
 #                4,096 addresses: repeatable on a noisy machine, for comparing
 #                versions of hot code; prints the total and the top functions
@@ -46,16 +58,18 @@ cg=0
 dead_only=0
 shard_only=0
 rotate_only=0
+net_only=0
 for arg in "$@"; do
     case "$arg" in
     --quick) quick=1 ;;
     --dead) dead_only=1 ;;
     --shard) shard_only=1 ;;
     --rotate) rotate_only=1 ;;
+    --network) net_only=1 ;;
     --callgrind) cg=1 ;;
     --syscalls) cg=2 ;;
     --serve) cg=3 ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--dead | --shard | --rotate | --network | --callgrind | --syscalls | --serve]" >&2; exit 2 ;;
     esac
 done
 reps=$((quick ? 1 : 3))
@@ -65,7 +79,8 @@ addr3=${RDC_BENCH_ADDR3:-127.0.0.2} # Knot's third listener (port $port): a thir
 
 pkgs=(build-essential cmake pkg-config libc-ares-dev knot knot-dnsutils time)
 [ "$dead_only" -eq 1 ] || [ "$shard_only" -eq 1 ] || [ "$rotate_only" -eq 1 ] ||
-    pkgs+=(dnsperf) # rdnscheck runs only
+    [ "$net_only" -eq 1 ] || pkgs+=(dnsperf) # rdnscheck runs only
+[ -z "${RDC_MASSDNS:-}" ] || pkgs+=(jq) # massdns's ndjson answers
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 
@@ -76,11 +91,16 @@ bin=${RDC_BENCH_BIN:-$root/build-bench/rdnscheck} # another build to compare wit
 # the test responder (tests/fakedns), standalone: the black-holed server
 cc -O2 -std=c11 -pthread -Itests/common -o build-bench/fakedns tests/fakedns/fakedns.c \
     tests/fakedns/fakedns_main.c tests/common/servemain.c
+# the network-conditions proxy (tests/netproxy), standalone: section 8
+cc -O2 -std=c11 -Itests/common -o build-bench/netproxy tests/netproxy/netproxy.c \
+    tests/common/servemain.c -lm
 
 dir=$(mktemp -d /tmp/rdnscheck-bench.XXXXXX)
 knot_pid=
 dead_pid=
+proxy_pid=
 cleanup() {
+    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
     [ -n "$dead_pid" ] && kill "$dead_pid" 2>/dev/null && wait "$dead_pid" 2>/dev/null
     [ -n "$knot_pid" ] && kill "$knot_pid" 2>/dev/null && wait "$knot_pid" 2>/dev/null
     rm -rf "$dir"
@@ -349,6 +369,113 @@ rotate_compare() {
     fi
 }
 
+# 8. A network between the tool and the server (issue 18): the first 4,096
+# addresses of the /16 through tests/netproxy (delay each way, random loss
+# each way, a token-bucket limit that drops over it) in front of Knot, at
+# default settings. Runs interleave the conditions; run r uses --seed r.
+# Per run: the wall, the window's minimum and how often it was halved, the
+# try timeouts (the per-server lines of -v), and how many verdicts equal a
+# direct run's (records up to elapsed_ms, sorted). With RDC_MASSDNS, the
+# same for massdns's PTR pass (its answers against its own direct run).
+# Sets net_ok=0 if any verdict differs, so a regression in correctness
+# fails the bench; the walls are for the table.
+net_ok=1
+net_compare() {
+    local n=${RDC_BENCH_NET_REPS:-$((quick ? 1 : 3))} limit=${RDC_BENCH_NET_LIMIT:-600}
+    local massdns=${RDC_MASSDNS:-}
+    local labels=("25 ms, no loss" "25 ms, 0.1% loss" "25 ms, 1% loss" "25 ms, 5% loss"
+        "25 ms, 2,000 q/s limit" "100 ms, 0.1% loss")
+    local pargs=("-d 25" "-d 25 --loss 0.1" "-d 25 --loss 1" "-d 25 --loss 5"
+        "-d 25 -r 2000" "-d 100 --loss 0.1")
+    local key='s/,"elapsed_ms".*//'
+    head -n 4096 "$dir/list.txt" > "$dir/net.txt"
+    awk -F. '{print $4 "." $3 ".18.198.in-addr.arpa"}' "$dir/net.txt" > "$dir/net.ptr"
+    "$bin" -s "127.0.0.1:$port" --json -f "$dir/net.txt" | sed "$key" | LC_ALL=C sort > "$dir/net.ref" || true
+    if [ "$(wc -l < "$dir/net.ref")" -ne 4096 ] || grep -q '"verdict":"tempfail"' "$dir/net.ref"; then
+        echo "   !! the direct run has not 4,096 records or has a tempfail"
+        net_ok=0
+        return
+    fi
+    # massdns: the name, the rcode and the sorted PTR targets of each answer
+    mkeys() { jq -r '[.name, .status, ([.data.answers[]?.data] | sort | join(","))] | join(" ")' "$1" |
+        LC_ALL=C sort -u; }
+    if [ -n "$massdns" ]; then
+        echo "127.0.0.1:$port" > "$dir/net.res"
+        "$massdns" -q --root -r "$dir/net.res" -t PTR -o J -w "$dir/md.json" "$dir/net.ptr" || true
+        mkeys "$dir/md.json" > "$dir/md.ref"
+        echo "   massdns $massdns: direct PTR pass, $(wc -l < "$dir/md.ref") answers of 4096 names"
+    else
+        echo "   massdns: skipped (set RDC_MASSDNS=/path/to/massdns; not in Debian: build it from github.com/blechschmidt/massdns)"
+    fi
+    echo "   4,096 addresses (-f, default settings) through netproxy to Knot; ${n}x each, interleaved"
+    local c r
+    for c in "${!labels[@]}"; do : > "$dir/net.$c"; : > "$dir/md.$c"; done
+    for r in $(seq "$n"); do
+        for c in "${!labels[@]}"; do
+            local args
+            read -ra args <<< "${pargs[$c]}"
+            rm -f "$dir/proxy.port"
+            build-bench/netproxy -l 127.0.0.1:0 -u "127.0.0.1:$port" -P "$dir/proxy.port" \
+                --stats "$dir/proxy.stats" --seed "$r" "${args[@]}" &
+            proxy_pid=$!
+            for _ in $(seq 50); do [ -s "$dir/proxy.port" ] && break; sleep 0.1; done
+            local pport rc=0
+            pport=$(cat "$dir/proxy.port")
+            /usr/bin/time -f "%e" -o "$dir/time" timeout -s KILL "$limit" \
+                "$bin" -v -s "127.0.0.1:$pport" --json -f "$dir/net.txt" > "$dir/out.jsonl" 2> "$dir/err" || rc=$?
+            local wall win cuts tos good
+            wall=$(tail -n 1 "$dir/time")
+            # a killed run prints no counters
+            win=$(grep -o 'window [0-9]* at least' "$dir/err" | awk '{print $2}' || true)
+            cuts=$(grep -o 'halved [0-9]* times' "$dir/err" | awk '{print $2}' || true)
+            tos=$(awk '/^rdnscheck: server .* timeouts/ {for (i = 2; i <= NF; i++) if ($i ~ /^timeouts/) t += $(i - 1)}
+                END {print t + 0}' "$dir/err")
+            good=$(sed "$key" "$dir/out.jsonl" | LC_ALL=C sort | LC_ALL=C comm -12 - "$dir/net.ref" | wc -l)
+            [ "$good" -eq 4096 ] || net_ok=0
+            echo "$wall ${win:--} ${cuts:--} $tos $good $([ "$rc" -eq 137 ] && echo 1 || echo 0)" >> "$dir/net.$c"
+            printf "   run %d, %-22s %7ss, window >= %s, halved %s, %s try timeouts, %d/4096 verdicts right%s\n" \
+                "$r" "${labels[$c]}:" "$wall" "${win:--}" "${cuts:--}" "$tos" "$good" \
+                "$([ "$rc" -eq 137 ] && echo " (killed after ${limit}s)")"
+            if [ -n "$massdns" ]; then
+                rm -f "$dir/md.json"
+                echo "127.0.0.1:$pport" > "$dir/net.res"
+                /usr/bin/time -f "%e" -o "$dir/time" timeout -s KILL "$limit" \
+                    "$massdns" -q --root -r "$dir/net.res" -t PTR -o J -w "$dir/md.json" "$dir/net.ptr" || true
+                good=$(mkeys "$dir/md.json" | LC_ALL=C comm -12 - "$dir/md.ref" | wc -l)
+                echo "$(tail -n 1 "$dir/time") $good" >> "$dir/md.$c"
+                printf "   run %d, %-22s %7ss, massdns PTR pass, %d/%d answers as direct\n" \
+                    "$r" "${labels[$c]}:" "$(tail -n 1 "$dir/time")" "$good" "$(wc -l < "$dir/md.ref")"
+            fi
+            kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+            proxy_pid=
+        done
+    done
+    local w0
+    w0=$(cut -d' ' -f1 "$dir/net.0" | median)
+    echo "   | condition (each way) | rdnscheck wall (median) | x no loss | window min | halved | try timeouts | verdicts right | massdns PTR pass |"
+    echo "   |---|---|---|---|---|---|---|---|"
+    col() { cut -d' ' -f"$1" "$dir/net.$c" | median; } # field $1's median over the runs of $c
+    for c in "${!labels[@]}"; do
+        local wall md="-"
+        wall=$(col 1)
+        if [ -n "$massdns" ]; then
+            md="$(cut -d' ' -f1 "$dir/md.$c" | median) s ($(cut -d' ' -f2 "$dir/md.$c" | sort -n | head -n 1)/$(wc -l < "$dir/md.ref") at worst)"
+        fi
+        local killed
+        killed=$(awk '{k += $6} END {if (k) printf " (%d killed: at least)", k}' "$dir/net.$c")
+        printf "   | %s | %s s%s | %s | %s | %s | %s | %s/4096 at worst | %s |\n" "${labels[$c]}" "$wall" "$killed" \
+            "$(awk -v a="$wall" -v b="$w0" 'BEGIN {printf "%.1f", a / b}')" "$(col 2)" "$(col 3)" "$(col 4)" \
+            "$(cut -d' ' -f5 "$dir/net.$c" | sort -n | head -n 1)" "$md"
+    done
+    echo "   (medians of $n runs; verdicts and massdns answers: the worst run)"
+}
+
+if [ "$net_only" -eq 1 ]; then
+    echo "== 8. 4,096 addresses through a network: delay, random loss, a rate limit (netproxy)"
+    net_compare
+    [ "$net_ok" -eq 1 ]
+    exit
+fi
 if [ "$dead_only" -eq 1 ]; then
     echo "== 5. the /16 with one black-holed server among three, against the live servers only"
     dead_compare

@@ -117,7 +117,7 @@ RDC_FAKEDNS_BIN="$root/build/tests/fakedns/fakedns" "$root/scripts/authtree.sh" 
 # must be there (a missing one would be a silent skip).
 required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit_report
     unit_generic unit_smtp unit_report_ci unit_spf unit_fcrdns_table unit_srvsel
-    fakedns_selftest fakesmtp_selftest
+    fakedns_selftest fakesmtp_selftest netproxy_selftest integration_network
     integration_zones integration_cli integration_process integration_badinput
     integration_faults integration_cli_valgrind integration_faults_valgrind docs_parity
     fuzz_replay_target fuzz_replay_answer fuzz_replay_escape fuzz_replay_smtp fuzz_replay_spf
