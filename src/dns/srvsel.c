@@ -115,6 +115,8 @@ void rdc_srvsel_answered(rdc_srvsel_t *ss, int i, unsigned long long sent_ms,
     if (!sample || now < sent_ms)
         return;
     double r = (double)(now - sent_ms);
+    if (!s->measured || r < s->min_rtt)
+        s->min_rtt = r;
     if (!s->measured) {
         s->srtt = r;
         s->rttvar = r / 2;
@@ -164,17 +166,28 @@ void rdc_srvsel_unreachable(rdc_srvsel_t *ss, int i, unsigned long long now)
     mark_down(s, now);
 }
 
+/* SRTT + 4 RTTVAR (RFC 6298 §2), the variance term at least a quarter of
+ * SRTT: on a long path whose answers come back in a steady time RTTVAR
+ * falls towards 0, and an RTO of about one RTT would take every answer a
+ * little late for lost (RFC 6298 bounds the term below by the clock
+ * granularity for the same reason). */
+static double srv_rto(const rdc_srv_t *s)
+{
+    double var = 4 * s->rttvar;
+    return s->srtt + (var > s->srtt / 4 ? var : s->srtt / 4);
+}
+
 unsigned rdc_srvsel_rto(const rdc_srvsel_t *ss, int i)
 {
     const rdc_srv_t *s = &ss->s[i];
     double rto = -1;
     if (s->measured) {
-        rto = s->srtt + 4 * s->rttvar;
+        rto = srv_rto(s);
     } else {
         for (size_t k = 0; k < ss->n; k++) {
             const rdc_srv_t *o = &ss->s[k];
-            if (o->measured && o->srtt + 4 * o->rttvar > rto)
-                rto = o->srtt + 4 * o->rttvar;
+            if (o->measured && srv_rto(o) > rto)
+                rto = srv_rto(o);
         }
         /* none measured: Unbound's timeout for an unknown server, or half
          * the timeout when that is shorter. In list order the first burst

@@ -19,6 +19,7 @@
 
 typedef struct rdc_srv {
     double srtt, rttvar; /* ms, RFC 6298 §2 */
+    double min_rtt; /* ms, the smallest sample: the path without a queue */
     bool measured;
     unsigned long long last_answer_ms; /* when it last answered anything; 0 never */
     bool down; /* timed out with no answer since: skipped, only probed */
@@ -82,7 +83,8 @@ void rdc_srvsel_timeout(rdc_srvsel_t *ss, int i, unsigned long long sent_ms, uns
 void rdc_srvsel_unreachable(rdc_srvsel_t *ss, int i, unsigned long long now);
 
 /* The retransmission timeout for a query to server i: srtt + 4 rttvar (RFC
- * 6298 §2), at least RDC_SRV_RTO_MIN, at most timeout_ms. A server not yet
+ * 6298 §2), the variance term at least srtt / 4 (a steady long path),
+ * at least RDC_SRV_RTO_MIN, at most timeout_ms. A server not yet
  * measured gets the largest RTO of those that are (a server far slower
  * than its peers is as good as down), or when none is RDC_SRV_UNKNOWN_MS
  * (Unbound's timeout for an unknown server), or half the timeout if that

@@ -642,7 +642,7 @@ typedef struct rto_row {
     }
 
 static const rto_row_t rto_rows[] = {
-    /* measured: srtt + 4 rttvar in [RDC_SRV_RTO_MIN, timeout] */
+    /* measured: srtt + max(4 rttvar, srtt / 4) in [RDC_SRV_RTO_MIN, timeout] */
     {"measured", 2000, 1, {MEAS(100, 50)}, 0, 300},
     {"measured fraction truncated", 2000, 1, {MEAS(104.6875, 62.5)}, 0, 354},
     {"measured at min", 2000, 1, {MEAS(20, 20)}, 0, 100},
@@ -653,6 +653,11 @@ static const rto_row_t rto_rows[] = {
     {"measured own, others larger", 2000, 2, {MEAS(10, 5), MEAS(400, 100)}, 0, 100},
     {"measured own, others smaller", 2000, 2, {MEAS(400, 100), MEAS(10, 5)}, 0, 800},
     {"measured, timeout below min", 50, 1, {MEAS(10, 5)}, 0, 50},
+    /* a steady long path: the variance term is at least srtt / 4 */
+    {"measured, steady", 2000, 1, {MEAS(200, 0)}, 0, 250},
+    {"measured, nearly steady", 2000, 1, {MEAS(400, 10)}, 0, 500},
+    {"measured, variance just over srtt / 4", 2000, 1, {MEAS(400, 26)}, 0, 504},
+    {"unmeasured, the steady one largest", 2000, 2, {NONE, MEAS(400, 0)}, 0, 500},
     /* unmeasured: the largest RTO among the measured, clamped */
     {"unmeasured, largest", 2000, 3, {NONE, MEAS(100, 50), MEAS(200, 10)}, 0, 300},
     {"unmeasured, largest by rttvar", 2000, 3, {MEAS(200, 10), NONE, MEAS(100, 50)}, 1, 300},
