@@ -331,7 +331,7 @@ static void print_stats(const run_t *r, bool out_authority)
     const rdc_engine_stats_t *st = rdc_engine_stats(r->eng);
     fprintf(stderr,
             "rdnscheck: %lu queries, %lu timed out, %lu sent again, %lu early duplicates, "
-            "%lu moved to another server, %lu probes; window %u at least, halved %lu times",
+            "%lu moved to another server, %lu probes; window %u at least, cut %lu times",
             rdc_resolver_queries(r->res), rdc_resolver_timeouts(r->res), st->retries, st->early,
             st->failovers, st->probes, st->min_window, st->cuts);
     if (r->eng && out_authority)

@@ -358,9 +358,10 @@ static void server_outcome(rdc_ql_t *ql, const rdc_attempt_t *at, const uint8_t 
                            rdc_dns_status_t st)
 {
     unsigned long long now = rdc_now_ms();
-    if (msg != NULL)
+    if (msg != NULL) {
+        ql->stats.answers++;
         rdc_srvsel_answered(&ql->ss, at->server, at->sent_ms, now, !at->ambiguous);
-    else if (st == RDC_DNS_S_TIMEOUT)
+    } else if (st == RDC_DNS_S_TIMEOUT)
         rdc_srvsel_timeout(&ql->ss, at->server, at->sent_ms, now, at->probe);
     else if (st == RDC_DNS_S_UNREACHABLE)
         rdc_srvsel_unreachable(&ql->ss, at->server, now);
@@ -501,6 +502,14 @@ unsigned rdc_ql_rto(const rdc_ql_t *ql)
 {
     int s = rdc_srvsel_pick(&ql->ss, 0, 0);
     return rdc_srvsel_rto(&ql->ss, s < 0 ? 0 : s);
+}
+
+void rdc_ql_rtt(const rdc_ql_t *ql, double *srtt, double *min_rtt)
+{
+    int i = rdc_srvsel_pick(&ql->ss, 0, 0);
+    const rdc_srv_t *s = &ql->ss.s[i < 0 ? 0 : i];
+    *srtt = s->measured ? s->srtt : 0;
+    *min_rtt = s->measured ? s->min_rtt : 0;
 }
 
 const rdc_ql_stats_t *rdc_ql_stats(const rdc_ql_t *ql)

@@ -55,6 +55,7 @@ typedef struct rdc_ql_stats {
     unsigned long failovers; /* queries moved to another server */
     unsigned long probes; /* copies sent to a down server to see if it is back */
     unsigned long losses; /* RTO expiries and timeouts: the window's signal */
+    unsigned long answers; /* responses from any server, late copies too */
 } rdc_ql_stats_t;
 
 /* A query layer over dns (which must outlive it, and be freed FIRST: its
@@ -83,8 +84,12 @@ bool rdc_lookup_trace_text(rdc_lookup_t *l, rdc_buf_t *dst);
  * one may be, or -1 when none is waiting. Call on every loop turn. */
 int rdc_ql_scan(rdc_ql_t *ql);
 
-/* The RTO of the server queries go to now (the window is cut once per RTO). */
+/* The RTO of the server queries go to now. */
 unsigned rdc_ql_rto(const rdc_ql_t *ql);
+
+/* The smoothed and the smallest RTT (ms) of the server queries go to now;
+ * 0 and 0 before it answered. */
+void rdc_ql_rtt(const rdc_ql_t *ql, double *srtt, double *min_rtt);
 
 const rdc_ql_stats_t *rdc_ql_stats(const rdc_ql_t *ql);
 const rdc_srvsel_t *rdc_ql_servers(const rdc_ql_t *ql);

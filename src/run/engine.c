@@ -1,6 +1,6 @@
 /* engine.c - the check engine's run: a ring of in-flight targets (the
  * window, which is also the reorder buffer), admission under the window
- * (slow start, AIMD on losses), and emission in input order. The work on
+ * (window.c: slow start, backing off on overload), and emission in input order. The work on
  * each target lives in addrcheck.c, fwdcache.c, probe.c and expand.c; the
  * queries in query.c. */
 #define _GNU_SOURCE
@@ -19,6 +19,7 @@
 #include "fwdcache.h"
 #include "probe.h"
 #include "verdict.h"
+#include "window.h"
 
 typedef struct rdc_engine engine_t;
 
@@ -45,16 +46,16 @@ struct rdc_engine {
     rdc_chk_env_t env; /* the pieces checks work with */
     bool input_ready;
     int input_fd;
-    /* window control (AIMD on timeouts) */
-    double window, ssthresh;
+    rdc_window_t win; /* how many targets may be in flight (window.h) */
     unsigned inflight;
-    unsigned long long last_cut_ms;
     rdc_engine_stats_t stats;
-    unsigned long losses_seen; /* of the query layer's losses */
     /* --unordered: finished slots waiting to be emitted, in finishing order */
     size_t *doneq;
     size_t dq_head, dq_len;
 };
+
+#define RING_WINDOWS 8 /* the ring holds this many windows */
+#define RING_MAX 65536 /* slots at most, unless the concurrency is more */
 
 /* ---------------------------------------------------------------- slots */
 
@@ -67,12 +68,7 @@ static void slot_done(rdc_task_t *t)
     s->state = SLOT_DONE;
     e->inflight--;
     e->stats.done++;
-    /* additive increase: fast below ssthresh, one per window above it */
-    if (e->window < e->o.concurrency) {
-        e->window += e->window < e->ssthresh ? 1.0 : 1.0 / e->window;
-        if (e->window > e->o.concurrency)
-            e->window = e->o.concurrency;
-    }
+    rdc_window_done(&e->win);
     if (e->doneq) {
         e->doneq[(e->dq_head + e->dq_len) % e->nring] = (size_t)(s - e->ring);
         e->dq_len++;
@@ -184,18 +180,21 @@ rdc_engine_t *rdc_engine_new(rdc_loop_t *loop, rdc_dns_t dns, const rdc_engine_o
         goto fail;
     if (e->o.concurrency == 0)
         e->o.concurrency = 1;
-    /* Ordered output: the ring is the reorder buffer, so a slow target holds
-     * back at most a window of results. Unordered: a slow target only
-     * pins its own slot, so give the ring room to keep the window busy. */
-    e->nring = e->o.concurrency * (e->o.unordered ? 4u : 1u);
+    /* The ring is the reorder buffer: the window's targets plus those done
+     * after a slower one, held until it is emitted. A lost query holds its
+     * target for an RTO or two (more than one RTT on a long path): a ring
+     * of several windows keeps the window full meanwhile, where a ring of
+     * one window would stall with it. At most RING_MAX slots (about 100
+     * bytes each, plus the results held). */
+    size_t ring = (size_t)e->o.concurrency * RING_WINDOWS;
+    e->nring = ring > RING_MAX && e->o.concurrency <= RING_MAX ? RING_MAX : ring;
+    if (e->nring < e->o.concurrency)
+        e->nring = e->o.concurrency;
     e->ring = calloc(e->nring, sizeof *e->ring);
     if (e->o.unordered)
         e->doneq = calloc(e->nring, sizeof *e->doneq);
-    /* slow start: a burst of thousands of queries would overflow the
-     * server's socket buffer before any loss could be seen */
-    e->window = e->o.concurrency < 64 ? e->o.concurrency : 64;
-    e->ssthresh = e->o.concurrency;
-    e->stats.min_window = e->o.concurrency;
+    rdc_window_init(&e->win, e->o.concurrency);
+    e->stats.min_window = e->win.min;
     if (e->ring == NULL || (e->o.unordered && e->doneq == NULL))
         goto fail;
     return e;
@@ -204,26 +203,17 @@ fail:
     return NULL;
 }
 
-/* Multiplicative decrease: timeouts mean queries were lost (a server or a
- * socket buffer dropping under load), so halve the window, at most once per
- * try timeout, never below the floor. */
+/* The window, from the query layer's answers, losses and RTT (window.h:
+ * it backs off on overload, not on random loss). */
 static void window_adjust(engine_t *e)
 {
-    unsigned long losses = rdc_ql_stats(e->ql)->losses;
-    if (losses == e->losses_seen)
-        return;
-    e->losses_seen = losses;
-    unsigned long long now = rdc_now_ms();
-    /* once per RTO: the losses of one burst are one congestion event */
-    if (e->last_cut_ms != 0 && now - e->last_cut_ms < rdc_ql_rto(e->ql))
-        return;
-    e->last_cut_ms = now;
-    double floor = e->o.concurrency < 8 ? e->o.concurrency : 8;
-    e->window = e->window / 2 < floor ? floor : e->window / 2;
-    e->ssthresh = e->window;
-    e->stats.cuts++;
-    if ((unsigned)e->window < e->stats.min_window)
-        e->stats.min_window = (unsigned)e->window;
+    const rdc_ql_stats_t *q = rdc_ql_stats(e->ql);
+    double srtt, min_rtt;
+    rdc_ql_rtt(e->ql, &srtt, &min_rtt);
+    if (rdc_window_update(&e->win, q->answers, q->losses, srtt, min_rtt, rdc_now_ms())) {
+        e->stats.cuts = e->win.cuts;
+        e->stats.min_window = e->win.min;
+    }
 }
 
 /* The query layer's counters, into the stats a progress line shows. */
@@ -315,7 +305,7 @@ rdc_run_status_t rdc_engine_run(rdc_engine_t *e, rdc_source_fn src, void *sctx, 
         window_adjust(e);
         /* fill the window */
         while (!eof && e->input_ready && e->tail - e->head < e->nring &&
-               e->inflight < (unsigned)e->window) {
+               e->inflight < rdc_window_size(&e->win)) {
             slot_t *s = &e->ring[e->tail % e->nring];
             int fd = -1;
             rdc_src_status_t st = src(sctx, &s->t.item, &fd);

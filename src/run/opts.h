@@ -12,7 +12,7 @@
 /* Counters a progress display or a summary can show. */
 typedef struct rdc_engine_stats {
     unsigned long started, done; /* targets */
-    unsigned long cuts; /* window halvings after timeouts */
+    unsigned long cuts; /* window cuts on overload (window.h) */
     unsigned long retries; /* queries sent again after a timeout */
     unsigned long early; /* duplicates sent after the RTO */
     unsigned long failovers; /* queries moved to the next server */

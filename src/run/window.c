@@ -1,0 +1,211 @@
+/* window.c - the engine's congestion window (see window.h). */
+#include "window.h"
+
+#include <math.h>
+
+/* A round lost more because more was sent when its loss fraction is above
+ * the baseline's by four standard deviations of the difference of the two
+ * (both fractions are samples) and by two percentage points: random loss at
+ * a steady rate stays below it, whatever the window, while a rate limit
+ * shows within a few percent over it. */
+#define RISE_SIGMAS 4.0
+#define RISE_MIN 0.02
+#define LOSS_MIN_COUNT 3 /* fewer losses in a round say nothing */
+#define BASE_MAX 2048.0 /* the baseline's memory, in outcomes */
+#define VERIFY_SIGMAS 2.0 /* after a cut, loss not this much lower is the path's */
+/* A lost query is counted an RTO after it was sent (at least 100 ms,
+ * RDC_SRV_RTO_MIN): the drain after a cut lasts two rounds and at least
+ * this long plus two RTTs, so the verdict on it sees the new window's
+ * losses, not the old one's. */
+#define DRAIN_MS 100.0
+#define RATE_DECAY 0.5 /* the delivery rate's memory: a few rounds */
+#define PRIOR_N 64 /* the baseline starts as this many outcomes, none lost */
+#define FOLD_SIGMAS 2.0 /* a good round this close to the baseline joins it */
+/* Queueing: the smoothed RTT over twice the minimum plus this (ms). */
+#define QUEUE_SLACK_MS 10.0
+#define CUT_HEADROOM 0.9 /* below the rate that came through */
+#define CUT_DEEPEST 0.25 /* a cut keeps at least this share of the window */
+/* Above ssthresh, each finished target adds this: with two queries a
+ * target, about 6% a round - multiplicative, so a window cut by a burst of
+ * random loss is back within a few rounds even at 10,000, where one target
+ * per window (TCP's additive increase) would take minutes; a real limit
+ * is met again within a few percent and cut back. */
+#define GROWTH_ABOVE 0.125
+
+void rdc_window_init(rdc_window_t *win, unsigned cap)
+{
+    *win = (rdc_window_t){0};
+    win->cap = cap ? cap : 1;
+    /* slow start: a burst of thousands of queries would overflow the
+     * server's socket buffer before any loss could be seen */
+    win->w = win->cap < RDC_WINDOW_START ? win->cap : RDC_WINDOW_START;
+    win->floor = win->cap < RDC_WINDOW_FLOOR ? win->cap : RDC_WINDOW_FLOOR;
+    win->ssthresh = win->cap;
+    win->min = (unsigned)win->cap;
+    /* until a round says otherwise the path loses nothing: loss in the
+     * first rounds is judged too (a limit below the first window), and a
+     * path that loses packets anyway shows it by keeping its loss after
+     * the cut, which verify() then undoes */
+    win->base_n = PRIOR_N;
+    win->has_base = true;
+}
+
+unsigned rdc_window_size(const rdc_window_t *win)
+{
+    return (unsigned)win->w;
+}
+
+void rdc_window_done(rdc_window_t *win)
+{
+    /* not while a cut is being drained and verified: the verdict on it
+     * compares the loss at the window it cut to */
+    if (win->w >= win->cap || win->phase != RDC_WINDOW_STEADY)
+        return;
+    win->w += win->w < win->ssthresh ? 1.0 : GROWTH_ABOVE;
+    if (win->w > win->cap)
+        win->w = win->cap;
+}
+
+/* The baseline's loss fraction, with one loss and one answer more (so
+ * that a short clean start is not taken for a path that never loses). */
+static double base_fraction(const rdc_window_t *win)
+{
+    return (win->base_l + 1) / (win->base_n + 2);
+}
+
+/* How far a round's fraction p of n outcomes is above the baseline's, in
+ * standard deviations of the difference (normal approximation). */
+static double rise_sigmas(const rdc_window_t *win, double p, double n)
+{
+    double b = base_fraction(win);
+    double sd = sqrt(b * (1 - b) * (1 / n + 1 / (win->base_n + 2)));
+    return (p - b) / sd;
+}
+
+/* Whether a round that lost `lost` of its n outcomes (fraction p) may be
+ * overload: more loss than the baseline, by more than chance gives, or
+ * loss with a queue. */
+static bool overloaded(const rdc_window_t *win, unsigned long lost, double n, double p, double srtt,
+                       double min_rtt)
+{
+    if (lost >= LOSS_MIN_COUNT && p > base_fraction(win) + RISE_MIN &&
+        rise_sigmas(win, p, n) > RISE_SIGMAS)
+        return true;
+    return lost >= 2 && min_rtt > 0 && srtt > 2 * min_rtt + QUEUE_SLACK_MS;
+}
+
+/* Overload: down to what came through - the answer rate of the last few
+ * rounds times the minimum RTT, the path's capacity in queries (BBR's estimate) - with some
+ * headroom: at least a tenth off, at most three quarters. Slow start back
+ * up to just under the last good window. The first round after the drain
+ * verifies the cut (verify()). */
+static void cut(rdc_window_t *win, double p, double n, double srtt, double min_rtt,
+                unsigned long long now_ms)
+{
+    double rate = win->rate_t > 0 ? win->rate_a / win->rate_t : 0;
+    double r_w = win->r_w < win->w ? win->r_w : win->w; /* the window the loss is of */
+    double w = rate * min_rtt * CUT_HEADROOM;
+    if (!(min_rtt > 0) || w > r_w * CUT_HEADROOM)
+        w = r_w * CUT_HEADROOM;
+    if (w < r_w * CUT_DEEPEST)
+        w = r_w * CUT_DEEPEST;
+    win->pre_cut = win->w;
+    win->cut_p = p;
+    win->cut_n = n;
+    win->drain = 2;
+    win->drain_until = now_ms + (unsigned long long)(2 * srtt + DRAIN_MS);
+    win->w = w < win->floor ? win->floor : w;
+    win->ssthresh = win->w; /* from here only the slow growth: the limit is near */
+    win->cuts++;
+    win->phase = RDC_WINDOW_DRAIN;
+    if ((unsigned)win->w < win->min)
+        win->min = (unsigned)win->w;
+}
+
+/* Folds a round into the baseline. */
+static void fold(rdc_window_t *win, unsigned long lost, double n)
+{
+    win->base_l += (double)lost;
+    win->base_n += n;
+    if (win->base_n > BASE_MAX) {
+        win->base_l *= BASE_MAX / win->base_n;
+        win->base_n = BASE_MAX;
+    }
+    win->has_base = true;
+}
+
+/* The first round after the drain, at the smaller window. Loss that went
+ * down with the window (by more than two standard deviations of the
+ * difference) was overload, or one unlucky round: the cut stands. Loss as
+ * high as in the round that cut is the path's own - random loss got worse,
+ * which sending less does not change: it becomes the baseline, and slow
+ * start takes the window back to where it was. */
+static void verify(rdc_window_t *win, unsigned long lost, double n, double p)
+{
+    win->phase = RDC_WINDOW_STEADY;
+    double c = win->cut_p;
+    double sd = sqrt(c * (1 - c) / win->cut_n + p * (1 - p) / n);
+    if (lost < LOSS_MIN_COUNT || p < c - VERIFY_SIGMAS * sd)
+        return;
+    win->base_l = (double)lost;
+    win->base_n = n;
+    win->ssthresh = win->pre_cut;
+    win->undone++;
+}
+
+/* A round without overload is the last good window. Its loss is what the
+ * path loses anyway (the baseline) when it is within two standard
+ * deviations of the baseline: a round that lost more, but not enough to say
+ * so, is left out, or loss that creeps up as the window grows over a limit
+ * would become the baseline and hide the limit. (A real rise in random
+ * loss reaches the baseline through verify().) */
+static void good_round(rdc_window_t *win, unsigned long lost, double n, double p)
+{
+    win->last_good = win->r_w;
+    if (rise_sigmas(win, p, n) <= FOLD_SIGMAS)
+        fold(win, lost, n);
+}
+
+bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long losses, double srtt,
+                       double min_rtt, unsigned long long now_ms)
+{
+    if (!win->started) {
+        win->started = true;
+        win->r_ans = answers;
+        win->r_loss = losses;
+        win->r_w = win->w;
+        win->r_t0 = now_ms;
+        return false;
+    }
+    unsigned long a = answers - win->r_ans, lost = losses - win->r_loss;
+    double need = win->r_w > RDC_WINDOW_ROUND_MIN ? win->r_w : RDC_WINDOW_ROUND_MIN;
+    if ((double)(a + lost) < need)
+        return false;
+    win->rounds++;
+    double n = (double)(a + lost), p = (double)lost / n;
+    /* the delivery rate (answers per ms) of the last few rounds: a round
+     * of a window's outcomes takes about an RTT, and its answers come in
+     * bursts, so one round's is too noisy to size a cut by */
+    double ms = (double)(now_ms > win->r_t0 ? now_ms - win->r_t0 : 0);
+    if (ms < srtt / 2)
+        ms = srtt / 2;
+    win->rate_a = win->rate_a * RATE_DECAY + (double)a;
+    win->rate_t = win->rate_t * RATE_DECAY + (ms > 0 ? ms : 1);
+    bool cutting = false;
+    if (win->phase == RDC_WINDOW_DRAIN) {
+        /* sent before the cut: judges nothing */
+        if ((win->drain == 0 || --win->drain == 0) && now_ms >= win->drain_until)
+            win->phase = RDC_WINDOW_VERIFY;
+    } else if (win->phase == RDC_WINDOW_VERIFY)
+        verify(win, lost, n, p);
+    else if (overloaded(win, lost, n, p, srtt, min_rtt)) {
+        cut(win, p, n, srtt, min_rtt, now_ms);
+        cutting = true;
+    } else
+        good_round(win, lost, n, p);
+    win->r_ans = answers;
+    win->r_loss = losses;
+    win->r_w = win->w;
+    win->r_t0 = now_ms;
+    return cutting;
+}
