@@ -19,6 +19,8 @@
  * losses, not the old one's. */
 #define DRAIN_MS 100.0
 #define RATE_DECAY 0.5 /* the delivery rate's memory: a few rounds */
+#define BTL_DECAY 0.9 /* the highest rate's: a dozen rounds or so */
+#define CLOCK_MS 1.0 /* the clock's granularity (rdc_now_ms) */
 #define PRIOR_N 64 /* the baseline starts as this many outcomes, none lost */
 #define FOLD_SIGMAS 2.0 /* a good round this close to the baseline joins it */
 /* Queueing: the smoothed RTT over twice the minimum plus this (ms). */
@@ -94,15 +96,15 @@ static bool overloaded(const rdc_window_t *win, unsigned long lost, double n, do
     return lost >= 2 && min_rtt > 0 && srtt > 2 * min_rtt + QUEUE_SLACK_MS;
 }
 
-/* Overload: down to what came through - the answer rate of the last few
- * rounds times the minimum RTT, the path's capacity in queries (BBR's estimate) - with some
+/* Overload: down to what came through - the highest answer rate of the
+ * last rounds times the minimum RTT, the path's capacity in queries (BBR's estimate) - with some
  * headroom: at least a tenth off, at most three quarters. Slow start back
  * up to just under the last good window. The first round after the drain
  * verifies the cut (verify()). */
 static void cut(rdc_window_t *win, double p, double n, double srtt, double min_rtt,
                 unsigned long long now_ms)
 {
-    double rate = win->rate_t > 0 ? win->rate_a / win->rate_t : 0;
+    double rate = win->btl_rate;
     double r_w = win->r_w < win->w ? win->r_w : win->w; /* the window the loss is of */
     double w = rate * min_rtt * CUT_HEADROOM;
     if (!(min_rtt > 0) || w > r_w * CUT_HEADROOM)
@@ -183,6 +185,10 @@ bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long l
         return false;
     win->rounds++;
     double n = (double)(a + lost), p = (double)lost / n;
+    /* the clock counts milliseconds: an answer in the millisecond it was
+     * asked took up to one (RFC 6298's clock granularity G) */
+    if (min_rtt > 0 || srtt > 0)
+        min_rtt = min_rtt > CLOCK_MS ? min_rtt : CLOCK_MS;
     /* the delivery rate (answers per ms) of the last few rounds: a round
      * of a window's outcomes takes about an RTT, and its answers come in
      * bursts, so one round's is too noisy to size a cut by */
@@ -191,6 +197,10 @@ bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long l
         ms = srtt / 2;
     win->rate_a = win->rate_a * RATE_DECAY + (double)a;
     win->rate_t = win->rate_t * RATE_DECAY + (ms > 0 ? ms : 1);
+    /* the highest of them lately: a stall (a burst of losses waiting for
+     * their RTO) must not pass for the path's rate */
+    double rate = win->rate_a / win->rate_t;
+    win->btl_rate = win->btl_rate * BTL_DECAY > rate ? win->btl_rate * BTL_DECAY : rate;
     bool cutting = false;
     if (win->phase == RDC_WINDOW_DRAIN) {
         /* sent before the cut: judges nothing */

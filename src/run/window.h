@@ -51,6 +51,7 @@ typedef struct rdc_window {
     unsigned drain; /* rounds of the drain still to come */
     unsigned long long drain_until; /* ms: and not before this */
     double rate_a, rate_t; /* answers and ms of the last rounds, decaying */
+    double btl_rate; /* the highest of their rates (answers per ms), decaying */
     bool started;
     /* the baseline: losses and outcomes of the rounds judged not
      * overloaded, decaying */
