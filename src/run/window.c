@@ -26,7 +26,14 @@
 /* Queueing: the smoothed RTT over twice the minimum plus this (ms). */
 #define QUEUE_SLACK_MS 10.0
 #define CUT_HEADROOM 0.9 /* below the rate that came through */
-#define CUT_DEEPEST 0.25 /* a cut keeps at least this share of the window */
+/* A cut keeps at least a quarter of the window where the path's capacity
+ * can be estimated (a minimum RTT of 10 ms or more: the clock counts
+ * milliseconds), else half, as TCP's does: on a path of a millisecond or
+ * less the rate times the RTT says nothing (the host's own CPU is what
+ * queues), and a quarter starves the window. */
+#define CUT_DEEPEST 0.25
+#define CUT_DEEPEST_SHORT 0.5
+#define SHORT_PATH_MS 10.0
 /* Above ssthresh, each finished target adds this: with two queries a
  * target, about 6% a round - multiplicative, so a window cut by a burst of
  * random loss is back within a few rounds even at 10,000, where one target
@@ -98,7 +105,8 @@ static bool overloaded(const rdc_window_t *win, unsigned long lost, double n, do
 
 /* Overload: down to what came through - the highest answer rate of the
  * last rounds times the minimum RTT, the path's capacity in queries (BBR's estimate) - with some
- * headroom: at least a tenth off, at most three quarters. Slow start back
+ * headroom: at least a tenth off, at most three quarters (half on a short
+ * path). Slow start back
  * up to just under the last good window. The first round after the drain
  * verifies the cut (verify()). */
 static void cut(rdc_window_t *win, double p, double n, double srtt, double min_rtt,
@@ -109,8 +117,9 @@ static void cut(rdc_window_t *win, double p, double n, double srtt, double min_r
     double w = rate * min_rtt * CUT_HEADROOM;
     if (!(min_rtt > 0) || w > r_w * CUT_HEADROOM)
         w = r_w * CUT_HEADROOM;
-    if (w < r_w * CUT_DEEPEST)
-        w = r_w * CUT_DEEPEST;
+    double deepest = min_rtt >= SHORT_PATH_MS ? CUT_DEEPEST : CUT_DEEPEST_SHORT;
+    if (w < r_w * deepest)
+        w = r_w * deepest;
     win->pre_cut = win->w;
     win->cut_p = p;
     win->cut_n = n;

@@ -263,6 +263,39 @@ static void test_cut_floor_drain_regrowth(void **state)
     assert_int_equal(f.cuts, 1);
 }
 
+/* On a path of a millisecond (the local server) the rate times the RTT
+ * says nothing: a cut keeps half the window, as TCP's does. */
+static void test_short_path_halves(void **state)
+{
+    (void)state;
+    rdc_window_t w;
+    rdc_window_init(&w, 256);
+    unsigned long ans = 0, loss = 0;
+    unsigned long long now = 1000;
+    assert_false(rdc_window_update(&w, ans, loss, 1, 1, now));
+    for (int i = 0; i < 192; i++)
+        rdc_window_done(&w);
+    ans += 64;
+    assert_false(rdc_window_update(&w, ans, loss, 1, 1, (now += 50)));
+    ans += 100;
+    loss += 156;
+    assert_true(rdc_window_update(&w, ans, loss, 1, 1, (now += 50)));
+    assert_int_equal(rdc_window_size(&w), 128);
+    /* 10 ms is a path whose capacity can be told */
+    rdc_window_t l;
+    rdc_window_init(&l, 256);
+    ans = loss = 0;
+    assert_false(rdc_window_update(&l, ans, loss, 10, 10, now));
+    for (int i = 0; i < 192; i++)
+        rdc_window_done(&l);
+    ans += 64;
+    assert_false(rdc_window_update(&l, ans, loss, 10, 10, (now += 50)));
+    ans += 100;
+    loss += 156;
+    assert_true(rdc_window_update(&l, ans, loss, 10, 10, (now += 50)));
+    assert_int_equal(rdc_window_size(&l), 64); /* a quarter: 1.76/ms x 10 ms x 0.9 is less */
+}
+
 /* One unlucky round while the window grows: the cut stands (it cannot be
  * told from a limit met once), and costs a few rounds: slow start back to
  * just under the last good window, then about 6% a round. */
@@ -333,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_rate_limit_with_random_loss),
         cmocka_unit_test(test_queue_cuts),
         cmocka_unit_test(test_cut_floor_drain_regrowth),
+        cmocka_unit_test(test_short_path_halves),
         cmocka_unit_test(test_false_cut_recovers_fast),
         cmocka_unit_test(test_worse_random_loss_undone),
         cmocka_unit_test(test_small_concurrency),
