@@ -241,7 +241,7 @@ static const rdc_optdef_t options[] = {
      FIELD(concurrency),
      .set = set_unsigned,
      .help = "targets in flight at once, at most (default %D); the\n"
-             "window halves when queries time out and grows back"},
+             "window is cut when the server is overloaded, not for random loss"},
     {.name = "rate",
      .arg = RDC_ARG_REQUIRED,
      .argname = "QPS",
