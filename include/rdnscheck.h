@@ -214,6 +214,8 @@ typedef enum rdc_code {
     RDC_AUTH_NS_MISMATCH, /* the parent's NS set for the zone is not the zone's */
     RDC_AUTH_CONTACT, /* the SOA contact's mail domain takes no mail */
     RDC_NOT_PUBLIC, /* the address is not globally reachable (rdc_addr_special) */
+    RDC_SELF_BIND, /* --self: the MTA binds to an address it cannot send from */
+    RDC_SELF_UNKNOWN, /* --self: no address to check for a family, or at all */
     RDC_CODE_COUNT
 } rdc_code_t;
 

@@ -205,6 +205,10 @@ write_knot_conf() {
             if [[ $name == "2.0.192.in-addr.arpa." ]]; then
                 printf '    module: mod-synthrecord/mixed-case-ptr\n'
             fi
+            # --self's NAT tests: A/AAAA answered with the querier's address
+            if [[ $name == "whoami.test." ]]; then
+                printf '    module: mod-whoami\n'
+            fi
         done < <(zone_list)
         printf '  - domain: "%s"\n' "$SERVFAIL_ZONE"
         printf '    file: "deliberately-missing.zone"\n'

@@ -150,7 +150,7 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
         o->want4 = o->want6 = true;
     o->targets = argv + optind;
     o->ntargets = (size_t)(argc - optind);
-    if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0) {
+    if (o->ntargets == 0 && o->file == NULL && o->ndomains == 0 && !o->self) {
         if (isatty(STDIN_FILENO)) {
             rdc_errorf("no target given (see --help)");
             return false;
@@ -169,6 +169,12 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
     if (o->wait_ms && (o->junit || o->nagios || o->prometheus)) {
         rdc_errorf("--wait cannot be combined with --junit or --format nagios/prometheus "
                    "(CI jobs and monitoring check once, on their own schedule)");
+        return false;
+    }
+    if (!o->self && (o->has_self_via[0] || o->has_self_via[1] || o->whoami_given ||
+                     o->postfix_config || o->exim_config)) {
+        /* never a whoami question, nor a config read, without --self */
+        rdc_errorf("--self-via, --whoami, --postfix-config and --exim-config need --self");
         return false;
     }
     bool ok = true;

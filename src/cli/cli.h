@@ -10,6 +10,7 @@
 
 #define RDC_MAX_SERVERS 32
 #define RDC_MAX_DNSBL 32
+#define RDC_MAX_WHOAMI 8
 
 typedef enum rdc_color_when { RDC_COLOR_AUTO, RDC_COLOR_ALWAYS, RDC_COLOR_NEVER } rdc_color_when_t;
 
@@ -51,6 +52,19 @@ typedef struct rdc_options {
     char ehlo_name[256];
     bool authority; /* --authority */
     uint64_t wait_ms; /* --wait: re-check for this long at most; 0: no */
+    /* --self (selfcheck.c): this host's own sending addresses */
+    bool self;
+    bool has_self_via[2]; /* --self-via ADDR, per family ([0] IPv4) */
+    rdc_addr_t self_via[2];
+    struct rdc_whoami_opt { /* --whoami NAME@SERVER */
+        uint8_t wire[RDC_NAME_WIRE_MAX + 1];
+        rdc_server_t server;
+        char text[RDC_NAME_TEXT_MAX + RDC_SERVER_TEXT_MAX + 2];
+    } whoami[RDC_MAX_WHOAMI];
+    size_t nwhoami;
+    bool whoami_given; /* --whoami given (also "none"): no default services */
+    const char *postfix_config; /* --postfix-config DIR: postconf -c DIR */
+    const char *exim_config; /* --exim-config FILE: exim -C FILE */
 } rdc_options_t;
 
 /* One command-line option: the single source of getopt_long's table, the

@@ -5,6 +5,7 @@
 #include "cli_args.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mailcheck.h"
@@ -192,6 +193,60 @@ static bool set_shard(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, 
     }
     o->shard_index = (unsigned)(i - 1);
     o->shard_count = (unsigned)n;
+    return true;
+}
+
+/* --self-via ADDR: the direction of the kernel's route, one per family */
+static bool set_self_via(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    rdc_addr_t a;
+    (void)d, (void)num;
+    if (!rdc_addr_parse(arg, strlen(arg), &a)) {
+        char shown[128];
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("--self-via needs an IPv4 or IPv6 address, not '%s'", shown);
+        return false;
+    }
+    int k = a.family == 6;
+    if (o->has_self_via[k]) {
+        rdc_errorf("--self-via given twice for IPv%d; give one address per family", k ? 6 : 4);
+        return false;
+    }
+    o->has_self_via[k] = true;
+    o->self_via[k] = a;
+    return true;
+}
+
+/* --whoami NAME@SERVER (SERVER: ADDR, ADDR:PORT or [IPV6]:PORT), or none */
+static bool add_whoami(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    const char *at = strrchr(arg, '@'), *why = "not a host name";
+    char err[256], shown[300];
+    size_t n = 0;
+    (void)d, (void)num;
+    o->whoami_given = true;
+    if (strcmp(arg, "none") == 0)
+        return true;
+    rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+    if (o->nwhoami == RDC_MAX_WHOAMI) {
+        rdc_errorf("too many --whoami services (at most %d)", RDC_MAX_WHOAMI);
+        return false;
+    }
+    struct rdc_whoami_opt *w = &o->whoami[o->nwhoami];
+    if (at == NULL || at == arg) {
+        rdc_errorf("--whoami needs NAME@SERVER (or none), not '%s'", shown);
+        return false;
+    }
+    if (!rdc_arg_fqdn(arg, (size_t)(at - arg), w->wire, &why)) {
+        rdc_errorf("--whoami '%s': %s", shown, why);
+        return false;
+    }
+    if (!rdc_servers_parse(at + 1, &w->server, 1, &n, err, sizeof err) || n != 1) {
+        rdc_errorf("--whoami '%s': %s", shown, n > 1 ? "one SERVER address" : err);
+        return false;
+    }
+    snprintf(w->text, sizeof w->text, "%s", shown);
+    o->nwhoami++;
     return true;
 }
 
@@ -391,6 +446,41 @@ static const rdc_optdef_t options[] = {
      .set = set_unsigned,
      .help = "check N addresses spread across an SPF range larger than\n"
              "--max-expand allows, instead of skipping it"},
+    {.name = "self",
+     FIELD(self),
+     .set = set_true,
+     .heading = "\nThis server (--self; targets may be given too):\n",
+     .help = "check this host as receivers see its mail: the address\n"
+             "of each family it sends from (Postfix or Exim binding,\n"
+             "else the kernel's route), the public one behind NAT\n"
+             "(whoami), and its HELO name (Postfix, Exim, else the\n"
+             "system's FQDN; --helo overrides)"},
+    {.name = "self-via",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "ADDR",
+     .set = set_self_via,
+     .help = "find the source address by the route toward ADDR\n"
+             "(default 8.8.8.8 and 2001:4860:4860::8888; no packet\n"
+             "is sent); once per family"},
+    {.name = "whoami",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "NAME@SERVER",
+     .set = add_whoami,
+     .help = "behind NAT, ask SERVER (an address) for NAME's A/AAAA:\n"
+             "the address the question came from (repeatable; replaces\n"
+             "the default OpenDNS and Akamai services; none: ask none)"},
+    {.name = "postfix-config",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "DIR",
+     FIELD(postfix_config),
+     .set = set_string,
+     .help = "read Postfix's configuration from DIR (postconf -c DIR)"},
+    {.name = "exim-config",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FILE",
+     FIELD(exim_config),
+     .set = set_string,
+     .help = "read Exim's configuration from FILE (exim -C FILE)"},
     {.name = "max-expand",
      .arg = RDC_ARG_REQUIRED,
      .argname = "N",

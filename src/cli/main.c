@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mailcheck.h"
 #include "session.h"
 
 static void on_signal(int sig)
@@ -66,7 +67,20 @@ int main(int argc, char **argv)
 
     out_t out = {0};
     run_t r = {0};
-    if (rdc_session_start(&r, &o, &out)) {
+    rdc_selfrun_t self;
+    bool started = true;
+    if (o.self) { /* this host's addresses and HELO name, before any lookup */
+        if (!rdc_selfcheck_discover(&self, &o, rdc_sockops_system())) {
+            rdc_errorf("out of memory");
+            started = false;
+        }
+        out.self = &self;
+        if (o.helo == NULL && self.s.helo[0]) { /* checked as --helo checks it */
+            o.helo = self.s.helo;
+            o.helo_kind = rdc_helo_parse(o.helo, o.helo_wire, &o.helo_lit, &o.helo_why);
+        }
+    }
+    if (started && rdc_session_start(&r, &o, &out)) {
         if (o.wait_ms) {
             status = rdc_run_waiting(&r, &o, &out);
         } else {
@@ -90,6 +104,8 @@ int main(int argc, char **argv)
         status = (int)RDC_NAGIOS_UNKNOWN;
     }
     rdc_session_teardown(&r, &out);
+    if (out.self)
+        rdc_selfcheck_free(out.self);
     rdc_cli_free(&o);
     return status;
 }

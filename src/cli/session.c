@@ -21,6 +21,7 @@
 #include "report.h"
 #include "report_ci.h"
 #include "report_mon.h"
+#include "report_self.h"
 #include "target.h"
 #include "util.h"
 #include "wait.h"
@@ -288,6 +289,9 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
         .ehlo_name = o->ehlo_name,
         .try_timeout_ms = o->timeout_ms,
         .authority = o->authority,
+        /* --self: each own address's result says where it came from */
+        .annotate = out->self ? rdc_selfcheck_annotate : NULL,
+        .annotate_ctx = out->self,
     };
     out->total = count_targets(o);
     out->progress = want_progress(o, out->total);
@@ -307,8 +311,20 @@ static bool make_engine(run_t *r, const rdc_options_t *o, out_t *out)
 
 rdc_run_status_t rdc_session_run(run_t *r, out_t *out)
 {
-    rdc_run_status_t rs =
-        rdc_engine_run(r->eng, rdc_targets_next, r->src, emit, out, &rdc_stop_signal);
+    rdc_source_fn src = rdc_targets_next;
+    void *sctx = r->src;
+    if (out->self) { /* this host's addresses first, then the targets */
+        rdc_selfrun_t *sr = out->self;
+        sr->next = 0;
+        sr->inner = out->o->ntargets || out->o->file || out->o->ndomains ? rdc_targets_next : NULL;
+        sr->inner_ctx = r->src;
+        src = rdc_selfcheck_next;
+        sctx = sr;
+        for (size_t i = 0; i < sr->nextra; i++) /* the families with no address */
+            if (!emit(out, &sr->extra[i]))
+                return RDC_RUN_OUTPUT_FAILED;
+    }
+    rdc_run_status_t rs = rdc_engine_run(r->eng, src, sctx, emit, out, &rdc_stop_signal);
     switch (rs) {
     case RDC_RUN_DONE:
     case RDC_RUN_STOPPED:
@@ -402,6 +418,15 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
             rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
         }
     }
+    if (out->self) {
+        rdc_self_finish(&out->self->s);
+        if (out->nagios)
+            rdc_nagios_set_lead(out->nagios, out->self->s.summary);
+    }
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github && out->self)
+        rdc_report_self_github(out->f, &out->self->s);
+    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->json && out->self)
+        rdc_report_self_json(out->f, &out->self->s);
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github)
         rdc_report_github_summary(out->f, &out->counts);
     if (rs == RDC_RUN_DONE && out->report_failed) {
@@ -413,11 +438,15 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
     if (rs != RDC_RUN_OUTPUT_FAILED && out->prom)
         rdc_prom_finish(out->prom, out->f, &out->counts, (double)(rdc_now_ms() - out->t0) / 1000.0,
                         wall_clock());
+    if (rs != RDC_RUN_OUTPUT_FAILED && out->prom && out->self)
+        rdc_prom_self(out->f, &out->self->s);
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && !o->json && !o->github && !o->nagios &&
         !o->prometheus) {
         unsigned long total = 0; /* lines printed: addresses and domains */
         for (int i = 0; i <= RDC_ERROR; i++)
             total += out->counts.n[i] + out->counts.domains[i];
+        if (out->self)
+            rdc_report_self_text(out->f, &out->self->s);
         if (total > 1 || rs == RDC_RUN_STOPPED) {
             rdc_report_text_summary(out->f, &out->counts);
             fflush(out->f);

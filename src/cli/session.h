@@ -12,6 +12,7 @@
 #include "report.h"
 #include "report_ci.h"
 #include "report_mon.h"
+#include "selfcheck.h"
 #include "target.h"
 
 /* SIGINT or SIGTERM once one arrived (main.c's handler sets it): the run
@@ -36,6 +37,7 @@ typedef struct out {
     bool progress, drawn;
     unsigned long long t0, last_draw;
     uint64_t total; /* targets, 0 when unknown (a FILE) */
+    rdc_selfrun_t *self; /* --self: what was found (main.c), else NULL */
 } out_t;
 
 /* What a run is made of, torn down in reverse (teardown). */

@@ -60,6 +60,10 @@ bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r);
 rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_counts_t *c,
                                     double seconds, const char *why);
 
+/* --self: text that opens the status line, before the counts ("this
+ * host sends mail as ...: warn"). */
+void rdc_nagios_set_lead(rdc_nagios_t *n, const char *text);
+
 /* "RDNS UNKNOWN - WHY" alone, for a run that never started (bad option,
  * unreadable FILE). */
 void rdc_nagios_unknown(FILE *f, const char *why);

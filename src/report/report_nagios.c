@@ -24,6 +24,7 @@ struct rdc_nagios {
     rdc_buf_t dnamed[NORDER];
     unsigned long ndnamed[NORDER];
     rdc_buf_t lines; /* the long output */
+    rdc_buf_t lead; /* --self: "this host sends mail as ..." first */
 };
 
 const char *rdc_nagios_state_name(rdc_nagios_state_t s)
@@ -64,6 +65,7 @@ void rdc_nagios_free(rdc_nagios_t *n)
         rdc_buf_free(&n->dnamed[i]);
     }
     rdc_buf_free(&n->lines);
+    rdc_buf_free(&n->lead);
     free(n);
 }
 
@@ -203,6 +205,10 @@ rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_co
         total += c->n[i];
     rdc_buf_t b = {0};
     rdc_buf_printf(&b, "RDNS %s - ", rdc_nagios_state_name(st));
+    if (n && n->lead.len) {
+        rdc_buf_append(&b, n->lead.s, n->lead.len);
+        rdc_buf_puts(&b, "; ");
+    }
     if (why) {
         rdc_nagios_text(&b, why);
         rdc_buf_puts(&b, total ? "; " : "");
@@ -261,6 +267,12 @@ rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_co
         fwrite(n->lines.s, 1, n->lines.len, f);
     rdc_buf_free(&b);
     return st;
+}
+
+void rdc_nagios_set_lead(rdc_nagios_t *n, const char *text)
+{
+    n->lead.len = 0;
+    rdc_nagios_text(&n->lead, text);
 }
 
 void rdc_nagios_unknown(FILE *f, const char *why)

@@ -79,6 +79,9 @@ static const struct {
     [RDC_AUTH_CONTACT] = {"auth-contact", RDC_SEV_WARN},
     /* a note: receivers never see such an address as a client */
     [RDC_NOT_PUBLIC] = {"not-public", RDC_SEV_INFO},
+    /* --self: warn where Postfix falls back to the kernel's address (selfplan.c) */
+    [RDC_SELF_BIND] = {"self-bind", RDC_SEV_FAIL},
+    [RDC_SELF_UNKNOWN] = {"self-unknown", RDC_SEV_TEMPFAIL},
 };
 
 const char *rdc_severity_name(rdc_severity_t s)

@@ -237,11 +237,14 @@ static bool emit_slot(engine_t *e, slot_t *s, rdc_emit_fn emit, void *ectx)
                 rdc_domain_add_address(&t->extra[i], rdc_chk_result(t->children[k]));
     for (size_t i = 0; ok && t->extra_first && i < t->nextra; i++)
         ok = emit(ectx, &t->extra[i]);
-    for (size_t i = 0; ok && i < t->nchildren; i++)
-        ok = emit(ectx, rdc_chk_result(t->children[i]));
+    for (size_t i = 0; ok && i < t->nchildren; i++) {
+        rdc_result_t *r = rdc_chk_result(t->children[i]);
+        if (e->o.annotate)
+            e->o.annotate(e->o.annotate_ctx, r);
+        ok = emit(ectx, r);
+    }
     for (size_t i = 0; ok && !t->extra_first && i < t->nextra; i++)
         ok = emit(ectx, &t->extra[i]);
-    (void)e;
     slot_clear(s);
     s->state = SLOT_EMITTED;
     return ok;

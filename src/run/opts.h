@@ -55,6 +55,11 @@ typedef struct rdc_engine_opts {
     unsigned spf_sample;
     rdc_progress_fn progress;
     void *progress_ctx;
+    /* Called with each address's result just before it is emitted: the
+     * caller may add problems it knows of (and settle the verdict again)
+     * or set via (owned by the result). --self's MTA findings. NULL: none. */
+    void (*annotate)(void *ctx, rdc_result_t *r);
+    void *annotate_ctx;
 } rdc_engine_opts_t;
 
 #endif

@@ -640,9 +640,10 @@ static void test_problem_texts_printable_ascii(void **state)
     for (int c = 0; c < RDC_CODE_COUNT; c++)
         /* no-address, invalid-target and the domain-mode codes come from the
          * engine, not from rdc_verdict_compute; the --authority ones need
-         * an authority object (test_authcheck.c checks their texts) */
-        if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET &&
-            !(c >= RDC_DOMAIN_NOT_FOUND && c <= RDC_SPF_RANGE_TOO_LARGE) &&
+         * an authority object (test_authcheck.c checks their texts); the
+         * --self ones come from cli/selfcheck.c (integration_self) */
+        if (c != RDC_NO_ADDRESS && c != RDC_INVALID_TARGET && c != RDC_SELF_BIND &&
+            c != RDC_SELF_UNKNOWN && !(c >= RDC_DOMAIN_NOT_FOUND && c <= RDC_SPF_RANGE_TOO_LARGE) &&
             !(c >= RDC_AUTH_INCONSISTENT && c <= RDC_AUTH_CONTACT) && !seen[c]) {
             print_error("code %s not produced\n", rdc_code_name((rdc_code_t)c));
             bad++;
@@ -1121,6 +1122,8 @@ static void test_code_names(void **state)
         {RDC_AUTH_NS_MISMATCH, "auth-ns-mismatch", RDC_SEV_WARN},
         {RDC_AUTH_CONTACT, "auth-contact", RDC_SEV_WARN},
         {RDC_NOT_PUBLIC, "not-public", RDC_SEV_INFO},
+        {RDC_SELF_BIND, "self-bind", RDC_SEV_FAIL},
+        {RDC_SELF_UNKNOWN, "self-unknown", RDC_SEV_TEMPFAIL},
     };
     assert_int_equal(ARRAY_LEN(want), RDC_CODE_COUNT);
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
