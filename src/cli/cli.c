@@ -166,8 +166,16 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
                    "line or in a FILE, not on standard input");
         return false;
     }
-    if (o->wait_ms && (o->junit || o->nagios || o->prometheus)) {
-        rdc_errorf("--wait cannot be combined with --junit or --format nagios/prometheus "
+    if (o->nlabels && (!o->prometheus || o->json)) {
+        rdc_errorf("--label adds labels to Prometheus series: it needs --format prometheus");
+        return false;
+    }
+    if (o->output && o->quiet) {
+        rdc_errorf("--output and --quiet cannot be combined (-q writes no report)");
+        return false;
+    }
+    if (o->wait_ms && (o->junit || ((o->github || o->nagios || o->prometheus) && !o->json))) {
+        rdc_errorf("--wait cannot be combined with --junit or --format github/nagios/prometheus "
                    "(CI jobs and monitoring check once, on their own schedule)");
         return false;
     }

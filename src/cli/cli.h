@@ -11,6 +11,7 @@
 #define RDC_MAX_SERVERS 32
 #define RDC_MAX_DNSBL 32
 #define RDC_MAX_WHOAMI 8
+#define RDC_MAX_LABELS 16
 
 typedef enum rdc_color_when { RDC_COLOR_AUTO, RDC_COLOR_ALWAYS, RDC_COLOR_NEVER } rdc_color_when_t;
 
@@ -25,6 +26,9 @@ typedef struct rdc_options {
     bool github; /* --format github */
     bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */
+    const char *output; /* --output FILE: the report there, not on stdout */
+    const char *labels[RDC_MAX_LABELS]; /* --label NAME=VALUE, into argv */
+    size_t nlabels;
     int progress; /* -1 auto, 0 never, 1 always (on a terminal) */
     rdc_color_when_t color;
     uint64_t max_expand;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mailcheck.h"
+#include "report_mon.h"
 #include "util.h"
 #include "wait.h"
 
@@ -79,6 +80,28 @@ static bool set_format(rdc_options_t *o, const rdc_optdef_t *d, const char *arg,
     o->github = num == 2;
     o->nagios = num == 3;
     o->prometheus = num == 4;
+    return true;
+}
+
+/* --label NAME=VALUE: checked against Prometheus's label rules now, so a
+ * bad one is a usage error before anything is looked up. */
+static bool set_label(rdc_options_t *o, const rdc_optdef_t *d, const char *arg, uint64_t num)
+{
+    char shown[300];
+    const char *why = rdc_prom_label_check(arg);
+    size_t n = strcspn(arg, "=");
+    (void)d, (void)num;
+    for (size_t i = 0; why == NULL && i < o->nlabels; i++)
+        if (strncmp(o->labels[i], arg, n) == 0 && o->labels[i][n] == '=')
+            why = "the same label name given twice";
+    if (why == NULL && o->nlabels == RDC_MAX_LABELS)
+        why = "too many labels (at most 16)";
+    if (why) {
+        rdc_escape_text(arg, strlen(arg), shown, sizeof shown);
+        rdc_errorf("bad --label '%s': %s", shown, why);
+        return false;
+    }
+    o->labels[o->nlabels++] = arg;
     return true;
 }
 
@@ -327,7 +350,8 @@ static const rdc_optdef_t options[] = {
      .choices = {"text", "json", "github", "nagios", "prometheus"},
      .set = set_format,
      .help = "text (default), json (as --json), github: GitHub\n"
-             "Actions ::error::/::warning:: lines for problems only,\n"
+             "Actions annotations, the worst 10 ::error:: and 10\n"
+             "::warning:: lines, and a job summary table,\n"
              "nagios: a monitoring plugin's status line, perfdata and\n"
              "exit status (0-3), or prometheus: metrics in the text\n"
              "format for node_exporter's textfile collector"},
@@ -337,6 +361,20 @@ static const rdc_optdef_t options[] = {
      FIELD(junit),
      .set = set_string,
      .help = "also write a JUnit XML report to FILE (for CI)"},
+    {.name = "output",
+     .letter = 'o',
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "FILE",
+     FIELD(output),
+     .set = set_string,
+     .help = "write the report to FILE, not standard output: a new\n"
+             "file renamed over FILE once the run is complete"},
+    {.name = "label",
+     .arg = RDC_ARG_REQUIRED,
+     .argname = "NAME=VALUE",
+     .set = set_label,
+     .help = "--format prometheus: add the label NAME=\"VALUE\" to\n"
+             "every series (repeatable)"},
     {.name = "quiet",
      .letter = 'q',
      FIELD(quiet),

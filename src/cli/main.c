@@ -85,9 +85,10 @@ int main(int argc, char **argv)
             status = rdc_run_waiting(&r, &o, &out);
         } else {
             if (out.prom)
-                rdc_prom_begin(stdout);
+                rdc_prom_begin(out.f);
             rdc_run_status_t rs = rdc_session_run(&r, &out);
-            status = rdc_session_exit_status(rdc_session_finish(&r, &out, rs), &out);
+            rs = rdc_session_close_output(&out, rdc_session_finish(&r, &out, rs));
+            status = rdc_session_exit_status(rs, &out);
             if (o.stdin_implied && rs == RDC_RUN_DONE && nothing_counted(&out.counts) &&
                 !o.nagios) {
                 /* standard input was not a terminal, yet empty: the

@@ -142,8 +142,8 @@ static bool emit(void *ctx, const rdc_result_t *r)
     if (!out->o->quiet) {
         if (out->o->json)
             rdc_report_json(out->f, r, &out->ro);
-        else if (out->o->github)
-            rdc_report_github(out->f, r);
+        else if (out->github)
+            out->report_failed |= !rdc_github_add(out->github, r);
         else if (out->nagios)
             out->report_failed |= !rdc_nagios_add(out->nagios, r);
         else if (out->prom)
@@ -158,12 +158,12 @@ static bool emit(void *ctx, const rdc_result_t *r)
     return true;
 }
 
-/* The text report's line width: the terminal's (standard output), else
- * $COLUMNS, else 80. */
-static unsigned text_width(void)
+/* The text report's line width: the terminal's (standard output, when
+ * the report goes there), else $COLUMNS, else 80. */
+static unsigned text_width(bool to_stdout)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    if (to_stdout && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col;
     const char *c = getenv("COLUMNS");
     char *end;
@@ -173,50 +173,38 @@ static unsigned text_width(void)
     return 80;
 }
 
-static bool want_color(rdc_color_when_t w)
+static bool want_color(rdc_color_when_t w, bool to_stdout)
 {
     if (w != RDC_COLOR_AUTO)
         return w == RDC_COLOR_ALWAYS;
+    if (!to_stdout)
+        return false;
     const char *nc = getenv("NO_COLOR");
     const char *term = getenv("TERM");
     return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0') &&
            !(term && strcmp(term, "dumb") == 0);
 }
 
-/* --junit FILE, opened before any lookup: a bad path is a usage error and
- * nothing is checked. */
-static bool open_junit(out_t *out)
-{
-    const char *path = out->o->junit;
-    if (path == NULL)
-        return true;
-    out->junit_file = fopen(path, "w");
-    if (out->junit_file == NULL) {
-        rdc_errorf("cannot write %s: %s", path, strerror(errno));
-        return false;
-    }
-    out->junit = rdc_junit_new(out->junit_file, "rdnscheck");
-    if (out->junit == NULL) {
-        rdc_errorf("out of memory");
-        return false;
-    }
-    return true;
-}
-
-/* --format nagios / prometheus keep some state over the run. */
+/* --format nagios / prometheus / github keep some state over the run. */
 static bool make_reporters(out_t *out)
 {
-    if (out->o->quiet)
+    const rdc_options_t *o = out->o;
+    if (o->quiet || o->json)
         return true;
-    if (out->o->nagios)
+    if (o->nagios)
         out->nagios = rdc_nagios_new();
-    if (out->o->prometheus)
-        out->prom = rdc_prom_new(out->o->shard_index, out->o->shard_count);
-    if ((out->o->nagios && out->nagios == NULL) || (out->o->prometheus && out->prom == NULL)) {
+    if (o->prometheus)
+        out->prom = rdc_prom_new(o->shard_index, o->shard_count);
+    for (size_t i = 0; out->prom && i < o->nlabels; i++)
+        if (!rdc_prom_add_label(out->prom, o->labels[i])) {
+            rdc_prom_free(out->prom); /* checked when parsed: only memory fails */
+            out->prom = NULL;
+        }
+    if ((o->nagios && out->nagios == NULL) || (o->prometheus && out->prom == NULL)) {
         rdc_errorf("out of memory");
         return false;
     }
-    return true;
+    return o->github ? rdc_session_open_github(out) : true;
 }
 
 /* The targets: command line, then FILE, with the --mx/--spf domains. */
@@ -409,14 +397,12 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
 {
     const rdc_options_t *o = out->o;
     progress_clear(out);
-    if (out->junit) {
-        bool ok = rdc_junit_finish(out->junit) && !out->junit_failed;
-        ok = fclose(out->junit_file) == 0 && ok;
-        out->junit_file = NULL;
-        if (!ok) {
-            rdc_errorf("cannot write the JUnit report %s", o->junit);
-            rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
-        }
+    rs = rdc_session_finish_junit(out, rs);
+    if (rs != RDC_RUN_OUTPUT_FAILED && out->github &&
+        !rdc_github_finish(out->github, out->f, &out->counts)) {
+        rdc_errorf("cannot write the job summary %s (GITHUB_STEP_SUMMARY)",
+                   getenv("GITHUB_STEP_SUMMARY"));
+        rs = rs == RDC_RUN_DONE ? RDC_RUN_JUNIT_FAILED : rs;
     }
     if (out->self) {
         rdc_self_finish(&out->self->s);
@@ -427,8 +413,6 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
         rdc_report_self_github(out->f, &out->self->s);
     if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->json && out->self)
         rdc_report_self_json(out->f, &out->self->s);
-    if (rs != RDC_RUN_OUTPUT_FAILED && !o->quiet && o->github)
-        rdc_report_github_summary(out->f, &out->counts);
     if (rs == RDC_RUN_DONE && out->report_failed) {
         rdc_errorf("out of memory");
         rs = RDC_RUN_NO_MEMORY;
@@ -467,7 +451,8 @@ int rdc_session_exit_status(rdc_run_status_t rs, const out_t *out)
     if (rs == RDC_RUN_OUTPUT_FAILED) {
         if (out->write_errno == EPIPE) /* the reader went away: end quietly, as if killed */
             return out->o->nagios ? (int)RDC_NAGIOS_UNKNOWN : 128 + SIGPIPE;
-        rdc_errorf("cannot write the report: %s", strerror(out->write_errno));
+        if (out->write_errno)
+            rdc_errorf("cannot write the report: %s", strerror(out->write_errno));
         return (int)(out->o->nagios ? RDC_NAGIOS_UNKNOWN : RDC_EXIT_USAGE);
     }
     if (out->o->nagios) { /* a plugin's exit status is its state, 0 to 3 */
@@ -501,9 +486,12 @@ void rdc_session_teardown(run_t *r, out_t *out)
 {
     rdc_nagios_free(out->nagios);
     rdc_prom_free(out->prom);
+    rdc_github_free(out->github);
+    if (out->job_summary)
+        fclose(out->job_summary);
     rdc_junit_free(out->junit);
-    if (out->junit_file)
-        fclose(out->junit_file);
+    rdc_outfile_discard(out->junit_file); /* left only when the run never finished */
+    rdc_outfile_discard(out->output);
     rdc_session_free_checks(r);
 }
 
@@ -515,10 +503,13 @@ bool rdc_session_make_checks(run_t *r, const rdc_options_t *o, out_t *out)
 bool rdc_session_start(run_t *r, const rdc_options_t *o, out_t *out)
 {
     out->o = o;
-    out->f = stdout;
-    out->ro.color = want_color(o->color);
+    out->f = out->dest = stdout;
+    out->ro.color = want_color(o->color, o->output == NULL);
     out->ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out->ro.verbose = o->verbose;
-    out->ro.width = text_width();
-    return open_junit(out) && make_reporters(out) && rdc_session_make_checks(r, o, out);
+    out->ro.width = text_width(o->output == NULL);
+    if (!rdc_session_open_files(out))
+        return false;
+    out->f = out->dest;
+    return make_reporters(out) && rdc_session_make_checks(r, o, out);
 }

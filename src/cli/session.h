@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "outfile.h"
 #include "report.h"
 #include "report_ci.h"
 #include "report_mon.h"
@@ -22,10 +23,14 @@ extern volatile sig_atomic_t rdc_stop_signal;
 typedef struct out {
     const rdc_options_t *o;
     rdc_junit_t *junit; /* --junit */
-    FILE *junit_file;
+    rdc_outfile_t *junit_file;
     bool junit_failed;
     rdc_report_opts_t ro;
-    FILE *f; /* the report: stdout, or a --wait round's buffer */
+    FILE *f; /* the report: dest, or a --wait round's buffer */
+    FILE *dest; /* where the report goes: stdout, or the --output file */
+    rdc_outfile_t *output; /* --output, until committed */
+    rdc_github_t *github; /* --format github (not with -q) */
+    FILE *job_summary; /* $GITHUB_STEP_SUMMARY with --format github */
     rdc_nagios_t *nagios; /* --format nagios (not with -q) */
     rdc_prom_t *prom; /* --format prometheus (not with -q) */
     bool report_failed; /* either ran out of memory */
@@ -61,6 +66,26 @@ rdc_run_status_t rdc_session_run(run_t *r, out_t *out);
 
 /* The end of a run's output: summaries, the monitoring formats, -v stats. */
 rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t rs);
+
+/* Opens the --output file and the --junit file (session_out.c), each as
+ * a temporary file beside it, before any lookup: a bad path is a usage
+ * error and nothing is checked. False after an error already reported. */
+bool rdc_session_open_files(out_t *out);
+
+/* --format github: the annotation writer, and the job summary when
+ * $GITHUB_STEP_SUMMARY names one (opened for appending). False after an
+ * error already reported. */
+bool rdc_session_open_github(out_t *out);
+
+/* The JUnit report finished and put in place; a failure is said and makes
+ * a completed run RDC_RUN_JUNIT_FAILED. Returns rs, updated. */
+rdc_run_status_t rdc_session_finish_junit(out_t *out, rdc_run_status_t rs);
+
+/* --output: the file replaced when the run completed (DONE, or only the
+ * JUnit report failed), else left as it was and said so. Returns rs, or
+ * RDC_RUN_OUTPUT_FAILED when the file could not be written. Without
+ * --output, rs. */
+rdc_run_status_t rdc_session_close_output(out_t *out, rdc_run_status_t rs);
 
 /* The exit status of a finished run. */
 int rdc_session_exit_status(rdc_run_status_t rs, const out_t *out);

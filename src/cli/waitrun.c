@@ -72,7 +72,7 @@ int rdc_run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
         out->wait_ttl = RDC_TTL_UNKNOWN;
         rdc_run_status_t rs = rdc_session_finish(r, out, rdc_session_run(r, out));
         fclose(mem);
-        out->f = stdout;
+        out->f = out->dest;
         free(prev);
         prev = buf;
         prev_len = len;
@@ -94,11 +94,11 @@ int rdc_run_waiting(run_t *r, const rdc_options_t *o, out_t *out)
                 break;
         }
         if (last || rdc_stop_signal) {
-            if (fwrite(prev, 1, prev_len, stdout) != prev_len || fflush(stdout) != 0) {
+            if (fwrite(prev, 1, prev_len, out->dest) != prev_len || fflush(out->dest) != 0) {
                 rs = RDC_RUN_OUTPUT_FAILED;
                 out->write_errno = errno ? errno : EIO;
             }
-            status = rdc_session_exit_status(rs, out);
+            status = rdc_session_exit_status(rdc_session_close_output(out, rs), out);
             break;
         }
     }

@@ -84,6 +84,7 @@ void rdc_nagios_label(rdc_buf_t *b, const char *label);
  *   rdnscheck_verdict{input,ip,verdict} 1   per address, streamed
  *   rdnscheck_domain_verdict{domain,mode,verdict} 1   per --mx/--spf domain
  *   rdnscheck_results{verdict} N             every verdict, zeros too
+ *   rdnscheck_input_errors N                 bad lines of FILE (verdict error)
  *   rdnscheck_problems{code} N               every problem code, zeros too
  *   rdnscheck_run_duration_seconds, rdnscheck_last_run_timestamp_seconds */
 typedef struct rdc_prom rdc_prom_t;
@@ -95,6 +96,18 @@ rdc_prom_t *rdc_prom_new(unsigned shard_index, unsigned shard_count);
 
 /* Frees p; NULL is a no-op. */
 void rdc_prom_free(rdc_prom_t *p);
+
+/* Why arg is no good --label NAME=VALUE, or NULL when it is: NAME follows
+ * Prometheus's label name rule [a-zA-Z_][a-zA-Z0-9_]*, does not start
+ * with "__" (reserved) and is none of the labels rdnscheck sets itself
+ * (ip, input, verdict, domain, mode, code, shard); VALUE is non-empty
+ * UTF-8 without control characters other than tab and newline. */
+const char *rdc_prom_label_check(const char *arg);
+
+/* Adds the constant label of a checked --label NAME=VALUE to every sample
+ * p writes, after its own labels, in the order added (the value escaped
+ * as rdc_prom_label_value says). false: arg is no good, or no memory. */
+bool rdc_prom_add_label(rdc_prom_t *p, const char *arg);
 
 /* The HELP and TYPE lines of rdnscheck_verdict, before any result. */
 void rdc_prom_begin(FILE *f);

@@ -4,6 +4,7 @@
  * collector refuses them); the per-address family streams, the others
  * follow at the end. */
 #include "report_mon.h"
+#include "seen.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -11,15 +12,14 @@
 #include <string.h>
 
 struct rdc_prom {
-    /* 64-bit FNV-1a hashes of the series written (by ip, or by input for
-     * a result without an address), in an
-     * open-addressing set (0 marks a free slot), so a target listed twice
-     * does not write the same series twice (a duplicate series makes the
-     * textfile collector drop it with an error) */
-    uint64_t *seen;
-    size_t nseen, cap;
+    /* hashes of the series written (by ip, or by input for a result
+     * without an address), so a target listed twice does not write the
+     * same series twice (a duplicate series makes the textfile collector
+     * drop it with an error) */
+    rdc_seen_t seen;
     rdc_buf_t domains; /* rdnscheck_domain_verdict samples, for the end */
     char shard[32]; /* --shard "I/N", a label of every sample; "" without */
+    rdc_buf_t labels; /* --label: name="value",... rendered, for every sample */
     bool failed;
 };
 
@@ -35,8 +35,9 @@ void rdc_prom_free(rdc_prom_t *p)
 {
     if (p == NULL)
         return;
-    free(p->seen);
+    rdc_seen_clear(&p->seen);
     rdc_buf_free(&p->domains);
+    rdc_buf_free(&p->labels);
     free(p);
 }
 
@@ -57,48 +58,92 @@ void rdc_prom_label_value(rdc_buf_t *b, const char *s)
     }
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+/* The labels every sample of rdnscheck has: a --label may not take them. */
+static const char *const own_labels[] = {"ip",   "input", "verdict", "domain",
+                                         "mode", "code",  "shard"};
+
+/* Length of the valid UTF-8 sequence at s (not NUL), 0 when it is not one
+ * (overlong forms, surrogates and code points above U+10FFFF refused). */
+static size_t utf8_len(const unsigned char *s)
 {
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= UINT64_C(1099511628211);
+    unsigned c = s[0], cp, n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    for (unsigned i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
     }
-    return h;
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+const char *rdc_prom_label_check(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (eq == NULL)
+        return "needs NAME=VALUE";
+    size_t n = (size_t)(eq - arg);
+    if (n == 0)
+        return "the label name is empty";
+    for (size_t i = 0; i < n; i++) {
+        char c = arg[i];
+        bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        if (!letter && !(i > 0 && c >= '0' && c <= '9'))
+            return "a label name is letters, digits and '_', not starting with a digit "
+                   "([a-zA-Z_][a-zA-Z0-9_]*)";
+    }
+    if (n >= 2 && arg[0] == '_' && arg[1] == '_')
+        return "label names starting with '__' are reserved for Prometheus itself";
+    for (size_t i = 0; i < sizeof own_labels / sizeof own_labels[0]; i++)
+        if (strlen(own_labels[i]) == n && strncmp(arg, own_labels[i], n) == 0)
+            return "rdnscheck sets this label itself (ip, input, verdict, domain, mode, code, "
+                   "shard)";
+    if (eq[1] == '\0')
+        return "the value is empty (an empty label value is the same as no label)";
+    for (const unsigned char *v = (const unsigned char *)eq + 1; *v;) {
+        if ((*v < 0x20 && *v != '\n' && *v != '\t') || *v == 0x7f)
+            return "the value has a control character";
+        size_t k = utf8_len(v);
+        if (k == 0)
+            return "the value is not UTF-8";
+        v += k;
+    }
+    return NULL;
+}
+
+bool rdc_prom_add_label(rdc_prom_t *p, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (eq == NULL || rdc_prom_label_check(arg) != NULL)
+        return false;
+    if (p->labels.len)
+        rdc_buf_puts(&p->labels, ",");
+    rdc_buf_append(&p->labels, arg, (size_t)(eq - arg));
+    rdc_buf_puts(&p->labels, "=\"");
+    rdc_prom_label_value(&p->labels, eq + 1);
+    rdc_buf_puts(&p->labels, "\"");
+    return !p->labels.failed;
 }
 
 /* True when key was not in the set (and is now); false when it was, or
  * without memory (p->failed). */
 static bool first_time(rdc_prom_t *p, uint64_t key)
 {
-    key = key ? key : 1; /* 0 marks a free slot */
-    if (2 * (p->nseen + 1) > p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 1024;
-        uint64_t *t = calloc(cap, sizeof *t);
-        if (t == NULL) {
-            p->failed = true;
-            return false;
-        }
-        for (size_t i = 0; i < p->cap; i++) {
-            if (p->seen[i] == 0)
-                continue;
-            size_t j = (size_t)(p->seen[i] & (cap - 1));
-            while (t[j])
-                j = (j + 1) & (cap - 1);
-            t[j] = p->seen[i];
-        }
-        free(p->seen);
-        p->seen = t;
-        p->cap = cap;
-    }
-    size_t j = (size_t)(key & (p->cap - 1));
-    while (p->seen[j]) {
-        if (p->seen[j] == key)
-            return false;
-        j = (j + 1) & (p->cap - 1);
-    }
-    p->seen[j] = key;
-    p->nseen++;
-    return true;
+    unsigned long n = rdc_seen_add(&p->seen, key);
+    if (n == 0)
+        p->failed = true;
+    return n == 1;
 }
 
 static void family(FILE *f, const char *name, const char *help)
@@ -113,9 +158,10 @@ void rdc_prom_begin(FILE *f)
            "error for a bad target), 1 for the verdict it has.");
 }
 
-/* Writes `name{label="value",...,shard="I/N"} value\n` into b: labels and
- * values alternate in lv, NULL ends them; the shard label only with
- * --shard; no braces when there is no label. */
+/* Writes `name{label="value",...,shard="I/N",L="V"} value\n` into b:
+ * labels and values alternate in lv, NULL ends them; the shard label only
+ * with --shard; then the --label labels; no braces when there is no
+ * label. */
 static void sample(rdc_buf_t *b, const rdc_prom_t *p, const char *name, const char *const *lv,
                    const char *value)
 {
@@ -135,6 +181,11 @@ static void sample(rdc_buf_t *b, const rdc_prom_t *p, const char *name, const ch
             rdc_buf_puts(b, "\"");
             any = true;
         }
+    if (p && p->labels.len) {
+        rdc_buf_puts(b, any ? "," : "{");
+        rdc_buf_append(b, p->labels.s, p->labels.len);
+        any = true;
+    }
     rdc_buf_puts(b, any ? "} " : " ");
     rdc_buf_puts(b, value);
     rdc_buf_puts(b, "\n");
@@ -158,8 +209,8 @@ bool rdc_prom_add(rdc_prom_t *p, FILE *f, const rdc_result_t *r)
     if (addr)
         rdc_addr_format(&r->addr, ip);
     const char *key = addr ? ip : input;
-    uint64_t h = fnv1a(UINT64_C(14695981039346656037), addr ? "a" : "i", 2);
-    if (!first_time(p, fnv1a(h, key, strlen(key))))
+    uint64_t h = rdc_hash64(RDC_HASH64_INIT, addr ? "a" : "i", 2);
+    if (!first_time(p, rdc_hash64(h, key, strlen(key))))
         return !p->failed;
     const char *lv[] = {addr ? "ip" : "input", key, "verdict", rdc_verdict_name(r->verdict), NULL};
     rdc_buf_t b = {0};
@@ -190,6 +241,12 @@ void rdc_prom_finish(const rdc_prom_t *p, FILE *f, const rdc_counts_t *c, double
         snprintf(v, sizeof v, "%lu", c->n[verdicts[i]]);
         sample(&b, p, "rdnscheck_results", lv, v);
     }
+    rdc_buf_puts(&b, "# HELP rdnscheck_input_errors Bad targets in the last run: lines of FILE "
+                     "that are no address, block or host name (each is also a rdnscheck_verdict "
+                     "sample with verdict error).\n"
+                     "# TYPE rdnscheck_input_errors gauge\n");
+    snprintf(v, sizeof v, "%lu", c->n[RDC_ERROR]);
+    sample(&b, p, "rdnscheck_input_errors", NULL, v);
     rdc_buf_puts(&b, "# HELP rdnscheck_problems Problems found in the last run by code.\n"
                      "# TYPE rdnscheck_problems gauge\n");
     for (int k = 0; k < RDC_CODE_COUNT; k++) {

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # --format prometheus and --format nagios where the case runner cannot
 # reach: the exposition of a mixed run (pass, warn, fail, tempfail, a --mx
-# domain, a target twice, hostile bad lines) validated by promtool (Debian:
-# prometheus; scripts/test.sh installs it), the textfile collector recipe
-# of the README, and a Nagios check stopped by SIGTERM or unable to write.
+# domain, a target twice, hostile bad lines) and of every --label and
+# --shard variant validated by promtool (Debian: prometheus; scripts/test.sh
+# unpacks it), the textfile collector recipe taken from the README, --output
+# replacing its file atomically (kept as it was when a run is stopped or
+# cannot write), and a Nagios check stopped by SIGTERM or unable to write.
 # Usage: test_monitoring.sh RDNSCHECK FAKEDNS   (RDC_KNOT=127.0.0.1:53535)
 # Without promtool (RDC_PROMTOOL, else promtool on PATH) the promtool checks
 # are a SKIP; with CI=true a failure.
 set -uo pipefail
 # shellcheck source=tests/common/fakedns.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/fakedns.sh"
-bin=$1
+# shellcheck source=tests/common/readme.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/readme.sh"
+readme=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/README.md
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 fakedns=$2
 knot=${RDC_KNOT:-127.0.0.1:${RDC_KNOT_PORT:-53535}}
 tmp=$(mktemp -d /tmp/rdc-monitoring.XXXXXX)
@@ -88,24 +93,93 @@ expect "mixed: the timestamp is now ($ts)" \
 expect "mixed: a duration in seconds" \
     "$(grep -qE '^rdnscheck_run_duration_seconds [0-9]+\.[0-9]{3}$' "$tmp/m.prom"; echo $?)"
 
-# 2. the textfile collector recipe (README): temp file, then mv when the
-#    run completed (status 0, 1 or 3)
+# 2. the textfile collector recipe, as the README has it (its paths and
+#    domain replaced by the test's): two jobs, two files in one directory,
+#    told apart by --label; a bad line in the list still gives a file, with
+#    every good line and the bad one counted
 dir=$tmp/textfile
 mkdir "$dir"
+printf '%s\n' 192.0.2.10 192.0.2.49 'bad..line' 192.0.2.30 >"$tmp/senders.txt"
+recipe=$(readme_block "$readme" 'tested: tests/integration/test_monitoring.sh')
+expect "README: the textfile recipe uses --output and --label" \
+    "$(grep -q -- '--output' <<<"$recipe" && grep -q -- '--label' <<<"$recipe"; echo $?)" "$recipe"
+recipe=${recipe//\/var\/lib\/prometheus\/node-exporter/$dir}
+recipe=${recipe//\/etc\/rdnscheck\/senders.txt/$tmp/senders.txt}
+recipe=${recipe//example.com/mx-normal.mail.test}
+echo 'stale' >"$dir/rdnscheck-senders.prom"
 (
-    rdnscheck() { "$bin" "$@"; }
-    rdnscheck -s "$knot" --format prometheus 198.51.100.0/29 >"$dir/rdnscheck.prom.$$"
-    case $? in
-    0 | 1 | 3) mv "$dir/rdnscheck.prom.$$" "$dir/rdnscheck.prom" ;;
-    *) rm -f "$dir/rdnscheck.prom.$$" ;;
-    esac
-)
-expect "textfile recipe: rdnscheck.prom in place, no temp file left" \
-    "$([ -s "$dir/rdnscheck.prom" ] && [ "$(ls "$dir" | wc -l)" -eq 1 ]; echo $?)" "$(ls "$dir")"
-promtool_check "textfile recipe" "$dir/rdnscheck.prom"
-expect "textfile recipe: 8 addresses, 4 fail" \
-    "$([ "$(grep -c '^rdnscheck_verdict{' "$dir/rdnscheck.prom")" -eq 8 ] &&
-        grep -qxF 'rdnscheck_results{verdict="fail"} 4' "$dir/rdnscheck.prom"; echo $?)"
+    rdnscheck() { "$bin" -s "$knot" "$@"; }
+    eval "$recipe"
+) 2>"$tmp/recipe.err"
+expect "textfile recipe: the two files, nothing else (no temporary file left)" \
+    "$(cd "$dir" && [ "$(ls -A | tr '\n' ' ')" = 'rdnscheck-mx.prom rdnscheck-senders.prom ' ]; echo $?)" \
+    "$(ls -A "$dir"; cat "$tmp/recipe.err")"
+promtool_check "textfile recipe, senders" "$dir/rdnscheck-senders.prom"
+promtool_check "textfile recipe, mx" "$dir/rdnscheck-mx.prom"
+expect "textfile recipe: the bad line replaced the old file all the same, every good line in it" \
+    "$(grep -qxF 'rdnscheck_input_errors{list="senders"} 1' "$dir/rdnscheck-senders.prom" &&
+        grep -qxF 'rdnscheck_results{verdict="error",list="senders"} 1' "$dir/rdnscheck-senders.prom" &&
+        grep -qxF 'rdnscheck_verdict{ip="192.0.2.49",verdict="fail",list="senders"} 1' "$dir/rdnscheck-senders.prom" &&
+        grep -qxF 'rdnscheck_verdict{input="bad..line",verdict="error",list="senders"} 1' "$dir/rdnscheck-senders.prom" &&
+        [ "$(grep -c '^rdnscheck_verdict{' "$dir/rdnscheck-senders.prom")" -eq 4 ]; echo $?)" \
+    "$(grep -v '^#' "$dir/rdnscheck-senders.prom" | head -n 12)"
+dups=$(cat "$dir"/*.prom | grep -v '^#' | sed 's/ [^ ]*$//' | sort | uniq -d)
+expect "textfile recipe: the two files hold no series in common (--label)" "$([ -z "$dups" ]; echo $?)" "$dups"
+expect "textfile recipe: every sample labelled with its list" \
+    "$([ -z "$(grep -v '^#' "$dir/rdnscheck-mx.prom" | grep -v 'list="mx"')" ] &&
+        [ -z "$(grep -v '^#' "$dir/rdnscheck-senders.prom" | grep -v 'list="senders"')" ]; echo $?)"
+expect "textfile recipe: the file is readable like any new file (0666 less the umask)" \
+    "$([ "$(stat -c %a "$dir/rdnscheck-mx.prom")" = "$(printf '%o' $((0666 & ~$(umask))))" ]; echo $?)" \
+    "$(stat -c %a "$dir/rdnscheck-mx.prom")"
+"$bin" -s "$knot" --format prometheus --label list=senders -f "$tmp/senders.txt" --output "$dir/x.prom" \
+    >/dev/null 2>&1
+st=$?
+expect "--output: the exit status is that of any format (2: a bad line)" "$([ "$st" -eq 2 ]; echo $?)" "status $st"
+
+# 2b. --output keeps the old file when the run cannot write its new one
+#     (a file size limit: EFBIG) or is stopped, and says so
+cp "$dir/rdnscheck-mx.prom" "$tmp/old.prom"
+(
+    trap '' XFSZ
+    ulimit -f 1
+    exec "$bin" -s "$knot" --format prometheus --mx mx-normal.mail.test --output "$dir/rdnscheck-mx.prom"
+) >"$tmp/out" 2>"$tmp/err"
+st=$?
+expect "--output, write error: exit status 2, the old file as it was, no temporary file" \
+    "$([ "$st" -eq 2 ] && cmp -s "$tmp/old.prom" "$dir/rdnscheck-mx.prom" &&
+        [ "$(ls -A "$dir" | wc -l)" -eq 3 ] &&
+        grep -q "cannot write $dir/rdnscheck-mx.prom: File too large; $dir/rdnscheck-mx.prom is left as it was" \
+            "$tmp/err"; echo $?)" "status $st: $(cat "$tmp/err"; ls -A "$dir")"
+"$bin" -s "$knot" --format prometheus 192.0.2.10 --output "$tmp/nodir/x.prom" >"$tmp/out" 2>"$tmp/err"
+st=$?
+expect "--output, no such directory: a usage error before any lookup" \
+    "$([ "$st" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "cannot write $tmp/nodir/x.prom" "$tmp/err"; echo $?)" \
+    "status $st: $(cat "$tmp/err")"
+for l in 1x=a __x=a ip=a 'a=' 'a.b=c' 'list=a' ; do
+    "$bin" -s "$knot" --format prometheus --label list=b --label "$l" 192.0.2.10 \
+        --output "$tmp/never.prom" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    expect "--label '$l': a usage error, no file" \
+        "$([ "$st" -eq 2 ] && [ ! -e "$tmp/never.prom" ] && grep -q "bad --label '$l'" "$tmp/err"; echo $?)" \
+        "status $st: $(cat "$tmp/err")"
+done
+"$bin" -s "$knot" --label list=b 192.0.2.10 >"$tmp/out" 2>"$tmp/err"
+st=$?
+expect "--label without --format prometheus: a usage error" \
+    "$([ "$st" -eq 2 ] && grep -q 'needs --format prometheus' "$tmp/err"; echo $?)" "status $st"
+
+# 2c. every label variant through promtool: escaped values (quote,
+#     backslash, line feed, UTF-8), several labels, with --shard
+"$bin" -s "$knot" --format prometheus --label 'site=a"b\c' --label "note=two"$'\n'"lines" \
+    --label 'city=Zürich' --label _x=1 192.0.2.10 192.0.2.49 -f "$tmp/senders.txt" >"$tmp/l.prom" 2>/dev/null
+promtool_check "labels with escapes" "$tmp/l.prom"
+expect "labels: escaped as the format says" \
+    "$(grep -qF 'rdnscheck_input_errors{site="a\"b\\c",note="two\nlines",city="Zürich",_x="1"} 1' "$tmp/l.prom"; echo $?)" \
+    "$(grep input_errors "$tmp/l.prom")"
+"$bin" -s "$knot" --format prometheus --shard 1/2 --label list=a 198.51.100.0/29 >"$tmp/ls.prom" 2>/dev/null
+promtool_check "labels with --shard" "$tmp/ls.prom"
+expect "labels with --shard: both on every sample" \
+    "$([ -z "$(grep -v '^#' "$tmp/ls.prom" | grep -v 'shard="1/2",list="a"')" ]; echo $?)"
 
 # 3. nothing to check is still a valid exposition, with zero counts
 : >"$tmp/empty.txt"
@@ -131,6 +205,18 @@ expect "nagios SIGTERM: exit status 3 (UNKNOWN)" "$([ "$st" -eq 3 ]; echo $?)" "
 expect "nagios SIGTERM: status line says so, with the pass decided" \
     "$(grep -qE '^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| pass=1 ' "$tmp/out"; echo $?)" \
     "$(cat "$tmp/out")"
+echo 'old' >"$tmp/keep.prom"
+"$bin" -s "$fake" --timeout 10000 -c 1 --format prometheus --output "$tmp/keep.prom" 192.0.2.10 \
+    192.0.2.11 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -s TERM $pid
+wait $pid
+st=$?
+expect "--output, stopped by SIGTERM: exit 143, the old file as it was, no temporary file" \
+    "$([ "$st" -eq 143 ] && [ "$(cat "$tmp/keep.prom")" = old ] && [ -z "$(ls -A "$tmp" | grep '^\.keep')" ] &&
+        grep -q "keep.prom is left as it was: the run did not complete" "$tmp/err"; echo $?)" \
+    "status $st: $(cat "$tmp/err")"
 "$bin" -s "$knot" --format nagios 192.0.2.10 >/dev/full 2>"$tmp/err"
 st=$?
 expect "nagios /dev/full: exit status 3" "$([ "$st" -eq 3 ]; echo $?)" "status $st: $(cat "$tmp/err")"

@@ -229,12 +229,16 @@ static void check_suite(xmlNode *s, totals_t *t)
     unsigned long tests = 0, failures = 0, errors = 0;
     unsigned long long ms = 0;
     assert_no_stray_text(s);
-    char *sname = attr(s, "name");
-    size_t cl = strlen("rdnscheck.") + strlen(sname) + 1;
-    char *classname = malloc(cl);
-    assert_non_null(classname);
-    snprintf(classname, cl, "rdnscheck.%s", sname);
-    free(sname);
+    /* one class name a suite: rdnscheck.fcrdns, or rdnscheck.MODE.DOMAIN
+     * without another dot (JUnit readers split at the last one) */
+    xmlNode *first = child(s, "testcase", 0);
+    assert_non_null(first);
+    char *classname = attr(first, "classname");
+    const char *tail = strchr(classname, '.');
+    assert_true(strncmp(classname, "rdnscheck.", 10) == 0);
+    assert_true(strcmp(classname, "rdnscheck.fcrdns") == 0 ||
+                ((strncmp(tail, ".mx.", 4) == 0 || strncmp(tail, ".spf.", 5) == 0) &&
+                 strchr(strchr(tail + 1, '.') + 1, '.') == NULL));
     for (xmlNode *c = s->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -299,12 +303,26 @@ static xmlDocPtr check_doc(const char *s, totals_t *t)
             continue;
         assert_true(is_elem(c, "testsuite"));
         check_suite(c, t);
+        /* suite names are unique */
+        for (xmlNode *d = c->next; d; d = d->next) {
+            if (!is_elem(d, "testsuite"))
+                continue;
+            char *a = attr(c, "name"), *b = attr(d, "name");
+            int same = strcmp(a, b) == 0;
+            if (same)
+                print_error("two suites named \"%s\"\n", a);
+            free(a);
+            free(b);
+            assert_false(same);
+        }
     }
     free(attr(root, "name"));
     assert_int_equal(attr_ul(root, "tests"), t->tests);
     assert_int_equal(attr_ul(root, "failures"), t->failures);
     assert_int_equal(attr_ul(root, "errors"), t->errors);
-    assert_int_equal(attr_ul(root, "skipped"), 0);
+    /* no skipped= on the root: junit-10.xsd of Jenkins' xunit plugin
+     * refuses it there */
+    assert_null(xmlGetProp(root, (const xmlChar *)"skipped"));
     assert_int_equal(attr_ms(root, "time"), t->ms);
     return doc;
 }
@@ -349,15 +367,15 @@ static void test_junit_all_pass(void **state)
     clear_all(rs, 3);
     assert_string_equal(
         s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<testsuites name=\"rdnscheck\" tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\" "
+           "<testsuites name=\"rdnscheck\" tests=\"3\" failures=\"0\" errors=\"0\" "
            "time=\"1.515\">\n"
            "  <testsuite name=\"192.0.2.0/30\" tests=\"3\" failures=\"0\" errors=\"0\" "
            "skipped=\"0\" time=\"1.515\">\n"
-           "    <testcase classname=\"rdnscheck.192.0.2.0/30\" name=\"192.0.2.1 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.1 "
            "(mx1.example.test)\" time=\"0.003\"/>\n"
-           "    <testcase classname=\"rdnscheck.192.0.2.0/30\" name=\"192.0.2.2 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.2 "
            "(mx2.example.test, alt.example.test)\" time=\"0.012\"/>\n"
-           "    <testcase classname=\"rdnscheck.192.0.2.0/30\" name=\"192.0.2.3 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.3 "
            "(mx3.example.test)\" time=\"1.500\"/>\n"
            "  </testsuite>\n"
            "</testsuites>\n");
@@ -403,18 +421,18 @@ static void test_junit_mixed_two_suites(void **state)
     clear_all(rs, 5);
     assert_string_equal(
         s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<testsuites name=\"ci run\" tests=\"5\" failures=\"1\" errors=\"2\" skipped=\"0\" "
+           "<testsuites name=\"ci run\" tests=\"5\" failures=\"1\" errors=\"2\" "
            "time=\"4.021\">\n"
            "  <testsuite name=\"mail.example.test\" tests=\"3\" failures=\"1\" errors=\"0\" "
            "skipped=\"0\" time=\"0.021\">\n"
-           "    <testcase classname=\"rdnscheck.mail.example.test\" name=\"192.0.2.10 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.10 "
            "(mail.example.test)\" time=\"0.005\"/>\n"
-           "    <testcase classname=\"rdnscheck.mail.example.test\" name=\"192.0.2.11 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.11 "
            "(alias.example.test)\" time=\"0.007\">\n"
            "      <system-out>ptr-cname: alias.example.test goes through a CNAME / publish an A "
            "record\n</system-out>\n"
            "    </testcase>\n"
-           "    <testcase classname=\"rdnscheck.mail.example.test\" name=\"192.0.2.12 "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"192.0.2.12 "
            "(a.example.test, b.example.test)\" time=\"0.009\">\n"
            "      <failure type=\"ptr-mismatch\" message=\"b.example.test does not point back\">"
            "generic-ptr: a.example.test looks provider-generated\n"
@@ -424,12 +442,12 @@ static void test_junit_mixed_two_suites(void **state)
            "  </testsuite>\n"
            "  <testsuite name=\"second\" tests=\"2\" failures=\"0\" errors=\"2\" skipped=\"0\" "
            "time=\"4.000\">\n"
-           "    <testcase classname=\"rdnscheck.second\" name=\"198.51.100.7 (PTR unknown)\" "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"198.51.100.7 (PTR unknown)\" "
            "time=\"4.000\">\n"
            "      <error type=\"dns-timeout\" message=\"the PTR lookup timed out\">dns-timeout: "
            "the PTR lookup timed out / try again later\n</error>\n"
            "    </testcase>\n"
-           "    <testcase classname=\"rdnscheck.second\" name=\"line 4: bogus line\" "
+           "    <testcase classname=\"rdnscheck.fcrdns\" name=\"line 4: bogus line\" "
            "time=\"0.000\">\n"
            "      <error type=\"invalid-target\" message=\"not an address, block or host "
            "name\">invalid-target: not an address, block or host name\n</error>\n"
@@ -488,7 +506,7 @@ static void test_junit_grouping(void **state)
     assert_int_equal(t.suites, 5);
     xmlNode *root = xmlDocGetRootElement(doc);
     assert_attr(root, "name", "rdnscheck");
-    static const char *const names[] = {"a.example.test", "b.example.test", "a.example.test",
+    static const char *const names[] = {"a.example.test", "b.example.test", "a.example.test #2",
                                         "example.org", "mx3.example.org"};
     static const unsigned long tests[] = {1, 1, 1, 2, 1};
     for (unsigned i = 0; i < 5; i++) {
@@ -497,6 +515,100 @@ static void test_junit_grouping(void **state)
         assert_attr(su, "name", names[i]);
         assert_int_equal(attr_ul(su, "tests"), tests[i]);
     }
+    xmlFreeDoc(doc);
+}
+
+/* Suite names are unique in a document: the same input again is "INPUT #2",
+ * "#3", and a name taken by a literal group is skipped. */
+static void test_junit_unique_suite_names(void **state)
+{
+    (void)state;
+    rdc_result_t rs[7];
+    res_init(&rs[0], "192.0.2.10", "192.0.2.10", RDC_PASS, 1);
+    res_init(&rs[1], "192.0.2.10", "192.0.2.10", RDC_PASS, 1); /* given twice in a row */
+    res_init(&rs[2], "192.0.2.11", "192.0.2.11", RDC_PASS, 1);
+    res_init(&rs[3], "192.0.2.10", "192.0.2.10", RDC_PASS, 1);
+    res_init(&rs[4], "x", "192.0.2.1", RDC_PASS, 1);
+    res_init(&rs[5], "y", "192.0.2.2", RDC_PASS, 1);
+    res_init(&rs[6], "z", "192.0.2.2", RDC_PASS, 1); /* the same test case again */
+    static const char *const groups[] = {NULL, NULL, NULL, NULL, "x #2", "x", "x"};
+    char *s = junit_run(NULL, rs, groups, 7);
+    clear_all(rs, 7);
+    totals_t t;
+    xmlDocPtr doc = check_doc(s, &t);
+    free(s);
+    static const char *const names[] = {
+        "192.0.2.10", "192.0.2.10 #2", "192.0.2.11", "192.0.2.10 #3", "x #2", "x", "x #3"};
+    xmlNode *root = xmlDocGetRootElement(doc);
+    assert_int_equal(t.suites, 7);
+    for (unsigned i = 0; i < 7; i++)
+        assert_attr(child(root, "testsuite", i), "name", names[i]);
+    xmlFreeDoc(doc);
+}
+
+/* Lines of FILE are inputs of their own even when they read the same; a
+ * host name's addresses stay together. */
+static void test_junit_file_lines(void **state)
+{
+    (void)state;
+    rdc_result_t rs[4];
+    res_init(&rs[0], "mail.example.test", "192.0.2.10", RDC_PASS, 1);
+    res_init(&rs[1], "mail.example.test", "2001:db8::10", RDC_PASS, 1);
+    res_init(&rs[2], "mail.example.test", "192.0.2.10", RDC_PASS, 1);
+    res_init(&rs[3], "mail.example.test", "2001:db8::10", RDC_PASS, 1);
+    rs[0].line = rs[1].line = 3;
+    rs[2].line = rs[3].line = 4;
+    char *s = junit_run(NULL, rs, NULL, 4);
+    clear_all(rs, 4);
+    totals_t t;
+    xmlDocPtr doc = check_doc(s, &t);
+    free(s);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    assert_int_equal(t.suites, 2);
+    assert_attr(child(root, "testsuite", 0), "name", "mail.example.test");
+    assert_attr(child(root, "testsuite", 1), "name", "mail.example.test #2");
+    assert_int_equal(attr_ul(child(root, "testsuite", 1), "tests"), 2);
+    xmlFreeDoc(doc);
+}
+
+/* A --mx/--spf domain: its line opens a suite whose class name is
+ * rdnscheck.MODE.DOMAIN with '-' for the dots; its addresses (with a via)
+ * join it; a plain target of the same name does not. */
+static void test_junit_domain_classname(void **state)
+{
+    (void)state;
+    rdc_result_t rs[5];
+    res_init(&rs[0], "mail.example.test", NULL, RDC_PASS, 0);
+    rs[0].kind = RDC_RESULT_DOMAIN;
+    rs[0].domain.mode = "mx";
+    rs[0].domain.own = RDC_PASS;
+    res_init(&rs[1], "mail.example.test", "192.0.2.10", RDC_PASS, 1);
+    rs[1].via = unit_strdup("mx 10 mx1.mail.example.test");
+    res_init(&rs[2], "mail.example.test", "192.0.2.10", RDC_PASS, 1); /* a host target */
+    res_init(&rs[3], "spf.example.test.", NULL, RDC_PASS, 0);
+    rs[3].kind = RDC_RESULT_DOMAIN;
+    rs[3].domain.mode = "spf";
+    rs[3].domain.own = RDC_PASS;
+    res_init(&rs[4], "spf.example.test.", "192.0.2.10", RDC_PASS, 1);
+    rs[4].via = unit_strdup("spf ip4:192.0.2.10");
+    char *s = junit_run(NULL, rs, NULL, 5);
+    clear_all(rs, 5);
+    totals_t t;
+    xmlDocPtr doc = check_doc(s, &t);
+    free(s);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    assert_int_equal(t.suites, 3);
+    xmlNode *mx = child(root, "testsuite", 0);
+    assert_attr(mx, "name", "mail.example.test");
+    assert_int_equal(attr_ul(mx, "tests"), 2);
+    assert_attr(child(mx, "testcase", 0), "name", "mail.example.test (mx)");
+    assert_attr(child(mx, "testcase", 1), "classname", "rdnscheck.mx.mail-example-test");
+    assert_attr(child(mx, "testcase", 1), "name", "192.0.2.10 (no PTR)");
+    xmlNode *host = child(root, "testsuite", 1);
+    assert_attr(host, "name", "mail.example.test #2");
+    assert_attr(child(host, "testcase", 0), "classname", "rdnscheck.fcrdns");
+    xmlNode *spf = child(root, "testsuite", 2);
+    assert_attr(child(spf, "testcase", 1), "classname", "rdnscheck.spf.spf-example-test");
     xmlFreeDoc(doc);
 }
 
@@ -603,8 +715,7 @@ static void test_junit_hostile(void **state)
     assert_attr(su, "name", decoded);
     xmlNode *tc = child(su, "testcase", 0);
     char want[256];
-    snprintf(want, sizeof want, "rdnscheck.%s", decoded);
-    assert_attr(tc, "classname", want);
+    assert_attr(tc, "classname", "rdnscheck.fcrdns"); /* never the input */
     snprintf(want, sizeof want, "192.0.2.1 (%s)", decoded);
     assert_attr(tc, "name", want);
     xmlNode *f = child(tc, "failure", 0);
@@ -666,9 +777,11 @@ static void test_junit_counts(void **state)
             add_prob(&r, RDC_DNS_SERVFAIL, "servfail", NULL);
         else if (v == RDC_ERROR)
             add_prob(&r, RDC_INVALID_TARGET, "bad", NULL);
+        if (v == RDC_ERROR)
+            r.line = i + 1; /* bad lines of FILE: each its own test case name */
         want[v]++;
         want_ms += ms;
-        bool ok = rdc_junit_add(j, &r, NULL);
+        bool ok = rdc_junit_add(j, &r, input);
         rdc_result_clear(&r);
         assert_true(ok);
     }
@@ -698,7 +811,7 @@ static void test_junit_empty(void **state)
     char *s = junit_run("rdnscheck", NULL, NULL, 0);
     assert_string_equal(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                            "<testsuites name=\"rdnscheck\" tests=\"0\" failures=\"0\" "
-                           "errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
+                           "errors=\"0\" time=\"0.000\">\n"
                            "</testsuites>\n");
     totals_t t;
     xmlDocPtr doc = check_doc(s, &t);
@@ -726,7 +839,7 @@ static void test_junit_times(void **state)
     assert_true(unit_contains(s, "time=\"4294967.295\"/>"));
     /* the total does not wrap at 32 bits */
     assert_true(unit_contains(s, "<testsuites name=\"t\" tests=\"4\" failures=\"0\" errors=\"0\" "
-                                 "skipped=\"0\" time=\"4294969.295\">"));
+                                 "time=\"4294969.295\">"));
     totals_t t;
     xmlDocPtr doc = check_doc(s, &t);
     free(s);
@@ -1006,6 +1119,225 @@ static void test_github_line_escaping(void **state)
     free(s);
 }
 
+/* A bad line of FILE is attached to it: file= and line= (file escaped as a
+ * property: ',' and ':' would end it). */
+static void test_github_file_line(void **state)
+{
+    (void)state;
+    rdc_result_t r;
+    res_init(&r, "bogus line", NULL, RDC_ERROR, 0);
+    r.line = 4;
+    add_prob(&r, RDC_INVALID_TARGET, "not an address", NULL);
+    rdc_buf_t b = {0};
+    rdc_github_line(&b, &r, "lists/a,b:c%.txt");
+    assert_string_equal(b.s, "::error file=lists/a%2Cb%3Ac%25.txt,line=4,title=rdnscheck "
+                             "invalid-target::line 4: bogus line: not an address\n");
+    rdc_buf_free(&b);
+    r.line = 0; /* a command-line target: no file */
+    rdc_github_line(&b, &r, "lists/x.txt");
+    assert_string_equal(b.s,
+                        "::error title=rdnscheck invalid-target::bogus line: not an address\n");
+    rdc_buf_free(&b);
+    rdc_result_clear(&r);
+}
+
+/* One result of a run for the caps test: kind by letter (f fail, t
+ * tempfail, w warn, e bad line, D failing domain, W warning domain). */
+static void gh_feed(rdc_github_t *g, rdc_counts_t *c, char kind, unsigned n)
+{
+    rdc_result_t r;
+    char ip[32], in[32];
+    snprintf(ip, sizeof ip, "%s.%u", kind == 'w' ? "198.51.100" : "192.0.2", n);
+    switch (kind) {
+    case 'f':
+        res_init(&r, ip, ip, RDC_FAIL, 0);
+        add_prob(&r, RDC_NO_PTR, "no PTR", NULL);
+        break;
+    case 't':
+        res_init(&r, ip, ip, RDC_TEMPFAIL, 0);
+        add_prob(&r, RDC_DNS_TIMEOUT, "timed out", NULL);
+        break;
+    case 'w':
+        res_init(&r, ip, ip, RDC_WARN, 0);
+        add_prob(&r, RDC_PTR_CNAME, "alias", NULL);
+        break;
+    case 'e':
+        snprintf(in, sizeof in, "bad%u", n);
+        res_init(&r, in, NULL, RDC_ERROR, 0);
+        r.line = n;
+        add_prob(&r, RDC_INVALID_TARGET, "bad", NULL);
+        break;
+    default:
+        res_init(&r, kind == 'D' ? "fail.example.test" : "warn.example.test", NULL,
+                 kind == 'D' ? RDC_FAIL : RDC_WARN, 0);
+        r.kind = RDC_RESULT_DOMAIN;
+        r.domain.mode = "mx";
+        r.domain.own = r.verdict;
+        add_prob(&r, kind == 'D' ? RDC_MX_NO_ADDRESS : RDC_MX_CNAME, "domain", NULL);
+        break;
+    }
+    rdc_counts_add(c, &r);
+    assert_true(rdc_github_add(g, &r));
+    rdc_result_clear(&r);
+}
+
+/* 10 errors and 10 warnings at most, the worst first (bad lines, failing
+ * domains, fails, tempfails; domains before addresses among warnings),
+ * input order among equals; then the counts and a notice of the rest. */
+static void test_github_caps_worst_first(void **state)
+{
+    (void)state;
+    rdc_counts_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    rdc_github_t *g = rdc_github_new("list.txt", NULL, 0);
+    assert_non_null(g);
+    unsigned f = 1, w = 1, t = 101;
+    for (; f <= 5; f++)
+        gh_feed(g, &cnt, 'f', f);
+    gh_feed(g, &cnt, 't', t++);
+    for (; w <= 6; w++)
+        gh_feed(g, &cnt, 'w', w);
+    gh_feed(g, &cnt, 'e', 1);
+    for (; f <= 25; f++)
+        gh_feed(g, &cnt, 'f', f);
+    gh_feed(g, &cnt, 'D', 0);
+    for (; w <= 12; w++)
+        gh_feed(g, &cnt, 'w', w);
+    gh_feed(g, &cnt, 't', t++);
+    gh_feed(g, &cnt, 't', t++);
+    gh_feed(g, &cnt, 'e', 2);
+    gh_feed(g, &cnt, 'W', 0);
+    capture_t c;
+    cap_open(&c);
+    assert_true(rdc_github_finish(g, c.f, &cnt));
+    rdc_github_free(g);
+    char *s = cap_close(&c);
+    static const char *const want[] = {
+        "::error file=list.txt,line=1,title=rdnscheck invalid-target::line 1: bad1: bad\n",
+        "::error file=list.txt,line=2,title=rdnscheck invalid-target::line 2: bad2: bad\n",
+        "::error title=rdnscheck mx-no-address::fail.example.test (mx): 0 "
+        "addresses%0Amx-no-address: domain\n",
+        "::error title=rdnscheck no-ptr::192.0.2.1: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.2: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.3: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.4: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.5: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.6: no PTR\n",
+        "::error title=rdnscheck no-ptr::192.0.2.7: no PTR\n",
+        "::warning title=rdnscheck mx-cname::warn.example.test (mx): 0 addresses%0Amx-cname: "
+        "domain\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.1: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.2: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.3: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.4: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.5: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.6: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.7: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.8: alias\n",
+        "::warning title=rdnscheck ptr-cname::198.51.100.9: alias\n",
+        "::notice title=rdnscheck::42 checked: 12 warn, 25 fail, 3 tempfail, 2 error; 2 domains: "
+        "1 warn, 1 fail\n",
+        "::notice title=rdnscheck::21 more errors and 3 more warnings not annotated (GitHub shows "
+        "10 of each a step): --json or --junit FILE lists every one, and so does the job summary "
+        "where GITHUB_STEP_SUMMARY is set\n",
+    };
+    const char *p = s;
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        if (strncmp(p, want[i], strlen(want[i])) != 0)
+            print_error("line %zu:\n got %.*s want %s", i + 1, (int)strcspn(p, "\n") + 1, p,
+                        want[i]);
+        assert_true(strncmp(p, want[i], strlen(want[i])) == 0);
+        p += strlen(want[i]);
+    }
+    assert_string_equal(p, "");
+    free(s);
+}
+
+/* The job summary: a row for every result that is not a pass, as it
+ * comes; untrusted text escaped for a GitHub Markdown table cell. */
+static void test_github_job_summary(void **state)
+{
+    (void)state;
+    capture_t sum, out;
+    rdc_counts_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    cap_open(&sum);
+    rdc_github_t *g = rdc_github_new("in.txt", sum.f, 1024 * 1024);
+    assert_non_null(g);
+    rdc_result_t rs[4];
+    res_init(&rs[0], "h.example.test", "192.0.2.1", RDC_FAIL, 0);
+    add_ptr(&rs[0], "a|b`<i>`*x*_y_[l](u)");
+    add_prob(&rs[0], RDC_PTR_MISMATCH, "a|b`<i>` & *x*\nnext ~~s~~ $m$ @u www.e.test", "fix | it");
+    add_prob(&rs[0], RDC_GENERIC_PTR, "generic", NULL);
+    res_init(&rs[1], "192.0.2.2", "192.0.2.2", RDC_PASS, 0);
+    res_init(&rs[2], "x|y", NULL, RDC_ERROR, 0);
+    rs[2].line = 7;
+    add_prob(&rs[2], RDC_INVALID_TARGET, "bad", NULL);
+    res_init(&rs[3], "mx.example.test", "192.0.2.3", RDC_WARN, 0);
+    rs[3].via = unit_strdup("mx 10 mx1.example.test");
+    add_prob(&rs[3], RDC_PTR_CNAME, "alias", NULL);
+    for (size_t i = 0; i < 4; i++) {
+        rdc_counts_add(&cnt, &rs[i]);
+        assert_true(rdc_github_add(g, &rs[i]));
+    }
+    clear_all(rs, 4);
+    cap_open(&out);
+    assert_true(rdc_github_finish(g, out.f, &cnt));
+    rdc_github_free(g);
+    free(cap_close(&out));
+    char *s = cap_close(&sum);
+    assert_string_equal(
+        s,
+        "### rdnscheck: what did not pass\n\n"
+        "| verdict | address | target | problem | fix |\n"
+        "|---|---|---|---|---|\n"
+        "| fail | 192\\.0\\.2\\.1 | h\\.example\\.test | `ptr-mismatch`: a\\|b\\`&lt;i&gt;\\` "
+        "&amp; "
+        "\\*x\\*<br>next \\~\\~s\\~\\~ \\$m\\$ \\@u www\\.e\\.test (also `generic-ptr`) | fix \\| "
+        "it |\n"
+        "| error |  | in\\.txt line 7\\: x\\|y | `invalid-target`: bad |  |\n"
+        "| warn | 192\\.0\\.2\\.3 | mx\\.example\\.test\\: mx 10 mx1\\.example\\.test | "
+        "`ptr-cname`: alias |  |\n"
+        "\nrdnscheck: 4 checked: 1 pass, 1 warn, 1 fail, 1 error\n\n");
+    free(s);
+}
+
+/* GitHub keeps 1 MiB of job summary a step: rows stop at the budget, and
+ * both the summary and the notice say how many were left out. */
+static void test_github_job_summary_budget(void **state)
+{
+    (void)state;
+    capture_t sum, out;
+    rdc_counts_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    cap_open(&sum);
+    rdc_github_t *g = rdc_github_new(NULL, sum.f, 1024 + 400);
+    assert_non_null(g);
+    for (unsigned i = 1; i <= 30; i++)
+        gh_feed(g, &cnt, 'f', i);
+    cap_open(&out);
+    assert_true(rdc_github_finish(g, out.f, &cnt));
+    rdc_github_free(g);
+    char *o = cap_close(&out);
+    char *s = cap_close(&sum);
+    unsigned rows = 0;
+    for (const char *p = strstr(s, "\n| fail |"); p; p = strstr(p + 1, "\n| fail |"))
+        rows++;
+    assert_true(rows > 0 && rows < 30);
+    assert_true(strlen(s) <= 1024 + 400);
+    char want[256];
+    snprintf(want, sizeof want, "\n%u more not listed: GitHub keeps 1 MiB of job summary a step",
+             30 - rows);
+    assert_true(unit_contains(s, want));
+    snprintf(want, sizeof want,
+             "the job summary lists the first %u of 30 (GitHub keeps 1 MiB a "
+             "step); --json lists every one\n",
+             rows);
+    assert_true(unit_contains(o, want));
+    free(s);
+    free(o);
+}
+
 static void test_github_pass_silent(void **state)
 {
     (void)state;
@@ -1069,6 +1401,9 @@ int main(void)
         cmocka_unit_test(test_junit_all_pass),
         cmocka_unit_test(test_junit_mixed_two_suites),
         cmocka_unit_test(test_junit_grouping),
+        cmocka_unit_test(test_junit_unique_suite_names),
+        cmocka_unit_test(test_junit_file_lines),
+        cmocka_unit_test(test_junit_domain_classname),
         cmocka_unit_test(test_junit_case_names),
         cmocka_unit_test(test_junit_strict_fail),
         cmocka_unit_test(test_junit_hostile),
@@ -1084,6 +1419,10 @@ int main(void)
         cmocka_unit_test(test_github_escape),
         cmocka_unit_test(test_github_line_escaping),
         cmocka_unit_test(test_github_pass_silent),
+        cmocka_unit_test(test_github_file_line),
+        cmocka_unit_test(test_github_caps_worst_first),
+        cmocka_unit_test(test_github_job_summary),
+        cmocka_unit_test(test_github_job_summary_budget),
         cmocka_unit_test(test_github_summary),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

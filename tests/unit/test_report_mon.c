@@ -400,8 +400,9 @@ static void test_prom_mixed_run(void **state)
     rdc_prom_free(p);
 
     size_t n = parse_exposition(buf);
-    /* 5 results (one a bad target), 1 domain, 5 verdicts, every code, 2 */
-    assert_int_equal(n, 5 + 1 + 5 + RDC_CODE_COUNT + 2);
+    /* 5 results (one a bad target), 1 domain, 5 verdicts, input errors,
+     * every code, 2 */
+    assert_int_equal(n, 5 + 1 + 5 + 1 + RDC_CODE_COUNT + 2);
     assert_true(unit_contains(buf,
                               "# TYPE rdnscheck_verdict gauge\n"
                               "rdnscheck_verdict{ip=\"192.0.2.10\",verdict=\"pass\"} 1\n"
@@ -417,6 +418,9 @@ static void test_prom_mixed_run(void **state)
                                    "rdnscheck_results{verdict=\"tempfail\"} 1\n"
                                    "rdnscheck_results{verdict=\"fail\"} 2\n"
                                    "rdnscheck_results{verdict=\"error\"} 1\n"));
+    /* a bad line is counted on its own too, as a gauge an alert can use */
+    assert_true(unit_contains(buf, "# TYPE rdnscheck_input_errors gauge\n"
+                                   "rdnscheck_input_errors 1\n"));
     assert_true(unit_contains(buf, "rdnscheck_problems{code=\"no-ptr\"} 1\n"));
     assert_true(unit_contains(buf, "rdnscheck_problems{code=\"dns-timeout\"} 2\n"));
     assert_true(unit_contains(buf, "rdnscheck_problems{code=\"mx-implicit\"} 1\n"));
@@ -443,7 +447,7 @@ static void test_prom_shard_label(void **state)
         rdc_prom_finish(p, f, &c, 0.25, 1.0);
         fclose(f);
         rdc_prom_free(p);
-        assert_int_equal(parse_exposition(out[i]), 5 + 1 + 5 + RDC_CODE_COUNT + 2);
+        assert_int_equal(parse_exposition(out[i]), 5 + 1 + 5 + 1 + RDC_CODE_COUNT + 2);
     }
     assert_true(unit_contains(out[0], "rdnscheck_verdict{ip=\"192.0.2.10\","
                                       "verdict=\"pass\",shard=\"1/2\"} 1\n"));
@@ -558,8 +562,108 @@ static void test_prom_many_series(void **state)
     rdc_prom_finish(p, f, &c, 0, 0);
     fclose(f);
     rdc_prom_free(p);
-    assert_int_equal(parse_exposition(buf), 5000 + 5 + RDC_CODE_COUNT + 2);
+    assert_int_equal(parse_exposition(buf), 5000 + 5 + 1 + RDC_CODE_COUNT + 2);
     free(buf);
+}
+
+/* --label NAME=VALUE: Prometheus's label name rule, the reserved "__"
+ * prefix, rdnscheck's own labels, and values that the format can carry. */
+static void test_prom_label_check(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "list=senders",
+        "_x=1",
+        "Job_2=a b",
+        "a=\"q\"\\",
+        "a=line\nbreak",
+        "a=tab\there",
+        "a=\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80", /* UTF-8: 2, 3 and 4 bytes */
+        "a==",
+        "a=x=y",
+    };
+    static const char *const bad[] = {
+        "noequals",
+        "=v",
+        "1a=v",
+        "a-b=v",
+        "a.b=v",
+        "a:b=v",
+        "\xc3\xa4=v",
+        "__name__=x",
+        "__x=y",
+        "ip=1",
+        "input=1",
+        "verdict=1",
+        "domain=1",
+        "mode=1",
+        "code=1",
+        "shard=1",
+        "a=",
+        "a=\x01",
+        "a=\x7f",
+        "a=\r",
+        "a=\xff",
+        "a=\xc3",
+        "a=\xc0\xaf", /* overlong */
+        "a=\xed\xa0\x80", /* a surrogate */
+        "a=\xf4\x90\x80\x80", /* above U+10FFFF */
+    };
+    for (size_t i = 0; i < ARRAY_LEN(good); i++) {
+        const char *why = rdc_prom_label_check(good[i]);
+        if (why)
+            print_error("refused '%s': %s\n", good[i], why);
+        assert_null(why);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        if (rdc_prom_label_check(bad[i]) == NULL)
+            print_error("accepted '%s'\n", bad[i]);
+        assert_non_null(rdc_prom_label_check(bad[i]));
+    }
+}
+
+/* --label on every sample, after rdnscheck's own labels and the shard,
+ * values escaped; two jobs with different labels share no series. */
+static void test_prom_labels(void **state)
+{
+    (void)state;
+    char *out[2];
+    static const char *const labels[2][2] = {{"list=senders", "site=a\"b\\c\nd"},
+                                             {"list=mx", "site=a\"b\\c\nd"}};
+    for (unsigned i = 0; i < 2; i++) {
+        size_t len = 0;
+        out[i] = NULL;
+        FILE *f = open_memstream(&out[i], &len);
+        rdc_prom_t *p = rdc_prom_new(0, i + 1); /* the second with shard 1/2 */
+        assert_true(rdc_prom_add_label(p, labels[i][0]));
+        assert_true(rdc_prom_add_label(p, labels[i][1]));
+        assert_false(rdc_prom_add_label(p, "__bad=x"));
+        rdc_counts_t c;
+        rdc_prom_begin(f);
+        mixed_run(NULL, p, f, &c);
+        rdc_prom_finish(p, f, &c, 0.25, 1.0);
+        fclose(f);
+        rdc_prom_free(p);
+        assert_int_equal(parse_exposition(out[i]), 5 + 1 + 5 + 1 + RDC_CODE_COUNT + 2);
+    }
+    assert_true(unit_contains(out[0], "rdnscheck_verdict{ip=\"192.0.2.10\",verdict=\"pass\","
+                                      "list=\"senders\",site=\"a\\\"b\\\\c\\nd\"} 1\n"));
+    assert_true(unit_contains(out[0], "rdnscheck_input_errors{list=\"senders\",site=\"a\\\"b\\\\c"
+                                      "\\nd\"} 1\n"));
+    assert_true(unit_contains(out[0], "rdnscheck_run_duration_seconds{list=\"senders\",site="
+                                      "\"a\\\"b\\\\c\\nd\"} 0.250\n"));
+    assert_true(unit_contains(out[1], "rdnscheck_results{verdict=\"fail\",shard=\"1/2\","
+                                      "list=\"mx\",site=\"a\\\"b\\\\c\\nd\"} 1\n"));
+    /* every sample of each has its labels */
+    for (unsigned i = 0; i < 2; i++)
+        for (const char *l = out[i]; *l; l = strchr(l, '\n') + 1) {
+            char line[512];
+            snprintf(line, sizeof line, "%.*s", (int)strcspn(l, "\n"), l);
+            if (line[0] != '#')
+                assert_true(unit_contains(line, i ? "list=\"mx\"" : "list=\"senders\""));
+        }
+    free(out[0]);
+    free(out[1]);
 }
 
 int main(void)
@@ -574,6 +678,8 @@ int main(void)
         cmocka_unit_test(test_prom_shard_label),
         cmocka_unit_test(test_nagios_domains),
         cmocka_unit_test(test_prom_many_series),
+        cmocka_unit_test(test_prom_label_check),
+        cmocka_unit_test(test_prom_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
