@@ -21,7 +21,10 @@
 #define RATE_DECAY 0.5 /* the delivery rate's memory: a few rounds */
 #define BTL_DECAY 0.9 /* the highest rate's: a dozen rounds or so */
 #define CLOCK_MS 1.0 /* the clock's granularity (rdc_now_ms) */
-#define PRIOR_N 64 /* the baseline starts as this many outcomes, none lost */
+/* The baseline starts as this many outcomes, none lost: weak enough that a
+ * path losing 10% is not cut on its first round of 64, strong enough that
+ * a limit below the first window is (its loss grows the next round). */
+#define PRIOR_N 16
 #define FOLD_SIGMAS 2.0 /* a good round this close to the baseline joins it */
 /* Queueing: the smoothed RTT over twice the minimum plus this (ms). */
 #define QUEUE_SLACK_MS 10.0
