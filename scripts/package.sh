@@ -24,8 +24,8 @@ start=$SECONDS
 
 # debian/control's Build-Depends (dpkg-checkbuilddeps below says if this
 # list falls behind), lintian, and what the installed package is checked with.
-pkgs=(build-essential dpkg-dev debhelper cmake pkg-config libc-ares-dev libcmocka-dev
-      libxml2-dev bash-completion zsh lintian man-db)
+pkgs=(build-essential dpkg-dev debhelper cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev
+      libcmocka-dev libxml2-dev bash-completion zsh lintian man-db)
 # shellcheck source=scripts/lib.sh
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"

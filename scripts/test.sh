@@ -31,12 +31,13 @@ die() {
 # --authority tests (jq), the shell completion tests (zsh, bash-completion),
 # the --spf differential test against pyspf (python3-spf,
 # python3-dnspython), the judges of the --authority delegation findings
-# (zonemaster-cli, dnsviz). promtool (the Prometheus format test) is
+# (zonemaster-cli, dnsviz), IDN and the Public Suffix List (libidn2-dev,
+# libpsl-dev: the core links them). promtool (the Prometheus format test) is
 # unpacked from Debian's prometheus package, not installed.
-pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
-      unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
-      postfix iproute2 procps jq zsh bash-completion python3-spf python3-dnspython
-      zonemaster-cli dnsviz)
+pkgs=(build-essential cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev libcmocka-dev
+      knot knot-dnsutils unbound groff-base man-db valgrind clang bsdutils libxml2-dev
+      libxml2-utils postfix iproute2 procps jq zsh bash-completion python3-spf
+      python3-dnspython zonemaster-cli dnsviz)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
        postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz)
