@@ -88,7 +88,8 @@ done
 # The library is in the -dev package only, the command in its own.
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 for f in ./usr/bin/rdnscheck ./usr/share/man/man1/rdnscheck.1.gz \
-    ./usr/share/bash-completion/completions/rdnscheck ./usr/share/zsh/vendor-completions/_rdnscheck; do
+    ./usr/share/bash-completion/completions/rdnscheck ./usr/share/zsh/vendor-completions/_rdnscheck \
+    ./usr/share/rdnscheck/rdnscheck.schema.json; do
     grep -qxF "$f" <<<"$contents" || die "${deb##*/} lacks $f"
 done
 grep -qE '\.a$|\.h$|\.pc$' <<<"$contents" && die "${deb##*/} ships library files"

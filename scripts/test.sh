@@ -32,12 +32,13 @@ die() {
 # the --spf differential test against pyspf (python3-spf,
 # python3-dnspython), the judges of the --authority delegation findings
 # (zonemaster-cli, dnsviz), IDN and the Public Suffix List (libidn2-dev,
-# libpsl-dev: the core links them). promtool (the Prometheus format test) is
+# libpsl-dev: the core links them), the JSON Schema checks of every JSON
+# line the tests print (python3-jsonschema, with /usr/bin/python3). promtool (the Prometheus format test) is
 # unpacked from Debian's prometheus package, not installed.
 pkgs=(build-essential cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev libcmocka-dev
       knot knot-dnsutils unbound groff-base man-db valgrind clang bsdutils libxml2-dev
       libxml2-utils postfix iproute2 procps jq zsh bash-completion python3-spf
-      python3-dnspython zonemaster-cli dnsviz)
+      python3-dnspython python3-jsonschema zonemaster-cli dnsviz)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
        postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz)
@@ -46,6 +47,8 @@ ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' is missing after installing ${pkgs[*]}"
 done
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null ||
+    die "Debian's python3-jsonschema does not import in /usr/bin/python3"
 
 # ::1 on lo is a hard requirement: Knot listens there, and the IPv6 transport
 # cases and the fakesmtp ::1 checks use it.

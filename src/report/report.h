@@ -33,6 +33,15 @@ void rdc_report_text_summary(FILE *f, const rdc_counts_t *c);
  * addresses", then the counts that did not pass: ", 1 warn, 2 fail". */
 void rdc_domain_counts(rdc_buf_t *b, const rdc_result_t *r);
 
+/* The JSON Lines schema version (schema/rdnscheck.schema.json): within one
+ * version fields are only added, never renamed or removed. */
+#define RDC_JSON_SCHEMA 1
+
+/* Opens a JSON record: {"type":TYPE,"schema":1,"time":"<RFC 3339 UTC, ms>"
+ * (no closing brace). TYPE is one of the schema's record types: "address",
+ * "domain", "input-error", "self". Every JSON record starts with it. */
+void rdc_json_record_start(FILE *f, const char *type);
+
 /* One result as one JSON object on one line; with o->verbose (o may be
  * NULL: not verbose), an address's or host's object ends with "trace". */
 void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o);
