@@ -129,7 +129,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_authtree integration_authority integration_judges unit_authcheck unit_authority
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring
-    integration_cli_postfix integration_receivers integration_spf_judge layers_include_order)
+    integration_cli_postfix integration_receivers integration_spf_judge layers_include_order
+    unit_idn fuzz_replay_idn)
 
 status=0
 run_suite() { # build-dir, cmake args...

@@ -490,6 +490,7 @@ bool rdc_session_start(run_t *r, const rdc_options_t *o, out_t *out)
     out->ro.color = want_color(o->color);
     out->ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out->ro.verbose = o->verbose;
+    out->ro.idn = o->idn && out->ro.unicode;
     out->ro.width = text_width();
     return open_junit(out) && make_reporters(out) && rdc_session_make_checks(r, o, out);
 }

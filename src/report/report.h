@@ -13,6 +13,9 @@ typedef struct rdc_report_opts {
     bool color; /* ANSI colours on the verdict mark */
     bool unicode; /* UTF-8 marks instead of ASCII ones */
     bool verbose; /* the lookup chain: text lines, or the JSON "trace" array */
+    bool idn; /* text: PTR names with A-labels in Unicode where safe (--idn
+                 on a UTF-8 locale); a host name typed in Unicode is shown
+                 as typed when unicode is set, else by its A-labels */
     unsigned width; /* text: columns of the line; a longer PTR list is shortened
                        (not with verbose); 0: no limit */
 } rdc_report_opts_t;

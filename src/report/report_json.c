@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "idn.h"
 
 static void problems(FILE *f, const rdc_result_t *r)
 {
@@ -175,6 +176,12 @@ void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
     rdc_json_record_start(f, r->verdict == RDC_ERROR ? "input-error" : "address");
     fputs(",\"input\":", f);
     rdc_json_string(f, r->input ? r->input : "");
+    char ascii[RDC_NAME_TEXT_MAX];
+    if (r->verdict != RDC_ERROR && r->input && rdc_idn_has_unicode(r->input, strlen(r->input)) &&
+        rdc_idn_to_ascii(r->input, strlen(r->input), ascii, sizeof ascii, NULL)) {
+        fputs(",\"input_ascii\":", f); /* a host name typed in Unicode: what was looked up */
+        rdc_json_string(f, ascii);
+    }
     if (r->verdict == RDC_ERROR) {
         fprintf(f, ",\"line\":%lu,\"verdict\":\"error\"", r->line);
         problems(f, r);
