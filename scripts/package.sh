@@ -24,8 +24,8 @@ start=$SECONDS
 
 # debian/control's Build-Depends (dpkg-checkbuilddeps below says if this
 # list falls behind), lintian, and what the installed package is checked with.
-pkgs=(build-essential dpkg-dev debhelper cmake pkg-config libc-ares-dev libcmocka-dev
-      libxml2-dev bash-completion zsh lintian man-db)
+pkgs=(build-essential dpkg-dev debhelper cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev
+      libcmocka-dev libxml2-dev bash-completion zsh lintian man-db)
 # shellcheck source=scripts/lib.sh
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
@@ -88,7 +88,8 @@ done
 # The library is in the -dev package only, the command in its own.
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 for f in ./usr/bin/rdnscheck ./usr/share/man/man1/rdnscheck.1.gz \
-    ./usr/share/bash-completion/completions/rdnscheck ./usr/share/zsh/vendor-completions/_rdnscheck; do
+    ./usr/share/bash-completion/completions/rdnscheck ./usr/share/zsh/vendor-completions/_rdnscheck \
+    ./usr/share/rdnscheck/rdnscheck.schema.json; do
     grep -qxF "$f" <<<"$contents" || die "${deb##*/} lacks $f"
 done
 grep -qE '\.a$|\.h$|\.pc$' <<<"$contents" && die "${deb##*/} ships library files"

@@ -32,12 +32,15 @@ die() {
 # the --spf differential test against pyspf (python3-spf,
 # python3-dnspython), the judges of the --authority delegation findings
 # (zonemaster-cli, dnsviz), the job summary of --format github rendered
-# as GitHub does (cmark-gfm). promtool (the Prometheus format test) is
-# unpacked from Debian's prometheus package, not installed.
-pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
-      unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
-      postfix iproute2 procps jq zsh bash-completion python3-spf python3-dnspython
-      zonemaster-cli dnsviz cmark-gfm)
+# as GitHub does (cmark-gfm), IDN and the Public Suffix List (libidn2-dev,
+# libpsl-dev: the core links them), the JSON Schema checks of every JSON
+# line the tests print (python3-jsonschema, with /usr/bin/python3).
+# promtool (the Prometheus format test) is unpacked from Debian's
+# prometheus package, not installed.
+pkgs=(build-essential cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev libcmocka-dev
+      knot knot-dnsutils unbound groff-base man-db valgrind clang bsdutils libxml2-dev
+      libxml2-utils postfix iproute2 procps jq zsh bash-completion python3-spf
+      python3-dnspython python3-jsonschema zonemaster-cli dnsviz cmark-gfm)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
        postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz cmark-gfm)
@@ -46,6 +49,8 @@ ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
     command -v "$t" >/dev/null 2>&1 || die "'$t' is missing after installing ${pkgs[*]}"
 done
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null ||
+    die "Debian's python3-jsonschema does not import in /usr/bin/python3"
 
 # ::1 on lo is a hard requirement: Knot listens there, and the IPv6 transport
 # cases and the fakesmtp ::1 checks use it.
@@ -127,7 +132,7 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring integration_ci
     integration_cli_postfix integration_receivers integration_spf_judge layers_include_order
-    unit_self fuzz_replay_mtaconf integration_self integration_self_root)
+    unit_self fuzz_replay_mtaconf integration_self integration_self_root unit_idn fuzz_replay_idn)
 
 status=0
 run_suite() { # build-dir, cmake args...

@@ -23,6 +23,7 @@ typedef struct rdc_options {
     bool iprev; /* --iprev: any confirming PTR name passes (RFC 8601) */
     bool stdin_implied; /* no target given: file is "-", standard input */
     bool rotate; /* --rotate */
+    bool idn; /* --idn: PTR names in Unicode in the text report (UTF-8 only) */
     bool github; /* --format github */
     bool nagios, prometheus; /* --format nagios, --format prometheus */
     const char *junit; /* --junit FILE */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "idn.h"
 #include "util.h"
 
 static bool parse_port(const char *s, size_t n, unsigned *port)
@@ -91,6 +92,13 @@ bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *
  * form; on failure *why says what is wrong. */
 bool rdc_arg_fqdn(const char *s, size_t len, uint8_t *wire, const char **why)
 {
+    char ascii[RDC_NAME_TEXT_MAX];
+    if (rdc_idn_has_unicode(s, len)) { /* typed in Unicode: its A-labels */
+        if (!rdc_idn_to_ascii(s, len, ascii, sizeof ascii, why))
+            return false;
+        s = ascii;
+        len = strlen(ascii);
+    }
     if (!rdc_name_from_text(s, len, wire, why))
         return false;
     *why = "not a fully qualified domain name";

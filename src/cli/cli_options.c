@@ -411,6 +411,11 @@ static const rdc_optdef_t options[] = {
      .choices = {"auto", "always", "never"},
      .set = set_color,
      .help = "colour the verdicts: auto (default), always, never"},
+    {.name = "idn",
+     FIELD(idn),
+     .set = set_true,
+     .help = "show PTR names in Unicode instead of A-labels (xn--)\n"
+             "on a UTF-8 terminal, unless a label mixes scripts"},
     /* -4 alone: IPv4 only; -6 alone: IPv6 only; both or neither: both */
     {.letter = '4',
      FIELD(want4),

@@ -507,6 +507,7 @@ bool rdc_session_start(run_t *r, const rdc_options_t *o, out_t *out)
     out->ro.color = want_color(o->color, o->output == NULL);
     out->ro.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     out->ro.verbose = o->verbose;
+    out->ro.idn = o->idn && out->ro.unicode;
     out->ro.width = text_width(o->output == NULL);
     if (!rdc_session_open_files(out))
         return false;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "idn.h"
 #include "util.h"
 
 static bool all_in(const char *s, size_t len, const char *set)
@@ -115,6 +116,16 @@ bool rdc_target_parse(const char *s, size_t len, uint64_t max_expand, rdc_target
         return false;
     }
     const char *why;
+    char ascii[RDC_NAME_TEXT_MAX];
+    t->idn = rdc_idn_has_unicode(s, len);
+    if (t->idn) { /* a name typed in Unicode: its A-labels are looked up */
+        if (!rdc_idn_to_ascii(s, len, ascii, sizeof ascii, &why)) {
+            snprintf(err, errlen, "not an IP address, CIDR block or host name: %s", why);
+            return false;
+        }
+        s = ascii;
+        len = strlen(ascii);
+    }
     if (!rdc_name_from_text(s, len, t->host, &why)) {
         snprintf(err, errlen, "not an IP address, CIDR block or host name: %s", why);
         return false;
@@ -232,6 +243,23 @@ static char *escaped(const char *s, size_t len)
     return rdc_strdup(tmp);
 }
 
+/* A host name typed in Unicode is shown as typed when that is safe
+ * (rdc_idn_safe: no homograph), else by its A-labels (host); never as
+ * \DDD escapes of its UTF-8. */
+static bool idn_input(rdc_item_t *item, const char *s, size_t len, const uint8_t *host)
+{
+    char shown[RDC_NAME_TEXT_MAX];
+    if (len < sizeof shown) {
+        memcpy(shown, s, len);
+        shown[len] = '\0';
+    }
+    if (len >= sizeof shown || !rdc_idn_safe(shown))
+        rdc_name_to_text(host, shown);
+    free(item->input);
+    item->input = rdc_strdup(shown);
+    return item->input != NULL;
+}
+
 /* What next_target found: an rdc_src_status_t, or SRC_BLOCK, a CIDR block
  * whose expansion has begun (item left empty; block_next gives its
  * addresses). SRC_MORE, inside the reader only: input was read, look for
@@ -263,6 +291,8 @@ static int emit_target(rdc_targets_t *t, const char *s, size_t len, unsigned lon
     case RDC_T_HOST:
         item->kind = RDC_ITEM_HOST;
         memcpy(item->host, tg.host, sizeof tg.host);
+        if (tg.idn && !idn_input(item, s, len, tg.host))
+            goto oom;
         return RDC_SRC_ITEM;
     case RDC_T_CIDR: /* its addresses come from block_next */
         t->expanding = true;

@@ -17,9 +17,12 @@ typedef struct rdc_target {
     rdc_cidr_t cidr;
     uint64_t count; /* addresses in the CIDR block */
     uint8_t host[RDC_NAME_WIRE_MAX + 1];
+    bool idn; /* HOST typed in Unicode (host holds its A-labels) */
 } rdc_target_t;
 
-/* Parses one target of len bytes (may hold any bytes, NUL too). CIDR blocks
+/* Parses one target of len bytes (may hold any bytes, NUL too); a host
+ * name may be typed in Unicode (IDNA2008, UTS 46 non-transitional: idn.h),
+ * then t->idn is set and t->host holds its A-labels. CIDR blocks
  * larger than max_expand are refused. On failure writes the reason (without
  * the target itself) to err and returns false. */
 bool rdc_target_parse(const char *s, size_t len, uint64_t max_expand, rdc_target_t *t, char *err,

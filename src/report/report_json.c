@@ -1,10 +1,13 @@
 /* report_json.c - JSON Lines output: one compact object per address, keys in
- * a fixed order, always valid UTF-8 (in fact ASCII: names arrive escaped). */
+ * a fixed order, always valid UTF-8 (in fact ASCII: names arrive escaped).
+ * Every record opens with its type and the schema version (schema/, README
+ * "JSON output"). */
 #include "report.h"
 
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "idn.h"
 
 static void problems(FILE *f, const rdc_result_t *r)
 {
@@ -138,10 +141,18 @@ static void trace(FILE *f, const rdc_trace_t *t)
     putc(']', f);
 }
 
+void rdc_json_record_start(FILE *f, const char *type)
+{
+    char at[32];
+    rdc_rfc3339_ms(at, sizeof at, rdc_wall_ms());
+    fprintf(f, "{\"type\":\"%s\",\"schema\":%d,\"time\":\"%s\"", type, RDC_JSON_SCHEMA, at);
+}
+
 /* The summary of a --mx/--spf domain, before its addresses. */
 static void domain_summary(FILE *f, const rdc_result_t *r)
 {
-    fputs("{\"domain\":", f);
+    rdc_json_record_start(f, "domain");
+    fputs(",\"domain\":", f);
     rdc_json_string(f, r->input ? r->input : "");
     const unsigned long *n = r->domain.verdicts;
     fprintf(f,
@@ -162,8 +173,15 @@ void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         domain_summary(f, r);
         return;
     }
-    fputs("{\"input\":", f);
+    rdc_json_record_start(f, r->verdict == RDC_ERROR ? "input-error" : "address");
+    fputs(",\"input\":", f);
     rdc_json_string(f, r->input ? r->input : "");
+    char ascii[RDC_NAME_TEXT_MAX];
+    if (r->verdict != RDC_ERROR && r->input && rdc_idn_has_unicode(r->input, strlen(r->input)) &&
+        rdc_idn_to_ascii(r->input, strlen(r->input), ascii, sizeof ascii, NULL)) {
+        fputs(",\"input_ascii\":", f); /* a host name typed in Unicode: what was looked up */
+        rdc_json_string(f, ascii);
+    }
     if (r->verdict == RDC_ERROR) {
         fprintf(f, ",\"line\":%lu,\"verdict\":\"error\"", r->line);
         problems(f, r);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "idn.h"
 #include "trace.h"
 
 static const char *const marks_ascii[] = {"+", "!", "?", "x", "x"};
@@ -47,10 +48,30 @@ static void ptr_names(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o
     size_t shown = r->nnames, used = 11 + strlen(ip) + 2 + tail;
     if (!o->verbose && o->width > 0)
         shown = rdc_text_names_fit(r->names, r->nnames, o->width > used ? o->width - used : 1);
-    for (size_t i = 0; i < shown; i++)
-        fprintf(f, "%s%s", i ? ", " : "", r->names[i].name);
+    char u[RDC_NAME_TEXT_MAX];
+    for (size_t i = 0; i < shown; i++) {
+        const char *name = r->names[i].name;
+        if (o->idn && rdc_idn_to_display(name, u, sizeof u))
+            name = u;
+        fprintf(f, "%s%s", i ? ", " : "", name);
+    }
     if (shown < r->nnames)
         fprintf(f, " and %zu more", r->nnames - shown);
+}
+
+/* A host name typed in Unicode: as typed and by its A-labels on a UTF-8
+ * output, by its A-labels alone on any other; any other input as it is. */
+static const char *idn_input(const char *input, bool utf8, char *buf, size_t cap)
+{
+    char ascii[RDC_NAME_TEXT_MAX];
+    if (!rdc_idn_has_unicode(input, strlen(input)) ||
+        !rdc_idn_to_ascii(input, strlen(input), ascii, sizeof ascii, NULL))
+        return input;
+    if (utf8)
+        snprintf(buf, cap, "%s, %s", input, ascii);
+    else
+        snprintf(buf, cap, "%s", ascii);
+    return buf;
 }
 
 void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
@@ -72,14 +93,18 @@ void rdc_report_text(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
             fprintf(f, "line %lu: ", r->line);
         fprintf(f, "%s\n", r->input ? r->input : "");
     } else {
-        fputs(r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip) : r->input, f);
+        char shown[2 * RDC_NAME_TEXT_MAX + 8];
+        fputs(r->kind == RDC_RESULT_ADDRESS ? rdc_addr_format(&r->addr, ip)
+                                            : idn_input(r->input, o->unicode, shown, sizeof shown),
+              f);
         if (r->kind == RDC_RESULT_ADDRESS) {
             /* a host name, block or domain: say where the address came from */
             const char *from = NULL, *open = "  (";
+            char idn[2 * RDC_NAME_TEXT_MAX + 8];
             if (r->via)
                 from = r->via;
             else if (r->input && strcmp(r->input, ip) != 0 && strchr(r->input, '/') == NULL)
-                from = r->input, open = "  (from ";
+                from = idn_input(r->input, o->unicode, idn, sizeof idn), open = "  (from ";
             fputs("  ", f);
             if (r->nnames == 0)
                 fputs(rdc_dns_status_is_temporary(r->ptr_status) ? "(PTR unknown)" : "(no PTR)", f);

@@ -2,6 +2,7 @@
  * address (the address's digits, its hex form, access-network words), with
  * mail-role words as counter-signals. The rules are in generic.h. Pure. */
 #include "generic.h"
+#include "psl.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -45,14 +46,6 @@ static const char *const static_words[] = {
     "static", "fixed", "fixip", "business", "biz",
 };
 
-/* Second-level labels that, under a two-letter TLD, belong to the registry
- * rather than to the name's owner (two-letter ones like co, ac, ne, or are
- * taken as such without a list). */
-static const char *const registry_slds[] = {
-    "com", "net", "org", "gov", "edu", "mil", "gob", "nic",
-    "ltd", "plc", "sch", "nom", "gen", "biz", "int", "web",
-};
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -94,14 +87,6 @@ static const char *find_word(const char *s, size_t n, const char *const *list, s
     return NULL;
 }
 
-static bool all_alpha(const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!is_alpha((char)p[i]))
-            return false;
-    return true;
-}
-
 /* Offsets of the labels of wire; false when the name is malformed. Reads no
  * byte past the root label and none beyond RDC_NAME_WIRE_MAX. */
 static bool split_labels(const uint8_t *wire, size_t off[MAX_LABELS], size_t *nlabels)
@@ -121,21 +106,47 @@ static bool split_labels(const uint8_t *wire, size_t off[MAX_LABELS], size_t *nl
     return true;
 }
 
-/* How many trailing labels make up the registrable domain (rule 1). */
+static bool is_ldh(uint8_t c)
+{
+    return is_alpha((char)c) || is_digit((char)c) || c == '-' || c == '_';
+}
+
+/* How many trailing labels are not the host part (rule 1): the registrable
+ * domain under an ICANN public suffix, a private public suffix alone, by
+ * the Public Suffix List (psl.h); in the reverse tree, in-addr.arpa or
+ * ip6.arpa (each label there is one of the address). */
 static size_t registrable_labels(const uint8_t *wire, const size_t *off, size_t nlabels)
 {
-    if (nlabels < 3)
+    if (rdc_name_is_reverse(wire))
         return 2;
-    const uint8_t *tld = wire + off[nlabels - 1];
-    const uint8_t *sld = wire + off[nlabels - 2];
-    if (tld[0] != 2 || !all_alpha(tld + 1, 2))
-        return 2;
-    if (sld[0] == 2 && all_alpha(sld + 1, 2))
-        return 3;
-    if (find_word((const char *)sld + 1, sld[0], registry_slds,
-                  sizeof registry_slds / sizeof registry_slds[0]))
-        return 3;
-    return 2;
+    /* the name as the list's lookups take it: lower case, dotted; a label
+     * that is no LDH label matches no rule of the list but a wildcard */
+    char text[RDC_NAME_WIRE_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < nlabels; i++) {
+        const uint8_t *l = wire + off[i];
+        bool ldh = true;
+        for (size_t k = 1; k <= l[0]; k++)
+            ldh = ldh && is_ldh(l[k]);
+        if (i > 0)
+            text[n++] = '.';
+        if (!ldh) {
+            text[n++] = '#';
+            continue;
+        }
+        for (size_t k = 1; k <= l[0]; k++)
+            text[n++] = rdc_lower((char)l[k]);
+    }
+    text[n] = '\0';
+    size_t icann = rdc_psl_suffix_labels(text, false);
+    size_t any = rdc_psl_suffix_labels(text, true);
+    /* a longer suffix from the private section: the platform hands out the
+     * labels in front of it (per customer or per machine), so they all
+     * count; unless the name is such a suffix itself (a wildcard such as
+     * *.compute-1.amazonaws.com), where only the ICANN section tells */
+    if (any > icann && any < nlabels)
+        return any;
+    return icann + 1;
 }
 
 static size_t tokenize(const host_t *h, token_t *tok)

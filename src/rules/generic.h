@@ -3,12 +3,17 @@
  * allocation, no I/O.
  *
  * Rules, in order:
- *  1. Host part. Only the labels left of the registrable domain count: the
- *     last two labels are dropped, or the last three when the last label is
- *     a two-letter ccTLD and the one before it has two letters or is one of
- *     com net org gov edu mil gob nic ltd plc sch nom gen biz int web
- *     (example.co.uk, example.com.au, example.ne.jp). A name with no host
- *     part (dsl.net, example.co.uk) is never generic.
+ *  1. Host part. Only the labels left of the registrable domain count, by
+ *     the Public Suffix List (psl.h): an ICANN public suffix and one label
+ *     more is the owner's domain (xy.de, example.co.uk, example.ne.jp;
+ *     example.test by the list's implicit "*" rule). Under a longer private
+ *     suffix of the list (github.io, ip.linodeusercontent.com,
+ *     *.compute.amazonaws.com) every label in front of the suffix counts:
+ *     the platform hands those names out, per customer or per machine; a
+ *     name that is such a suffix itself (*.compute-1.amazonaws.com) is cut
+ *     by the ICANN section alone. In the reverse tree in-addr.arpa and
+ *     ip6.arpa are dropped. A name with no host part (dsl.net,
+ *     example.co.uk, foo.github.io) is never generic.
  *  2. Tokens. The host part is split into tokens at '.', '-', '_', any other
  *     non-alphanumeric byte and every letter/digit boundary ("host1" is
  *     "host" "1", "ipv6" is "ipv" "6"). Words match whole tokens, ignoring

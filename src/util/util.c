@@ -107,20 +107,83 @@ void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback)
         snprintf(buf, cap, "%s", fallback);
 }
 
-void rdc_json_string(FILE *f, const char *s)
+long long rdc_wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void rdc_rfc3339_ms(char *buf, size_t cap, long long ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    char day[24];
+    if (ms < 0 || gmtime_r(&t, &tm) == NULL ||
+        strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(buf, cap, "1970-01-01T00:00:00.000Z");
+    else
+        snprintf(buf, cap, "%s.%03dZ", day, (int)(ms % 1000));
+}
+
+/* The code point of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, at most U+10FFFF) and its length in *n;
+ * 0 with *n = 0 when p does not start one. */
+static unsigned long utf8_decode(const unsigned char *p, size_t *n)
+{
+    unsigned long cp;
+    size_t len;
+    *n = 0;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        cp = p[0] & 0x1fu, len = 2;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        cp = p[0] & 0x0fu, len = 3;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        cp = p[0] & 0x07u, len = 4;
+    else
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* a NUL ends the string here too */
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    *n = len;
+    return cp;
+}
+
+static void json_u(FILE *f, unsigned long u)
 {
     static const char hex[] = "0123456789abcdef";
+    fputs("\\u", f);
+    for (int shift = 12; shift >= 0; shift -= 4)
+        putc(hex[(u >> shift) & 15], f);
+}
+
+void rdc_json_string(FILE *f, const char *s)
+{
     putc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char c = *p;
+        size_t n;
+        unsigned long cp;
         if (c == '"' || c == '\\') {
             putc('\\', f);
             putc(c, f);
+        } else if (c >= 0x80 && (cp = utf8_decode(p, &n)) != 0) {
+            /* a checked Unicode name (IDN): ASCII out, as \uXXXX */
+            if (cp >= 0x10000) {
+                json_u(f, 0xd800 + ((cp - 0x10000) >> 10));
+                json_u(f, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+            } else {
+                json_u(f, cp);
+            }
+            p += n - 1;
         } else if (c < 0x20 || c >= 0x7f) {
             /* cannot happen for escaped input; never emit raw bytes anyway */
-            fputs("\\u00", f);
-            putc(hex[c >> 4], f);
-            putc(hex[c & 15], f);
+            json_u(f, c);
         } else {
             putc(c, f);
         }

@@ -42,8 +42,17 @@ unsigned long long rdc_now_ms(void);
  * fallback when it cannot be formatted. */
 void rdc_utc_clock(char *buf, size_t cap, long long at, const char *fallback);
 
-/* Writes s as a JSON string literal (with quotes) to f: '"' and '\\'
- * escaped, any other byte outside printable ASCII as \u00XX. */
+/* Milliseconds since the epoch (CLOCK_REALTIME): when a record is written. */
+long long rdc_wall_ms(void);
+
+/* ms (since the epoch) as RFC 3339 UTC with milliseconds,
+ * "2026-12-07T10:11:12.345Z", into buf (cap >= 25). */
+void rdc_rfc3339_ms(char *buf, size_t cap, long long ms);
+
+/* Writes s as a JSON string literal (with quotes) to f, in ASCII: '"' and
+ * '\\' escaped, a well-formed UTF-8 sequence (a checked IDN) as \uXXXX
+ * (a surrogate pair above U+FFFF), any other byte outside printable ASCII
+ * as \u00XX. */
 void rdc_json_string(FILE *f, const char *s);
 
 #endif

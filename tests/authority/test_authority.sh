@@ -24,6 +24,8 @@ RUNDIR=${2:-${RDC_AUTHTREE_DIR:-${TMPDIR:-/tmp}/rdnscheck-authtree}}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 AUTHTREE="$SCRIPT_DIR/../../scripts/authtree.sh"
 ZONES="$SCRIPT_DIR/zones"
+# shellcheck source=../common/jsonschema.sh
+. "$SCRIPT_DIR/../common/jsonschema.sh"
 # The tree's addresses (scripts/authtree.sh: RDC_AUTHTREE_NET, default 127.0.10)
 NET=${RDC_AUTHTREE_NET:-127.0.10}
 UB=$NET.2
@@ -496,5 +498,13 @@ run direct "${COMMON[@]}" --authority --json 192.0.2.25
 after=$(queries_at k1 k2)
 ((after > before)) || fail "K1/K2 counted no query during a run with --authority"
 ok "with --authority, K1/K2 received $((after - before)) queries (the counters work)"
+
+section "every JSON record of this test is valid against the JSON schema"
+json_outs=()
+for cmd in "$WORK"/*.cmd; do
+    grep -q -- '--json' "$cmd" && json_outs+=("${cmd%.cmd}.out")
+done
+json_valid "${json_outs[@]}" || fail "records the JSON schema rejects (above)"
+ok "${#json_outs[@]} JSON outputs, every record valid"
 
 printf '\nall --authority and --wait cases passed\n'

@@ -2,10 +2,10 @@
 # test_install.sh - install the build into a temporary prefix and build a
 # user's program against it with pkg-config alone (see CMakeLists.txt).
 # Usage: test_install.sh CMAKE PKG_CONFIG BUILD_DIR USE_C CC VERSION LIBDIR
-#                        INCLUDEDIR [EXTRA_CFLAGS]
+#                        INCLUDEDIR [EXTRA_CFLAGS [DATADIR]]
 set -eu
 cmake=$1 pkgconfig=$2 build=$3 use_c=$4 cc=$5 version=$6 libdir=$7 incdir=$8
-extra=${9-}
+extra=${9-} datadir=${10-share}
 
 fail() {
     echo "test_install: $*" >&2
@@ -34,6 +34,9 @@ if [ -n "${RDC_ZSH_COMPLETION_DIR-}" ]; then
     [ -f "$prefix/$RDC_ZSH_COMPLETION_DIR/_rdnscheck" ] ||
         fail "zsh completion not in $RDC_ZSH_COMPLETION_DIR"
 fi
+# The JSON Schema of --json, where the README says
+[ -f "$prefix/$datadir/rdnscheck/rdnscheck.schema.json" ] ||
+    fail "$datadir/rdnscheck/rdnscheck.schema.json not installed"
 headers=$(cd "$prefix/$incdir" && printf '%s ' *)
 [ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
 

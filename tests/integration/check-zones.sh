@@ -18,7 +18,7 @@ query() {
     local port=$1
     shift
     local out status answer
-    out=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=2 +nocrypto "$@" 2>&1) || true
+    out=$(kdig @127.0.0.1 -p "$port" +time=2 +retry=2 +nocrypto +noidn "$@" 2>&1) || true
     status=$(sed -n 's/.*status: \([A-Z]*\).*/\1/p' <<<"$out" | head -n 1)
     answer=$(awk '/^;; ANSWER SECTION:/ { a = 1; next }
                   /^;; / || /^$/ { a = 0 }
@@ -78,6 +78,10 @@ expect unbound 'SERVFAIL|' loop1.example.test A
 expect both 'NXDOMAIN|' -x 192.0.2.49
 expect both 'NOERROR|mail.example.test.50.2.0.192.in-addr.arpa.' -x 192.0.2.50
 expect both 'NOERROR|mail.example.test.2.0.192.in-addr.arpa.' -x 192.0.2.54
+expect both 'NOERROR|xn--mil-qla.example.test.' -x 192.0.2.80
+expect both 'NOERROR|192.0.2.80' xn--mil-qla.example.test A
+expect both 'NOERROR|xn--pypal-4ve.example.test.' -x 192.0.2.81
+expect both 'NOERROR|192.0.2.81' xn--pypal-4ve.example.test A
 expect both 'NOERROR|192.0.2.51.' -x 192.0.2.51
 expect both 'NOERROR|bad_name\!.example.test.' -x 192.0.2.52
 expect both 'NOERROR|bad\007name.example.test.' -x 192.0.2.53

@@ -24,6 +24,13 @@
  *   RDC_WRAPPER         command words put before the binary, e.g.
  *                       "valgrind -q --error-exitcode=99 --leak-check=full"
  *   RDC_VERBOSE         if set and not "0", print every command and its output
+ *   RDC_JSON_CHECK      command words that validate JSON Lines against the
+ *                       schema (tests/json/check_schema.py SCHEMA; CMake sets
+ *                       it): every stdout line of a case run with --json or
+ *                       --format json, and every line starting with '{' of
+ *                       any case, goes to a log as "CASE<TAB>LINE", and a
+ *                       last test, json-schema, runs the command on it with
+ *                       --tagged (a filter that leaves out that name skips it)
  *   CI                  "true" (or "1"): a case whose requirement is missing
  *                       (requires: knot6 without Knot on ::1) fails instead of
  *                       being skipped (issue 9: no silent skips in CI)
@@ -157,6 +164,11 @@ static char **g_wrapper;
 static size_t g_nwrapper;
 static int g_silent_udp = -1;
 static int g_silent_tcp = -1;
+static char **g_json_check; /* RDC_JSON_CHECK's words, NULL-terminated, or NULL */
+static size_t g_njson_check;
+static FILE *g_json_log; /* every JSON line of every case, tagged */
+static char g_json_log_path[PATH_MAX + 32];
+static unsigned long g_json_lines;
 
 static struct test_case *g_cases;
 static size_t g_ncases;
@@ -1182,6 +1194,81 @@ static void stop_fakes(fakedns_t **fake)
     }
 }
 
+/* Whether the case asks for JSON Lines: --json, -j (alone or among other
+ * short options), --format json or --format=json. */
+static bool wants_json(const struct test_case *tc)
+{
+    for (size_t i = 0; i < tc->nargs; i++) {
+        const char *a = tc->args[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strcmp(a, "--json") == 0 || strcmp(a, "--format=json") == 0 ||
+            (strcmp(a, "--format") == 0 && i + 1 < tc->nargs &&
+             strcmp(tc->args[i + 1], "json") == 0))
+            return true;
+        if (a[0] == '-' && a[1] != '-' && a[1] != '\0') {
+            /* a cluster of short options: stop at one that takes an argument */
+            for (const char *p = a + 1; *p; p++) {
+                if (*p == 'j')
+                    return true;
+                if (strchr("sftc", *p) != NULL)
+                    break;
+            }
+        }
+    }
+    return false;
+}
+
+/* Appends the case's JSON lines to the schema log (RDC_JSON_CHECK). */
+static void log_json(const struct test_case *tc, const struct run_result *r)
+{
+    if (g_json_log == NULL || r->signaled || r->timed_out)
+        return;
+    bool all = wants_json(tc);
+    const char *p = buf_str(&r->out);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > 0 && (all || p[0] == '{')) {
+            fprintf(g_json_log, "%s:%d:%s\t%.*s\n", g_cases_path, tc->line, tc->name, (int)len, p);
+            g_json_lines++;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    fflush(g_json_log);
+}
+
+/* The last test: every JSON line the cases wrote, against the schema. */
+static void check_json_log(void **state)
+{
+    (void)state;
+    char **argv = xmalloc((g_njson_check + 3) * sizeof *argv);
+    size_t n = 0;
+    for (size_t i = 0; i < g_njson_check; i++)
+        argv[n++] = g_json_check[i];
+    argv[n++] = "--tagged";
+    argv[n++] = g_json_log_path;
+    argv[n] = NULL;
+    fflush(g_json_log);
+    fprintf(stderr, "test_cli: validating %lu JSON lines of this run against the schema\n",
+            g_json_lines);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        dup2(STDERR_FILENO, STDOUT_FILENO); /* cmocka owns stdout */
+        execvp(argv[0], argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    free(argv);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fail_msg("JSON lines that the schema rejects (RDC_JSON_CHECK), see above");
+}
+
 static void run_case(void **state)
 {
     const struct test_case *tc = *state;
@@ -1302,6 +1389,7 @@ static void run_case(void **state)
         fake[f] = NULL;
     }
 
+    log_json(tc, &r);
     if (r.timed_out) {
         buf_printf(&report, "  - did not finish within %ld ms (killed)\n", limit);
         nfail++;
@@ -1575,7 +1663,8 @@ int main(int argc, char **argv)
                          : " (not needed)",
             g_unbound, g_dead, g_silent, g_ci ? " (CI: missing requirements fail)" : "");
 
-    tests = xmalloc(g_ncases * sizeof(*tests));
+    size_t ntests = g_ncases;
+    tests = xmalloc((g_ncases + 1) * sizeof(*tests));
     for (size_t i = 0; i < g_ncases; i++) {
         tests[i] = (struct CMUnitTest){.name = g_cases[i].name,
                                        .test_func = run_case,
@@ -1583,12 +1672,25 @@ int main(int argc, char **argv)
                                        .teardown_func = NULL,
                                        .initial_state = &g_cases[i]};
     }
+    if (getenv("RDC_JSON_CHECK") != NULL && *getenv("RDC_JSON_CHECK") != '\0') {
+        char *words = xstrdup(getenv("RDC_JSON_CHECK"));
+        for (char *w = strtok(words, " \t"); w != NULL; w = strtok(NULL, " \t"))
+            APPEND(g_json_check, g_njson_check, xstrdup(w));
+        free(words);
+        snprintf(g_json_log_path, sizeof g_json_log_path, "%s/json-lines.log", g_tmp_root);
+        g_json_log = fopen(g_json_log_path, "w");
+        if (g_json_log == NULL)
+            die("cannot write %s: %s", g_json_log_path, strerror(errno));
+        tests[ntests++] = (struct CMUnitTest){.name = "json-schema", .test_func = check_json_log};
+    }
     if (filter != NULL && *filter != '\0') {
         cmocka_set_test_filter(filter);
     }
     /* cmocka_run_group_tests_name() takes sizeof() of a real array; with a
      * dynamically built one, call the function it expands to. */
-    rc = _cmocka_run_group_tests("integration_cli", tests, g_ncases, NULL, NULL);
+    rc = _cmocka_run_group_tests("integration_cli", tests, ntests, NULL, NULL);
+    if (g_json_log != NULL)
+        fclose(g_json_log);
 
     cleanup_tmp_root();
     free(tests);

@@ -36,6 +36,8 @@ passes=0
 fails=0
 ok() { passes=$((passes + 1)); echo "ok   $1"; }
 bad() { fails=$((fails + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+# shellcheck source=../common/jsonschema.sh
+. "$(dirname "$0")/../common/jsonschema.sh"
 
 command -v kdig >/dev/null 2>&1 ||
     { echo "FATAL: kdig (Debian: knot-dnsutils) is missing; it checks that Knot answers"; exit 1; }
@@ -44,7 +46,7 @@ kdig @"${knot%:*}" -p "${knot##*:}" +short +timeout=2 10.2.0.192.in-addr.arpa PT
 
 # One line per address, its verdict and findings: the record up to
 # elapsed_ms (timing and, with -v, the trace follow it), sorted.
-records() { sed -E 's/,"elapsed_ms".*//' | sort; }
+records() { sed -E 's/"time":"[^"]*",//; s/,"elapsed_ms".*//' | sort; }
 
 # start_proxy ARGS...: netproxy on 127.0.0.1, a free port, in front of Knot.
 start_proxy() {
@@ -71,13 +73,19 @@ through() {
     while [ "$1" != -- ]; do targets+=("$1"); shift; done
     shift
     args=("$@")
-    timeout 120 "$bin" -s "$knot" --json "${targets[@]}" 2>/dev/null | records >"$tmp/direct"
+    timeout 120 "$bin" -s "$knot" --json "${targets[@]}" 2>/dev/null | tee "$tmp/direct.json" |
+        records >"$tmp/direct"
     local n
     n=$(wc -l <"$tmp/direct")
     start_proxy "${args[@]}"
     timeout 120 "$bin" -s "127.0.0.1:$pport" --tries 3 -v --json "${targets[@]}" \
-        2>"$tmp/err" | records >"$tmp/proxied"
+        2>"$tmp/err" | tee "$tmp/proxied.json" | records >"$tmp/proxied"
     stop_proxy
+    if json_valid "$tmp/direct.json" "$tmp/proxied.json"; then
+        ok "$name: every record (traces too) valid against the JSON schema"
+    else
+        bad "$name: records the JSON schema rejects"
+    fi
     echo "     $(grep -m1 'queries' "$tmp/err")"
     echo "     $(cat "$tmp/stats")"
     if grep -q '"verdict":"tempfail"' "$tmp/direct"; then

@@ -10,6 +10,8 @@
 set -uo pipefail
 # shellcheck source=tests/common/fakedns.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common/fakedns.sh"
+# shellcheck source=tests/common/jsonschema.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/jsonschema.sh"
 bin=$1
 fakedns=$2
 fakesmtp=${3:-}
@@ -158,6 +160,8 @@ expect "hostile file: exactly three error lines on stderr" "$( [ "$(wc -l < "$tm
 expect "hostile file: lines 1 and 5 checked" \
     "$( [ "$(grep -c '"verdict":"pass"' "$tmp/out")" -eq 2 ] && grep -q '"ip":"192.0.2.11"' "$tmp/out"; echo $?)" "$(cat "$tmp/out")"
 expect "hostile file: stdout is printable ASCII" "$(LC_ALL=C grep -q '[^[:print:]]' "$tmp/out"; [ $? -eq 1 ]; echo $?)"
+expect "hostile file and bulk 4096: every record valid against the JSON schema" \
+    "$(json_valid "$tmp/out" "$tmp/bulk.out" >"$tmp/schema.err"; echo $?)" "$(cat "$tmp/schema.err")"
 
 # 8. progress: on a terminal (script(1) gives a pty) for a long run, cleared at
 #    the end; never when stderr is not a terminal, never with --quiet

@@ -56,6 +56,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ZONES=$ROOT/tests/integration/zones
 DIVERGENCES=$HERE/divergences.txt
+# shellcheck source=../common/jsonschema.sh
+. "$ROOT/tests/common/jsonschema.sh"
 NS=rdc-judge-$$
 SMTP_PORT=2525
 RCPT=judge@judge.test
@@ -281,6 +283,7 @@ say "Postfix $(postconf -c "$MTA/conf" -h mail_version) answers; judging ${#ADDR
 rc=0
 nsx "$RDNSCHECK" --json -s 127.0.0.1:53 "${ADDRS[@]}" >"$WORK/rdnscheck.jsonl" || rc=$?
 ((rc <= 3)) || die "rdnscheck exited with $rc"
+json_valid "$WORK/rdnscheck.jsonl" || die "records the JSON schema rejects (above)"
 # From here on every address is in its canonical form (RFC 5952), as
 # rdnscheck prints it and Postfix logs it.
 declare -A VERDICT CODES IP PTRS

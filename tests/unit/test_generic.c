@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "generic.h"
+#include "psl.h"
 #include "rdnscheck.h"
 
 #define NO RDC_GENERIC_NO
@@ -141,6 +142,27 @@ static const generic_case_t cases[] = {
     {"pool.com.au", V4, NO, NULL},
     {"192-0-2-1.net", V4, NO, NULL},
     {"www.192-0-2-1.net", V4, NO, NULL},
+    /* the registrable domain by the Public Suffix List (issue 20): xy.de is
+     * an owner's domain under de, unlike co.uk, a suffix of its own */
+    {"dsl-203-0-113-5.xy.de", "203.0.113.5", DIGITS, "address 203.0.113.5 (as 203-0-113-5)"},
+    {"dsl.xy.de", V4, WORD, "'dsl'"},
+    {"xy.de", V4, NO, NULL},
+    {"dsl.example.co.uk", V4, WORD, NULL},
+    {"co.uk", V4, NO, NULL},
+    {"dsl-192-0-2-1.example.ne.jp", V4, DIGITS, NULL},
+    {"dsl.ne.jp", V4, NO, NULL},
+    /* *.ck with the exception !www.ck: www.ck is an owner's domain */
+    {"dsl.example.ck", V4, NO, NULL},
+    {"dsl.www.ck", V4, WORD, NULL},
+    /* a private suffix (github.io, ip.linodeusercontent.com): the labels in
+     * front of it count, the suffix's own do not */
+    {"dsl-192-0-2-1.foo.github.io", V4, DIGITS, "(as 192-0-2-1)"},
+    {"foo.github.io", V4, NO, NULL},
+    {"github.io", V4, NO, NULL},
+    {"cable.github.io", V4, WORD, "'cable'"},
+    {"mail.cable.github.io", V4, NO, NULL},
+    {"myhost.dyn.cosidns.de", V4, NO, NULL}, /* "dyn" is the provider's suffix */
+    {"dsl-0-2-1.dyn.cosidns.de", V4, DIGITS, "last three octets"},
     /* another address, or digits that only look alike */
     {"192-0-2-99.example.net", V4, NO, NULL},
     {"192-0-2-10.example.net", V4, NO, NULL},
@@ -207,6 +229,41 @@ static void test_generic_table(void **state)
 }
 
 /* Every last octet against every address in 192.0.2.0/24, in all forms. */
+/* The list lookup itself (psl.c): ICANN and private sections, wildcard and
+ * exception rules, the implicit "*" rule. */
+static void test_psl_suffix_labels(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        size_t icann, any;
+    } psl_cases[] = {
+        {"dsl-203-0-113-5.xy.de", 1, 1},
+        {"a.example.co.uk", 2, 2},
+        {"co.uk", 2, 2},
+        {"uk", 1, 1},
+        {"x.foo.github.io", 1, 2},
+        {"github.io", 1, 2},
+        {"ec2-192-0-2-1.compute-1.amazonaws.com", 1, 4}, /* *.compute-1.amazonaws.com */
+        {"a.b.ck", 2, 2}, /* *.ck */
+        {"a.www.ck", 1, 1}, /* !www.ck */
+        {"mail.example.test", 1, 1}, /* no rule: the implicit "*" */
+        {"test", 1, 1},
+        {"h.#.ck", 2, 2}, /* an odd label matches the wildcard only */
+        {"", 1, 1},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(psl_cases); i++) {
+        size_t icann = rdc_psl_suffix_labels(psl_cases[i].name, false);
+        size_t any = rdc_psl_suffix_labels(psl_cases[i].name, true);
+        if (icann != psl_cases[i].icann || any != psl_cases[i].any)
+            fail_msg("%s: ICANN %zu, any %zu; expected %zu, %zu", psl_cases[i].name, icann, any,
+                     psl_cases[i].icann, psl_cases[i].any);
+    }
+    const char *src = rdc_psl_source();
+    assert_non_null(src);
+    assert_string_not_equal(src, "none");
+}
+
 static void test_generic_octet_sweep(void **state)
 {
     (void)state;
@@ -429,7 +486,7 @@ int main(void)
         cmocka_unit_test(test_generic_table),      cmocka_unit_test(test_generic_octet_sweep),
         cmocka_unit_test(test_generic_why_buffer), cmocka_unit_test(test_generic_no_address),
         cmocka_unit_test(test_generic_kind_names), cmocka_unit_test(test_generic_hostile),
-        cmocka_unit_test(test_generic_random),
+        cmocka_unit_test(test_generic_random),     cmocka_unit_test(test_psl_suffix_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,17 @@ static char *json_string(const char *s)
     return cap_close(&c);
 }
 
+/* The record's clock (report_json.c calls rdc_wall_ms; this test links
+ * with -Wl,--wrap=rdc_wall_ms): 2026-12-01T02:49:08.865Z. */
+long long __wrap_rdc_wall_ms(void);
+long long __wrap_rdc_wall_ms(void)
+{
+    return 1796093348865LL;
+}
+
+/* What every JSON record starts with. */
+#define HEAD(type) "{\"type\":\"" type "\",\"schema\":1,\"time\":\"2026-12-01T02:49:08.865Z\","
+
 /* ------------------------------------------------------------ builders */
 
 static rdc_name_result_t *add_name(rdc_result_t *r, const char *name, rdc_name_kind_t kind,
@@ -82,6 +93,14 @@ static void test_json_string(void **state)
         {"\x1b[31m", "\"\\u001b[31m\""},
         {"\x7f", "\"\\u007f\""},
         {"/<>'~", "\"/<>'~\""},
+        /* a checked IDN (UTF-8) as \uXXXX, above U+FFFF as a surrogate pair */
+        {"m\xc3\xa4il", "\"m\\u00e4il\""},
+        {"\xe4\xbe\x8b", "\"\\u4f8b\""},
+        {"\xf0\x9f\x98\x80", "\"\\ud83d\\ude00\""},
+        /* not UTF-8 (overlong, a surrogate, cut short): byte by byte */
+        {"\xc0\xaf", "\"\\u00c0\\u00af\""},
+        {"\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\""},
+        {"\xe4\xbe", "\"\\u00e4\\u00be\""},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *s = json_string(cases[i].in);
@@ -122,16 +141,19 @@ static void test_json_full_line(void **state)
     rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
     assert_string_equal(
-        s, "{\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"fail\","
-           "\"ptr\":[\"mail.example.test\",\"other.example.test\",\"bad\\\\032name\","
-           "\"skipped.example.test\"],"
-           "\"confirmed\":[\"mail.example.test\"],"
-           "\"forward\":{\"mail.example.test\":[\"192.0.2.50\",\"198.51.100.1\"],"
-           "\"other.example.test\":[\"192.0.2.99\"]},"
-           "\"problems\":[{\"code\":\"ptr-partial\",\"severity\":\"fail\",\"message\":\"only 1 "
-           "of 3\",\"fix\":\"remove \\\"other\\\"\"},"
-           "{\"code\":\"ptr-too-many\",\"severity\":\"warn\",\"message\":\"4 PTR names\"}],"
-           "\"elapsed_ms\":12}\n");
+        s,
+        HEAD("address") "\"input\":\"192.0.2.50\",\"ip\":\"192.0.2.50\",\"verdict\":\"fail\","
+                        "\"ptr\":[\"mail.example.test\",\"other.example.test\",\"bad\\\\032name\","
+                        "\"skipped.example.test\"],"
+                        "\"confirmed\":[\"mail.example.test\"],"
+                        "\"forward\":{\"mail.example.test\":[\"192.0.2.50\",\"198.51.100.1\"],"
+                        "\"other.example.test\":[\"192.0.2.99\"]},"
+                        "\"problems\":[{\"code\":\"ptr-partial\",\"severity\":\"fail\",\"message\":"
+                        "\"only 1 "
+                        "of 3\",\"fix\":\"remove \\\"other\\\"\"},"
+                        "{\"code\":\"ptr-too-many\",\"severity\":\"warn\",\"message\":\"4 PTR "
+                        "names\"}],"
+                        "\"elapsed_ms\":12}\n");
     free(s);
     rdc_result_clear(&r);
 }
@@ -154,7 +176,8 @@ static void test_json_minimal_lines(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"2001:DB8::25\",\"ip\":\"2001:db8::25\",\"verdict\":"
+    assert_string_equal(
+        s, HEAD("address") "\"input\":\"2001:DB8::25\",\"ip\":\"2001:db8::25\",\"verdict\":"
                            "\"pass\",\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail."
                            "example.test\"],\"forward\":{\"mail.example.test\":[\"2001:db8::25\"]"
                            "},\"problems\":[],\"elapsed_ms\":0}\n");
@@ -172,7 +195,8 @@ static void test_json_minimal_lines(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"192.0.2.1\",\"ip\":\"192.0.2.1\",\"verdict\":\"tempfail\""
+    assert_string_equal(
+        s, HEAD("address") "\"input\":\"192.0.2.1\",\"ip\":\"192.0.2.1\",\"verdict\":\"tempfail\""
                            ",\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
                            "\"dns-timeout\",\"severity\":\"tempfail\",\"message\":\"timed out\","
                            "\"fix\":\"try again\"}],\"elapsed_ms\":4000}\n");
@@ -188,7 +212,8 @@ static void test_json_minimal_lines(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"mail.example.test\",\"ip\":null,\"verdict\":\"fail\","
+    assert_string_equal(
+        s, HEAD("address") "\"input\":\"mail.example.test\",\"ip\":null,\"verdict\":\"fail\","
                            "\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[{\"code\":"
                            "\"no-address\",\"severity\":\"fail\",\"message\":\"no address\"}],"
                            "\"elapsed_ms\":0}\n");
@@ -216,13 +241,14 @@ static void test_json_spf_summary(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
-    assert_string_equal(s, "{\"domain\":\"example.test\",\"mode\":\"spf\",\"verdict\":\"fail\","
-                           "\"addresses\":0,\"lookups\":3,\"own_verdict\":\"fail\","
-                           "\"address_verdicts\":{\"pass\":0,\"warn\":0,\"fail\":0,\"tempfail\":0},"
-                           "\"problems\":[{\"code\":\"spf-ptr-"
-                           "deprecated\",\"severity\":\"warn\",\"message\":\"ptr\"},{\"code\":"
-                           "\"spf-loop\",\"severity\":\"fail\",\"message\":\"loop\",\"fix\":"
-                           "\"fix\"}]}\n");
+    assert_string_equal(
+        s, HEAD("domain") "\"domain\":\"example.test\",\"mode\":\"spf\",\"verdict\":\"fail\","
+                          "\"addresses\":0,\"lookups\":3,\"own_verdict\":\"fail\","
+                          "\"address_verdicts\":{\"pass\":0,\"warn\":0,\"fail\":0,\"tempfail\":0},"
+                          "\"problems\":[{\"code\":\"spf-ptr-"
+                          "deprecated\",\"severity\":\"warn\",\"message\":\"ptr\"},{\"code\":"
+                          "\"spf-loop\",\"severity\":\"fail\",\"message\":\"loop\",\"fix\":"
+                          "\"fix\"}]}\n");
     free(s);
     rdc_result_clear(&r);
 }
@@ -310,9 +336,10 @@ static void test_json_error_line(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     char *s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"bogus\\\\032\\\"line\\\"\",\"line\":7,\"verdict\":"
-                           "\"error\",\"problems\":[{\"code\":\"invalid-target\",\"severity\":"
-                           "\"error\",\"message\":\"not a host name: only letters\"}]}\n");
+    assert_string_equal(
+        s, HEAD("input-error") "\"input\":\"bogus\\\\032\\\"line\\\"\",\"line\":7,\"verdict\":"
+                               "\"error\",\"problems\":[{\"code\":\"invalid-target\",\"severity\":"
+                               "\"error\",\"message\":\"not a host name: only letters\"}]}\n");
     free(s);
     rdc_result_clear(&r);
 
@@ -322,7 +349,9 @@ static void test_json_error_line(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, NULL);
     s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"\",\"line\":0,\"verdict\":\"error\",\"problems\":[]}\n");
+    assert_string_equal(
+        s,
+        HEAD("input-error") "\"input\":\"\",\"line\":0,\"verdict\":\"error\",\"problems\":[]}\n");
     free(s);
 }
 
@@ -623,24 +652,28 @@ static void test_json_trace(void **state)
     char *s = cap_close(&c);
     assert_string_equal(
         s,
-        "{\"input\":\"192.0.2.10\",\"ip\":\"192.0.2.10\",\"verdict\":\"pass\","
-        "\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail.example.test\"],"
-        "\"forward\":{\"mail.example.test\":[\"192.0.2.10\"]},\"problems\":[],"
-        "\"elapsed_ms\":7,\"trace\":["
-        "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
-        "\"server\":\"127.0.0.1:10001\",\"result\":\"NOERROR\","
-        "\"error\":\"answer shorter than a DNS header\",\"ms\":3},"
-        "{\"event\":\"note\",\"text\":\"asking the next server, 127.0.0.1:10002\"},"
-        "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
-        "\"server\":\"127.0.0.1:10002\",\"result\":\"NOERROR\",\"ms\":5},"
-        "{\"event\":\"record\",\"text\":\"10.2.0.192.in-addr.arpa. 300 PTR mail.example.test.\"},"
-        "{\"event\":\"query\",\"type\":\"A\",\"name\":\"mail.example.test\","
-        "\"result\":\"timed out\",\"ms\":1000},"
-        "{\"event\":\"record\",\"text\":\"x.test. 60 TXT \\\"a\\\\\\\"b\\\\\\\\c\\\"\"},"
-        "{\"event\":\"note\",\"text\":\"(answer shared with an earlier check)\"},"
-        "{\"event\":\"smtp\",\"text\":\"connecting to port 25\"},"
-        "{\"event\":\"smtp\",\"dir\":\"<\",\"text\":\"220 mx.test ESMTP (+ more lines)\"},"
-        "{\"event\":\"smtp\",\"dir\":\">\",\"text\":\"EHLO probe.test\"}]}\n");
+        HEAD(
+            "address") "\"input\":\"192.0.2.10\",\"ip\":\"192.0.2.10\",\"verdict\":\"pass\","
+                       "\"ptr\":[\"mail.example.test\"],\"confirmed\":[\"mail.example.test\"],"
+                       "\"forward\":{\"mail.example.test\":[\"192.0.2.10\"]},\"problems\":[],"
+                       "\"elapsed_ms\":7,\"trace\":["
+                       "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
+                       "\"server\":\"127.0.0.1:10001\",\"result\":\"NOERROR\","
+                       "\"error\":\"answer shorter than a DNS header\",\"ms\":3},"
+                       "{\"event\":\"note\",\"text\":\"asking the next server, 127.0.0.1:10002\"},"
+                       "{\"event\":\"query\",\"type\":\"PTR\",\"name\":\"10.2.0.192.in-addr.arpa\","
+                       "\"server\":\"127.0.0.1:10002\",\"result\":\"NOERROR\",\"ms\":5},"
+                       "{\"event\":\"record\",\"text\":\"10.2.0.192.in-addr.arpa. 300 PTR "
+                       "mail.example.test.\"},"
+                       "{\"event\":\"query\",\"type\":\"A\",\"name\":\"mail.example.test\","
+                       "\"result\":\"timed out\",\"ms\":1000},"
+                       "{\"event\":\"record\",\"text\":\"x.test. 60 TXT "
+                       "\\\"a\\\\\\\"b\\\\\\\\c\\\"\"},"
+                       "{\"event\":\"note\",\"text\":\"(answer shared with an earlier check)\"},"
+                       "{\"event\":\"smtp\",\"text\":\"connecting to port 25\"},"
+                       "{\"event\":\"smtp\",\"dir\":\"<\",\"text\":\"220 mx.test ESMTP (+ more "
+                       "lines)\"},"
+                       "{\"event\":\"smtp\",\"dir\":\">\",\"text\":\"EHLO probe.test\"}]}\n");
     free(s);
     for (int k = 0; k < 2; k++) {
         o.verbose = false;
@@ -663,7 +696,8 @@ static void test_json_trace(void **state)
     cap_open(&c);
     rdc_report_json(c.f, &r, &o);
     s = cap_close(&c);
-    assert_string_equal(s, "{\"input\":\"gone.example.test\",\"ip\":null,\"verdict\":\"fail\","
+    assert_string_equal(
+        s, HEAD("address") "\"input\":\"gone.example.test\",\"ip\":null,\"verdict\":\"fail\","
                            "\"ptr\":[],\"confirmed\":[],\"forward\":{},\"problems\":[],"
                            "\"elapsed_ms\":0,\"trace\":[]}\n");
     free(s);

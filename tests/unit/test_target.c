@@ -62,6 +62,9 @@ static const target_case_t target_cases[] = {
     {"MAIL.Example.TEST", 0, RDC_T_HOST, "MAIL.Example.TEST"},
     {"_spf.example.test", 0, RDC_T_HOST, "_spf.example.test"},
     {"xn--mnchen-3ya.example", 0, RDC_T_HOST, "xn--mnchen-3ya.example"},
+    /* typed in Unicode (IDNA2008, UTS 46): its A-labels, in lower case */
+    {"m\xc3\xa9l.example", 0, RDC_T_HOST, "xn--ml-bja.example"},
+    {"M\xc3\x9cNCHEN.example", 0, RDC_T_HOST, "xn--mnchen-3ya.example"},
     {"a.b", 0, RDC_T_HOST, "a.b"},
     {"123.example", 0, RDC_T_HOST, "123.example"},
     /* rejected */
@@ -71,7 +74,10 @@ static const target_case_t target_cases[] = {
     {"mail.example.test ", 0, REJECT, "only letters"},
     {"192.0.2.1 ", 0, REJECT, "only letters"},
     {"mail\texample.test", 0, REJECT, "only letters"},
-    {"m\xc3\xa9l.example", 0, REJECT, "only letters"},
+    {"m\xe9l.example", 0, REJECT, "not valid UTF-8"}, /* Latin-1, not UTF-8 */
+    {"a\xe2\x80\x8d"
+     "b.example",
+     0, REJECT, "context-j"}, /* ZERO WIDTH JOINER */
     {"+1.2.3.4", 0, REJECT, "only letters"},
     {"mail..example.test", 0, REJECT, "empty label"},
     {".example.test", 0, REJECT, "empty label"},
