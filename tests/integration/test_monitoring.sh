@@ -129,7 +129,7 @@ wait $pid
 st=$?
 expect "nagios SIGTERM: exit status 3 (UNKNOWN)" "$([ "$st" -eq 3 ]; echo $?)" "status $st"
 expect "nagios SIGTERM: status line says so, with the pass decided" \
-    "$(grep -qE '^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| pass=1 ' "$tmp/out"; echo $?)" \
+    "$(grep -qE "^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| 'pass'=1;" "$tmp/out"; echo $?)" \
     "$(cat "$tmp/out")"
 "$bin" -s "$knot" --format nagios 192.0.2.10 >/dev/full 2>"$tmp/err"
 st=$?
