@@ -31,15 +31,17 @@ die() {
 # --authority tests (jq), the shell completion tests (zsh, bash-completion),
 # the --spf differential test against pyspf (python3-spf,
 # python3-dnspython), the judges of the --authority delegation findings
-# (zonemaster-cli, dnsviz). promtool (the Prometheus format test) is
+# (zonemaster-cli, dnsviz), the validation of check_rdns's Icinga 2
+# CheckCommand (icinga2-bin: `icinga2 daemon -C` only, no service; its
+# package does not start one). promtool (the Prometheus format test) is
 # unpacked from Debian's prometheus package, not installed.
 pkgs=(build-essential cmake pkg-config libc-ares-dev libcmocka-dev knot knot-dnsutils
       unbound groff-base man-db valgrind clang bsdutils libxml2-dev libxml2-utils
       postfix iproute2 procps jq zsh bash-completion python3-spf python3-dnspython
-      zonemaster-cli dnsviz)
+      zonemaster-cli dnsviz icinga2-bin)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
-       postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz)
+       postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz icinga2)
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
@@ -125,7 +127,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     integration_authtree integration_authority integration_judges unit_authcheck unit_authority
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring
-    integration_cli_postfix integration_receivers integration_spf_judge layers_include_order)
+    integration_cli_postfix integration_receivers integration_spf_judge layers_include_order
+    unit_threshold fuzz_replay_range integration_plugin integration_icinga docs_plugin)
 
 status=0
 run_suite() { # build-dir, cmake args...

@@ -209,6 +209,10 @@ static bool make_reporters(out_t *out)
         return true;
     if (out->o->nagios)
         out->nagios = rdc_nagios_new();
+    if (out->nagios && out->o->plugin) { /* check_rdns: -w, -c, -W, -C, -v */
+        rdc_nagios_set_limits(out->nagios, &out->o->limits);
+        rdc_nagios_set_verbose(out->nagios, out->o->verbose);
+    }
     if (out->o->prometheus)
         out->prom = rdc_prom_new(out->o->shard_index, out->o->shard_count);
     if ((out->o->nagios && out->nagios == NULL) || (out->o->prometheus && out->prom == NULL)) {
@@ -366,8 +370,12 @@ static rdc_nagios_state_t nagios_report(const run_t *r, const out_t *out, rdc_ru
     case RDC_RUN_DONE:
         break;
     case RDC_RUN_STOPPED:
-        snprintf(stopped, sizeof stopped, "stopped by %s",
-                 rdc_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        if (rdc_stop_signal == SIGALRM) /* check_rdns -t */
+            snprintf(stopped, sizeof stopped, "check timed out after %u s (-t)",
+                     out->o->check_timeout_s);
+        else
+            snprintf(stopped, sizeof stopped, "stopped by %s",
+                     rdc_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
         why = stopped;
         break;
     case RDC_RUN_INPUT_FAILED:
@@ -424,7 +432,7 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
             problem_summary(&out->counts);
         }
     }
-    if (o->verbose)
+    if (o->verbose && !o->plugin) /* check_rdns: nothing on stderr */
         print_stats(r, o->authority);
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(out->f) != 0 || ferror(out->f))) {
         rs = RDC_RUN_OUTPUT_FAILED;

@@ -36,6 +36,20 @@ if [ -n "${RDC_ZSH_COMPLETION_DIR-}" ]; then
 fi
 headers=$(cd "$prefix/$incdir" && printf '%s ' *)
 [ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
+# The monitoring plugin: a relative link to the binary, in the plugin
+# directory (CMakeLists.txt), that runs as check_rdns; its Icinga 2 and
+# Nagios command definitions
+if [ -n "${RDC_PLUGIN_DIR-}" ]; then
+    plugin=$prefix/$RDC_PLUGIN_DIR/check_rdns
+    [ -L "$plugin" ] || fail "no link $RDC_PLUGIN_DIR/check_rdns"
+    case $(readlink "$plugin") in /*) fail "check_rdns links to an absolute path" ;; esac
+    got=$("$plugin" -V) && fail "check_rdns -V exited 0 (want 3, UNKNOWN)"
+    case $got in "check_rdns $version "*) ;; *) fail "check_rdns -V says '$got'" ;; esac
+fi
+[ -f "$prefix/share/icinga2/include/plugins-contrib.d/rdnscheck.conf" ] ||
+    fail "no Icinga 2 CheckCommand in share/icinga2/include/plugins-contrib.d"
+[ -f "$prefix/share/doc/rdnscheck/examples/check_rdns.cfg" ] ||
+    fail "no Nagios command definition in share/doc/rdnscheck/examples"
 
 export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
 modversion=$("$pkgconfig" --modversion rdnscheck) || fail "pkg-config finds no rdnscheck"
