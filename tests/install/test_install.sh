@@ -22,7 +22,7 @@ prefix=$tmp/prefix
 # The library, the public header and its version header, the .pc file; no
 # internal header is installed.
 for f in "$libdir/librdnscheck.a" "$libdir/pkgconfig/rdnscheck.pc" "$incdir/rdnscheck.h" \
-    "$incdir/rdc_version.h"; do
+    "$incdir/rdnscheck/version.h"; do
     [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 # The shell completions (directories given by CMakeLists.txt)
@@ -34,8 +34,8 @@ if [ -n "${RDC_ZSH_COMPLETION_DIR-}" ]; then
     [ -f "$prefix/$RDC_ZSH_COMPLETION_DIR/_rdnscheck" ] ||
         fail "zsh completion not in $RDC_ZSH_COMPLETION_DIR"
 fi
-headers=$(cd "$prefix/$incdir" && printf '%s ' *)
-[ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
+headers=$(cd "$prefix/$incdir" && find . -type f | sort | tr '\n' ' ')
+[ "$headers" = "./rdnscheck.h ./rdnscheck/version.h " ] || fail "installed headers: $headers"
 # The monitoring plugin: a relative link to the binary, in the plugin
 # directory (CMakeLists.txt), that runs as check_rdns; its Icinga 2 and
 # Nagios command definitions
