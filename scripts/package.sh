@@ -4,8 +4,12 @@
 # writes its results to the parent directory, so the repository stays
 # clean), check them with lintian (any error fails), install them with dpkg,
 # check what they installed - the binary, the man page, the bash and zsh
-# completions where bash-completion and zsh find them, a program built with
-# pkg-config against the library - and remove them again. Installs the
+# completions where bash-completion and zsh find them, check_rdns, a program
+# built with pkg-config against the library - run the autopkgtests
+# (debian/tests: a smoke check against a throwaway Knot on loopback, the
+# library, the Icinga 2 CheckCommand) with `autopkgtest -- null` (or
+# directly when autopkgtest cannot be installed), and remove them again.
+# lintian must be clean down to the info level. Installs the
 # build dependencies that are missing (Debian packages). Run as root (dpkg
 # -i); scripts/test.sh runs it last. RDC_PACKAGE_OUT=DIR keeps the .deb
 # files (with the .changes and .buildinfo) in DIR.
@@ -89,19 +93,38 @@ done
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 for f in ./usr/bin/rdnscheck ./usr/share/man/man1/rdnscheck.1.gz \
     ./usr/share/bash-completion/completions/rdnscheck ./usr/share/zsh/vendor-completions/_rdnscheck \
-    ./usr/share/rdnscheck/rdnscheck.schema.json; do
+    ./usr/share/rdnscheck/rdnscheck.schema.json \
+    ./usr/share/icinga2/include/plugins-contrib.d/rdnscheck.conf \
+    ./usr/share/doc/rdnscheck/examples/check_rdns.cfg; do
     grep -qxF "$f" <<<"$contents" || die "${deb##*/} lacks $f"
 done
+# check_rdns: a relative link to the binary, in the plugin directory
+dpkg-deb -c "$deb" | grep -qE ' \./usr/lib/nagios/plugins/check_rdns -> \.\./\.\./\.\./bin/rdnscheck$' ||
+    die "${deb##*/} lacks the link /usr/lib/nagios/plugins/check_rdns -> ../../../bin/rdnscheck"
 grep -qE '\.a$|\.h$|\.pc$' <<<"$contents" && die "${deb##*/} ships library files"
+# the -dev package: the header, and the version header in a directory of its own
+dev_contents=$(dpkg-deb -c "$dev" | awk '{print $NF}')
+for f in ./usr/include/rdnscheck.h ./usr/include/rdnscheck/version.h; do
+    grep -qxF "$f" <<<"$dev_contents" || die "${dev##*/} lacks $f"
+done
+# The description names every output format: each word of --format (the
+# option table) and JUnit.
+description=$(dpkg-deb -f "$deb" Description)
+formats=$(sed -n '/\.name = "format"/,/\.set/p' src/cli/cli_options.c | sed -n 's/.*\.choices = {\(.*\)},/\1/p' |
+    tr -d '" ' | tr ',' ' ')
+[ -n "$formats" ] || die "no --format words found in src/cli/cli_options.c"
+for f in $formats junit; do
+    grep -qiw -- "$f" <<<"$description" || die "the description of ${deb##*/} does not name the format $f"
+done
 
 echo "== lintian"
 lintian_root=()
 [[ $(id -u) -eq 0 ]] && lintian_root=(--allow-root)
 lintian_status=0
-lintian_out=$(lintian "${lintian_root[@]}" --fail-on error --display-level '>=info' "$changes" 2>&1) ||
+lintian_out=$(lintian "${lintian_root[@]}" -I --fail-on error,warning,info "$changes" 2>&1) ||
     lintian_status=$?
 echo "${lintian_out:-lintian: no tags (errors, warnings, info) on ${changes##*/} and its packages}"
-[ "$lintian_status" -eq 0 ] || die "lintian reports errors (lintian -i explains each tag)"
+[ "$lintian_status" -eq 0 ] || die "lintian reports tags down to the info level (lintian -i explains each)"
 
 echo "== dpkg -i"
 installed=(rdnscheck librdnscheck-dev)
@@ -130,6 +153,27 @@ got=$(HOME=$tmp zsh -f -c 'autoload -Uz compinit && compinit -u -D && print -r -
 cc -std=c11 -Wall -Werror -o "$tmp/use" tests/install/use.c $(pkg-config --cflags --libs rdnscheck) ||
     die "tests/install/use.c does not build against librdnscheck-dev"
 "$tmp/use" || die "tests/install/use.c failed against librdnscheck-dev"
+plugin_v=$(/usr/lib/nagios/plugins/check_rdns -V) && die "check_rdns -V exited 0, want 3 (UNKNOWN)"
+[[ $plugin_v == "check_rdns $version "* ]] || die "check_rdns -V says '$plugin_v'"
+
+# The autopkgtests (debian/tests), on this machine as the testbed: with
+# autopkgtest when it can be installed, else each test run directly from
+# the source tree as autopkgtest would, after installing its Depends.
+echo "== autopkgtest (debian/tests)"
+if (ensure_packages autopkgtest) >/dev/null 2>&1 && command -v autopkgtest >/dev/null 2>&1; then
+    "${sudo[@]}" autopkgtest --no-built-binaries --output-dir "$tmp/autopkgtest" \
+        "$src" "$deb" "$dev" -- null >"$tmp/autopkgtest.log" 2>&1 ||
+        { tail -n 60 "$tmp/autopkgtest.log"; die "autopkgtest failed (log above)"; }
+    grep -E '^(smoke|library|icinga) +(PASS|FAIL|SKIP)' "$tmp/autopkgtest/summary" ||
+        die "autopkgtest wrote no summary"
+    grep -qvE ' PASS$' "$tmp/autopkgtest/summary" && die "an autopkgtest did not pass"
+else
+    echo "(autopkgtest cannot be installed here: running debian/tests directly)"
+    ensure_packages knot knot-dnsutils build-essential pkg-config icinga2-bin
+    for t in smoke library icinga; do
+        (cd "$src" && AUTOPKGTEST_TMP=$tmp "debian/tests/$t") || die "debian/tests/$t failed"
+    done
+fi
 
 if [ -n "$out" ]; then
     mkdir -p "$out"

@@ -34,16 +34,18 @@ die() {
 # (zonemaster-cli, dnsviz), the job summary of --format github rendered
 # as GitHub does (cmark-gfm), IDN and the Public Suffix List (libidn2-dev,
 # libpsl-dev: the core links them), the JSON Schema checks of every JSON
-# line the tests print (python3-jsonschema, with /usr/bin/python3).
-# promtool (the Prometheus format test) is unpacked from Debian's
-# prometheus package, not installed.
+# line the tests print (python3-jsonschema, with /usr/bin/python3), the
+# validation of check_rdns's Icinga 2 CheckCommand (icinga2-bin: `icinga2
+# daemon -C` only, no service; its package does not start one). promtool
+# (the Prometheus format test) is unpacked from Debian's prometheus
+# package, not installed.
 pkgs=(build-essential cmake pkg-config libc-ares-dev libidn2-dev libpsl-dev libcmocka-dev
       knot knot-dnsutils unbound groff-base man-db valgrind clang bsdutils libxml2-dev
       libxml2-utils postfix iproute2 procps jq zsh bash-completion python3-spf
-      python3-dnspython python3-jsonschema zonemaster-cli dnsviz cmark-gfm)
+      python3-dnspython python3-jsonschema zonemaster-cli dnsviz cmark-gfm icinga2-bin)
 # Every command a test needs; checked after the install.
 tools=(cc cmake pkg-config knotd kdig unbound unbound-checkconf groff valgrind script xmllint
-       postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz cmark-gfm)
+       postfix postconf ss ip sysctl jq zsh python3 zonemaster-cli dnsviz cmark-gfm icinga2)
 . "$root/scripts/lib.sh"
 ensure_packages "${pkgs[@]}"
 for t in "${tools[@]}"; do
@@ -132,7 +134,8 @@ required_tests=(unit_addr unit_dnsname unit_dnsmsg unit_verdict unit_target unit
     completion_options completion_bash completion_bash_bashcomp completion_zsh
     unit_report_mon integration_shard integration_monitoring integration_ci
     integration_cli_postfix integration_receivers integration_spf_judge layers_include_order
-    unit_self fuzz_replay_mtaconf integration_self integration_self_root unit_idn fuzz_replay_idn)
+    unit_self fuzz_replay_mtaconf integration_self integration_self_root unit_idn fuzz_replay_idn
+    unit_threshold fuzz_replay_range integration_plugin integration_icinga docs_plugin)
 
 status=0
 run_suite() { # build-dir, cmake args...

@@ -15,6 +15,12 @@
 #include "util.h"
 
 static char last_error[512];
+static bool errors_on_stderr = true;
+
+void rdc_cli_errors_on_stderr(bool on)
+{
+    errors_on_stderr = on;
+}
 
 void rdc_errorf(const char *fmt, ...)
 {
@@ -23,6 +29,8 @@ void rdc_errorf(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+    if (!errors_on_stderr)
+        return;
     fputs("rdnscheck: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -54,6 +62,11 @@ void rdc_cli_free(rdc_options_t *o)
     for (size_t i = 0; i < o->ndnsbl; i++)
         free(o->dnsbl[i]);
     o->ndnsbl = 0;
+    if (o->targets_owned)
+        free(o->targets);
+    o->targets = NULL;
+    o->ntargets = 0;
+    o->targets_owned = false;
 }
 
 /* The generic check of an option's argument, then its setter. */
@@ -65,13 +78,9 @@ static bool apply(rdc_options_t *o, const rdc_optdef_t *d, const char *arg)
     return d->set(o, d, arg, v);
 }
 
-static void set_defaults(rdc_options_t *o)
+/* The defaults of every option of a table. */
+static void table_defaults(rdc_options_t *o, const rdc_optdef_t *options, size_t n)
 {
-    memset(o, 0, sizeof *o);
-    o->progress = -1; /* neither --progress nor --no-progress: decided by the run's size */
-    default_ehlo_name(o->ehlo_name, sizeof o->ehlo_name);
-    size_t n;
-    const rdc_optdef_t *options = rdc_cli_options(&n);
     for (size_t i = 0; i < n; i++) {
         const rdc_optdef_t *d = &options[i];
         if (d->arg == RDC_ARG_REQUIRED && ((d->max && d->def) || d->choices[0]))
@@ -79,17 +88,27 @@ static void set_defaults(rdc_options_t *o)
     }
 }
 
+static void set_defaults(rdc_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->progress = -1; /* neither --progress nor --no-progress: decided by the run's size */
+    default_ehlo_name(o->ehlo_name, sizeof o->ehlo_name);
+    size_t n;
+    const rdc_optdef_t *options = rdc_cli_options(&n);
+    table_defaults(o, options, n);
+}
+
 /* getopt_long's tables: long options return 256 + their index, short ones
  * their letter. */
-static void getopt_tables(struct option *longopts, char *shorts)
+static void getopt_tables(const rdc_optdef_t *options, size_t n, struct option *longopts,
+                          char *shorts)
 {
     static const int has_arg[] = {
         [RDC_ARG_NONE] = no_argument,
         [RDC_ARG_REQUIRED] = required_argument,
         [RDC_ARG_OPTIONAL] = optional_argument,
     };
-    size_t n, nl = 0;
-    const rdc_optdef_t *options = rdc_cli_options(&n);
+    size_t nl = 0;
     *shorts++ = ':'; /* report a missing argument as ':' */
     for (size_t i = 0; i < n; i++) {
         const rdc_optdef_t *d = &options[i];
@@ -105,10 +124,8 @@ static void getopt_tables(struct option *longopts, char *shorts)
     *shorts = '\0';
 }
 
-static const rdc_optdef_t *find_option(int c)
+static const rdc_optdef_t *find_option(const rdc_optdef_t *options, size_t n, int c)
 {
-    size_t n;
-    const rdc_optdef_t *options = rdc_cli_options(&n);
     if (c >= 256 && (size_t)(c - 256) < n)
         return &options[c - 256];
     for (size_t i = 0; c != ':' && c != '?' && i < n; i++)
@@ -119,12 +136,10 @@ static const rdc_optdef_t *find_option(int c)
 
 /* A missing argument (':'), an unknown option or an argument to one that
  * takes none ('?'). */
-static bool bad_option(int c, char **argv)
+static bool bad_option(const rdc_optdef_t *options, size_t n, int c, char **argv)
 {
     char shown[128];
     const char *opt = argv[optind - 1];
-    size_t n;
-    const rdc_optdef_t *options = rdc_cli_options(&n);
     if (c == ':') {
         rdc_escape_text(opt, strlen(opt), shown, sizeof shown);
         rdc_errorf("option '%s' needs an argument (see --help)", shown);
@@ -145,7 +160,6 @@ static bool bad_option(int c, char **argv)
 /* After the options: the targets, each validated before anything is looked up. */
 static bool parse_targets(int argc, char **argv, rdc_options_t *o)
 {
-    char err[512];
     if (!o->want4 && !o->want6) /* -4 and -6 together mean both, like neither */
         o->want4 = o->want6 = true;
     o->targets = argv + optind;
@@ -185,6 +199,12 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
         rdc_errorf("--self-via, --whoami, --postfix-config and --exim-config need --self");
         return false;
     }
+    return rdc_arg_targets(o);
+}
+
+bool rdc_arg_targets(rdc_options_t *o)
+{
+    char err[512];
     bool ok = true;
     for (size_t i = 0; i < o->ntargets; i++) {
         rdc_target_t t;
@@ -205,22 +225,85 @@ static bool parse_targets(int argc, char **argv, rdc_options_t *o)
     return ok;
 }
 
-bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
+/* The output options (--format, --json, -q) as the whole command line
+ * leaves them, read before anything else and past any error, so that a
+ * usage error anywhere is said the way the chosen format says errors
+ * (nagios: a status line and exit status 3), wherever --format stands. */
+static void prescan_output(int argc, char **argv, const struct option *longopts, const char *shorts,
+                           rdc_options_t *o)
+{
+    rdc_options_t scratch;
+    size_t n;
+    const rdc_optdef_t *options = rdc_cli_options(&n);
+    memset(&scratch, 0, sizeof scratch);
+    /* getopt_long permutes what it is given: a copy, so that an argument
+     * missing at the end cannot take an operand for the real parse */
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+    if (copy == NULL) {
+        memset(o, 0, sizeof *o);
+        return;
+    }
+    memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+    bool was = errors_on_stderr;
+    errors_on_stderr = false;
+    opterr = 0;
+    optind = 0; /* glibc: start afresh, also inside a bundle of short options */
+    for (int c; (c = getopt_long(argc, copy, shorts, longopts, NULL)) != -1;) {
+        const rdc_optdef_t *d = find_option(options, n, c);
+        if (d && d->name &&
+            (strcmp(d->name, "format") == 0 || strcmp(d->name, "json") == 0 ||
+             strcmp(d->name, "quiet") == 0))
+            apply(&scratch, d, optarg); /* a bad --format word changes nothing */
+    }
+    errors_on_stderr = was;
+    free(copy);
+    o->json = scratch.json;
+    o->nagios = scratch.nagios;
+    o->quiet = scratch.quiet;
+}
+
+bool rdc_cli_parse_table(int argc, char **argv, rdc_options_t *o, const rdc_optdef_t *options,
+                         size_t n)
 {
     struct option longopts[RDC_CLI_MAX_OPTIONS + 1];
     char shorts[3 * RDC_CLI_MAX_OPTIONS + 2];
+    size_t nmain;
+    const rdc_optdef_t *main_options = rdc_cli_options(&nmain);
     set_defaults(o);
-    getopt_tables(longopts, shorts);
+    if (options != main_options)
+        table_defaults(o, options, n);
+    getopt_tables(options, n, longopts, shorts);
     opterr = 0;
-    optind = 1;
+    optind = 0;
     for (int c; (c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1;) {
-        const rdc_optdef_t *d = find_option(c);
+        const rdc_optdef_t *d = find_option(options, n, c);
         if (d == NULL)
-            return bad_option(c, argv);
+            return bad_option(options, n, c, argv);
         if (!apply(o, d, optarg))
             return false;
         if (o->help || o->version)
             return true;
     }
-    return parse_targets(argc, argv, o);
+    return true;
+}
+
+bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o)
+{
+    struct option longopts[RDC_CLI_MAX_OPTIONS + 1];
+    char shorts[3 * RDC_CLI_MAX_OPTIONS + 2];
+    size_t n;
+    const rdc_optdef_t *options = rdc_cli_options(&n);
+    rdc_options_t pre;
+    getopt_tables(options, n, longopts, shorts);
+    prescan_output(argc, argv, longopts, shorts, &pre);
+    bool ok = rdc_cli_parse_table(argc, argv, o, options, n);
+    if (ok && (o->help || o->version))
+        return true;
+    if (ok && parse_targets(argc, argv, o))
+        return true;
+    /* an error: said as the last --format/--json/-q of the line asks */
+    o->json = pre.json;
+    o->nagios = pre.nagios;
+    o->quiet = pre.quiet;
+    return false;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "rdnscheck.h"
+#include "report_mon.h"
 #include "resolver.h"
 
 #define RDC_MAX_SERVERS 32
@@ -35,8 +36,9 @@ typedef struct rdc_options {
     uint64_t max_expand;
     const char *file;
     unsigned shard_index, shard_count; /* --shard I/N: I - 1 and N; N 0: none */
-    char **targets; /* into argv */
+    char **targets; /* into argv, or (targets_owned) an array of argv's strings */
     size_t ntargets;
+    bool targets_owned; /* check_rdns -H: the array is freed by rdc_cli_free */
     bool help, version;
     /* mail checks */
     const char *helo;
@@ -70,6 +72,11 @@ typedef struct rdc_options {
     bool whoami_given; /* --whoami given (also "none"): no default services */
     const char *postfix_config; /* --postfix-config DIR: postconf -c DIR */
     const char *exim_config; /* --exim-config FILE: exim -C FILE */
+    /* called as check_rdns (plugin.c): the Monitoring Plugins conventions */
+    bool plugin;
+    unsigned check_timeout_s; /* check_rdns -t: the whole check, in seconds */
+    rdc_nagios_limits_t limits; /* check_rdns -w, -c, -W, -C (set when plugin) */
+    bool fail_limits_given, warn_limits_given; /* -w/-c, -W/-C given: no defaults */
 } rdc_options_t;
 
 /* One command-line option: the single source of getopt_long's table, the
@@ -110,8 +117,13 @@ const rdc_optdef_t *rdc_cli_options(size_t *n);
 /* Frees what rdc_cli_parse allocated. */
 void rdc_cli_free(rdc_options_t *o);
 
-/* Writes "rdnscheck: <message>\n" to stderr. */
+/* Writes "rdnscheck: <message>\n" to stderr (unless turned off). */
 void rdc_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* on false, rdc_errorf only keeps its message for rdc_cli_last_error:
+ * check_rdns says everything on standard output, in the status line (some
+ * monitoring systems show standard error as part of the check's output). */
+void rdc_cli_errors_on_stderr(bool on);
 
 /* The last message rdc_errorf wrote (without "rdnscheck: "), cut at 511
  * bytes; "" before the first. For --format nagios, whose status line
@@ -125,6 +137,25 @@ bool rdc_cli_parse(int argc, char **argv, rdc_options_t *o);
 
 void rdc_cli_usage(FILE *f);
 void rdc_cli_version(FILE *f);
+
+/* ------------------------------------------------------------ check_rdns */
+
+/* Whether argv0's base name is check_rdns: the binary was called as the
+ * monitoring plugin (a link in the plugin directory). */
+bool rdc_plugin_called(const char *argv0);
+
+/* check_rdns's option table, in --help order; *n its length. */
+const rdc_optdef_t *rdc_plugin_options(size_t *n);
+
+/* Parses check_rdns's command line into o (o->plugin and o->nagios set):
+ * -H ADDRESS|HOST (repeatable; operands are taken as well), -t SECONDS for
+ * the whole check, -w/-c and -W/-C ranges, -s, --mx, --spf, -v, -h, -V.
+ * On a usage error returns false; the message is rdc_cli_last_error(). */
+bool rdc_plugin_parse(int argc, char **argv, rdc_options_t *o);
+
+/* check_rdns --help and --version. */
+void rdc_plugin_usage(FILE *f);
+void rdc_plugin_version(FILE *f);
 
 /* Parses a server list "ADDR[,ADDR:PORT][,[IPV6]:PORT]..." (at most max
  * entries). On failure returns false and writes a reason to err. */

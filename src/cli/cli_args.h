@@ -10,6 +10,20 @@
  * getopt_long's tables in rdc_cli_parse. */
 #define RDC_CLI_MAX_OPTIONS 64
 
+/* Sets o to the defaults, then the defaults of options (when it is not the
+ * main table), and applies argv's options with options' definitions. Stops
+ * after -h or -V. Leaves optind at the first operand. On an error (written
+ * with rdc_errorf) returns false. */
+bool rdc_cli_parse_table(int argc, char **argv, rdc_options_t *o, const rdc_optdef_t *options,
+                         size_t n);
+
+/* Checks each of o's targets (blanks around them trimmed in place), one
+ * message per bad one. */
+bool rdc_arg_targets(rdc_options_t *o);
+
+/* One option's entry in --help (cli_usage.c). */
+void rdc_cli_usage_option(FILE *f, const rdc_optdef_t *d);
+
 /* Parses a decimal number in [min, max] into *out: digits only, no sign,
  * nothing after them. Writes no message. */
 bool rdc_arg_number(const char *s, uint64_t min, uint64_t max, uint64_t *out);

@@ -1,6 +1,6 @@
 /* cli_usage.c - --help, rendered from the option table (cli_options.c),
  * and --version. */
-#include "cli.h"
+#include "cli_args.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static void usage_label(const rdc_optdef_t *d, char *buf, size_t cap)
 
 /* One option's entry in --help: the left column, then its text with "%D"
  * replaced by the default, continuation lines indented under it. */
-static void usage_option(FILE *f, const rdc_optdef_t *d)
+void rdc_cli_usage_option(FILE *f, const rdc_optdef_t *d)
 {
     char label[64];
     if (d->heading)
@@ -68,7 +68,7 @@ void rdc_cli_usage(FILE *f)
     size_t n;
     const rdc_optdef_t *options = rdc_cli_options(&n);
     for (size_t i = 0; i < n; i++)
-        usage_option(f, &options[i]);
+        rdc_cli_usage_option(f, &options[i]);
     fputs("\n"
           "Exit status:\n"
           "  0  every address passed (warnings allowed unless --strict)\n"
@@ -76,8 +76,9 @@ void rdc_cli_usage(FILE *f)
           "  2  usage or input error (bad option, bad target, unreadable file, output error)\n"
           "  3  at least one check could not be decided (DNS timeout, SERVFAIL, ...)\n"
           "  When several apply: 2, then 1, then 3. 130/143: stopped by SIGINT/SIGTERM.\n"
-          "  With --format nagios: 0 OK, 1 WARNING (warn, tempfail), 2 CRITICAL (fail),\n"
-          "  3 UNKNOWN (bad input); CRITICAL, then WARNING, then UNKNOWN.\n"
+          "  With --format nagios: 0 OK, 1 WARNING (warn), 2 CRITICAL (fail), 3 UNKNOWN\n"
+          "  (tempfail, bad input, usage error); CRITICAL, then WARNING, then UNKNOWN.\n"
+          "  Called as check_rdns, a monitoring plugin: see check_rdns --help.\n"
           "\n"
           "Examples:\n"
           "  rdnscheck 192.0.2.10\n"

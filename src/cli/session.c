@@ -193,6 +193,10 @@ static bool make_reporters(out_t *out)
         return true;
     if (o->nagios)
         out->nagios = rdc_nagios_new();
+    if (out->nagios && o->plugin) { /* check_rdns: -w, -c, -W, -C, -v */
+        rdc_nagios_set_limits(out->nagios, &o->limits);
+        rdc_nagios_set_verbose(out->nagios, o->verbose);
+    }
     if (o->prometheus)
         out->prom = rdc_prom_new(o->shard_index, o->shard_count);
     for (size_t i = 0; out->prom && i < o->nlabels; i++)
@@ -370,8 +374,12 @@ static rdc_nagios_state_t nagios_report(const run_t *r, const out_t *out, rdc_ru
     case RDC_RUN_DONE:
         break;
     case RDC_RUN_STOPPED:
-        snprintf(stopped, sizeof stopped, "stopped by %s",
-                 rdc_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        if (rdc_stop_signal == SIGALRM) /* check_rdns -t */
+            snprintf(stopped, sizeof stopped, "check timed out after %u s (-t)",
+                     out->o->check_timeout_s);
+        else
+            snprintf(stopped, sizeof stopped, "stopped by %s",
+                     rdc_stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
         why = stopped;
         break;
     case RDC_RUN_INPUT_FAILED:
@@ -437,7 +445,7 @@ rdc_run_status_t rdc_session_finish(const run_t *r, out_t *out, rdc_run_status_t
             problem_summary(&out->counts);
         }
     }
-    if (o->verbose)
+    if (o->verbose && !o->plugin) /* check_rdns: nothing on stderr */
         print_stats(r, o->authority);
     if (rs != RDC_RUN_OUTPUT_FAILED && (fflush(out->f) != 0 || ferror(out->f))) {
         rs = RDC_RUN_OUTPUT_FAILED;

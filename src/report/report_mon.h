@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "rdnscheck.h"
+#include "threshold.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ Nagios */
@@ -27,11 +28,12 @@ typedef enum rdc_nagios_state {
 const char *rdc_nagios_state_name(rdc_nagios_state_t s);
 
 /* The state of a run: CRITICAL when an address failed, else WARNING when
- * one warned or could not be decided (tempfail: a DNS timeout or SERVFAIL
- * is the monitored DNS's state, which the guidelines say is not UNKNOWN),
- * else UNKNOWN when a target was bad, nothing was checked or the run did
- * not complete (incomplete), else OK. So CRITICAL > WARNING > UNKNOWN > OK:
- * a problem found is reported even beside input that could not be used. */
+ * one warned, else UNKNOWN when one could not be decided (tempfail: the
+ * state of the monitored address is not known), a target was bad, nothing
+ * was checked or the run did not complete (incomplete), else OK. So
+ * CRITICAL > WARNING > UNKNOWN > OK: a problem found is reported even
+ * beside input that could not be used. The same as rdc_nagios_write's
+ * state with the default limits. */
 rdc_nagios_state_t rdc_nagios_state(const rdc_counts_t *c, bool incomplete);
 
 /* The plugin output being gathered for one run: the first line is a
@@ -42,6 +44,26 @@ typedef struct rdc_nagios rdc_nagios_t;
 /* NULL without memory. */
 rdc_nagios_t *rdc_nagios_new(void);
 
+/* What decides CRITICAL and WARNING (check_rdns -w, -c, -W, -C): ranges
+ * over the number of addresses that fail and that warn. A range that is
+ * not set never alerts. Whatever the ranges, a --mx/--spf domain whose own
+ * lookups or policy fail is CRITICAL, and one that warns WARNING. */
+typedef struct rdc_nagios_limits {
+    rdc_range_t fail_warn, fail_crit; /* -w, -c */
+    rdc_range_t warn_warn, warn_crit; /* -W, -C */
+} rdc_nagios_limits_t;
+
+/* The limits of --format nagios: CRITICAL for any fail (fail_crit "0"),
+ * WARNING for any warn (warn_warn "0"). */
+void rdc_nagios_default_limits(rdc_nagios_limits_t *l);
+
+/* Replaces n's limits (the default ones until then) by a copy of l. */
+void rdc_nagios_set_limits(rdc_nagios_t *n, const rdc_nagios_limits_t *l);
+
+/* verbose: the long output also has a line for each address that passed,
+ * with its confirming names (check_rdns -v). */
+void rdc_nagios_set_verbose(rdc_nagios_t *n, bool verbose);
+
 /* Frees n; NULL is a no-op. */
 void rdc_nagios_free(rdc_nagios_t *n);
 
@@ -50,13 +72,15 @@ void rdc_nagios_free(rdc_nagios_t *n);
  * are named in the summary. false: out of memory (sticks). */
 bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r);
 
-/* Writes the plugin output and returns its state (rdc_nagios_state; why
- * not NULL means incomplete):
- *   RDNS CRITICAL - [WHY; ]1 of 4 fail: 192.0.2.49 no-ptr; 1 warn: ... | pass=2;;;0 ...
+/* Writes the plugin output and returns its state (as rdc_nagios_state,
+ * by n's limits; why not NULL means incomplete):
+ *   RDNS CRITICAL - [WHY; ]1 of 4 fail: 192.0.2.49 no-ptr; 1 warn: ... | 'pass'=2;;;0;4 ...
  *   192.0.2.49 fail no-ptr: 192.0.2.49 has no PTR record (...)
- * The perfdata are pass, warn, fail, tempfail and error counts and the
- * run's time in seconds (time=0.012s). No '|' appears in the text: it
- * separates the perfdata, so one in a name or message becomes '/'. */
+ * The perfdata, in the guidelines' 'label'=value;warn;crit;min;max form:
+ * the pass, warn, fail and tempfail counts (max: the addresses checked;
+ * warn and crit: the limits' ranges), the run's time (time=0.012s) and
+ * the bad targets ('error'). No '|' appears in the text: it separates the
+ * perfdata, so one in a name or message becomes '/'. */
 rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_counts_t *c,
                                     double seconds, const char *why);
 

@@ -25,6 +25,8 @@ struct rdc_nagios {
     unsigned long ndnamed[NORDER];
     rdc_buf_t lines; /* the long output */
     rdc_buf_t lead; /* --self: "this host sends mail as ..." first */
+    rdc_nagios_limits_t limits; /* what decides CRITICAL and WARNING */
+    bool verbose; /* passes in the long output too */
 };
 
 const char *rdc_nagios_state_name(rdc_nagios_state_t s)
@@ -51,9 +53,61 @@ rdc_nagios_state_t rdc_nagios_state(const rdc_counts_t *c, bool incomplete)
     return RDC_NAGIOS_OK;
 }
 
+void rdc_nagios_default_limits(rdc_nagios_limits_t *l)
+{
+    const char *why;
+    memset(l, 0, sizeof *l);
+    rdc_range_parse("0", 1, &l->fail_crit, &why);
+    rdc_range_parse("0", 1, &l->warn_warn, &why);
+}
+
 rdc_nagios_t *rdc_nagios_new(void)
 {
-    return calloc(1, sizeof(rdc_nagios_t));
+    rdc_nagios_t *n = calloc(1, sizeof(rdc_nagios_t));
+    if (n)
+        rdc_nagios_default_limits(&n->limits);
+    return n;
+}
+
+void rdc_nagios_set_limits(rdc_nagios_t *n, const rdc_nagios_limits_t *l)
+{
+    n->limits = *l;
+}
+
+void rdc_nagios_set_verbose(rdc_nagios_t *n, bool verbose)
+{
+    n->verbose = verbose;
+}
+
+/* The index of verdict v in order[] (NORDER when not there). */
+static size_t order_index(rdc_verdict_t v)
+{
+    size_t k = 0;
+    while (k < NORDER && order[k] != v)
+        k++;
+    return k;
+}
+
+/* The state by n's limits: the addresses that fail and warn against the
+ * ranges, domains by their own verdict, then what leaves it UNKNOWN. */
+static rdc_nagios_state_t state_by_limits(const rdc_nagios_t *n, const rdc_counts_t *c,
+                                          bool incomplete)
+{
+    const rdc_nagios_limits_t *l = &n->limits;
+    double fail = (double)c->n[RDC_FAIL], warn = (double)c->n[RDC_WARN];
+    if (rdc_range_alerts(&l->fail_crit, fail) || rdc_range_alerts(&l->warn_crit, warn) ||
+        n->ndnamed[order_index(RDC_FAIL)])
+        return RDC_NAGIOS_CRITICAL;
+    if (rdc_range_alerts(&l->fail_warn, fail) || rdc_range_alerts(&l->warn_warn, warn) ||
+        n->ndnamed[order_index(RDC_WARN)])
+        return RDC_NAGIOS_WARNING;
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c->n[i] + c->domains[i];
+    if (c->n[RDC_TEMPFAIL] || c->domains[RDC_TEMPFAIL] || c->n[RDC_ERROR] ||
+        c->domains[RDC_ERROR] || total == 0 || incomplete)
+        return RDC_NAGIOS_UNKNOWN;
+    return RDC_NAGIOS_OK;
 }
 
 void rdc_nagios_free(rdc_nagios_t *n)
@@ -151,9 +205,7 @@ static void codes(rdc_buf_t *b, const rdc_result_t *r)
  * by their own verdict), the first NAMED_MAX of each. */
 static void name_in(rdc_buf_t *lists, unsigned long *counts, rdc_verdict_t v, const rdc_result_t *r)
 {
-    size_t k = 0;
-    while (k < NORDER && order[k] != v)
-        k++;
+    size_t k = order_index(v);
     if (k < NORDER && counts[k]++ < NAMED_MAX) {
         rdc_buf_t *b = &lists[k];
         if (b->len)
@@ -164,10 +216,34 @@ static void name_in(rdc_buf_t *lists, unsigned long *counts, rdc_verdict_t v, co
     }
 }
 
+/* -v: a pass in the long output, with its confirming names (or, for a
+ * domain, its addresses' counts). */
+static void pass_line(rdc_buf_t *b, const rdc_result_t *r)
+{
+    subject(b, r);
+    rdc_buf_puts(b, " pass");
+    if (r->kind == RDC_RESULT_DOMAIN) {
+        rdc_buf_puts(b, ": ");
+        rdc_domain_counts(b, r);
+    }
+    const char *sep = ": ";
+    for (size_t i = 0; i < r->nnames; i++) {
+        if (!r->names[i].confirmed)
+            continue;
+        rdc_buf_puts(b, sep);
+        rdc_nagios_text(b, r->names[i].name);
+        sep = ", ";
+    }
+    rdc_buf_append(b, "\n", 1);
+}
+
 bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
 {
-    if (r->verdict == RDC_PASS)
+    if (r->verdict == RDC_PASS) {
+        if (n->verbose)
+            pass_line(&n->lines, r);
         return !n->lines.failed;
+    }
     bool domain = r->kind == RDC_RESULT_DOMAIN;
     if (!domain)
         name_in(n->named, n->nnamed, r->verdict, r);
@@ -196,22 +272,19 @@ bool rdc_nagios_add(rdc_nagios_t *n, const rdc_result_t *r)
     return !failed;
 }
 
-rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_counts_t *c,
-                                    double seconds, const char *why)
+/* The status line's text after "RDNS STATE - ": why the run is
+ * incomplete, then per verdict how many and the first few addresses, then
+ * the domains whose own lookups or policy did not pass. */
+static void summary(rdc_buf_t *b, const rdc_nagios_t *n, const rdc_counts_t *c, unsigned long total,
+                    const char *why)
 {
-    rdc_nagios_state_t st = rdc_nagios_state(c, why != NULL);
-    unsigned long total = 0;
-    for (int i = 0; i <= RDC_ERROR; i++)
-        total += c->n[i];
-    rdc_buf_t b = {0};
-    rdc_buf_printf(&b, "RDNS %s - ", rdc_nagios_state_name(st));
     if (n && n->lead.len) {
-        rdc_buf_append(&b, n->lead.s, n->lead.len);
-        rdc_buf_puts(&b, "; ");
+        rdc_buf_append(b, n->lead.s, n->lead.len);
+        rdc_buf_puts(b, "; ");
     }
     if (why) {
-        rdc_nagios_text(&b, why);
-        rdc_buf_puts(&b, total ? "; " : "");
+        rdc_nagios_text(b, why);
+        rdc_buf_puts(b, total ? "; " : "");
     }
     bool first = true;
     for (size_t k = 0; k < NORDER; k++) {
@@ -219,46 +292,73 @@ rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_co
         if (cnt == 0)
             continue;
         if (first)
-            rdc_buf_printf(&b, "%lu of %lu %s", cnt, total, rdc_verdict_name(order[k]));
+            rdc_buf_printf(b, "%lu of %lu %s", cnt, total, rdc_verdict_name(order[k]));
         else
-            rdc_buf_printf(&b, "; %lu %s", cnt, rdc_verdict_name(order[k]));
+            rdc_buf_printf(b, "; %lu %s", cnt, rdc_verdict_name(order[k]));
         first = false;
         if (n && n->named[k].len) {
-            rdc_buf_puts(&b, ": ");
-            rdc_buf_append(&b, n->named[k].s, n->named[k].len);
+            rdc_buf_puts(b, ": ");
+            rdc_buf_append(b, n->named[k].s, n->named[k].len);
             if (n->nnamed[k] > NAMED_MAX)
-                rdc_buf_printf(&b, " and %lu more", n->nnamed[k] - NAMED_MAX);
+                rdc_buf_printf(b, " and %lu more", n->nnamed[k] - NAMED_MAX);
         }
     }
     if (first && total)
-        rdc_buf_printf(&b, "%lu of %lu pass", c->n[RDC_PASS], total);
-    /* the domains whose own lookups or policy did not pass */
+        rdc_buf_printf(b, "%lu of %lu pass", c->n[RDC_PASS], total);
     for (size_t k = 0; n && k < NORDER; k++) {
         if (n->ndnamed[k] == 0)
             continue;
-        rdc_buf_printf(&b, "%s%lu domain%s %s: ", first && !total ? "" : "; ", n->ndnamed[k],
+        rdc_buf_printf(b, "%s%lu domain%s %s: ", first && !total ? "" : "; ", n->ndnamed[k],
                        n->ndnamed[k] == 1 ? "" : "s", rdc_verdict_name(order[k]));
-        rdc_buf_append(&b, n->dnamed[k].s, n->dnamed[k].len);
+        rdc_buf_append(b, n->dnamed[k].s, n->dnamed[k].len);
         if (n->ndnamed[k] > NAMED_MAX)
-            rdc_buf_printf(&b, " and %lu more", n->ndnamed[k] - NAMED_MAX);
+            rdc_buf_printf(b, " and %lu more", n->ndnamed[k] - NAMED_MAX);
         first = false;
     }
     if (first && !total && why == NULL)
-        rdc_buf_puts(&b, "nothing checked");
-    static const struct {
-        const char *label;
-        rdc_verdict_t v;
-    } perf[] = {
-        {"pass", RDC_PASS}, {"warn", RDC_WARN}, {"fail", RDC_FAIL}, {"tempfail", RDC_TEMPFAIL}};
-    /* the counts and the time, in the order the issue gives them; bad
-     * targets last, as an extra */
-    rdc_buf_puts(&b, " |");
-    for (size_t i = 0; i < sizeof perf / sizeof perf[0]; i++) {
-        rdc_buf_append(&b, " ", 1);
-        rdc_nagios_label(&b, perf[i].label);
-        rdc_buf_printf(&b, "=%lu", c->n[perf[i].v]);
-    }
-    rdc_buf_printf(&b, " time=%.3fs error=%lu\n", seconds < 0 ? 0.0 : seconds, c->n[RDC_ERROR]);
+        rdc_buf_puts(b, "nothing checked");
+}
+
+/* One count as performance data: 'label'=value;warn;crit;0;max. */
+static void perf_count(rdc_buf_t *b, const char *label, unsigned long value, const rdc_range_t *w,
+                       const rdc_range_t *c, unsigned long max)
+{
+    rdc_buf_printf(b, " '%s'=%lu;%s;%s;0;%lu", label, value, w && w->set ? w->text : "",
+                   c && c->set ? c->text : "", max);
+}
+
+/* The performance data, after " |": the counts per verdict (warn and crit
+ * of 'warn' and 'fail' by the limits; max: the addresses checked), the
+ * run's time, the bad targets. */
+static void perfdata(rdc_buf_t *b, const rdc_nagios_limits_t *l, const rdc_counts_t *c,
+                     double seconds)
+{
+    unsigned long checked = 0;
+    for (int i = 0; i < RDC_ERROR; i++)
+        checked += c->n[i];
+    rdc_buf_puts(b, " |");
+    perf_count(b, "pass", c->n[RDC_PASS], NULL, NULL, checked);
+    perf_count(b, "warn", c->n[RDC_WARN], &l->warn_warn, &l->warn_crit, checked);
+    perf_count(b, "fail", c->n[RDC_FAIL], &l->fail_warn, &l->fail_crit, checked);
+    perf_count(b, "tempfail", c->n[RDC_TEMPFAIL], NULL, NULL, checked);
+    rdc_buf_printf(b, " time=%.3fs 'error'=%lu;;;0\n", seconds < 0 ? 0.0 : seconds,
+                   c->n[RDC_ERROR]);
+}
+
+rdc_nagios_state_t rdc_nagios_write(FILE *f, const rdc_nagios_t *n, const rdc_counts_t *c,
+                                    double seconds, const char *why)
+{
+    rdc_nagios_limits_t defaults;
+    rdc_nagios_default_limits(&defaults);
+    rdc_nagios_state_t st =
+        n ? state_by_limits(n, c, why != NULL) : rdc_nagios_state(c, why != NULL);
+    unsigned long total = 0;
+    for (int i = 0; i <= RDC_ERROR; i++)
+        total += c->n[i];
+    rdc_buf_t b = {0};
+    rdc_buf_printf(&b, "RDNS %s - ", rdc_nagios_state_name(st));
+    summary(&b, n, c, total, why);
+    perfdata(&b, n ? &n->limits : &defaults, c, seconds);
     if (b.failed) /* out of memory: the state line at least */
         fprintf(f, "RDNS %s - out of memory\n", rdc_nagios_state_name(st));
     else

@@ -56,12 +56,13 @@ static const char *type_name(uint16_t t)
 static void size_text(const rdc_cidr_t *c, char *buf, size_t cap)
 {
     unsigned host = (c->base.family == 4 ? 32u : 128u) - c->prefix;
+    /* one format for 1 and more: a constant "1 address" would be inlined as
+     * an 8-byte immediate "1 addres", which lintian takes for a misspelling */
     if (host >= 64)
         snprintf(buf, cap, "2^%u addresses", host);
-    else if (host == 0)
-        snprintf(buf, cap, "1 address");
     else
-        snprintf(buf, cap, "%llu addresses", (unsigned long long)((uint64_t)1 << host));
+        snprintf(buf, cap, "%llu address%s", (unsigned long long)((uint64_t)1 << host),
+                 host ? "es" : "");
 }
 
 /* The stored question (name, type), made or marked as needed by this walk.

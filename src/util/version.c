@@ -1,4 +1,4 @@
-/* version.c - the library's version at run time, from the rdc_version.h
+/* version.c - the library's version at run time, from the rdnscheck/version.h
  * that CMake generates from project(VERSION) when the library is built. */
 #include "rdnscheck.h"
 

@@ -4,9 +4,11 @@
  * option, tab-separated:
  *   name letter kind ARG min max default choices
  * "-" for what an option does not have; a word option's default is its
- * first choice, and choices are comma-separated. */
+ * first choice, and choices are comma-separated. With the argument
+ * "plugin", check_rdns's table (src/cli/plugin.c). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -23,11 +25,13 @@ static void number(uint64_t v, bool present, char sep)
         field(NULL, sep);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const char *const kinds[] = {"none", "required", "optional"};
     size_t n;
-    const rdc_optdef_t *t = rdc_cli_options(&n);
+    /* "plugin": check_rdns's table instead */
+    bool plugin = argc > 1 && strcmp(argv[1], "plugin") == 0;
+    const rdc_optdef_t *t = plugin ? rdc_plugin_options(&n) : rdc_cli_options(&n);
     for (size_t i = 0; i < n; i++) {
         const rdc_optdef_t *d = &t[i];
         char letter[2] = {d->letter, '\0'};

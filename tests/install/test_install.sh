@@ -22,7 +22,7 @@ prefix=$tmp/prefix
 # The library, the public header and its version header, the .pc file; no
 # internal header is installed.
 for f in "$libdir/librdnscheck.a" "$libdir/pkgconfig/rdnscheck.pc" "$incdir/rdnscheck.h" \
-    "$incdir/rdc_version.h"; do
+    "$incdir/rdnscheck/version.h"; do
     [ -f "$prefix/$f" ] || fail "$f not installed"
 done
 # The shell completions (directories given by CMakeLists.txt)
@@ -37,8 +37,22 @@ fi
 # The JSON Schema of --json, where the README says
 [ -f "$prefix/$datadir/rdnscheck/rdnscheck.schema.json" ] ||
     fail "$datadir/rdnscheck/rdnscheck.schema.json not installed"
-headers=$(cd "$prefix/$incdir" && printf '%s ' *)
-[ "$headers" = "rdc_version.h rdnscheck.h " ] || fail "installed headers: $headers"
+headers=$(cd "$prefix/$incdir" && find . -type f | sort | tr '\n' ' ')
+[ "$headers" = "./rdnscheck.h ./rdnscheck/version.h " ] || fail "installed headers: $headers"
+# The monitoring plugin: a relative link to the binary, in the plugin
+# directory (CMakeLists.txt), that runs as check_rdns; its Icinga 2 and
+# Nagios command definitions
+if [ -n "${RDC_PLUGIN_DIR-}" ]; then
+    plugin=$prefix/$RDC_PLUGIN_DIR/check_rdns
+    [ -L "$plugin" ] || fail "no link $RDC_PLUGIN_DIR/check_rdns"
+    case $(readlink "$plugin") in /*) fail "check_rdns links to an absolute path" ;; esac
+    got=$("$plugin" -V) && fail "check_rdns -V exited 0 (want 3, UNKNOWN)"
+    case $got in "check_rdns $version "*) ;; *) fail "check_rdns -V says '$got'" ;; esac
+fi
+[ -f "$prefix/share/icinga2/include/plugins-contrib.d/rdnscheck.conf" ] ||
+    fail "no Icinga 2 CheckCommand in share/icinga2/include/plugins-contrib.d"
+[ -f "$prefix/share/doc/rdnscheck/examples/check_rdns.cfg" ] ||
+    fail "no Nagios command definition in share/doc/rdnscheck/examples"
 
 export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
 modversion=$("$pkgconfig" --modversion rdnscheck) || fail "pkg-config finds no rdnscheck"

@@ -203,7 +203,7 @@ wait $pid
 st=$?
 expect "nagios SIGTERM: exit status 3 (UNKNOWN)" "$([ "$st" -eq 3 ]; echo $?)" "status $st"
 expect "nagios SIGTERM: status line says so, with the pass decided" \
-    "$(grep -qE '^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| pass=1 ' "$tmp/out"; echo $?)" \
+    "$(grep -qE "^RDNS UNKNOWN - stopped by SIGTERM; 1 of 1 pass \| 'pass'=1;" "$tmp/out"; echo $?)" \
     "$(cat "$tmp/out")"
 echo 'old' >"$tmp/keep.prom"
 "$bin" -s "$fake" --timeout 10000 -c 1 --format prometheus --output "$tmp/keep.prom" 192.0.2.10 \

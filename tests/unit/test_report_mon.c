@@ -181,8 +181,8 @@ static void test_nagios_mixed_output(void **state)
     assert_string_equal(
         out, "RDNS CRITICAL - 1 of 5 fail: 192.0.2.49 no-ptr; 1 tempfail: 192.0.2.1 dns-timeout; "
              "1 warn: 192.0.2.21 (from mx.example.test) generic-ptr; 1 error: line 7: "
-             "a\"b\\c/d invalid-target | pass=1 warn=1 fail=1 tempfail=1 "
-             "time=0.012s error=1\n"
+             "a\"b\\c/d invalid-target | 'pass'=1;;;0;4 'warn'=1;0;;0;4 "
+             "'fail'=1;;0;0;4 'tempfail'=1;;;0;4 time=0.012s 'error'=1;;;0\n"
              "192.0.2.21 (from mx.example.test) warn generic-ptr: only 1 of 2 PTR "
              "names confirm; name a/b looks generic\n"
              "192.0.2.49 fail no-ptr: 192.0.2.49 has no PTR record\n"
@@ -196,7 +196,7 @@ static void test_nagios_mixed_output(void **state)
     out = nagios_output(n, &c, 1.5, "stopped by SIGTERM", &st);
     assert_int_equal(st, RDC_NAGIOS_CRITICAL);
     assert_true(unit_contains(out, "RDNS CRITICAL - stopped by SIGTERM; 1 of 5 fail:"));
-    assert_true(unit_contains(out, " time=1.500s error="));
+    assert_true(unit_contains(out, " time=1.500s 'error'="));
     free(out);
     rdc_nagios_free(n);
 
@@ -204,19 +204,20 @@ static void test_nagios_mixed_output(void **state)
     memset(&c, 0, sizeof c);
     out = nagios_output(NULL, &c, 0, NULL, &st);
     assert_int_equal(st, RDC_NAGIOS_UNKNOWN);
-    assert_string_equal(out, "RDNS UNKNOWN - nothing checked | pass=0 warn=0 "
-                             "fail=0 tempfail=0 time=0.000s error=0\n");
+    assert_string_equal(out, "RDNS UNKNOWN - nothing checked | 'pass'=0;;;0;0 "
+                             "'warn'=0;0;;0;0 'fail'=0;;0;0;0 'tempfail'=0;;;0;0 "
+                             "time=0.000s 'error'=0;;;0\n");
     free(out);
     out = nagios_output(NULL, &c, 0, "stopped by SIGINT", &st);
     assert_int_equal(st, RDC_NAGIOS_UNKNOWN);
-    assert_true(unit_contains(out, "RDNS UNKNOWN - stopped by SIGINT | pass=0"));
+    assert_true(unit_contains(out, "RDNS UNKNOWN - stopped by SIGINT | 'pass'=0;"));
     free(out);
 
     /* all pass */
     c.n[RDC_PASS] = 4;
     out = nagios_output(NULL, &c, 0, NULL, &st);
     assert_int_equal(st, RDC_NAGIOS_OK);
-    assert_true(unit_contains(out, "RDNS OK - 4 of 4 pass | pass=4"));
+    assert_true(unit_contains(out, "RDNS OK - 4 of 4 pass | 'pass'=4;;;0;4 "));
     free(out);
 }
 
@@ -522,7 +523,8 @@ static void test_nagios_domains(void **state)
     assert_string_equal(out,
                         "RDNS CRITICAL - 1 of 2 fail: 192.0.2.12 (from mx.example.test) "
                         "ptr-mismatch; 1 domain fail: nospf.example.test (spf) spf-none | "
-                        "pass=1 warn=0 fail=1 tempfail=0 time=0.000s error=0\n"
+                        "'pass'=1;;;0;2 'warn'=0;0;;0;2 'fail'=1;;0;0;2 'tempfail'=0;;;0;2 "
+                        "time=0.000s 'error'=0;;;0\n"
                         "mx.example.test (mx) fail: 2 addresses, 1 fail\n"
                         "192.0.2.12 (from mx.example.test) fail ptr-mismatch: mismatch\n"
                         "nospf.example.test (spf) fail: 0 addresses; spf-none: no SPF record\n");
