@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report_ci.h"
+#include "report.h"
 #include "report_mon.h"
 
 static const char *fam_key(const rdc_self_family_t *f)
@@ -51,7 +52,8 @@ static void json_kv(FILE *f, const char *key, const char *value, bool comma)
 void rdc_report_self_json(FILE *f, const rdc_self_t *s)
 {
     char t[RDC_ADDR_TEXT_MAX];
-    fputs("{\"self\":{", f);
+    rdc_json_record_start(f, "self");
+    fputs(",\"self\":{", f);
     json_kv(f, "verdict", rdc_verdict_name(s->verdict), false);
     json_kv(f, "summary", s->summary, true);
     json_kv(f, "helo", s->helo, true);

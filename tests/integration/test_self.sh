@@ -17,6 +17,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../common/check.sh"
 # shellcheck source=tests/common/fakedns.sh
 . "$here/../common/fakedns.sh"
+# shellcheck source=tests/common/jsonschema.sh
+. "$here/../common/jsonschema.sh"
 tmp=$(mktemp -d /tmp/rdc-self.XXXXXX)
 added=()
 cleanup() {
@@ -48,9 +50,12 @@ run() {
     shift
     "$bin" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
     rc=$?
+    case " $* " in *" --json "*) json_runs+=("$tmp/$name.out") ;; esac
 }
 has() { grep -qF -- "$2" "$tmp/$1.out"; }
-jq_self() { grep '^{"self"' "$tmp/$1.out" | jq -e "$2" >/dev/null; }
+jq_self() { jq -c 'select(.type == "self")' "$tmp/$1.out" | jq -e "$2" >/dev/null; }
+# every --json run's lines, the self record among them, as the schema says
+json_runs=()
 
 if [ "$mode" = root ]; then
     if [ "$(id -u)" != 0 ]; then
@@ -208,4 +213,5 @@ check "--whoami without --self: exit 2" test "$rc" = 2
 check "--whoami without --self: says so" grep -q 'need --self' "$tmp/usage.err"
 run usage2 --self --self-via 192.0.2.1 --self-via 192.0.2.2
 check "--self-via twice per family: exit 2" test "$rc" = 2
+check "every JSON line of these runs as the schema says (${#json_runs[@]} runs)" json_valid "${json_runs[@]}"
 check_done
