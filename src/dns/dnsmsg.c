@@ -328,7 +328,7 @@ void rdc_answer_parse(const uint8_t *msg, size_t len, const uint8_t *qname, uint
     out->referral = false;
     out->ttl = RDC_TTL_UNKNOWN;
     out->has_soa = false;
-    memcpy(out->final_name, qname, RDC_NAME_WIRE_MAX + 1);
+    rdc_name_copy(out->final_name, qname);
 
     if (!check_header(msg, len, qname, qtype, out, &off, &an))
         return;

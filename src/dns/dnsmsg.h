@@ -22,6 +22,11 @@
  * theirs; it only bounds hostile chains across answers. */
 #define RDC_MAX_CNAME_HOPS 16
 
+/* Copies the wire name src (a valid one: labels up to its root) into dst,
+ * which holds RDC_NAME_WIRE_MAX + 1 bytes: the name, zeros after it. src
+ * may be a buffer just as long as the name. */
+void rdc_name_copy(uint8_t *dst, const uint8_t *src);
+
 /* Decodes the possibly compressed name at msg[*off] into uncompressed wire
  * form (RDC_NAME_WIRE_MAX + 1 bytes). Pointers must point backwards of the
  * label that holds them; labels <= 63; name <= 255 octets. Advances *off past

@@ -1,6 +1,7 @@
 /* dnsname.c - DNS names in wire form: presentation escaping of untrusted
  * octets (RFC 1035 §5.1), host name rules (RFC 952, RFC 1123 §2.1) and
  * case-insensitive comparison (RFC 4343). Pure: no sockets. */
+#include "dnsmsg.h"
 #include "rdnscheck.h"
 #include "util.h"
 
@@ -242,4 +243,15 @@ bool rdc_name_from_text(const char *s, size_t len, uint8_t *wire, const char **w
     }
     wire[out] = 0;
     return true;
+}
+
+void rdc_name_copy(uint8_t *dst, const uint8_t *src)
+{
+    size_t n = 0;
+    while (n < RDC_NAME_WIRE_MAX && src[n] != 0)
+        n += (size_t)src[n] + 1;
+    if (n > RDC_NAME_WIRE_MAX)
+        n = RDC_NAME_WIRE_MAX; /* not a valid name: cut, the root after it */
+    memcpy(dst, src, n);
+    memset(dst + n, 0, RDC_NAME_WIRE_MAX + 1 - n);
 }

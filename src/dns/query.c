@@ -485,7 +485,7 @@ void rdc_lookup_init(rdc_lookup_t *l, rdc_ql_t *ql, uint16_t type, const uint8_t
     memset(l, 0, sizeof *l);
     l->ql = ql;
     l->type = type;
-    memcpy(l->name, name, RDC_NAME_WIRE_MAX + 1);
+    rdc_name_copy(l->name, name);
     l->done = done;
     l->owner = owner;
 }
