@@ -3,7 +3,7 @@
  * with one clear line per mistake; rdc_errorf, the one writer of
  * diagnostics. */
 #define _GNU_SOURCE
-#include "cli_args.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -13,35 +13,6 @@
 
 #include "target.h"
 #include "util.h"
-
-static char last_error[512];
-static bool errors_on_stderr = true;
-
-void rdc_cli_errors_on_stderr(bool on)
-{
-    errors_on_stderr = on;
-}
-
-void rdc_errorf(const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
-    va_end(ap);
-    if (!errors_on_stderr)
-        return;
-    fputs("rdnscheck: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-const char *rdc_cli_last_error(void)
-{
-    return last_error;
-}
 
 /* This machine's name for EHLO when it is a plain host name (gethostname
  * may give anything); otherwise "localhost.localdomain". */
@@ -244,8 +215,7 @@ static void prescan_output(int argc, char **argv, const struct option *longopts,
         return;
     }
     memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
-    bool was = errors_on_stderr;
-    errors_on_stderr = false;
+    bool was = rdc_cli_errors_on_stderr(false);
     opterr = 0;
     optind = 0; /* glibc: start afresh, also inside a bundle of short options */
     for (int c; (c = getopt_long(argc, copy, shorts, longopts, NULL)) != -1;) {
@@ -255,7 +225,7 @@ static void prescan_output(int argc, char **argv, const struct option *longopts,
              strcmp(d->name, "quiet") == 0))
             apply(&scratch, d, optarg); /* a bad --format word changes nothing */
     }
-    errors_on_stderr = was;
+    rdc_cli_errors_on_stderr(was);
     free(copy);
     o->json = scratch.json;
     o->nagios = scratch.nagios;

@@ -4,25 +4,14 @@
 #ifndef RDC_CLI_ARGS_H
 #define RDC_CLI_ARGS_H
 
-#include "cli.h"
+#include <stdio.h>
+
+#include "diag.h"
+#include "options.h"
 
 /* The option table's length at most (checked where the table is): sizes
  * getopt_long's tables in rdc_cli_parse. */
 #define RDC_CLI_MAX_OPTIONS 64
-
-/* Sets o to the defaults, then the defaults of options (when it is not the
- * main table), and applies argv's options with options' definitions. Stops
- * after -h or -V. Leaves optind at the first operand. On an error (written
- * with rdc_errorf) returns false. */
-bool rdc_cli_parse_table(int argc, char **argv, rdc_options_t *o, const rdc_optdef_t *options,
-                         size_t n);
-
-/* Checks each of o's targets (blanks around them trimmed in place), one
- * message per bad one. */
-bool rdc_arg_targets(rdc_options_t *o);
-
-/* One option's entry in --help (cli_usage.c). */
-void rdc_cli_usage_option(FILE *f, const rdc_optdef_t *d);
 
 /* Parses a decimal number in [min, max] into *out: digits only, no sign,
  * nothing after them. Writes no message. */
@@ -46,5 +35,10 @@ bool rdc_arg_dnsbl(rdc_options_t *o, const char *z, size_t len, const char *file
 /* Adds the DNSBL zones of the file at path, one a line ('#' comments and
  * blank lines skipped). */
 bool rdc_arg_dnsbl_file(rdc_options_t *o, const char *path);
+
+/* Parses a server list "ADDR[,ADDR:PORT][,[IPV6]:PORT]..." (at most max
+ * entries). On failure returns false and writes a reason to err. */
+bool rdc_servers_parse(const char *list, rdc_server_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen);
 
 #endif

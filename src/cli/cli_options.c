@@ -2,6 +2,8 @@
  * argument, range or words, default and --help text) and the setter that
  * applies it to rdc_options_t. The single source of getopt_long's table,
  * the checks, the defaults and --help (cli.c, cli_usage.c). */
+#include "cli_options.h"
+
 #include "cli_args.h"
 
 #include <stddef.h>

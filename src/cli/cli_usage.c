@@ -1,6 +1,8 @@
 /* cli_usage.c - --help, rendered from the option table (cli_options.c),
  * and --version. */
-#include "cli_args.h"
+#include "cli_usage.h"
+
+#include "cli_options.h"
 
 #include <inttypes.h>
 #include <string.h>

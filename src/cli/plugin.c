@@ -3,7 +3,7 @@
  * theirs) on top of --format nagios: -H, -t SECONDS for the whole check,
  * -w/-c and -W/-C ranges, exit status 3 and one status line for -h, -V and
  * every usage error. Its option table shares cli.c's parser. */
-#include "cli_args.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stddef.h>

@@ -166,38 +166,12 @@ static void domain_summary(FILE *f, const rdc_result_t *r)
     fputs("}\n", f);
 }
 
-void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
+/* "ptr" (every PTR name), "confirmed" (those that confirm) and "forward"
+ * (each checked name's addresses). */
+static void names(FILE *f, const rdc_result_t *r)
 {
     char ip[RDC_ADDR_TEXT_MAX];
-    if (r->kind == RDC_RESULT_DOMAIN) {
-        domain_summary(f, r);
-        return;
-    }
-    rdc_json_record_start(f, r->verdict == RDC_ERROR ? "input-error" : "address");
-    fputs(",\"input\":", f);
-    rdc_json_string(f, r->input ? r->input : "");
-    char ascii[RDC_NAME_TEXT_MAX];
-    if (r->verdict != RDC_ERROR && r->input && rdc_idn_has_unicode(r->input, strlen(r->input)) &&
-        rdc_idn_to_ascii(r->input, strlen(r->input), ascii, sizeof ascii, NULL)) {
-        fputs(",\"input_ascii\":", f); /* a host name typed in Unicode: what was looked up */
-        rdc_json_string(f, ascii);
-    }
-    if (r->verdict == RDC_ERROR) {
-        fprintf(f, ",\"line\":%lu,\"verdict\":\"error\"", r->line);
-        problems(f, r);
-        fputs("}\n", f);
-        return;
-    }
-    fputs(",\"ip\":", f);
-    if (r->kind == RDC_RESULT_ADDRESS)
-        rdc_json_string(f, rdc_addr_format(&r->addr, ip));
-    else
-        fputs("null", f);
-    if (r->via) {
-        fputs(",\"via\":", f);
-        rdc_json_string(f, r->via);
-    }
-    fprintf(f, ",\"verdict\":\"%s\",\"ptr\":[", rdc_verdict_name(r->verdict));
+    fputs(",\"ptr\":[", f);
     for (size_t i = 0; i < r->nnames; i++) {
         if (i)
             putc(',', f);
@@ -233,6 +207,41 @@ void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
         putc(']', f);
     }
     putc('}', f);
+}
+
+void rdc_report_json(FILE *f, const rdc_result_t *r, const rdc_report_opts_t *o)
+{
+    char ip[RDC_ADDR_TEXT_MAX];
+    if (r->kind == RDC_RESULT_DOMAIN) {
+        domain_summary(f, r);
+        return;
+    }
+    rdc_json_record_start(f, r->verdict == RDC_ERROR ? "input-error" : "address");
+    fputs(",\"input\":", f);
+    rdc_json_string(f, r->input ? r->input : "");
+    char ascii[RDC_NAME_TEXT_MAX];
+    if (r->verdict != RDC_ERROR && r->input && rdc_idn_has_unicode(r->input, strlen(r->input)) &&
+        rdc_idn_to_ascii(r->input, strlen(r->input), ascii, sizeof ascii, NULL)) {
+        fputs(",\"input_ascii\":", f); /* a host name typed in Unicode: what was looked up */
+        rdc_json_string(f, ascii);
+    }
+    if (r->verdict == RDC_ERROR) {
+        fprintf(f, ",\"line\":%lu,\"verdict\":\"error\"", r->line);
+        problems(f, r);
+        fputs("}\n", f);
+        return;
+    }
+    fputs(",\"ip\":", f);
+    if (r->kind == RDC_RESULT_ADDRESS)
+        rdc_json_string(f, rdc_addr_format(&r->addr, ip));
+    else
+        fputs("null", f);
+    if (r->via) {
+        fputs(",\"via\":", f);
+        rdc_json_string(f, r->via);
+    }
+    fprintf(f, ",\"verdict\":\"%s\"", rdc_verdict_name(r->verdict));
+    names(f, r);
     if (r->helo)
         helo(f, r);
     if (r->ndnsbl)
