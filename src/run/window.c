@@ -12,6 +12,7 @@
 #define RISE_MIN 0.02
 #define LOSS_MIN_COUNT 3 /* fewer losses in a round say nothing */
 #define BASE_MAX 2048.0 /* the baseline's memory, in outcomes */
+#define RECUTS 2 /* cuts again while the loss stays as high, then it is the path's */
 #define VERIFY_SIGMAS 2.0 /* after a cut, loss not this much lower is the path's */
 /* A lost query is counted an RTO after it was sent (at least 100 ms,
  * RDC_SRV_RTO_MIN): the drain after a cut lasts two rounds and at least
@@ -59,6 +60,7 @@ void rdc_window_init(rdc_window_t *win, unsigned cap)
      * path that loses packets anyway shows it by keeping its loss after
      * the cut, which verify() then undoes */
     win->base_n = PRIOR_N;
+    win->base_w = win->w;
     win->has_base = true;
 }
 
@@ -124,12 +126,16 @@ static void cut(rdc_window_t *win, double p, double n, double srtt, double min_r
     if (w < r_w * deepest)
         w = r_w * deepest;
     win->pre_cut = win->w;
+    if (win->recuts == 0)
+        win->first_pre_cut = win->w;
     win->cut_p = p;
     win->cut_n = n;
     win->drain = 2;
     win->drain_until = now_ms + (unsigned long long)(2 * srtt + DRAIN_MS);
     win->w = w < win->floor ? win->floor : w;
     win->ssthresh = win->w; /* from here only the slow growth: the limit is near */
+    if (win->base_w > win->w)
+        win->base_w = win->w; /* the window cut to is the one known to be safe */
     win->cuts++;
     win->phase = RDC_WINDOW_DRAIN;
     if ((unsigned)win->w < win->min)
@@ -151,33 +157,61 @@ static void fold(rdc_window_t *win, unsigned long lost, double n)
 /* The first round after the drain, at the smaller window. Loss that went
  * down with the window (by more than two standard deviations of the
  * difference) was overload, or one unlucky round: the cut stands. Loss as
- * high as in the round that cut is the path's own - random loss got worse,
- * which sending less does not change: it becomes the baseline, and slow
- * start takes the window back to where it was. */
-static void verify(rdc_window_t *win, unsigned long lost, double n, double p)
+ * high as in the round that cut says the window is still too large, or the
+ * loss is the path's own: cut again (returns true), up to RECUTS times; loss
+ * as high after those is the path's own - random loss got worse, which
+ * sending less does not change. Then it becomes the baseline, and slow start
+ * takes the window back to where it was before the first of the cuts. (A
+ * rate limit shows as loss that goes down once the window is under it; the
+ * cut is sized to the rate that came through, so one more cut gets there.) */
+static bool verify(rdc_window_t *win, unsigned long lost, double n, double p)
 {
     win->phase = RDC_WINDOW_STEADY;
     double c = win->cut_p;
     double sd = sqrt(c * (1 - c) / win->cut_n + p * (1 - p) / n);
-    if (lost < LOSS_MIN_COUNT || p < c - VERIFY_SIGMAS * sd)
-        return;
+    if (lost < LOSS_MIN_COUNT || p < c - VERIFY_SIGMAS * sd) {
+        win->recuts = 0;
+        return false;
+    }
+    if (win->recuts < RECUTS) {
+        win->recuts++;
+        return true;
+    }
+    win->recuts = 0;
     win->base_l = (double)lost;
     win->base_n = n;
-    win->ssthresh = win->pre_cut;
+    win->base_w = win->first_pre_cut;
+    win->ssthresh = win->first_pre_cut;
     win->undone++;
+    return false;
 }
 
 /* A round without overload is the last good window. Its loss is what the
- * path loses anyway (the baseline) when it is within two standard
- * deviations of the baseline: a round that lost more, but not enough to say
- * so, is left out, or loss that creeps up as the window grows over a limit
- * would become the baseline and hide the limit. (A real rise in random
- * loss reaches the baseline through verify().) */
+ * path loses anyway (the baseline) when the round ran at a window the
+ * baseline already covers, or at a window that did not grow (within two
+ * standard deviations of it), or lost
+ * no more than one standard deviation over it (then the baseline covers its
+ * window too). A round at a larger window that lost more, but not enough to
+ * say so, is left out: loss that creeps up as
+ * the window grows over a limit must not become the baseline and hide the
+ * limit. (A real rise in random loss reaches the baseline through
+ * verify().) */
 static void good_round(rdc_window_t *win, unsigned long lost, double n, double p)
 {
+    /* a window that did not grow since the round before (at the
+     * concurrency, say) says nothing about loss that grows with it */
+    bool steady = win->r_w <= win->prev_r_w;
     win->last_good = win->r_w;
-    if (rise_sigmas(win, p, n) <= FOLD_SIGMAS)
+    if (win->r_w <= win->base_w || steady) {
+        if (rise_sigmas(win, p, n) <= FOLD_SIGMAS) {
+            fold(win, lost, n);
+            if (win->r_w > win->base_w)
+                win->base_w = win->r_w;
+        }
+    } else if (rise_sigmas(win, p, n) <= 1) {
         fold(win, lost, n);
+        win->base_w = win->r_w;
+    }
 }
 
 bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long losses, double srtt,
@@ -218,15 +252,18 @@ bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long l
         /* sent before the cut: judges nothing */
         if ((win->drain == 0 || --win->drain == 0) && now_ms >= win->drain_until)
             win->phase = RDC_WINDOW_VERIFY;
-    } else if (win->phase == RDC_WINDOW_VERIFY)
-        verify(win, lost, n, p);
-    else if (overloaded(win, lost, n, p, srtt, min_rtt)) {
+    } else if (win->phase == RDC_WINDOW_VERIFY) {
+        cutting = verify(win, lost, n, p);
+        if (cutting)
+            cut(win, p, n, srtt, min_rtt, now_ms);
+    } else if (overloaded(win, lost, n, p, srtt, min_rtt)) {
         cut(win, p, n, srtt, min_rtt, now_ms);
         cutting = true;
     } else
         good_round(win, lost, n, p);
     win->r_ans = answers;
     win->r_loss = losses;
+    win->prev_r_w = win->r_w;
     win->r_w = win->w;
     win->r_t0 = now_ms;
     return cutting;

@@ -11,9 +11,11 @@
  * stood well above its minimum (a queue), cuts the window to what came
  * through: the answer rate of the last rounds times the minimum RTT. The
  * round after the drain verifies the cut: loss that went down with the
- * window was overload, and the cut stands; loss as high as before is the
- * path's own (random loss got worse), which sending less does not cure: it
- * becomes the baseline and the window goes back. Random loss at a steady
+ * window was overload, and the cut stands; loss as high as before means the
+ * window is still too large, and it is cut again, twice at most; loss as
+ * high after that is the path's own (random loss got worse), which sending
+ * less does not cure: it becomes the baseline and the window goes back.
+ * Random loss at a steady
  * rate is recovered by early
  * duplicates (query.c), never by sending more slowly. The ideas are TCP
  * BBR's (loss alone is not congestion; the minimum RTT is the path's,
@@ -44,9 +46,12 @@ typedef struct rdc_window {
     /* the round under way: counters and window when it began */
     unsigned long r_ans, r_loss;
     double r_w;
+    double prev_r_w; /* the window of the round before */
     unsigned long long r_t0; /* ms */
     rdc_window_phase_t phase;
     double pre_cut; /* the window before the last cut */
+    double first_pre_cut; /* before the first of cuts in a row (recuts) */
+    unsigned recuts; /* cuts again because the loss stayed as high */
     double cut_p, cut_n; /* the loss fraction and outcomes of the round that cut */
     unsigned drain; /* rounds of the drain still to come */
     unsigned long long drain_until; /* ms: and not before this */
@@ -56,6 +61,7 @@ typedef struct rdc_window {
     /* the baseline: losses and outcomes of the rounds judged not
      * overloaded, decaying */
     double base_l, base_n;
+    double base_w; /* the largest window the baseline covers */
     bool has_base;
     double last_good; /* the window of the last round without overload */
     /* what the tests and -v read */

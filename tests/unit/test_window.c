@@ -241,8 +241,9 @@ static void test_cut_floor_drain_regrowth(void **state)
      * round ago (0.9 of it), times 1 ms, times 0.9 */
     assert_int_equal(rdc_window_size(&f), 51);
     /* the drain (two rounds, 102 ms), then a verify round that lost as
-     * much: the loss is the path's, the cut is undone (slow start back to
-     * 64), the baseline takes it */
+     * much: the window is still too large - cut again, twice; loss as high
+     * after those is the path's: undone (slow start back to 64, where the
+     * first cut began), the baseline takes it */
     l2 += 64;
     assert_false(rdc_window_update(&f, a2, l2, 1, 1, (now += 1)));
     l2 += 64;
@@ -251,16 +252,29 @@ static void test_cut_floor_drain_regrowth(void **state)
     l2 += 64;
     assert_false(rdc_window_update(&f, a2, l2, 1, 1, (now += 110)));
     assert_int_equal(f.phase, RDC_WINDOW_VERIFY);
+    for (unsigned k = 1; k <= 2; k++) {
+        unsigned was = rdc_window_size(&f);
+        l2 += 64;
+        assert_true(rdc_window_update(&f, a2, l2, 1, 1, (now += 1))); /* cut again */
+        assert_int_equal(f.recuts, k);
+        assert_true(rdc_window_size(&f) < was);
+        while (f.phase == RDC_WINDOW_DRAIN) { /* its drain */
+            l2 += 64;
+            assert_false(rdc_window_update(&f, a2, l2, 1, 1, (now += 110)));
+        }
+        assert_int_equal(f.phase, RDC_WINDOW_VERIFY);
+    }
     l2 += 64;
     assert_false(rdc_window_update(&f, a2, l2, 1, 1, (now += 1)));
     assert_int_equal(f.undone, 1);
+    assert_int_equal(f.cuts, 3);
     assert_true(f.ssthresh >= 64);
-    for (int k = 0; k < 64 - 51; k++)
-        rdc_window_done(&f);
+    while (rdc_window_size(&f) < 64)
+        rdc_window_done(&f); /* slow start: one more per target */
     assert_int_equal(rdc_window_size(&f), 64);
     l2 += 64;
     assert_false(rdc_window_update(&f, a2, l2, 1, 1, (now += 1)));
-    assert_int_equal(f.cuts, 1);
+    assert_int_equal(f.cuts, 3);
 }
 
 /* On a path of a millisecond (the local server) the rate times the RTT
@@ -323,9 +337,10 @@ static void test_false_cut_recovers_fast(void **state)
 }
 
 /* Random loss that gets worse for good (2% to 10% of queries) at the
- * concurrency: the first round cuts, the round after the drain shows the
- * loss as high at the smaller window, so the cut is undone - the new loss
- * is the baseline and the window goes back, without further cuts. */
+ * concurrency: the first round cuts, the rounds after the drains show the
+ * loss as high at smaller windows (two cuts more), so the cuts are undone -
+ * the new loss is the baseline and the window goes back, without further
+ * cuts. */
 static void test_worse_random_loss_undone(void **state)
 {
     (void)state;
@@ -336,11 +351,11 @@ static void test_worse_random_loss_undone(void **state)
     assert_int_equal(rdc_window_size(&m.win), 2000);
     m.random_loss = 0.10;
     rounds(&m, 40, false);
-    assert_int_equal(m.win.cuts, 1);
+    assert_int_equal(m.win.cuts, 3); /* the first, and twice again */
     assert_int_equal(m.win.undone, 1);
     assert_int_equal(rdc_window_size(&m.win), 2000);
     rounds(&m, 200, false);
-    assert_int_equal(m.win.cuts, 1);
+    assert_int_equal(m.win.cuts, 3);
 }
 
 /* A concurrency below the start and the floor. */
