@@ -138,8 +138,8 @@ static size_t registrable_labels(const uint8_t *wire, const size_t *off, size_t 
             text[n++] = rdc_lower((char)l[k]);
     }
     text[n] = '\0';
-    size_t icann = rdc_psl_suffix_labels(text, false);
-    size_t any = rdc_psl_suffix_labels(text, true);
+    size_t icann, any;
+    rdc_psl_suffixes(text, &icann, &any);
     /* a longer suffix from the private section: the platform hands out the
      * labels in front of it (per customer or per machine), so they all
      * count; unless the name is such a suffix itself (a wildcard such as

@@ -19,6 +19,10 @@
  * list can be loaded, 1. */
 size_t rdc_psl_suffix_labels(const char *name, bool private_too);
 
+/* Both at once, one pass over name's suffixes: *icann the ICANN section's
+ * answer, *any the whole list's. */
+void rdc_psl_suffixes(const char *name, size_t *icann, size_t *any);
+
 /* Where the list in use comes from: a file name, or "built in" or "none".
  * Loads the list when not yet loaded. */
 const char *rdc_psl_source(void);

@@ -116,14 +116,36 @@ long long rdc_wall_ms(void)
 
 void rdc_rfc3339_ms(char *buf, size_t cap, long long ms)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    char day[24];
-    if (ms < 0 || gmtime_r(&t, &tm) == NULL ||
-        strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    /* a JSON record carries one, so a bulk run asks thousands a second:
+     * the date and time of the last whole second are kept (one thread) */
+    static long long last_s = -1;
+    static char day[24];
+    long long s = ms / 1000;
+    if (ms < 0) {
         snprintf(buf, cap, "1970-01-01T00:00:00.000Z");
-    else
-        snprintf(buf, cap, "%s.%03dZ", day, (int)(ms % 1000));
+        return;
+    }
+    if (s != last_s) {
+        time_t t = (time_t)s;
+        struct tm tm;
+        if (gmtime_r(&t, &tm) == NULL || strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+            last_s = -1;
+            snprintf(buf, cap, "1970-01-01T00:00:00.000Z");
+            return;
+        }
+        last_s = s;
+    }
+    int frac = (int)(ms % 1000);
+    char out[32];
+    size_t n = strlen(day);
+    memcpy(out, day, n);
+    out[n] = '.';
+    out[n + 1] = (char)('0' + frac / 100);
+    out[n + 2] = (char)('0' + frac / 10 % 10);
+    out[n + 3] = (char)('0' + frac % 10);
+    out[n + 4] = 'Z';
+    out[n + 5] = '\0';
+    snprintf(buf, cap, "%s", out);
 }
 
 /* The code point of the well-formed UTF-8 sequence at p (RFC 3629: no
