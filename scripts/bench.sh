@@ -267,13 +267,14 @@ dead_compare() {
 # array) would run it; here they share the machine's cores with Knot, so
 # the figure shows the split costs nothing, not how N machines scale.
 # Interleaved, medians; shard_ok=0 unless the shards' records together are
-# exactly one whole run's (sorted, record for record, elapsed_ms aside).
+# exactly one whole run's (sorted, record for record, time and elapsed_ms
+# aside).
 shard_ok=1
 shard_compare() {
     local n i t0 t1 r reps_s=$((quick ? 1 : 3))
     local pids=()
     for n in 1 2 4; do : > "$dir/walls.shard$n"; done
-    "$bin" -s "127.0.0.1:$port" --json -f "$dir/list.txt" | sed 's/"elapsed_ms":[0-9]*//' |
+    "$bin" -s "127.0.0.1:$port" --json -f "$dir/list.txt" | sed 's/"time":"[^"]*",//; s/"elapsed_ms":[0-9]*//' |
         sort > "$dir/whole.sorted" || true
     for r in $(seq "$reps_s"); do
         for n in 1 2 4; do
@@ -291,7 +292,7 @@ shard_compare() {
             printf "   run %d, %d shard(s): %ss;" "$r" "$n" "$(tail -n 1 "$dir/walls.shard$n")"
             cat "$dir"/shard.* > "$dir/out.jsonl"
             verify "$dir/out.jsonl" 65536 || shard_ok=0
-            if ! sed 's/"elapsed_ms":[0-9]*//' "$dir/out.jsonl" | sort | cmp -s - "$dir/whole.sorted"; then
+            if ! sed 's/"time":"[^"]*",//; s/"elapsed_ms":[0-9]*//' "$dir/out.jsonl" | sort | cmp -s - "$dir/whole.sorted"; then
                 echo "   !! the shards' records differ from one whole run's"
                 shard_ok=0
             fi
@@ -377,7 +378,7 @@ rotate_compare() {
 # default settings. Runs interleave the conditions; run r uses --seed r.
 # Per run: the wall, the window's minimum and how often it was halved, the
 # try timeouts (the per-server lines of -v), and how many verdicts equal a
-# direct run's (records up to elapsed_ms, sorted). With RDC_MASSDNS, the
+# direct run's (records up to elapsed_ms, time aside, sorted). With RDC_MASSDNS, the
 # same for massdns's PTR pass (its answers against its own direct run).
 # Sets net_ok=0 if any verdict differs, so a regression in correctness
 # fails the bench; the walls are for the table.
@@ -389,7 +390,7 @@ net_compare() {
         "25 ms, 2,000 q/s limit" "100 ms, 0.1% loss")
     local pargs=("-d 25" "-d 25 --loss 0.1" "-d 25 --loss 1" "-d 25 --loss 5"
         "-d 25 -r 2000" "-d 100 --loss 0.1")
-    local key='s/,"elapsed_ms".*//'
+    local key='s/"time":"[^"]*",//; s/,"elapsed_ms".*//'
     head -n 4096 "$dir/list.txt" > "$dir/net.txt"
     awk -F. '{print $4 "." $3 ".18.198.in-addr.arpa"}' "$dir/net.txt" > "$dir/net.ptr"
     "$bin" -s "127.0.0.1:$port" --json -f "$dir/net.txt" | sed "$key" | LC_ALL=C sort > "$dir/net.ref" || true
