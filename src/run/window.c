@@ -13,7 +13,7 @@
 #define LOSS_MIN_COUNT 3 /* fewer losses in a round say nothing */
 #define BASE_MAX 2048.0 /* the baseline's memory, in outcomes */
 #define RECUTS 2 /* cuts again while the loss stays as high, then it is the path's */
-#define VERIFY_SIGMAS 2.0 /* after a cut, loss not this much lower is the path's */
+#define VERIFY_SIGMAS 2.0 /* after a cut, loss not this much lower is still too much */
 /* A lost query is counted an RTO after it was sent (at least 100 ms,
  * RDC_SRV_RTO_MIN): the drain after a cut lasts two rounds and at least
  * this long plus two RTTs, so the verdict on it sees the new window's
@@ -58,7 +58,7 @@ void rdc_window_init(rdc_window_t *win, unsigned cap)
     /* until a round says otherwise the path loses nothing: loss in the
      * first rounds is judged too (a limit below the first window), and a
      * path that loses packets anyway shows it by keeping its loss after
-     * the cut, which verify() then undoes */
+     * the cuts, which verify() then undoes */
     win->base_n = PRIOR_N;
     win->base_w = win->w;
     win->has_base = true;
