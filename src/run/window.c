@@ -61,7 +61,6 @@ void rdc_window_init(rdc_window_t *win, unsigned cap)
      * the cuts, which verify() then undoes */
     win->base_n = PRIOR_N;
     win->base_w = win->w;
-    win->has_base = true;
 }
 
 unsigned rdc_window_size(const rdc_window_t *win)
@@ -109,11 +108,11 @@ static bool overloaded(const rdc_window_t *win, unsigned long lost, double n, do
 }
 
 /* Overload: down to what came through - the highest answer rate of the
- * last rounds times the minimum RTT, the path's capacity in queries (BBR's estimate) - with some
- * headroom: at least a tenth off, at most three quarters (half on a short
- * path). Slow start back
- * up to just under the last good window. The first round after the drain
- * verifies the cut (verify()). */
+ * last rounds times the minimum RTT, the path's capacity in queries (BBR's
+ * estimate) - with some headroom: at least a tenth off, at most three
+ * quarters (half on a short path). From there the window grows slowly
+ * (ssthresh at the new window); the first round after the drain verifies
+ * the cut (verify()). */
 static void cut(rdc_window_t *win, double p, double n, double srtt, double min_rtt,
                 unsigned long long now_ms)
 {
@@ -151,7 +150,6 @@ static void fold(rdc_window_t *win, unsigned long lost, double n)
         win->base_l *= BASE_MAX / win->base_n;
         win->base_n = BASE_MAX;
     }
-    win->has_base = true;
 }
 
 /* The first round after the drain, at the smaller window. Loss that went
@@ -186,7 +184,7 @@ static bool verify(rdc_window_t *win, unsigned long lost, double n, double p)
     return false;
 }
 
-/* A round without overload is the last good window. Its loss is what the
+/* A round without overload: its loss is what the
  * path loses anyway (the baseline) when the round ran at a window the
  * baseline already covers, or at a window that did not grow (within two
  * standard deviations of it), or lost
@@ -201,7 +199,6 @@ static void good_round(rdc_window_t *win, unsigned long lost, double n, double p
     /* a window that did not grow since the round before (at the
      * concurrency, say) says nothing about loss that grows with it */
     bool steady = win->r_w <= win->prev_r_w;
-    win->last_good = win->r_w;
     if (win->r_w <= win->base_w || steady) {
         if (rise_sigmas(win, p, n) <= FOLD_SIGMAS) {
             fold(win, lost, n);
@@ -229,7 +226,6 @@ bool rdc_window_update(rdc_window_t *win, unsigned long answers, unsigned long l
     double need = win->r_w > RDC_WINDOW_ROUND_MIN ? win->r_w : RDC_WINDOW_ROUND_MIN;
     if ((double)(a + lost) < need)
         return false;
-    win->rounds++;
     double n = (double)(a + lost), p = (double)lost / n;
     /* the clock counts milliseconds: an answer in the millisecond it was
      * asked took up to one (RFC 6298's clock granularity G) */

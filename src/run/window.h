@@ -62,10 +62,8 @@ typedef struct rdc_window {
      * overloaded, decaying */
     double base_l, base_n;
     double base_w; /* the largest window the baseline covers */
-    bool has_base;
-    double last_good; /* the window of the last round without overload */
     /* what the tests and -v read */
-    unsigned long cuts, undone, rounds;
+    unsigned long cuts, undone;
     unsigned min;
 } rdc_window_t;
 
