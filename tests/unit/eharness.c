@@ -9,7 +9,7 @@
 
 volatile unsigned eh_alloc_paused;
 
-static char *xstrdup(const char *s)
+char *eh_xstrdup(const char *s)
 {
     char *d = strdup(s ? s : "");
     assert_non_null(d);
@@ -180,7 +180,7 @@ static char *render_text(const rdc_result_t *r, const char *trace)
     if (trace)
         rdc_buf_printf(&text, "trace:\n%s", trace);
     char *s = rdc_buf_take(&text);
-    return s ? s : xstrdup("");
+    return s ? s : eh_xstrdup("");
 }
 
 static void keep_authority(eh_got_t *g, const rdc_result_t *r)

@@ -118,6 +118,9 @@ bool eh_has(const eh_t *h, const char *needle);
 /* Prints every result (for a failing test's message). */
 void eh_dump(const eh_t *h);
 
+/* A copy of s ("" for NULL) that fails the test when there is no memory. */
+char *eh_xstrdup(const char *s);
+
 /* The progress callback: counts into h (o.progress_ctx = h). */
 void eh_progress(void *ctx, const rdc_engine_stats_t *s, bool input_done);
 

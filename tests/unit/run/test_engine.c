@@ -162,13 +162,6 @@ static size_t track_stop(void)
 typedef eh_t h_t;
 typedef eh_got_t got_t;
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    assert_non_null(d);
-    return d;
-}
-
 /* ================================================================ tables */
 
 #define ANY (-1)
@@ -1966,11 +1959,11 @@ static rdc_src_status_t src_next(void *ctx, rdc_item_t *it, int *fd)
     if (strcmp(x, "FAIL") == 0)
         return RDC_SRC_FAIL;
     memset(it, 0, sizeof *it);
-    it->input = xstrdup(x);
+    it->input = eh_xstrdup(x);
     it->line = s->i;
     if (x[0] == '!') {
         it->kind = RDC_ITEM_ERROR;
-        it->error = xstrdup(x + 1);
+        it->error = eh_xstrdup(x + 1);
     } else if (rdc_addr_parse(x, strlen(x), &it->addr)) {
         it->kind = RDC_ITEM_ADDR;
     } else {
